@@ -1,0 +1,274 @@
+//! CIS 2.1 — CloudTrail is enabled in all regions.
+//!
+//! Passes: at least one trail is multi-region, logging (GetTrailStatus), and
+//!         records all management events: a basic selector with
+//!         IncludeManagementEvents=true, ReadWriteType=All and no excluded
+//!         sources, or an advanced selector on eventCategory=Management with
+//!         no readOnly and no eventSource filter.
+//! Skips:  nothing; one account-wide finding (in the home region).
+//! Fix:    reuse before create — repair the best existing trail of this
+//!         account (make it multi-region, start logging, add a management
+//!         selector keeping its data selectors); only when the account has no
+//!         trail, create one (bucket with policy, private, access logged; KMS;
+//!         CloudWatch Logs), so one new trail passes every trail control.
+//! Safety: needs review — a multi-region trail bills for extra events and a
+//!         new trail creates a bucket, a key and a role.
+
+use serde_json::{Value, json};
+
+use super::Control;
+use super::shared::{self, trail_out_of_reach};
+use crate::finding::{Finding, Status};
+use crate::plan::builder::{Draft, Planner, trail_settings};
+use crate::plan::{Op, Safety};
+use crate::settings::{FileSettings, fill};
+use crate::snapshot::{Service, Snapshot, Trail};
+
+pub const CONTROL: Control = Control {
+    id: "2.1",
+    title: "CloudTrail is enabled in all regions",
+    detect,
+    plan,
+};
+
+/// Why this trail does not satisfy 2.1 (empty when it does).
+pub fn gaps(t: &Trail) -> Vec<String> {
+    let mut g = vec![];
+    if !t.is_multi_region {
+        g.push("IsMultiRegionTrail=false".to_string());
+    }
+    match t.is_logging {
+        Some(true) => {}
+        Some(false) => g.push("IsLogging=false".into()),
+        None => g.push("IsLogging unknown".into()),
+    }
+    if !records_all_management_events(t) {
+        g.push(management_gap(t));
+    }
+    g
+}
+
+pub fn records_all_management_events(t: &Trail) -> bool {
+    let basic = t.event_selectors.iter().any(|s| {
+        s.include_management_events && s.read_write_type == "All" && s.exclude_management_event_sources.is_empty()
+    });
+    let advanced = t.advanced_event_selectors.iter().any(|s| {
+        let is_mgmt = s
+            .field_selectors
+            .iter()
+            .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management"));
+        let narrowed = s.field_selectors.iter().any(|f| f.field == "readOnly" || f.field == "eventSource");
+        is_mgmt && !narrowed
+    });
+    basic || advanced
+}
+
+fn management_gap(t: &Trail) -> String {
+    if t.event_selectors.is_empty() && t.advanced_event_selectors.is_empty() {
+        return "no event selectors (management events not recorded)".into();
+    }
+    if t.event_selectors.iter().any(|s| !s.exclude_management_event_sources.is_empty()) {
+        return "ExcludeManagementEventSources is not empty".into();
+    }
+    if let Some(s) = t.event_selectors.iter().find(|s| s.include_management_events) {
+        return format!("management events ReadWriteType={}", s.read_write_type);
+    }
+    if !t.advanced_event_selectors.is_empty() {
+        return "no advanced selector records all management events (readOnly/eventSource filter or none)".into();
+    }
+    "IncludeManagementEvents=false".into()
+}
+
+fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+    let home = &snap.home_region;
+    let account = format!("arn:{}:cloudtrail:*:{}:trail/*", snap.partition, snap.account_id);
+    if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
+        return vec![Finding::new("2.1", home, account, Status::Error, format!("cannot read CloudTrail: {}", e.message))];
+    }
+    if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
+        return vec![Finding::new("2.1", &t.home_region, &t.arn, Status::Pass, "multi-region, logging, all management events")];
+    }
+    match candidate(snap) {
+        Some(t) => vec![Finding::new("2.1", &t.home_region, &t.arn, Status::Fail, format!("no trail passes; best candidate: {}", gaps(t).join(", ")))],
+        None => {
+            let other = snap.trails.values().find(|t| t.owner_account() != snap.account_id);
+            match other {
+                Some(t) => vec![trail_out_of_reach(snap, "2.1", t).unwrap()],
+                None => vec![Finding::new("2.1", home, account, Status::Fail, "the account has no trail")],
+            }
+        }
+    }
+}
+
+/// The trail to repair: this account's own, fewest gaps first (multi-region,
+/// then logging), then by ARN so the choice is stable.
+pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
+    snap.trails
+        .values()
+        .filter(|t| trail_out_of_reach(snap, "2.1", t).is_none())
+        .min_by_key(|t| (!t.is_multi_region, t.is_logging != Some(true), gaps(t).len(), t.arn.clone()))
+}
+
+fn plan(p: &mut Planner, findings: &[Finding]) {
+    let fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
+    match candidate(p.snap).cloned() {
+        Some(t) => repair(p, &fixes, &t),
+        None => create(p, &fixes),
+    }
+}
+
+fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
+    let observes = vec![format!("trails/{}", t.arn)];
+    let mut update = vec![];
+    if !t.is_multi_region {
+        let mut after = trail_settings(t);
+        after["IsMultiRegionTrail"] = json!(true);
+        after["IncludeGlobalServiceEvents"] = json!(true);
+        update.push(p.add("2.1", fixes, Draft {
+            op: Op::UpdateTrail {
+                name: t.name.clone(),
+                is_multi_region: Some(true),
+                include_global_service_events: Some(true),
+                log_file_validation: None,
+                kms_key_id: None,
+                cloudwatch_log_group_arn: None,
+                cloudwatch_role_arn: None,
+            },
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before: trail_settings(t),
+            after,
+            reason: "make the trail record every region (IsMultiRegionTrail=true)".into(),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: observes.clone(),
+        }));
+    }
+    if !records_all_management_events(t) {
+        let (before, selectors) = management_selectors(t);
+        update.push(p.add("2.1", fixes, Draft {
+            op: Op::PutEventSelectors { trail: t.name.clone(), selectors: selectors.clone() },
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before,
+            after: selectors,
+            reason: "record all management events (read and write, no excluded sources); data selectors kept".into(),
+            safety: Safety::NeedsReview,
+            depends_on: update.clone(),
+            observes: observes.clone(),
+        }));
+    }
+    if t.is_logging != Some(true) {
+        p.add("2.1", fixes, Draft {
+            op: Op::StartLogging { trail: t.name.clone() },
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before: json!({"IsLogging": t.is_logging}),
+            after: json!({"IsLogging": true}),
+            reason: "start logging".into(),
+            safety: Safety::Safe,
+            depends_on: update,
+            observes: vec![format!("trails/{}#is_logging", t.arn)],
+        });
+    }
+}
+
+/// The selectors after the fix, and before. Basic selectors: keep each one's
+/// data resources, move management events into one All selector. Advanced
+/// selectors: keep the data ones, add one Management selector.
+pub fn management_selectors(t: &Trail) -> (Value, Value) {
+    if !t.advanced_event_selectors.is_empty() {
+        let before = json!({"AdvancedEventSelectors": t.advanced_event_selectors});
+        let mut kept: Vec<Value> = t
+            .advanced_event_selectors
+            .iter()
+            .filter(|s| !s.field_selectors.iter().any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management")))
+            .map(|s| serde_json::to_value(s).unwrap())
+            .collect();
+        kept.insert(0, json!({"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}));
+        return (before, json!({"AdvancedEventSelectors": kept}));
+    }
+    let basic = |s: &crate::snapshot::EventSelector| {
+        json!({
+            "ReadWriteType": s.read_write_type,
+            "IncludeManagementEvents": s.include_management_events,
+            "ExcludeManagementEventSources": s.exclude_management_event_sources,
+            "DataResources": s.data_resources.iter().map(|d| json!({"Type": d.r#type, "Values": d.values})).collect::<Vec<_>>(),
+        })
+    };
+    let before = json!({"EventSelectors": t.event_selectors.iter().map(basic).collect::<Vec<_>>()});
+    let mut after = vec![json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []})];
+    for s in t.event_selectors.iter().filter(|s| !s.data_resources.is_empty()) {
+        let mut s = s.clone();
+        s.include_management_events = false;
+        s.exclude_management_event_sources.clear();
+        after.push(basic(&s));
+    }
+    (before, json!({"EventSelectors": after}))
+}
+
+fn create(p: &mut Planner, fixes: &[String]) {
+    let snap = p.snap;
+    let region = snap.home_region.clone();
+    let name = fill(&p.settings.names.trail, &snap.account_id, &region);
+    let bucket = fill(&p.settings.names.trail_bucket, &snap.account_id, &region);
+    let arn = shared::trail_arn(snap, &region, &name);
+    let mut deps = shared::ensure_bucket(p, "2.1", fixes, &bucket, &region, "receives the new trail's logs");
+    let stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
+    deps.push(p.edit_bucket_policy("2.1", fixes, &bucket, &region,
+        "lets CloudTrail write the trail's logs (conditioned on the trail ARN)", Safety::NeedsReview, deps.clone(),
+        |doc| crate::policy::merge(Some(doc), &stmts)));
+    if let Ok(id) = shared::ensure_access_logging(p, "2.1", fixes, &bucket, &region) {
+        deps.push(id);
+    }
+    let (key, key_deps) = shared::ensure_trail_key(p, "2.1", fixes, &region, &arn);
+    deps.extend(key_deps);
+    let (group_arn, role_arn, cw_deps) = shared::ensure_cloudtrail_logs(p, "2.1", fixes, &region);
+    deps.extend(cw_deps);
+    let after = json!({
+        "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,
+        "LogFileValidationEnabled": true, "KmsKeyId": key,
+        "CloudWatchLogsLogGroupArn": group_arn, "CloudWatchLogsRoleArn": role_arn,
+    });
+    let create = p.add("2.1", fixes, Draft {
+        op: Op::CreateTrail {
+            name: name.clone(),
+            bucket: bucket.clone(),
+            prefix: None,
+            kms_key_id: Some(key),
+            cloudwatch_log_group_arn: Some(group_arn),
+            cloudwatch_role_arn: Some(role_arn),
+        },
+        region: region.clone(),
+        target: arn.clone(),
+        before: Value::Null,
+        after,
+        reason: "the account has no trail: create one multi-region trail that passes 2.1-2.7".into(),
+        safety: Safety::NeedsReview,
+        depends_on: deps,
+        observes: vec![format!("trails/{arn}")],
+    });
+    let selectors = json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}]});
+    let sel = p.add("2.1", fixes, Draft {
+        op: Op::PutEventSelectors { trail: name.clone(), selectors: selectors.clone() },
+        region: region.clone(),
+        target: arn.clone(),
+        before: Value::Null,
+        after: selectors,
+        reason: "record all management events".into(),
+        safety: Safety::Safe,
+        depends_on: vec![create.clone()],
+        observes: vec![],
+    });
+    p.add("2.1", fixes, Draft {
+        op: Op::StartLogging { trail: name },
+        region,
+        target: arn,
+        before: Value::Null,
+        after: json!({"IsLogging": true}),
+        reason: "start logging".into(),
+        safety: Safety::Safe,
+        depends_on: vec![create, sel],
+        observes: vec![],
+    });
+}

@@ -1,0 +1,66 @@
+//! CIS 2.2 — CloudTrail log file validation is enabled.
+//!
+//! Passes: every trail has LogFileValidationEnabled=true, judged once in its
+//!         home region (shadow copies of multi-region trails are folded).
+//! Skips:  organization trails of another account (manual).
+//! Fix:    UpdateTrail EnableLogFileValidation=true in the trail's home region.
+//! Safety: safe — adds digest files next to the logs, changes no access.
+
+use serde_json::json;
+
+use super::Control;
+use super::shared::trail_out_of_reach;
+use crate::finding::{Finding, Status};
+use crate::plan::builder::{Draft, Planner, trail_settings};
+use crate::plan::{Op, Safety};
+use crate::settings::FileSettings;
+use crate::snapshot::Snapshot;
+
+pub const CONTROL: Control = Control {
+    id: "2.2",
+    title: "CloudTrail log file validation is enabled",
+    detect,
+    plan,
+};
+
+fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+    snap.trails
+        .values()
+        .map(|t| {
+            trail_out_of_reach(snap, "2.2", t).unwrap_or_else(|| {
+                if t.log_file_validation {
+                    Finding::new("2.2", &t.home_region, &t.arn, Status::Pass, "LogFileValidationEnabled=true")
+                } else {
+                    Finding::new("2.2", &t.home_region, &t.arn, Status::Fail, "LogFileValidationEnabled=false")
+                }
+            })
+        })
+        .collect()
+}
+
+fn plan(p: &mut Planner, findings: &[Finding]) {
+    for f in findings {
+        let Some(t) = p.snap.trails.get(&f.resource).cloned() else { continue };
+        let mut after = trail_settings(&t);
+        after["LogFileValidationEnabled"] = json!(true);
+        p.add("2.2", &[f.id()], Draft {
+            op: Op::UpdateTrail {
+                name: t.name.clone(),
+                is_multi_region: None,
+                include_global_service_events: None,
+                log_file_validation: Some(true),
+                kms_key_id: None,
+                cloudwatch_log_group_arn: None,
+                cloudwatch_role_arn: None,
+            },
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before: trail_settings(&t),
+            after,
+            reason: "turn on log file validation".into(),
+            safety: Safety::Safe,
+            depends_on: vec![],
+            observes: vec![format!("trails/{}", t.arn)],
+        });
+    }
+}

@@ -1,0 +1,85 @@
+//! CIS 2.4 — CloudTrail trails are integrated with CloudWatch Logs.
+//!
+//! Passes: every trail has CloudWatchLogsLogGroupArn set and its last
+//!         CloudWatch Logs delivery is within 24 hours of the scan.
+//! Pending: the log group is set but no delivery has been reported yet (right
+//!         after a fix): neither pass nor fail.
+//! Fails:  no log group, or the last delivery is older than 24 hours (the
+//!         role or group is broken: reported, no automatic fix).
+//! Skips:  organization trails of another account (manual).
+//! Fix:    a log group with retention, a role trusting cloudtrail.amazonaws.com
+//!         (source account / ARN conditioned) allowed CreateLogStream and
+//!         PutLogEvents on the trail's streams, then UpdateTrail with the group
+//!         ARN (`:*`) and the role ARN together.
+//! Safety: needs review — creates a role and a billed log group.
+
+use serde_json::json;
+
+use super::Control;
+use super::shared::{ensure_cloudtrail_logs, trail_out_of_reach};
+use crate::finding::{Finding, Status};
+use crate::plan::builder::{Draft, Planner, trail_settings};
+use crate::plan::{Op, Safety};
+use crate::settings::FileSettings;
+use crate::snapshot::Snapshot;
+
+pub const CONTROL: Control = Control {
+    id: "2.4",
+    title: "CloudTrail trails are integrated with CloudWatch Logs",
+    detect,
+    plan,
+};
+
+const DAY: i64 = 24 * 3600;
+
+fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+    snap.trails
+        .values()
+        .map(|t| {
+            if let Some(f) = trail_out_of_reach(snap, "2.4", t) {
+                return f;
+            }
+            let f = |status, why: String| Finding::new("2.4", &t.home_region, &t.arn, status, why);
+            match (&t.cloudwatch_log_group_arn, t.latest_cloudwatch_delivery) {
+                (None, _) => f(Status::Fail, "CloudWatchLogsLogGroupArn not set".into()),
+                (Some(_), None) => f(Status::Pending, "log group set; no delivery reported yet (expect one within minutes of the next API activity)".into()),
+                (Some(_), Some(at)) if snap.collected_at - at <= DAY => f(Status::Pass, "delivered to CloudWatch Logs within 24 h".into()),
+                (Some(_), Some(at)) => f(Status::Fail, format!("last CloudWatch Logs delivery {} h ago (check the role and log group)", (snap.collected_at - at) / 3600)),
+            }
+        })
+        .collect()
+}
+
+fn plan(p: &mut Planner, findings: &[Finding]) {
+    for f in findings {
+        let Some(t) = p.snap.trails.get(&f.resource).cloned() else { continue };
+        // A set but silent integration is not something to overwrite blindly.
+        if t.cloudwatch_log_group_arn.is_some() {
+            continue;
+        }
+        let fixes = [f.id()];
+        let (group, role, deps) = ensure_cloudtrail_logs(p, "2.4", &fixes, &t.home_region);
+        let mut after = trail_settings(&t);
+        after["CloudWatchLogsLogGroupArn"] = json!(group);
+        after["CloudWatchLogsRoleArn"] = json!(role);
+        p.add("2.4", &fixes, Draft {
+            op: Op::UpdateTrail {
+                name: t.name.clone(),
+                is_multi_region: None,
+                include_global_service_events: None,
+                log_file_validation: None,
+                kms_key_id: None,
+                cloudwatch_log_group_arn: Some(group),
+                cloudwatch_role_arn: Some(role),
+            },
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before: trail_settings(&t),
+            after,
+            reason: "send the trail's events to CloudWatch Logs".into(),
+            safety: Safety::NeedsReview,
+            depends_on: deps,
+            observes: vec![format!("trails/{}", t.arn)],
+        });
+    }
+}

@@ -1,0 +1,450 @@
+//! What several controls need: scope rules for trails and buckets, the
+//! documents REFERENCE prescribes, and "ensure" helpers that plan a shared
+//! prerequisite once (reuse what exists, create only when nothing fits).
+
+use serde_json::{Value, json};
+
+use crate::finding::{Finding, Status};
+use crate::plan::builder::{Draft, Planner};
+use crate::plan::{Op, Safety};
+use crate::settings::fill;
+use crate::snapshot::{PublicAccessBlock, Service, Snapshot, Trail};
+
+/// A finding that says the trail cannot be judged here, or `None` when it can.
+pub fn trail_out_of_reach(snap: &Snapshot, control: &str, t: &Trail) -> Option<Finding> {
+    if t.owner_account() != snap.account_id {
+        return Some(Finding::new(
+            control,
+            &t.home_region,
+            &t.arn,
+            Status::Manual,
+            format!(
+                "trail belongs to account {} (organization trail): fix it there",
+                t.owner_account()
+            ),
+        ));
+    }
+    if let Some(e) = snap.read_failed(&t.home_region, Service::Cloudtrail) {
+        return Some(Finding::new(
+            control,
+            &t.home_region,
+            &t.arn,
+            Status::Error,
+            format!("cannot read CloudTrail: {} {}", e.operation, e.message),
+        ));
+    }
+    None
+}
+
+/// Trail buckets, each once, with the trails that write to it.
+pub fn trail_buckets(snap: &Snapshot) -> Vec<(String, Vec<&Trail>)> {
+    let mut m: std::collections::BTreeMap<String, Vec<&Trail>> = Default::default();
+    for t in snap.trails.values() {
+        if let Some(b) = &t.s3_bucket {
+            m.entry(b.clone()).or_default().push(t);
+        }
+    }
+    m.into_iter().collect()
+}
+
+/// A finding when the bucket cannot be judged or fixed from this account.
+pub fn bucket_out_of_reach(snap: &Snapshot, control: &str, bucket: &str, region: &str) -> Option<Finding> {
+    let arn = bucket_arn(snap, bucket);
+    if let Some(e) = snap.read_failed("*", Service::S3) {
+        return Some(Finding::new(control, region, arn, Status::Error, format!("cannot read S3: {} {}", e.operation, e.message)));
+    }
+    let owned = snap.buckets.get(bucket).map(|b| b.owned).unwrap_or(false)
+        && snap.owned_buckets.iter().any(|b| b == bucket);
+    if !owned {
+        return Some(Finding::new(
+            control,
+            region,
+            arn,
+            Status::Manual,
+            "bucket is not owned by this account (or does not exist): check it in the account that owns it",
+        ));
+    }
+    None
+}
+
+pub fn bucket_region(snap: &Snapshot, bucket: &str, fallback: &str) -> String {
+    snap.buckets
+        .get(bucket)
+        .and_then(|b| b.region.clone())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+pub fn bucket_arn(snap: &Snapshot, bucket: &str) -> String {
+    format!("arn:{}:s3:::{bucket}", snap.partition)
+}
+
+pub fn role_arn(snap: &Snapshot, name: &str) -> String {
+    format!("arn:{}:iam::{}:role/{name}", snap.partition, snap.account_id)
+}
+
+pub fn trail_arn(snap: &Snapshot, region: &str, name: &str) -> String {
+    snap.arn("cloudtrail", region, &format!("trail/{name}"))
+}
+
+pub fn log_group_arn(snap: &Snapshot, region: &str, name: &str) -> String {
+    snap.arn("logs", region, &format!("log-group:{name}:*"))
+}
+
+/// Create the bucket (private: Public Access Block on) unless the account
+/// already owns it. Returns the ids to depend on.
+pub fn ensure_bucket(p: &mut Planner, control: &str, fixes: &[String], bucket: &str, region: &str, why: &str) -> Vec<String> {
+    if p.snap.owned_buckets.iter().any(|b| b == bucket) {
+        return vec![];
+    }
+    let create = p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::CreateBucket { bucket: bucket.into() },
+            region: region.into(),
+            target: bucket.into(),
+            before: Value::Null,
+            after: json!({"Bucket": bucket, "Region": region}),
+            reason: format!("create bucket {bucket}: {why}"),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: vec![format!("buckets/{bucket}")],
+        },
+    );
+    let pab = ensure_public_access_block(p, control, fixes, bucket, region, vec![create.clone()], "a new bucket is private");
+    vec![create, pab]
+}
+
+pub fn ensure_public_access_block(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    bucket: &str,
+    region: &str,
+    depends_on: Vec<String>,
+    why: &str,
+) -> String {
+    let before = p
+        .snap
+        .buckets
+        .get(bucket)
+        .and_then(|b| b.public_access_block.clone())
+        .map(|x| serde_json::to_value(x).unwrap())
+        .unwrap_or(Value::Null);
+    p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::PutPublicAccessBlock { bucket: bucket.into(), config: PublicAccessBlock::all() },
+            region: region.into(),
+            target: bucket.into(),
+            before,
+            after: serde_json::to_value(PublicAccessBlock::all()).unwrap(),
+            reason: format!("block public access on {bucket}: {why}"),
+            safety: Safety::NeedsReview,
+            depends_on,
+            observes: vec![format!("buckets/{bucket}/public_access_block")],
+        },
+    )
+}
+
+/// REFERENCE: the two statements CloudTrail needs on its bucket.
+pub fn cloudtrail_bucket_statements(snap: &Snapshot, bucket: &str, prefix: Option<&str>, trail_arn: &str) -> Vec<Value> {
+    let p = &snap.partition;
+    let path = match prefix.filter(|s| !s.is_empty()) {
+        Some(pre) => format!("{bucket}/{pre}"),
+        None => bucket.to_string(),
+    };
+    vec![
+        json!({
+            "Sid": "AWSCloudTrailAclCheck20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": format!("arn:{p}:s3:::{bucket}"),
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}
+        }),
+        json!({
+            "Sid": "AWSCloudTrailWrite20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": format!("arn:{p}:s3:::{path}/AWSLogs/{}/*", snap.account_id),
+            "Condition": {"StringEquals": {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SourceArn": trail_arn
+            }}
+        }),
+    ]
+}
+
+/// REFERENCE 2.4: log group + role CloudTrail delivers through, in the
+/// trail's home region. Returns (log group ARN for UpdateTrail, role ARN, deps).
+pub fn ensure_cloudtrail_logs(p: &mut Planner, control: &str, fixes: &[String], region: &str) -> (String, String, Vec<String>) {
+    let snap = p.snap;
+    let names = &p.settings.names;
+    let group = fill(&names.cloudtrail_log_group, &snap.account_id, region);
+    let role = fill(&names.cloudtrail_role, &snap.account_id, region);
+    let mut deps = vec![];
+    deps.extend(ensure_log_group(p, control, fixes, region, &group, "CloudTrail delivers events to it"));
+    let role_arn = role_arn(snap, &role);
+    if !snap.roles.contains_key(&role) {
+        let stream = snap.arn(
+            "logs",
+            region,
+            &format!("log-group:{group}:log-stream:{}_CloudTrail_{region}*", snap.account_id),
+        );
+        let trust = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": snap.account_id},
+                "ArnLike": {"aws:SourceArn": format!("arn:{}:cloudtrail:*:{}:trail/*", snap.partition, snap.account_id)}
+            }
+        }]});
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": format!("CloudTrailLogs{}", region.replace('-', "")),
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": stream
+        }]});
+        deps.push(create_role(p, control, fixes, &role, trust, "cloudtrail-to-cloudwatch-logs", policy,
+            "a role CloudTrail assumes to write to CloudWatch Logs"));
+    }
+    (log_group_arn(snap, region, &group), role_arn, deps)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn create_role(p: &mut Planner, control: &str, fixes: &[String], name: &str, trust: Value, policy_name: &str, policy: Value, why: &str) -> String {
+    let region = p.snap.home_region.clone();
+    let target = role_arn(p.snap, name);
+    let id = crate::plan::builder::action_id(
+        &Op::CreateRole { name: name.into(), trust_policy: Value::Null, policy_name: String::new(), policy: Value::Null },
+        &region,
+        &target,
+    );
+    // One role serves every region: fold this region's statements into the planned policy.
+    let policy = match p.pending_op(&id) {
+        Some(Op::CreateRole { policy: prev, .. }) => crate::policy::merge(Some(prev), &crate::policy::statements(&policy)),
+        _ => policy,
+    };
+    let trust = match p.pending_op(&id) {
+        Some(Op::CreateRole { trust_policy: prev, .. }) => widen_trust(prev, &trust),
+        _ => trust,
+    };
+    p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::CreateRole { name: name.into(), trust_policy: trust.clone(), policy_name: policy_name.into(), policy: policy.clone() },
+            region,
+            target,
+            before: Value::Null,
+            after: json!({"AssumeRolePolicyDocument": trust, "InlinePolicies": {policy_name: policy}}),
+            reason: format!("create role {name}: {why}"),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: vec![format!("roles/{name}")],
+        },
+    )
+}
+
+pub fn ensure_log_group(p: &mut Planner, control: &str, fixes: &[String], region: &str, name: &str, why: &str) -> Vec<String> {
+    if p.snap.log_groups.get(region).is_some_and(|m| m.contains_key(name)) {
+        return vec![];
+    }
+    let days = p.settings.log_retention_days;
+    vec![p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::CreateLogGroup { name: name.into(), retention_days: days },
+            region: region.into(),
+            target: log_group_arn(p.snap, region, name).trim_end_matches(":*").to_string(),
+            before: Value::Null,
+            after: json!({"LogGroupName": name, "RetentionInDays": days}),
+            reason: format!("create log group {name} with {days} days retention: {why}"),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: vec![format!("log_groups/{region}/{name}")],
+        },
+    )]
+}
+
+/// REFERENCE 2.7: the key policy statements CloudTrail needs for `trail_arn`.
+pub fn cloudtrail_key_statements(snap: &Snapshot, trail_arn: &str) -> Vec<Value> {
+    vec![
+        json!({
+            "Sid": "AllowCloudTrailEncryptLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": format!("arn:{}:cloudtrail:*:{}:trail/*", snap.partition, snap.account_id)},
+                "StringEquals": {"aws:SourceArn": trail_arn}
+            }
+        }),
+        json!({
+            "Sid": "AllowCloudTrailDescribeKey",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}
+        }),
+    ]
+}
+
+/// REFERENCE 2.7: the tool's trail key in `region` (reused through its alias
+/// when it exists, its policy merged; else created). Returns the KmsKeyId to
+/// give the trail and the ids to depend on.
+pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region: &str, trail_arn: &str) -> (String, Vec<String>) {
+    let snap = p.snap;
+    let alias = p.settings.names.kms_alias.clone();
+    let alias_arn = snap.arn("kms", region, &alias);
+    let existing = snap.aliases.get(region).and_then(|m| m.get(&alias)).and_then(|key_id| {
+        snap.keys.values().find(|k| k.region == region && (&k.key_id == key_id || &k.arn == key_id))
+    });
+    let why = "lets CloudTrail encrypt this trail's logs (log readers also need kms:Decrypt on it)";
+    if let Some(key) = existing {
+        let arn = key.arn.clone();
+        let id = p.edit_key_policy(control, fixes, &arn, region, why, &cloudtrail_key_statements(snap, trail_arn));
+        return (alias_arn, vec![id]);
+    }
+    let root = json!({
+        "Sid": "EnableIamUserPermissions",
+        "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:{}:iam::{}:root", snap.partition, snap.account_id)},
+        "Action": "kms:*",
+        "Resource": "*"
+    });
+    let mut stmts = vec![root];
+    stmts.extend(cloudtrail_key_statements(snap, trail_arn));
+    let draft_policy = crate::policy::merge(None, &stmts);
+    // Several trails in one region share the key: fold their statements in.
+    let id = crate::plan::builder::action_id(
+        &Op::CreateKey { alias: alias.clone(), description: String::new(), policy: Value::Null },
+        region,
+        &alias_arn,
+    );
+    let policy = match p.created_key_policy(&id) {
+        Some(prev) => crate::policy::merge(Some(&prev), &stmts),
+        None => draft_policy,
+    };
+    let id = p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::CreateKey {
+                alias: alias.clone(),
+                description: "CloudTrail log encryption (created by remediate)".into(),
+                policy: policy.clone(),
+            },
+            region: region.into(),
+            target: alias_arn.clone(),
+            before: Value::Null,
+            after: json!({"KeySpec": "SYMMETRIC_DEFAULT", "KeyRotationEnabled": true, "Alias": alias, "Policy": policy}),
+            reason: format!("create a customer key with yearly rotation: {why}"),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: vec![format!("aliases/{region}/{alias}")],
+        },
+    );
+    (alias_arn, vec![id])
+}
+
+/// REFERENCE 2.6: server access logging for `bucket` into the region's
+/// access-log bucket. Returns the id of the PutBucketLogging action, or an
+/// error text when the target cannot take logs.
+pub fn ensure_access_logging(p: &mut Planner, control: &str, fixes: &[String], bucket: &str, region: &str) -> Result<String, String> {
+    let snap = p.snap;
+    let target = fill(&p.settings.names.access_log_bucket, &snap.account_id, region);
+    if target == bucket {
+        return Err(format!("{bucket} is the access-log bucket itself: a bucket must not log to itself"));
+    }
+    if let Some(t) = snap.buckets.get(&target).filter(|_| snap.owned_buckets.contains(&target)) {
+        if t.region.as_deref().is_some_and(|r| r != region) {
+            return Err(format!("access-log bucket {target} is in another region"));
+        }
+        if t.object_lock || t.requester_pays || t.encryption.as_deref().is_some_and(|e| e != "AES256") {
+            return Err(format!("access-log bucket {target} has Object Lock, Requester Pays or KMS encryption: S3 cannot deliver logs to it"));
+        }
+    }
+    let mut deps = ensure_bucket(p, control, fixes, &target, region, "receives S3 server access logs");
+    let prefix = "s3-access-logs/";
+    let stmt = json!({
+        "Sid": "S3ServerAccessLogsPolicy",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": format!("arn:{}:s3:::{target}/{prefix}*", snap.partition),
+        "Condition": {
+            "ArnLike": {"aws:SourceArn": bucket_arn(snap, bucket)},
+            "StringEquals": {"aws:SourceAccount": snap.account_id}
+        }
+    });
+    deps.push(p.edit_bucket_policy(
+        control,
+        fixes,
+        &target,
+        region,
+        "lets S3 log delivery write access logs (source bucket and account conditioned)",
+        Safety::NeedsReview,
+        deps.clone(),
+        |doc| crate::policy::merge(Some(doc), &[stmt]),
+    ));
+    let before = snap
+        .buckets
+        .get(bucket)
+        .and_then(|b| b.logging.clone())
+        .map(|l| serde_json::to_value(l).unwrap())
+        .unwrap_or(Value::Null);
+    let target_prefix = format!("{prefix}{bucket}/");
+    Ok(p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::PutBucketLogging { bucket: bucket.into(), target_bucket: target.clone(), target_prefix: target_prefix.clone() },
+            region: region.into(),
+            target: bucket.into(),
+            before,
+            after: json!({"target_bucket": target, "target_prefix": target_prefix}),
+            reason: format!("turn on server access logging of {bucket}"),
+            safety: Safety::Safe,
+            depends_on: deps,
+            observes: vec![format!("buckets/{bucket}/logging")],
+        },
+    ))
+}
+
+/// Trust policies of one role planned for several regions: union the
+/// statements' source conditions (same shape, wider `aws:SourceArn`).
+fn widen_trust(prev: &Value, add: &Value) -> Value {
+    let stmts: Vec<Value> = crate::policy::statements(add)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut s)| {
+            s["Sid"] = json!(format!("Trust{i}"));
+            s
+        })
+        .collect();
+    let prev_named: Vec<Value> = crate::policy::statements(prev)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut s)| {
+            s["Sid"] = json!(format!("Trust{i}"));
+            s
+        })
+        .collect();
+    let merged = crate::policy::merge(Some(&json!({"Version": "2012-10-17", "Statement": prev_named})), &stmts);
+    let unnamed: Vec<Value> = crate::policy::statements(&merged)
+        .into_iter()
+        .map(|mut s| {
+            s.as_object_mut().map(|m| m.remove("Sid"));
+            s
+        })
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": unnamed})
+}

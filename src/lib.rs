@@ -1,0 +1,35 @@
+//! `remediate` finds and fixes drift from the CIS AWS Foundations v1.2
+//! Logging controls (2.1–2.9) across every region of an account.
+//!
+//! Data flows one way; only `collect` and `execute` talk to AWS:
+//!
+//! ```text
+//! Settings ─► collect (reads) ─► Snapshot ─► controls::detect ─► Findings
+//!                                    └────────► plan::build ◄───────┘
+//!                                                    │
+//!                          render (text / json / markdown)   execute (writes) ─► journal
+//! ```
+//!
+//! - [`settings`]  `remediate.toml`: names, retention, flow-log options, exemptions.
+//! - [`aws`]       client factory, call counter, SDK error classification.
+//! - [`snapshot`]  the account as plain serializable data.
+//! - [`collect`]   fills a snapshot: every region concurrently, reads only.
+//! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
+//! - [`controls`]  one file per control (detect + plan), listed in one registry.
+//! - [`policy`]    IAM policy documents: normalise, merge, compare.
+//! - [`plan`]      actions, ordering, fingerprints, the plan file.
+//! - [`render`]    the one printer: text with diffs, JSON, markdown.
+//! - [`execute`]   runs a plan's actions, reads back, journals; undo.
+//! - [`cli`]       clap definitions resolved into one `Run` value.
+
+pub mod aws;
+pub mod cli;
+pub mod collect;
+pub mod controls;
+pub mod execute;
+pub mod finding;
+pub mod plan;
+pub mod policy;
+pub mod render;
+pub mod settings;
+pub mod snapshot;

@@ -1,0 +1,227 @@
+//! IAM policy documents (bucket, key, role policies): normalise, merge, compare.
+//!
+//! The one rule: a policy is merged, never replaced. [`merge`] keeps every
+//! statement that exists, adds a missing statement by `Sid`, and when the Sid
+//! already exists widens that statement's `aws:SourceArn` / `aws:SourceAccount`
+//! values rather than overwriting it. Only [`remove_public_allows`] takes
+//! statements away, and only the `Allow` + `Principal: *` ones control 2.3
+//! exists to remove.
+
+use serde_json::{Map, Value, json};
+
+/// An empty policy document.
+pub fn empty() -> Value {
+    json!({"Version": "2012-10-17", "Statement": []})
+}
+
+/// `Statement` as a list (a single statement object is allowed by IAM).
+pub fn statements(doc: &Value) -> Vec<Value> {
+    match doc.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::Object(_)) => vec![v.clone()],
+        _ => vec![],
+    }
+}
+
+fn with_statements(doc: Option<&Value>, stmts: Vec<Value>) -> Value {
+    let mut out = match doc {
+        Some(Value::Object(m)) => m.clone(),
+        _ => Map::new(),
+    };
+    out.entry("Version").or_insert(json!("2012-10-17"));
+    out.insert("Statement".into(), Value::Array(stmts));
+    Value::Object(out)
+}
+
+fn as_list(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a.clone(),
+        Value::Null => vec![],
+        other => vec![other.clone()],
+    }
+}
+
+/// True for a principal that is everyone: `"*"`, `{"AWS": "*"}` or `{"AWS": ["*"]}`.
+pub fn is_everyone(principal: &Value) -> bool {
+    match principal {
+        Value::String(s) => s == "*",
+        Value::Object(m) => m
+            .get("AWS")
+            .map(|v| as_list(v).iter().any(|p| p == "*"))
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// An `Allow` statement whose principal is everyone (what 2.3 fails on).
+/// `Deny` statements with `*` (deny non-TLS, say) are protective and pass.
+pub fn is_public_allow(stmt: &Value) -> bool {
+    stmt.get("Effect").and_then(Value::as_str) == Some("Allow")
+        && stmt.get("Principal").map(is_everyone).unwrap_or(false)
+}
+
+/// Remove the public `Allow` statements; returns the new document and the
+/// removed statements (for the reviewer).
+pub fn remove_public_allows(doc: &Value) -> (Value, Vec<Value>) {
+    let (removed, kept): (Vec<Value>, Vec<Value>) =
+        statements(doc).into_iter().partition(is_public_allow);
+    (with_statements(Some(doc), kept), removed)
+}
+
+/// Condition keys whose values are widened (unioned) on a Sid collision.
+const WIDENED_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "kms:EncryptionContext:aws:cloudtrail:arn",
+];
+
+/// Merge `additions` into `existing`. See the module doc for the rules.
+pub fn merge(existing: Option<&Value>, additions: &[Value]) -> Value {
+    let mut stmts = existing.map(statements).unwrap_or_default();
+    for add in additions {
+        let sid = add.get("Sid").and_then(Value::as_str);
+        let same_sid = sid.and_then(|sid| {
+            stmts
+                .iter()
+                .position(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
+        });
+        match same_sid {
+            Some(i) => stmts[i] = widen(&stmts[i], add),
+            None => {
+                if !stmts.iter().any(|s| covers(s, add)) {
+                    stmts.push(add.clone());
+                }
+            }
+        }
+    }
+    with_statements(existing, stmts)
+}
+
+/// `existing` already grants what `add` grants (same statement but for Sid).
+fn covers(existing: &Value, add: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("Sid");
+        }
+        canonical(&v)
+    };
+    strip(existing) == strip(add)
+}
+
+/// Union the widened condition values of `add` into `existing`, keeping all
+/// else of `existing` as it is. A statement without such a condition is
+/// already broader than ours and is left alone.
+fn widen(existing: &Value, add: &Value) -> Value {
+    let mut out = existing.clone();
+    let Some(add_cond) = add.get("Condition").and_then(Value::as_object) else {
+        return out;
+    };
+    let Some(cond) = out.get_mut("Condition").and_then(Value::as_object_mut) else {
+        return out;
+    };
+    for add_kv in add_cond.values() {
+        let Some(add_kv) = add_kv.as_object() else { continue };
+        for (key, add_vals) in add_kv {
+            if !WIDENED_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            // The key may sit under another operator in the existing statement
+            // (StringEquals vs ArnLike); widen it where it is.
+            let target_op = cond
+                .iter()
+                .find(|(_, kv)| kv.get(key).is_some())
+                .map(|(o, _)| o.clone());
+            let Some(target_op) = target_op else { continue };
+            let slot = cond
+                .get_mut(&target_op)
+                .and_then(Value::as_object_mut)
+                .and_then(|kv| kv.get_mut(key));
+            if let Some(slot) = slot {
+                let mut vals = as_list(slot);
+                for v in as_list(add_vals) {
+                    if !vals.contains(&v) {
+                        vals.push(v);
+                    }
+                }
+                *slot = if vals.len() == 1 {
+                    vals.remove(0)
+                } else {
+                    Value::Array(vals)
+                };
+            }
+        }
+    }
+    out
+}
+
+/// Canonical JSON text (object keys sorted) for hashing and comparison.
+pub fn canonical(v: &Value) -> String {
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<_> = m.keys().collect();
+                keys.sort();
+                let mut out = Map::new();
+                for k in keys {
+                    out.insert(k.clone(), sort(&m[k]));
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::to_string(&sort(v)).unwrap_or_default()
+}
+
+/// True when `doc` has a statement with this Sid.
+pub fn has_sid(doc: Option<&Value>, sid: &str) -> bool {
+    doc.map(statements)
+        .unwrap_or_default()
+        .iter()
+        .any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stmt(sid: &str, arn: &str) -> Value {
+        json!({"Sid": sid, "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+               "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
+               "Condition": {"StringEquals": {"aws:SourceArn": arn}}})
+    }
+
+    #[test]
+    fn sid_collision_widens_source_arn_instead_of_overwriting() {
+        let existing = json!({"Version": "2012-10-17", "Statement": [stmt("W", "arn:1")]});
+        let merged = merge(Some(&existing), &[stmt("W", "arn:2")]);
+        let s = &statements(&merged)[0];
+        assert_eq!(
+            s["Condition"]["StringEquals"]["aws:SourceArn"],
+            json!(["arn:1", "arn:2"])
+        );
+        assert_eq!(statements(&merged).len(), 1);
+    }
+
+    #[test]
+    fn deny_star_is_not_public_but_allow_star_is() {
+        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*"});
+        let allow = json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:GetObject"});
+        assert!(!is_public_allow(&deny));
+        assert!(is_public_allow(&allow));
+        let (doc, removed) =
+            remove_public_allows(&json!({"Version": "2012-10-17", "Statement": [deny.clone(), allow]}));
+        assert_eq!(statements(&doc), vec![deny]);
+        assert_eq!(removed.len(), 1);
+    }
+
+    #[test]
+    fn single_statement_object_is_read_as_a_list() {
+        let doc = json!({"Statement": stmt("A", "x")});
+        assert_eq!(statements(&doc).len(), 1);
+        let merged = merge(Some(&doc), &[stmt("B", "y")]);
+        assert_eq!(statements(&merged).len(), 2);
+    }
+}

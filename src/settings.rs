@@ -1,0 +1,199 @@
+//! `remediate.toml`: what the tool creates and how.
+//!
+//! Every key is optional; [`FileSettings::default`] documents the defaults.
+//! Names may hold `{account}` and `{region}`, filled in per account and region
+//! so that bucket names (global) never collide between accounts or regions.
+//! Unknown keys are errors: a misspelt `retention_day` silently ignored would
+//! make a plan differ from what the reviewer believes it says.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileSettings {
+    pub names: Names,
+    /// Retention of every log group the tool creates (CIS suggests >= 365).
+    pub log_retention_days: i32,
+    pub flow_logs: FlowLogSettings,
+    /// The one region whose recorder records global resource types
+    /// (default: the home region).
+    pub global_resources_region: Option<String>,
+    /// Controls not checked nor fixed (e.g. ["2.9"]).
+    pub skip_controls: Vec<String>,
+    /// Resources exempted from a control, shown as skipped with the reason.
+    pub exemptions: Vec<Exemption>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Names {
+    pub trail: String,
+    pub trail_bucket: String,
+    pub access_log_bucket: String,
+    pub config_bucket: String,
+    pub cloudtrail_log_group: String,
+    pub cloudtrail_role: String,
+    pub flow_log_group: String,
+    pub flow_log_role: String,
+    pub flow_log_bucket: String,
+    pub kms_alias: String,
+    pub recorder: String,
+    pub delivery_channel: String,
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Names {
+            trail: "remediate-trail".into(),
+            trail_bucket: "remediate-cloudtrail-{account}-{region}".into(),
+            access_log_bucket: "remediate-access-logs-{account}-{region}".into(),
+            config_bucket: "remediate-config-{account}-{region}".into(),
+            cloudtrail_log_group: "remediate/cloudtrail".into(),
+            cloudtrail_role: "remediate-cloudtrail-to-logs".into(),
+            flow_log_group: "remediate/vpc-flow-logs".into(),
+            flow_log_role: "remediate-vpc-flow-logs".into(),
+            flow_log_bucket: "remediate-flow-logs-{account}-{region}".into(),
+            kms_alias: "alias/remediate-cloudtrail".into(),
+            recorder: "default".into(),
+            delivery_channel: "default".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlowLogDestination {
+    CloudWatchLogs,
+    S3,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlowLogSettings {
+    pub destination: FlowLogDestination,
+    /// `ACCEPT`, `REJECT` or `ALL`; CIS suggests REJECT.
+    pub traffic_type: String,
+}
+
+impl Default for FlowLogSettings {
+    fn default() -> Self {
+        FlowLogSettings {
+            destination: FlowLogDestination::CloudWatchLogs,
+            traffic_type: "REJECT".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Exemption {
+    pub control: String,
+    /// ARN, id or name of the resource as the findings show it.
+    pub resource: String,
+    pub reason: String,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        FileSettings {
+            names: Names::default(),
+            log_retention_days: 365,
+            flow_logs: FlowLogSettings::default(),
+            global_resources_region: None,
+            skip_controls: vec![],
+            exemptions: vec![],
+        }
+    }
+}
+
+/// Retention values CloudWatch Logs accepts.
+const RETENTIONS: &[i32] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+impl FileSettings {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    /// Parse and validate; the message names the key and line of the problem.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let s: FileSettings = toml::from_str(text).map_err(|e| one_line_toml_error(&e, text))?;
+        s.validate(text)?;
+        Ok(s)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), String> {
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|n| format!("line {}: ", n + 1))
+                .unwrap_or_default()
+        };
+        if !RETENTIONS.contains(&self.log_retention_days) {
+            return Err(format!(
+                "{}log_retention_days = {} is not a CloudWatch Logs retention (use one of {:?})",
+                line_of("log_retention_days"),
+                self.log_retention_days,
+                RETENTIONS
+            ));
+        }
+        if !["ACCEPT", "REJECT", "ALL"].contains(&self.flow_logs.traffic_type.as_str()) {
+            return Err(format!(
+                "{}flow_logs.traffic_type = {:?} must be ACCEPT, REJECT or ALL",
+                line_of("traffic_type"),
+                self.flow_logs.traffic_type
+            ));
+        }
+        for c in self
+            .skip_controls
+            .iter()
+            .chain(self.exemptions.iter().map(|e| &e.control))
+        {
+            if !crate::controls::is_known(c) {
+                return Err(format!(
+                    "{}unknown control {c:?} (known: 2.1 to 2.9)",
+                    line_of(if self.skip_controls.contains(c) {
+                        "skip_controls"
+                    } else {
+                        "control"
+                    })
+                ));
+            }
+        }
+        if !self.names.kms_alias.starts_with("alias/") || self.names.kms_alias.starts_with("alias/aws/")
+        {
+            return Err(format!(
+                "{}names.kms_alias = {:?} must start with alias/ and not alias/aws/",
+                line_of("kms_alias"),
+                self.names.kms_alias
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn is_exempt(&self, control: &str, resource: &str) -> Option<&Exemption> {
+        self.exemptions
+            .iter()
+            .find(|e| e.control == control && (e.resource == resource || resource.ends_with(&format!("/{}", e.resource)) || resource.ends_with(&format!(":{}", e.resource))))
+    }
+}
+
+fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+        .map(|n| format!("line {n}: "))
+        .unwrap_or_default();
+    let msg = e.message().replace('\n', " ");
+    format!("{line}{}", msg.trim())
+}
+
+/// Fill `{account}` and `{region}` in a configured name.
+pub fn fill(template: &str, account: &str, region: &str) -> String {
+    template.replace("{account}", account).replace("{region}", region)
+}
