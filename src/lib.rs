@@ -28,6 +28,7 @@ pub mod collect;
 pub mod controls;
 pub mod execute;
 pub mod finding;
+pub mod permissions;
 pub mod plan;
 pub mod policy;
 pub mod render;

@@ -1,3 +1,40 @@
+//! Thin binary: parse, set up logging, run, map the error to an exit code.
+
+use clap::Parser;
+use remediate::cli::{self, Cli};
+
 fn main() {
-    println!("Hello, world!");
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let code = match rt.block_on(cli::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            // One line: what is wrong and, where we know, what to do.
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("error: {msg}");
+            cli::EXIT_ERROR
+        }
+    };
+    std::process::exit(code);
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,aws=error",
+        1 => "info,aws=warn",
+        2 => "debug,aws_smithy_runtime=info,hyper=info",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
+        .without_time()
+        .init();
 }

@@ -57,8 +57,14 @@ pub struct CallCounter(Arc<Mutex<BTreeMap<String, BTreeMap<String, u64>>>>);
 
 impl CallCounter {
     pub fn record(&self, service: &str, operation: &str) {
+        // The SDK's service names ("CloudWatch Logs", "Config Service") as IAM prefixes.
+        let service = match service.to_ascii_lowercase().as_str() {
+            "cloudwatch logs" => "logs".to_string(),
+            "config service" => "config".to_string(),
+            other => other.to_string(),
+        };
         let mut m = self.0.lock().unwrap();
-        *m.entry(service.to_ascii_lowercase())
+        *m.entry(service)
             .or_default()
             .entry(operation.to_string())
             .or_default() += 1;
@@ -91,13 +97,17 @@ pub fn is_read_operation(op: &str) -> bool {
 #[derive(Debug)]
 struct CountCalls(CallCounter);
 
+// Counted in `read_before_serialization`, once per call (not per retry):
+// client interceptors' `read_before_execution` runs before the operation's
+// `Metadata` is in the config bag.
 impl Intercept for CountCalls {
     fn name(&self) -> &'static str {
         "CountCalls"
     }
-    fn read_before_execution(
+    fn read_before_serialization(
         &self,
         _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         if let Some(m) = cfg.load::<Metadata>() {
@@ -219,15 +229,30 @@ where
 {
     let status = err.raw_response().map(|r| r.status().as_u16());
     let code = err.code().unwrap_or_default().to_string();
-    let message = err
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| match err {
-            SdkError::DispatchFailure(e) => format!("cannot reach endpoint: {e:?}"),
-            SdkError::TimeoutError(_) => "request timed out".into(),
-            _ => format!("{}", aws_smithy_types::error::display::DisplayErrorContext(err)),
-        });
-    let kind = if status == Some(403)
+    // A dispatch failure is either the endpoint (I/O, timeout) or the
+    // credential chain failing before any request was sent.
+    let no_credentials = match err {
+        SdkError::DispatchFailure(e) => {
+            tracing::debug!("dispatch failure: {e:?}");
+            !e.as_connector_error().is_some_and(|c| c.is_io() || c.is_timeout())
+                && ["ProviderError", "redential", "FailedToLoadToken"]
+                    .iter()
+                    .any(|k| format!("{e:?}").contains(k))
+        }
+        _ => false,
+    };
+    let message = err.message().map(str::to_string).unwrap_or_else(|| {
+        if no_credentials {
+            "no usable AWS credentials (set AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or SSO)".into()
+        } else if let SdkError::TimeoutError(_) = err {
+            "request timed out".into()
+        } else {
+            format!("{}", aws_smithy_types::error::display::DisplayErrorContext(err))
+        }
+    });
+    let kind = if no_credentials {
+        ErrorKind::Other
+    } else if status == Some(403)
         || code.contains("AccessDenied")
         || code == "UnauthorizedOperation"
         || code == "AuthorizationError"
@@ -242,6 +267,7 @@ where
     } else {
         ErrorKind::Other
     };
+    let code = if no_credentials { "NoCredentials".to_string() } else { code };
     let code = if code.is_empty() {
         match (kind, status) {
             (ErrorKind::Denied, _) => "AccessDenied".to_string(),

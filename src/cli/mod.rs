@@ -1,1 +1,229 @@
-//! (in progress)
+//! The command line: arguments resolved into one [`Run`], and one function
+//! per command. This is the only layer that prints, prompts or exits.
+//!
+//! stdout carries data (the plan, JSON); stderr carries progress, prompts,
+//! summaries and logs, so `remediate plan --format json | jq` always works.
+
+pub mod args;
+// TEMP: executor pending
+// mod apply;
+
+use anyhow::{Context, Result, bail};
+use clap::CommandFactory;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::aws::{Aws, AwsOptions};
+use crate::collect::{self, CollectOptions};
+use crate::controls;
+use crate::finding::Finding;
+use crate::plan::{self, FORMAT_VERSION, Plan};
+use crate::render::{self, Format, Style};
+use crate::settings::FileSettings;
+use crate::snapshot::Snapshot;
+pub use args::{Cli, Command};
+use args::{ColorArg, GlobalArgs};
+
+/// Exit codes (documented in README and `--help`).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_DRIFT: i32 = 2;
+
+/// Everything a command needs, resolved once from arguments, environment
+/// and the settings file.
+pub struct Run {
+    pub aws: AwsOptions,
+    pub file: FileSettings,
+    pub controls: Vec<String>,
+    pub regions: Option<Vec<String>>,
+    pub concurrency: usize,
+    pub stats: bool,
+    /// Colour on stdout.
+    pub out_style: Style,
+    /// Colour on stderr.
+    pub err_style: Style,
+    /// A progress bar on stderr (a terminal only).
+    pub progress: bool,
+}
+
+impl Run {
+    pub fn resolve(g: &GlobalArgs) -> Result<Self> {
+        let file = match &g.config {
+            Some(p) => FileSettings::load(p)?,
+            None if std::path::Path::new("remediate.toml").exists() => {
+                FileSettings::load(std::path::Path::new("remediate.toml"))?
+            }
+            None => FileSettings::default(),
+        };
+        for c in &g.controls {
+            if !controls::is_known(c) {
+                bail!("unknown control {c:?}: use one of {}", controls::IDS.join(", "));
+            }
+        }
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let style = |tty: bool| Style {
+            color: match g.color {
+                ColorArg::Always => true,
+                ColorArg::Never => false,
+                ColorArg::Auto => tty && !no_color,
+            },
+        };
+        Ok(Run {
+            aws: AwsOptions {
+                profile: g.profile.clone(),
+                region: g.region.clone(),
+                endpoint_url: g.endpoint_url.clone(),
+                retry_mode: g.retry_mode.into(),
+                max_attempts: g.max_attempts,
+            },
+            file,
+            controls: g.controls.clone(),
+            regions: (!g.regions.is_empty()).then(|| g.regions.clone()),
+            concurrency: g.concurrency.max(1),
+            stats: g.stats,
+            out_style: style(std::io::stdout().is_terminal()),
+            err_style: style(std::io::stderr().is_terminal()),
+            progress: std::io::stderr().is_terminal(),
+        })
+    }
+
+    fn selected(&self) -> Vec<&'static controls::Control> {
+        controls::selected(&self.controls, &self.file)
+    }
+}
+
+/// Run the parsed command; returns the exit code.
+pub async fn run(cli: Cli) -> Result<i32> {
+    if let Command::Completions { shell } = &cli.command {
+        clap_complete::generate(*shell, &mut Cli::command(), "remediate", &mut std::io::stdout());
+        return Ok(EXIT_OK);
+    }
+    if let Command::Permissions { for_ } = &cli.command {
+        print!("{}", crate::permissions::policy_json(*for_ == args::PermissionsFor::Apply));
+        return Ok(EXIT_OK);
+    }
+    if let Command::Show { file, format } = &cli.command {
+        let f = plan::file::read(file)?;
+        let style = Run::resolve(&cli.global)?.out_style;
+        print!("{}", render::render(&f.plan, *format, style));
+        return Ok(EXIT_OK);
+    }
+    let run = Run::resolve(&cli.global)?;
+    let aws = Aws::new(&run.aws).await;
+    let code = match cli.command {
+        Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
+        Command::Apply { .. } | Command::Undo { .. } => bail!("TEMP"),
+        _ => unreachable!("handled above"),
+    };
+    if run.stats {
+        eprint!("{}", stats_text(&aws));
+    }
+    Ok(code)
+}
+
+/// Collect the account with a progress indicator on stderr.
+pub async fn scan(run: &Run, aws: &Aws, regions: Option<Vec<String>>, settings: &FileSettings) -> Result<Snapshot> {
+    let bar = if run.progress {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_message("scanning regions");
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let opts = CollectOptions {
+        regions,
+        concurrency: run.concurrency,
+        names: settings.names.clone(),
+        global_resources_region: settings.global_resources_region.clone(),
+    };
+    let started = now_unix();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let on_done = |region: &str| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        bar.set_message(format!("scanned {n} region(s), last {region}"));
+    };
+    let result = collect::collect(aws, &opts, &on_done).await;
+    bar.finish_and_clear();
+    let mut snap = result?;
+    snap.collected_at = started;
+    for e in &snap.read_errors {
+        tracing::warn!(
+            "could not read {} {} in {}: {} ({:?})",
+            e.service.as_str(),
+            e.operation,
+            e.region,
+            e.message,
+            e.kind
+        );
+        eprintln!(
+            "warning: {} {} failed in {}: {}",
+            e.service.as_str(),
+            e.operation,
+            e.region,
+            e.message
+        );
+    }
+    Ok(snap)
+}
+
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Detect and plan over a snapshot: pure.
+pub fn build_plan(run: &Run, snap: &Snapshot) -> (Vec<Finding>, Plan) {
+    let selected = run.selected();
+    let findings = controls::detect(snap, &run.file, &selected);
+    let actions = controls::plan(snap, &run.file, &selected, &findings);
+    let plan = Plan {
+        format_version: FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        account_id: snap.account_id.clone(),
+        partition: snap.partition.clone(),
+        home_region: snap.home_region.clone(),
+        regions: snap.regions.clone(),
+        controls: selected.iter().map(|c| c.id.to_string()).collect(),
+        settings: run.file.clone(),
+        findings: findings.clone(),
+        actions,
+    };
+    (findings, plan)
+}
+
+async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
+    let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
+    let (findings, plan) = build_plan(run, &snap);
+    let text = if format == Format::Json && run.stats {
+        render::plan_json(&plan, Some(("api_calls", serde_json::to_value(aws.calls.snapshot())?)))
+    } else {
+        render::render(&plan, format, run.out_style)
+    };
+    print!("{text}");
+    if let Some(path) = out {
+        plan::file::write(&path, &plan, timestamp())
+            .with_context(|| format!("saving the plan to {}", path.display()))?;
+        eprintln!("Plan saved to {}; apply it with: remediate apply {}", path.display(), path.display());
+    }
+    Ok(if controls::is_clean(&findings) { EXIT_OK } else { EXIT_DRIFT })
+}
+
+pub fn timestamp() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn stats_text(aws: &Aws) -> String {
+    let calls = aws.calls.snapshot();
+    let mut out = format!("API calls: {} in all\n", aws.calls.total());
+    for (service, ops) in &calls {
+        let n: u64 = ops.values().sum();
+        let detail: Vec<String> = ops.iter().map(|(op, c)| format!("{op} {c}")).collect();
+        out.push_str(&format!("  {service:<16}{n:>6}  {}\n", detail.join(", ")));
+    }
+    out
+}

@@ -18,10 +18,7 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> Option<Vec<Trail>>
             Service::Cloudtrail,
             "DescribeTrails",
             None,
-            client
-                .describe_trails()
-                .include_shadow_trails(true)
-                .send(),
+            client.describe_trails().include_shadow_trails(true).send(),
         )
         .await?;
     let mut trails: Vec<Trail> = out
@@ -80,7 +77,8 @@ pub(super) async fn read_status(cx: &Cx<'_>, region: &str, t: &mut Trail) {
         cx.call(client.get_event_selectors().trail_name(&t.arn).send()),
     );
     let resource = format!("trail {}", t.arn);
-    let tolerated = |kind: ErrorKind| foreign && matches!(kind, ErrorKind::Denied | ErrorKind::NotFound);
+    let tolerated =
+        |kind: ErrorKind| foreign && matches!(kind, ErrorKind::Denied | ErrorKind::NotFound);
     match status {
         Ok(s) => {
             t.is_logging = s.is_logging();
@@ -88,12 +86,19 @@ pub(super) async fn read_status(cx: &Cx<'_>, region: &str, t: &mut Trail) {
                 .latest_delivery_error()
                 .filter(|e| !e.is_empty())
                 .map(str::to_string);
-            t.latest_cloudwatch_delivery = s.latest_cloud_watch_logs_delivery_time().map(|d| d.secs());
+            t.latest_cloudwatch_delivery =
+                s.latest_cloud_watch_logs_delivery_time().map(|d| d.secs());
         }
         Err(e) if tolerated(e.kind) => {
             tracing::debug!(trail = %t.arn, error = %e, "status of another account's trail not readable");
         }
-        Err(e) => cx.record(region, Service::Cloudtrail, "GetTrailStatus", Some(&resource), &e),
+        Err(e) => cx.record(
+            region,
+            Service::Cloudtrail,
+            "GetTrailStatus",
+            Some(&resource),
+            &e,
+        ),
     }
     match selectors {
         Ok(s) => {
@@ -107,7 +112,13 @@ pub(super) async fn read_status(cx: &Cx<'_>, region: &str, t: &mut Trail) {
         Err(e) if tolerated(e.kind) => {
             tracing::debug!(trail = %t.arn, error = %e, "selectors of another account's trail not readable");
         }
-        Err(e) => cx.record(region, Service::Cloudtrail, "GetEventSelectors", Some(&resource), &e),
+        Err(e) => cx.record(
+            region,
+            Service::Cloudtrail,
+            "GetEventSelectors",
+            Some(&resource),
+            &e,
+        ),
     }
 }
 

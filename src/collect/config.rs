@@ -42,7 +42,12 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> Option<RegionConfi
                 .find(|s| s.name() == Some(name.as_str()));
             let group = r.recording_group();
             let mut resource_types: Vec<String> = group
-                .map(|g| g.resource_types().iter().map(|t| t.as_str().to_string()).collect())
+                .map(|g| {
+                    g.resource_types()
+                        .iter()
+                        .map(|t| t.as_str().to_string())
+                        .collect()
+                })
                 .unwrap_or_default();
             resource_types.sort();
             Recorder {
@@ -66,10 +71,22 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> Option<RegionConfi
         .iter()
         .map(|c| DeliveryChannel {
             name: c.name().unwrap_or_default().to_string(),
-            s3_bucket: c.s3_bucket_name().filter(|s| !s.is_empty()).map(str::to_string),
-            s3_prefix: c.s3_key_prefix().filter(|s| !s.is_empty()).map(str::to_string),
-            sns_topic_arn: c.sns_topic_arn().filter(|s| !s.is_empty()).map(str::to_string),
+            s3_bucket: c
+                .s3_bucket_name()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            s3_prefix: c
+                .s3_key_prefix()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            sns_topic_arn: c
+                .sns_topic_arn()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
         })
         .collect();
-    Some(RegionConfig { recorders, channels })
+    Some(RegionConfig {
+        recorders,
+        channels,
+    })
 }

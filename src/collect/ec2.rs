@@ -15,7 +15,11 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> (Vec<Vpc>, Vec<Flo
                     Service::Ec2,
                     "DescribeVpcs",
                     None,
-                    client.describe_vpcs().max_results(1000).set_next_token(token.clone()).send(),
+                    client
+                        .describe_vpcs()
+                        .max_results(1000)
+                        .set_next_token(token.clone())
+                        .send(),
                 )
                 .await
             else {
@@ -64,7 +68,10 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> (Vec<Vpc>, Vec<Flo
                     flow_log_id: f.flow_log_id()?.to_string(),
                     resource_id: f.resource_id().unwrap_or_default().to_string(),
                     status: f.flow_log_status().unwrap_or_default().to_string(),
-                    traffic_type: f.traffic_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                    traffic_type: f
+                        .traffic_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
                     destination_type: f
                         .log_destination_type()
                         .map(|t| t.as_str().to_string())

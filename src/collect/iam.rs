@@ -86,14 +86,22 @@ async fn read_role(cx: &Cx<'_>, client: &aws_sdk_iam::Client, name: &str) -> Opt
                     Service::Iam,
                     "GetRolePolicy",
                     Some(&resource),
-                    client.get_role_policy().role_name(name).policy_name(p).send(),
+                    client
+                        .get_role_policy()
+                        .role_name(name)
+                        .policy_name(p)
+                        .send(),
                 )
                 .await?;
             let doc = document(cx, "GetRolePolicy", &resource, out.policy_document())?;
             Some((p.clone(), doc))
         }
     });
-    r.inline_policies = futures::future::join_all(reads).await.into_iter().flatten().collect();
+    r.inline_policies = futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     Some(r)
 }
 
@@ -132,7 +140,12 @@ async fn config_service_role(cx: &Cx<'_>, client: &aws_sdk_iam::Client) -> Optio
         }
     }
     // Prefer the canonical name (any case) when several roles live on the path.
-    found.sort_by_key(|r| (!r.name.eq_ignore_ascii_case(CONFIG_SERVICE_ROLE), r.name.clone()));
+    found.sort_by_key(|r| {
+        (
+            !r.name.eq_ignore_ascii_case(CONFIG_SERVICE_ROLE),
+            r.name.clone(),
+        )
+    });
     found.into_iter().next()
 }
 

@@ -24,11 +24,23 @@ pub(super) async fn read_region(
                     Service::Kms,
                     "ListKeys",
                     None,
-                    client.list_keys().limit(1000).set_marker(marker.clone()).send(),
+                    client
+                        .list_keys()
+                        .limit(1000)
+                        .set_marker(marker.clone())
+                        .send(),
                 )
                 .await?;
-            ids.extend(out.keys().iter().filter_map(|k| k.key_id()).map(str::to_string));
-            match out.next_marker().filter(|m| out.truncated() && !m.is_empty()) {
+            ids.extend(
+                out.keys()
+                    .iter()
+                    .filter_map(|k| k.key_id())
+                    .map(str::to_string),
+            );
+            match out
+                .next_marker()
+                .filter(|m| out.truncated() && !m.is_empty())
+            {
                 Some(m) if Some(m) != marker.as_deref() => marker = Some(m.to_string()),
                 _ => break,
             }
@@ -45,7 +57,11 @@ pub(super) async fn read_region(
                     Service::Kms,
                     "ListAliases",
                     None,
-                    client.list_aliases().limit(100).set_marker(marker.clone()).send(),
+                    client
+                        .list_aliases()
+                        .limit(100)
+                        .set_marker(marker.clone())
+                        .send(),
                 )
                 .await?;
             for a in out.aliases() {
@@ -53,7 +69,10 @@ pub(super) async fn read_region(
                     aliases.insert(name.to_string(), target.to_string());
                 }
             }
-            match out.next_marker().filter(|m| out.truncated() && !m.is_empty()) {
+            match out
+                .next_marker()
+                .filter(|m| out.truncated() && !m.is_empty())
+            {
                 Some(m) if Some(m) != marker.as_deref() => marker = Some(m.to_string()),
                 _ => break,
             }
@@ -66,7 +85,8 @@ pub(super) async fn read_region(
         };
         ids.sort();
         ids.dedup();
-        let keys = futures::future::join_all(ids.iter().map(|id| describe(cx, &client, region, id))).await;
+        let keys =
+            futures::future::join_all(ids.iter().map(|id| describe(cx, &client, region, id))).await;
         keys.into_iter().flatten().collect::<Vec<Key>>()
     };
     let (mut keys, aliases) = tokio::join!(describe_keys, list_aliases);
@@ -91,19 +111,36 @@ async fn describe(
         )
         .await?;
     let m = out.key_metadata()?;
+    #[allow(deprecated)] // older endpoints only fill CustomerMasterKeySpec
+    let legacy_spec = m.customer_master_key_spec().map(|x| x.as_str().to_string());
     let mut key = Key {
         region: region.to_string(),
         key_id: m.key_id().to_string(),
-        arn: m.arn().map(str::to_string).unwrap_or_else(|| cx.arn("kms", region, &format!("key/{}", m.key_id()))),
-        manager: m.key_manager().map(|x| x.as_str().to_string()).unwrap_or_default(),
-        state: m.key_state().map(|x| x.as_str().to_string()).unwrap_or_default(),
+        arn: m
+            .arn()
+            .map(str::to_string)
+            .unwrap_or_else(|| cx.arn("kms", region, &format!("key/{}", m.key_id()))),
+        manager: m
+            .key_manager()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        state: m
+            .key_state()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         spec: m
             .key_spec()
             .map(|x| x.as_str().to_string())
-            .or_else(|| m.customer_master_key_spec().map(|x| x.as_str().to_string()))
+            .or(legacy_spec)
             .unwrap_or_default(),
-        origin: m.origin().map(|x| x.as_str().to_string()).unwrap_or_default(),
-        custom_key_store_id: m.custom_key_store_id().filter(|s| !s.is_empty()).map(str::to_string),
+        origin: m
+            .origin()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        custom_key_store_id: m
+            .custom_key_store_id()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         multi_region_role: m
             .multi_region_configuration()
             .and_then(|c| c.multi_region_key_type())
@@ -143,35 +180,42 @@ pub(super) async fn read_policies(
     snap: &Snapshot,
     arns: &BTreeSet<String>,
 ) -> Vec<(String, Value)> {
-    let reads = arns.iter().filter_map(|arn| snap.keys.get(arn)).map(|k| async move {
-        let resource = format!("key {}", k.arn);
-        let out = cx
-            .read(
-                &k.region,
-                Service::Kms,
-                "GetKeyPolicy",
-                Some(&resource),
-                cx.aws
-                    .kms(&k.region)
-                    .get_key_policy()
-                    .key_id(&k.key_id)
-                    .policy_name("default")
-                    .send(),
-            )
-            .await?;
-        let text = out.policy()?;
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => Some((k.arn.clone(), v)),
-            Err(e) => {
-                cx.record_other(
+    let reads = arns
+        .iter()
+        .filter_map(|arn| snap.keys.get(arn))
+        .map(|k| async move {
+            let resource = format!("key {}", k.arn);
+            let out = cx
+                .read(
                     &k.region,
                     Service::Kms,
                     "GetKeyPolicy",
-                    format!("{resource}: policy is not JSON: {e}"),
-                );
-                None
+                    Some(&resource),
+                    cx.aws
+                        .kms(&k.region)
+                        .get_key_policy()
+                        .key_id(&k.key_id)
+                        .policy_name("default")
+                        .send(),
+                )
+                .await?;
+            let text = out.policy()?;
+            match serde_json::from_str::<Value>(text) {
+                Ok(v) => Some((k.arn.clone(), v)),
+                Err(e) => {
+                    cx.record_other(
+                        &k.region,
+                        Service::Kms,
+                        "GetKeyPolicy",
+                        format!("{resource}: policy is not JSON: {e}"),
+                    );
+                    None
+                }
             }
-        }
-    });
-    futures::future::join_all(reads).await.into_iter().flatten().collect()
+        });
+    futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
 }

@@ -13,10 +13,13 @@ pub(super) async fn read_region(
     names: &Names,
 ) -> Option<BTreeMap<String, LogGroup>> {
     let client = cx.aws.logs(region);
-    let wanted: BTreeSet<&str> = [names.cloudtrail_log_group.as_str(), names.flow_log_group.as_str()]
-        .into_iter()
-        .filter(|n| !n.is_empty())
-        .collect();
+    let wanted: BTreeSet<&str> = [
+        names.cloudtrail_log_group.as_str(),
+        names.flow_log_group.as_str(),
+    ]
+    .into_iter()
+    .filter(|n| !n.is_empty())
+    .collect();
     let lists = wanted.iter().map(|name| {
         let client = &client;
         async move {

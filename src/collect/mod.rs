@@ -102,7 +102,11 @@ impl<'a> Cx<'a> {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let _permit = self.sem.acquire().await.expect("collector semaphore is never closed");
+        let _permit = self
+            .sem
+            .acquire()
+            .await
+            .expect("collector semaphore is never closed");
         fut.await.aws()
     }
 
@@ -151,7 +155,10 @@ impl<'a> Cx<'a> {
     }
 
     fn arn(&self, service: &str, region: &str, resource: &str) -> String {
-        format!("arn:{}:{}:{}:{}:{}", self.partition, service, region, self.account, resource)
+        format!(
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, service, region, self.account, resource
+        )
     }
 
     /// Record a failure that is not an SDK error (e.g. an unparseable document).
@@ -456,13 +463,21 @@ pub fn resolve_key<'s>(snap: &'s Snapshot, key_ref: &str, default_region: &str) 
 fn keys_to_read_policy(snap: &Snapshot, names: &Names) -> BTreeSet<String> {
     let mut arns = BTreeSet::new();
     for t in snap.trails.values() {
-        if let Some(k) = t.kms_key_id.as_deref().and_then(|r| resolve_key(snap, r, &t.home_region)) {
+        if let Some(k) = t
+            .kms_key_id
+            .as_deref()
+            .and_then(|r| resolve_key(snap, r, &t.home_region))
+        {
             arns.insert(k.arn.clone());
         }
     }
     for (region, aliases) in &snap.aliases {
         if let Some(id) = aliases.get(&names.kms_alias) {
-            if let Some(k) = snap.keys.values().find(|k| &k.region == region && &k.key_id == id) {
+            if let Some(k) = snap
+                .keys
+                .values()
+                .find(|k| &k.region == region && &k.key_id == id)
+            {
                 arns.insert(k.arn.clone());
             }
         }
@@ -490,8 +505,16 @@ fn buckets_of_interest(
         own.push(fill(&names.access_log_bucket, &snap.account_id, r));
         own.push(fill(&names.flow_log_bucket, &snap.account_id, r));
     }
-    own.push(fill(&names.config_bucket, &snap.account_id, &snap.home_region));
-    own.push(fill(&names.trail_bucket, &snap.account_id, &snap.home_region));
+    own.push(fill(
+        &names.config_bucket,
+        &snap.account_id,
+        &snap.home_region,
+    ));
+    own.push(fill(
+        &names.trail_bucket,
+        &snap.account_id,
+        &snap.home_region,
+    ));
     for b in own {
         if owned.binary_search(&b).is_ok() {
             set.insert(b);

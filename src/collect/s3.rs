@@ -105,7 +105,12 @@ pub fn location_to_region(constraint: Option<&str>) -> String {
     }
 }
 
-async fn read_bucket(cx: &Cx<'_>, global: &str, name: &str, listed_region: Option<&String>) -> Bucket {
+async fn read_bucket(
+    cx: &Cx<'_>,
+    global: &str,
+    name: &str,
+    listed_region: Option<&String>,
+) -> Bucket {
     let mut b = Bucket {
         name: name.to_string(),
         owned: true,
@@ -143,8 +148,15 @@ async fn read_bucket(cx: &Cx<'_>, global: &str, name: &str, listed_region: Optio
             let mut grants: Vec<Grant> = out.grants().iter().filter_map(grant).collect();
             grants.sort();
             b.acl = Some(Acl {
-                owner_id: out.owner().and_then(|o| o.id()).unwrap_or_default().to_string(),
-                owner_display_name: out.owner().and_then(|o| o.display_name()).map(str::to_string),
+                owner_id: out
+                    .owner()
+                    .and_then(|o| o.id())
+                    .unwrap_or_default()
+                    .to_string(),
+                owner_display_name: out
+                    .owner()
+                    .and_then(|o| o.display_name())
+                    .map(str::to_string),
                 grants,
             });
         }
@@ -177,12 +189,14 @@ async fn read_bucket(cx: &Cx<'_>, global: &str, name: &str, listed_region: Optio
     }
     match pab {
         Ok(out) => {
-            b.public_access_block = out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })
+            b.public_access_block =
+                out.public_access_block_configuration()
+                    .map(|c| PublicAccessBlock {
+                        block_public_acls: c.block_public_acls().unwrap_or(false),
+                        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                        block_public_policy: c.block_public_policy().unwrap_or(false),
+                        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                    })
         }
         Err(e) if e.is("NoSuchPublicAccessBlockConfiguration") => {}
         Err(e) => cx.record(r, Service::S3, "GetPublicAccessBlock", res, &e),
@@ -226,6 +240,9 @@ fn grant(g: &s3t::Grant) -> Option<Grant> {
         uri: grantee.uri().map(str::to_string),
         email: grantee.email_address().map(str::to_string),
         display_name: grantee.display_name().map(str::to_string),
-        permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        permission: g
+            .permission()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
     })
 }

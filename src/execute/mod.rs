@@ -1,1 +1,319 @@
-//! (in progress)
+//! Runs a plan's actions against AWS, reads every write back, journals it.
+//!
+//! `execute` never decides what to do: it does what each [`Action`]'s
+//! [`Op`](crate::plan::Op) says, in dependency order, and records it.
+//!
+//! - Order: an action starts only once every `depends_on` has been applied;
+//!   when one failed or was skipped, the action is skipped and says why.
+//!   Independent actions run concurrently, at most `concurrency` at a time.
+//!   Results come back in plan order.
+//! - Idempotent: every op is get-or-create ("already exists" is success) or
+//!   a put of the whole desired value, so a rerun converges and never makes
+//!   a second trail, key or flow log.
+//! - Journal: before each write the current value is read live and appended
+//!   (`phase: before`, `prior: null` = did not exist); after the write the
+//!   value is read back, verified and appended (`after`), or the failure is
+//!   (`failed`). Each line is flushed and synced: the process may be killed
+//!   at any time. [`undo::plan_undo`] turns a journal into reversal actions.
+//! - IAM is eventually consistent: errors that mean "the role or policy you
+//!   just made is not visible yet" are retried with exponential backoff.
+
+mod cloudtrail;
+mod config;
+mod ec2;
+mod iam;
+pub mod journal;
+mod kms;
+mod logs;
+mod ops;
+mod s3;
+pub mod undo;
+
+pub use journal::{JournalEntry, Phase, read_journal};
+pub use undo::plan_undo;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+
+use crate::aws::Aws;
+use crate::plan::Action;
+use journal::Journal;
+
+/// How to run a list of actions.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    /// Independent actions run concurrently, at most this many at a time (min 1).
+    pub concurrency: usize,
+    /// JSON-lines journal; appended to, one flushed line per entry.
+    pub journal_path: PathBuf,
+    /// Action id -> why the user skipped it.
+    pub skip: BTreeMap<String, String>,
+    /// Set on Ctrl-C: no new action starts; in-flight ones finish.
+    pub cancel: Arc<AtomicBool>,
+    pub account_id: String,
+    pub partition: String,
+    /// First wait when retrying an IAM eventual-consistency error; doubles
+    /// each time, total wait capped at 60 x this (30 s with the default 0.5 s).
+    pub retry_base_delay: Duration,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            concurrency: 4,
+            journal_path: PathBuf::from("remediate-journal.jsonl"),
+            skip: BTreeMap::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+            account_id: String::new(),
+            partition: "aws".into(),
+            retry_base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+/// What happened to one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied { detail: String },
+    Failed { code: String, message: String },
+    Skipped { reason: String },
+}
+
+impl Outcome {
+    pub fn is_applied(&self) -> bool {
+        matches!(self, Outcome::Applied { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionResult {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecReport {
+    /// One per action, in plan order.
+    pub results: Vec<ActionResult>,
+    /// Cancelled (Ctrl-C) before every action could start.
+    pub interrupted: bool,
+}
+
+impl ExecReport {
+    pub fn applied(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Applied { .. }))
+    }
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+    pub fn skipped(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Skipped { .. }))
+    }
+    /// Nothing failed and the run was not cut short.
+    pub fn ok(&self) -> bool {
+        self.failed() == 0 && !self.interrupted
+    }
+    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.results.iter().filter(|r| f(&r.outcome)).count()
+    }
+}
+
+/// Progress, for the caller's display.
+#[derive(Debug, Clone, Copy)]
+pub enum ExecEvent<'a> {
+    Started(&'a Action),
+    Finished(&'a Action, &'a Outcome),
+}
+
+/// Runs `actions` (in plan order: every action after its `depends_on`).
+///
+/// Errors only when the journal cannot be opened or the action ids are not
+/// unique; everything else is an [`Outcome`] in the report.
+pub async fn execute(
+    aws: &Aws,
+    actions: &[Action],
+    opts: &ExecOptions,
+    on_event: &(dyn Fn(ExecEvent) + Send + Sync),
+) -> anyhow::Result<ExecReport> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, a) in actions.iter().enumerate() {
+        if index.insert(a.id.as_str(), i).is_some() {
+            anyhow::bail!("the plan has two actions with the id {}", a.id);
+        }
+    }
+    let journal = Journal::open(&opts.journal_path)?;
+    let limit = opts.concurrency.max(1);
+    let n = actions.len();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    let mut started = vec![false; n];
+    let mut interrupted = false;
+    let mut running = FuturesUnordered::new();
+
+    loop {
+        // Start (or settle) everything that can be, in plan order.
+        let mut settled_any = true;
+        while settled_any {
+            settled_any = false;
+            for i in 0..n {
+                if started[i] {
+                    continue;
+                }
+                let a = &actions[i];
+                let skip = if let Some(why) = opts.skip.get(&a.id) {
+                    format!("skipped by the user: {why}")
+                } else {
+                    match blocking_dependency(a, &index, &outcomes) {
+                        Dep::Waiting => continue,
+                        Dep::Bad(reason) => reason,
+                        Dep::Ready if journal.broken() => {
+                            "not started: the journal could not be written".to_string()
+                        }
+                        Dep::Ready if opts.cancel.load(Ordering::SeqCst) => {
+                            interrupted = true;
+                            "not started: the run was cancelled".to_string()
+                        }
+                        Dep::Ready if running.len() >= limit => continue,
+                        Dep::Ready => {
+                            started[i] = true;
+                            on_event(ExecEvent::Started(a));
+                            let journal = &journal;
+                            running
+                                .push(async move { (i, run_action(aws, opts, journal, a).await) });
+                            continue;
+                        }
+                    }
+                };
+                started[i] = true;
+                settled_any = true;
+                tracing::info!(action = %a.id, reason = %skip, "skipped");
+                let _ = journal.append(
+                    a,
+                    Phase::Skipped {
+                        reason: skip.clone(),
+                    },
+                );
+                outcomes[i] = Some(Outcome::Skipped { reason: skip });
+                on_event(ExecEvent::Finished(a, outcomes[i].as_ref().unwrap()));
+            }
+        }
+        let Some((i, outcome)) = running.next().await else {
+            break;
+        };
+        outcomes[i] = Some(outcome);
+        on_event(ExecEvent::Finished(
+            &actions[i],
+            outcomes[i].as_ref().unwrap(),
+        ));
+    }
+
+    // Anything left waits on a dependency that can never finish (a cycle).
+    for i in 0..n {
+        if outcomes[i].is_none() {
+            let a = &actions[i];
+            let reason = format!(
+                "not started: its dependencies ({}) never finished (a dependency cycle?)",
+                a.depends_on.join(", ")
+            );
+            let _ = journal.append(
+                a,
+                Phase::Skipped {
+                    reason: reason.clone(),
+                },
+            );
+            outcomes[i] = Some(Outcome::Skipped { reason });
+            on_event(ExecEvent::Finished(a, outcomes[i].as_ref().unwrap()));
+        }
+    }
+
+    Ok(ExecReport {
+        results: actions
+            .iter()
+            .zip(outcomes)
+            .map(|(a, o)| ActionResult {
+                id: a.id.clone(),
+                outcome: o.expect("every action settled"),
+            })
+            .collect(),
+        interrupted,
+    })
+}
+
+enum Dep {
+    Ready,
+    Waiting,
+    Bad(String),
+}
+
+fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<Outcome>]) -> Dep {
+    let mut waiting = false;
+    for d in &a.depends_on {
+        match index.get(d.as_str()) {
+            None => return Dep::Bad(format!("depends on {d} which is not in the plan")),
+            Some(&j) => match &done[j] {
+                None => waiting = true,
+                Some(Outcome::Applied { .. }) => {}
+                Some(Outcome::Failed { .. }) => {
+                    return Dep::Bad(format!("depends on {d} which failed"));
+                }
+                Some(Outcome::Skipped { .. }) => {
+                    return Dep::Bad(format!("depends on {d} which was skipped"));
+                }
+            },
+        }
+    }
+    if waiting { Dep::Waiting } else { Dep::Ready }
+}
+
+/// Runs one action: the op journals `before` itself (after its live read,
+/// right before its first write); here the `after` / `failed` entry is added.
+async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action) -> Outcome {
+    let cx = ops::Ctx::new(aws, opts, journal, a);
+    tracing::info!(action = %a.id, op = a.op.name(), "start");
+    match ops::run(&cx).await {
+        Ok(done) => match journal.append(
+            a,
+            Phase::After {
+                result: done.result,
+            },
+        ) {
+            Ok(()) => {
+                tracing::info!(action = %a.id, detail = %done.detail, "applied");
+                Outcome::Applied {
+                    detail: done.detail,
+                }
+            }
+            Err(e) => Outcome::Failed {
+                code: "JournalError".into(),
+                message: format!(
+                    "applied ({}), but the journal entry could not be written: {e}",
+                    done.detail
+                ),
+            },
+        },
+        Err(fail) => {
+            let message = journal::scrub(&fail.message);
+            tracing::warn!(action = %a.id, code = %fail.code, %message, "failed");
+            let _ = journal.append(
+                a,
+                Phase::Failed {
+                    code: fail.code.clone(),
+                    message: message.clone(),
+                    result: fail.result,
+                },
+            );
+            Outcome::Failed {
+                code: fail.code,
+                message,
+            }
+        }
+    }
+}

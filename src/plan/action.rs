@@ -129,6 +129,75 @@ pub enum Op {
         destination: String,
         role_arn: Option<String>,
     },
+    // ---- Reversal ops: what `undo` plans from a journal. ----
+    DeleteBucketPolicy {
+        bucket: String,
+    },
+    DeletePublicAccessBlock {
+        bucket: String,
+    },
+    DisableBucketLogging {
+        bucket: String,
+    },
+    DisableKeyRotation {
+        key_id: String,
+    },
+    /// Delete `alias` (only when it still points at the key) and schedule the
+    /// key's deletion after `pending_days` (7..=30). `key_id` is the key the
+    /// run created; without it the alias's current target is used.
+    ScheduleKeyDeletion {
+        alias: String,
+        key_id: Option<String>,
+        pending_days: i32,
+    },
+    DeleteLogGroup {
+        name: String,
+    },
+    /// Delete these inline policies, then the role. Fails (and keeps the
+    /// role) when anything else is attached to it.
+    DeleteRole {
+        name: String,
+        inline_policies: Vec<String>,
+    },
+    DeleteServiceLinkedRole {
+        role_name: String,
+    },
+    DeleteTrail {
+        name: String,
+    },
+    StopLogging {
+        trail: String,
+    },
+    /// Replace the trail's selectors with these advanced event selectors
+    /// (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
+    PutAdvancedEventSelectors {
+        trail: String,
+        selectors: Value,
+    },
+    /// Put a recorder back exactly as it was (`recording_group` as
+    /// DescribeConfigurationRecorders shows it: `allSupported`,
+    /// `includeGlobalResourceTypes`, `resourceTypes`).
+    RestoreConfigurationRecorder {
+        name: String,
+        role_arn: String,
+        recording_group: Value,
+    },
+    StopConfigurationRecorder {
+        name: String,
+    },
+    DeleteDeliveryChannel {
+        name: String,
+    },
+    DeleteConfigurationRecorder {
+        name: String,
+    },
+    DeleteFlowLogs {
+        flow_log_ids: Vec<String>,
+    },
+    /// Only an empty bucket is deleted; one that holds objects is kept.
+    DeleteBucket {
+        bucket: String,
+    },
 }
 
 impl Op {
@@ -154,6 +223,23 @@ impl Op {
             Op::PutDeliveryChannel { .. } => "put_delivery_channel",
             Op::StartConfigurationRecorder { .. } => "start_configuration_recorder",
             Op::CreateFlowLogs { .. } => "create_flow_logs",
+            Op::DeleteBucketPolicy { .. } => "delete_bucket_policy",
+            Op::DeletePublicAccessBlock { .. } => "delete_public_access_block",
+            Op::DisableBucketLogging { .. } => "disable_bucket_logging",
+            Op::DisableKeyRotation { .. } => "disable_key_rotation",
+            Op::ScheduleKeyDeletion { .. } => "schedule_key_deletion",
+            Op::DeleteLogGroup { .. } => "delete_log_group",
+            Op::DeleteRole { .. } => "delete_role",
+            Op::DeleteServiceLinkedRole { .. } => "delete_service_linked_role",
+            Op::DeleteTrail { .. } => "delete_trail",
+            Op::StopLogging { .. } => "stop_logging",
+            Op::PutAdvancedEventSelectors { .. } => "put_advanced_event_selectors",
+            Op::RestoreConfigurationRecorder { .. } => "restore_configuration_recorder",
+            Op::StopConfigurationRecorder { .. } => "stop_configuration_recorder",
+            Op::DeleteDeliveryChannel { .. } => "delete_delivery_channel",
+            Op::DeleteConfigurationRecorder { .. } => "delete_configuration_recorder",
+            Op::DeleteFlowLogs { .. } => "delete_flow_logs",
+            Op::DeleteBucket { .. } => "delete_bucket",
         }
     }
 
@@ -179,6 +265,24 @@ impl Op {
             Op::PutDeliveryChannel { .. } => 16,
             Op::StartConfigurationRecorder { .. } => 17,
             Op::CreateFlowLogs { .. } => 18,
+            // Reversals run dependents first: the reverse of the above.
+            Op::DeleteFlowLogs { .. } => 19,
+            Op::StopConfigurationRecorder { .. } => 20,
+            Op::DeleteDeliveryChannel { .. } => 21,
+            Op::RestoreConfigurationRecorder { .. } => 22,
+            Op::DeleteConfigurationRecorder { .. } => 23,
+            Op::StopLogging { .. } => 24,
+            Op::PutAdvancedEventSelectors { .. } => 25,
+            Op::DeleteTrail { .. } => 26,
+            Op::DeleteLogGroup { .. } => 27,
+            Op::DisableKeyRotation { .. } => 28,
+            Op::ScheduleKeyDeletion { .. } => 29,
+            Op::DisableBucketLogging { .. } => 30,
+            Op::DeletePublicAccessBlock { .. } => 31,
+            Op::DeleteBucketPolicy { .. } => 32,
+            Op::DeleteBucket { .. } => 33,
+            Op::DeleteRole { .. } => 34,
+            Op::DeleteServiceLinkedRole { .. } => 35,
         }
     }
 

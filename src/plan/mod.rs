@@ -1,6 +1,7 @@
 //! Actions, ordering, fingerprints and the plan file.
 pub mod action;
 pub mod builder;
+pub mod file;
 pub use action::*;
 
 use crate::finding::Finding;

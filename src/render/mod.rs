@@ -1,1 +1,345 @@
-//! (in progress)
+//! The one printer: a plan (or a report) as text, JSON or markdown.
+//!
+//! Everything here is a pure function from data to a `String`; the caller
+//! decides where it goes (stdout for data). Colour is a parameter, decided
+//! once from the terminal and `NO_COLOR`, so tests see plain text.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use similar::TextDiff;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::controls;
+use crate::finding::{Finding, Status};
+use crate::plan::{Action, Change, Plan, Safety};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Terminal styles, all no-ops when colour is off.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, s: &str, f: fn(console::Style) -> console::Style) -> String {
+        if self.color {
+            f(console::Style::new()).force_styling(true).apply_to(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint(s, |x| x.green())
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint(s, |x| x.red())
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint(s, |x| x.yellow())
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint(s, |x| x.bold())
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.paint(s, |x| x.dim())
+    }
+}
+
+/// Counts per control and status.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ControlSummary {
+    pub control: String,
+    pub title: String,
+    pub pass: usize,
+    pub fail: usize,
+    pub pending: usize,
+    pub skipped: usize,
+    pub manual: usize,
+    pub error: usize,
+}
+
+pub fn summarize(controls_run: &[String], findings: &[Finding]) -> Vec<ControlSummary> {
+    controls_run
+        .iter()
+        .map(|id| {
+            let count = |s: Status| findings.iter().filter(|f| &f.control == id && f.status == s).count();
+            ControlSummary {
+                control: id.clone(),
+                title: controls::get(id).map(|c| c.title).unwrap_or("").to_string(),
+                pass: count(Status::Pass),
+                fail: count(Status::Fail),
+                pending: count(Status::Pending),
+                skipped: count(Status::Skipped),
+                manual: count(Status::Manual),
+                error: count(Status::Error),
+            }
+        })
+        .collect()
+}
+
+pub fn verdict(s: &ControlSummary) -> &'static str {
+    if s.fail > 0 {
+        "FAIL"
+    } else if s.error > 0 {
+        "ERROR"
+    } else if s.manual > 0 {
+        "MANUAL"
+    } else if s.pending > 0 {
+        "PENDING"
+    } else {
+        "PASS"
+    }
+}
+
+pub struct Counts {
+    pub create: usize,
+    pub change: usize,
+}
+
+pub fn counts(actions: &[Action]) -> Counts {
+    Counts {
+        create: actions.iter().filter(|a| a.change == Change::Create).count(),
+        change: actions.iter().filter(|a| a.change == Change::Update).count(),
+    }
+}
+
+/// JSON of a plan: the plan itself plus the per-control summary.
+pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
+    let mut v = serde_json::to_value(plan).expect("plan serializes");
+    v["summary"] = json!(summarize(&plan.controls, &plan.findings));
+    let c = counts(&plan.actions);
+    v["totals"] = json!({"create": c.create, "change": c.change, "destroy": 0});
+    if let Some((k, x)) = extra {
+        v[k] = x;
+    }
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
+}
+
+pub fn render(plan: &Plan, format: Format, style: Style) -> String {
+    match format {
+        Format::Json => plan_json(plan, None),
+        Format::Text => text(plan, style),
+        Format::Markdown => markdown(plan),
+    }
+}
+
+fn status_mark(s: Status, st: Style) -> String {
+    match s {
+        Status::Pass => st.green("✓ pass"),
+        Status::Fail => st.red("✗ fail"),
+        Status::Pending => st.yellow("… pending"),
+        Status::Skipped => st.dim("- skipped"),
+        Status::Manual => st.yellow("! manual"),
+        Status::Error => st.red("! error"),
+    }
+}
+
+pub fn compliance_table(summary: &[ControlSummary], st: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        st.bold(&format!(
+            "{:<8}{:<62}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
+            "control", "title", "pass", "fail", "pending", "skipped", "manual", "error", "verdict"
+        ))
+    );
+    for s in summary {
+        let v = verdict(s);
+        let v = match v {
+            "PASS" => st.green(v),
+            "FAIL" | "ERROR" => st.red(v),
+            _ => st.yellow(v),
+        };
+        let _ = writeln!(
+            out,
+            "{:<8}{:<62}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
+            s.control, s.title, s.pass, s.fail, s.pending, s.skipped, s.manual, s.error, v
+        );
+    }
+    out
+}
+
+fn text(plan: &Plan, st: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} account {} ({}), {} region(s): {}\n",
+        st.bold("remediate plan:"),
+        plan.account_id,
+        plan.partition,
+        plan.regions.len(),
+        plan.regions.join(", ")
+    );
+    out.push_str(&compliance_table(&summarize(&plan.controls, &plan.findings), st));
+    let attention: Vec<&Finding> = plan.findings.iter().filter(|f| f.status != Status::Pass).collect();
+    if !attention.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Resources that do not pass:"));
+        for f in attention {
+            let _ = writeln!(out, "  {:<12} {} {:<10} {}", status_mark(f.status, st), f.control, f.region, f.resource);
+            let _ = writeln!(out, "  {:<12}          {}", "", st.dim(&f.reason));
+        }
+    }
+    out.push('\n');
+    if plan.actions.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            st.green("No changes. Nothing fails that this tool can fix; the account matches the selected controls.")
+        );
+        return out;
+    }
+    let c = counts(&plan.actions);
+    let _ = writeln!(
+        out,
+        "{} {} to create, {} to change, 0 to destroy. Actions in the order they run:\n",
+        st.bold("Plan:"),
+        c.create,
+        c.change
+    );
+    for (i, a) in plan.actions.iter().enumerate() {
+        out.push_str(&action_text(i + 1, a, st));
+    }
+    out
+}
+
+pub fn action_text(n: usize, a: &Action, st: Style) -> String {
+    let mut out = String::new();
+    let sym = match a.change {
+        Change::Create => st.green("+"),
+        Change::Update => st.yellow("~"),
+    };
+    let safety = match a.safety {
+        Safety::Safe => st.green("safe"),
+        Safety::NeedsReview => st.yellow("needs review"),
+    };
+    let _ = writeln!(out, "{sym} {n:>3}. {} {} ({})", st.bold(a.op.name()), a.target, a.region);
+    let _ = writeln!(out, "        why:     {}", a.reason);
+    let _ = writeln!(out, "        fixes:   {} ({} finding(s))", a.controls.join(", "), a.fixes.len());
+    let _ = writeln!(out, "        safety:  {safety}");
+    if !a.depends_on.is_empty() {
+        let _ = writeln!(out, "        after:   {}", a.depends_on.join(", "));
+    }
+    let diff = diff(&a.before, &a.after);
+    for line in diff.lines() {
+        let colored = if line.starts_with('+') && !line.starts_with("+++") {
+            st.green(line)
+        } else if line.starts_with('-') && !line.starts_with("---") {
+            st.red(line)
+        } else {
+            st.dim(line)
+        };
+        let _ = writeln!(out, "        {colored}");
+    }
+    out.push('\n');
+    out
+}
+
+/// Unified diff of two documents, pretty-printed with sorted keys.
+pub fn diff(before: &Value, after: &Value) -> String {
+    let pretty = |v: &Value| {
+        if v.is_null() {
+            String::new()
+        } else {
+            let sorted: Value = serde_json::from_str(&crate::policy::canonical(v)).unwrap_or(Value::Null);
+            let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    let (b, a) = (pretty(before), pretty(after));
+    TextDiff::from_lines(&b, &a)
+        .unified_diff()
+        .context_radius(3)
+        .header("before", "after")
+        .to_string()
+}
+
+fn markdown(plan: &Plan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## remediate plan — account `{}` ({})\n\nRegions: {}\n",
+        plan.account_id,
+        plan.partition,
+        plan.regions.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(out, "| control | title | pass | fail | pending | skipped | manual | error | verdict |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---|");
+    for s in summarize(&plan.controls, &plan.findings) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |",
+            s.control, s.title, s.pass, s.fail, s.pending, s.skipped, s.manual, s.error, verdict(&s)
+        );
+    }
+    let attention: Vec<&Finding> = plan.findings.iter().filter(|f| f.status != Status::Pass).collect();
+    if !attention.is_empty() {
+        let _ = writeln!(out, "\n### Resources that do not pass\n");
+        let _ = writeln!(out, "| status | control | region | resource | reason |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for f in attention {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | `{}` | {} |",
+                f.status.as_str(),
+                f.control,
+                f.region,
+                f.resource,
+                f.reason.replace('|', "\\|")
+            );
+        }
+    }
+    if plan.actions.is_empty() {
+        let _ = writeln!(out, "\n**No changes.**");
+        return out;
+    }
+    let c = counts(&plan.actions);
+    let _ = writeln!(out, "\n### Plan: {} to create, {} to change, 0 to destroy\n", c.create, c.change);
+    for (i, a) in plan.actions.iter().enumerate() {
+        let sym = if a.change == Change::Create { "+" } else { "~" };
+        let safety = if a.safety == Safety::Safe { "safe" } else { "needs review" };
+        let _ = writeln!(
+            out,
+            "{}. `{sym}` **{}** `{}` ({}) — {} — fixes {} — *{safety}*",
+            i + 1,
+            a.op.name(),
+            a.target,
+            a.region,
+            a.reason,
+            a.controls.join(", ")
+        );
+        let d = diff(&a.before, &a.after);
+        if !d.is_empty() {
+            let _ = writeln!(out, "\n   <details><summary>diff</summary>\n\n```diff\n{}```\n   </details>\n", d);
+        }
+    }
+    out
+}
+
+/// Before/after compliance of the controls an apply touched.
+pub fn before_after(before: &[ControlSummary], after: &[ControlSummary], st: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", st.bold(&format!("{:<8}{:<62}{:>10}  {:<10}", "control", "title", "before", "after")));
+    let by_id: BTreeMap<&str, &ControlSummary> = after.iter().map(|s| (s.control.as_str(), s)).collect();
+    for b in before {
+        let a = by_id.get(b.control.as_str()).map(|a| verdict(a)).unwrap_or("-");
+        let painted = match a {
+            "PASS" => st.green(a),
+            "FAIL" | "ERROR" => st.red(a),
+            _ => st.yellow(a),
+        };
+        let _ = writeln!(out, "{:<8}{:<62}{:>10}  {}", b.control, b.title, verdict(b), painted);
+    }
+    out
+}

@@ -225,8 +225,8 @@ fn moto_api(moto: &Moto, path: &str, body: &str) {
 
 /// Clears every resource in the server (`POST /moto-api/reset`).
 ///
-/// Slower than starting a new server (about 1.5 s with 2 cores): prefer a
-/// fresh [`Moto`] per test.
+/// About 10 ms on an empty server but 0.8 s after seeding two regions, while
+/// a new server starts in about 0.4 s: prefer a fresh [`Moto`] per test.
 pub fn reset(moto: &Moto) {
     moto_api(moto, "/moto-api/reset", "");
 }

@@ -1,0 +1,277 @@
+//! `remediate apply` and `remediate undo`: approval, execution, summary and
+//! verification. A plan is built (or loaded and checked) first; a declined
+//! or interrupted approval returns before the executor is ever called.
+
+use anyhow::{Result, bail};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, scan, timestamp};
+use crate::aws::Aws;
+use crate::controls;
+use crate::execute::{self, ExecEvent, ExecOptions, ExecReport, Outcome};
+use crate::plan::{self, Action, Plan};
+use crate::render::{self, Format};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Approval {
+    Ask,
+    Step,
+    Yes,
+}
+
+impl Approval {
+    pub fn from_flags(yes: bool, step: bool) -> Self {
+        match (yes, step) {
+            (true, _) => Approval::Yes,
+            (false, true) => Approval::Step,
+            _ => Approval::Ask,
+        }
+    }
+}
+
+/// What the user decided: `None` = do nothing at all.
+type Decision = Option<BTreeMap<String, String>>;
+
+pub async fn cmd_apply(
+    run: &Run,
+    aws: &Aws,
+    file: Option<PathBuf>,
+    approval: Approval,
+    journal: Option<PathBuf>,
+) -> Result<i32> {
+    let (plan, settings_run_regions) = match &file {
+        Some(path) => {
+            let name = path.display().to_string();
+            let f = plan::file::read(path)?;
+            let snap = scan(run, aws, Some(f.plan.regions.clone()), &f.plan.settings).await?;
+            plan::file::check_account(&name, &f.plan, &snap.account_id, &snap.partition)?;
+            let changed = plan::file::changed(&f.plan, &snap);
+            if !changed.is_empty() {
+                return Err(plan::file::PlanFileError::Stale(name, changed.join(", ")).into());
+            }
+            let regions = f.plan.regions.clone();
+            (f.plan, regions)
+        }
+        None => {
+            let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
+            let (_, plan) = build_plan(run, &snap);
+            let regions = plan.regions.clone();
+            (plan, regions)
+        }
+    };
+    print!("{}", render::render(&plan, Format::Text, run.out_style));
+    if plan.actions.is_empty() {
+        eprintln!("Nothing to apply.");
+        return Ok(EXIT_OK);
+    }
+    let Some(skip) = approve(&plan.actions, approval, run)? else {
+        eprintln!("Apply cancelled; nothing was changed.");
+        return Ok(EXIT_ERROR);
+    };
+    let journal = journal.unwrap_or_else(default_journal);
+    let report = execute_with_progress(run, aws, &plan, &plan.actions, skip, &journal).await?;
+    print_summary(&plan.actions, &report, run);
+    eprintln!("Journal: {} (undo with: remediate undo {})", journal.display(), journal.display());
+    verify(run, aws, &plan, settings_run_regions).await?;
+    Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
+}
+
+fn default_journal() -> PathBuf {
+    let t = timestamp().replace([':', '-'], "");
+    PathBuf::from(format!("remediate-journal-{t}.jsonl"))
+}
+
+/// Ask for approval. Returns the actions the user chose to skip (with why),
+/// or `None` when nothing is to be done.
+fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision> {
+    if approval == Approval::Yes {
+        return Ok(Some(BTreeMap::new()));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("refusing to apply: no terminal to ask for approval (stdin); review the plan and pass --yes to apply unattended");
+    }
+    let theme = dialoguer::theme::SimpleTheme;
+    match approval {
+        Approval::Ask => {
+            eprintln!("Do you want to perform these actions? Only 'yes' will be accepted to approve.");
+            let answer: String = interrupted_is_nothing(
+                dialoguer::Input::with_theme(&theme)
+                    .with_prompt("Enter a value")
+                    .allow_empty(true)
+                    .interact_text(),
+            );
+            Ok((answer.trim() == "yes").then(BTreeMap::new))
+        }
+        Approval::Step => {
+            let mut skip = BTreeMap::new();
+            let mut any = false;
+            for (i, a) in actions.iter().enumerate() {
+                if let Some(d) = a.depends_on.iter().find(|d| skip.contains_key(*d)) {
+                    eprintln!("Skipping {}: it depends on {d}, which is skipped.", a.id);
+                    skip.insert(a.id.clone(), format!("depends on {d}, which was skipped"));
+                    continue;
+                }
+                eprint!("{}", render::action_text(i + 1, a, run.err_style));
+                let choice = interrupted_is_nothing(
+                    dialoguer::Select::with_theme(&theme)
+                        .with_prompt(format!("Apply {}?", a.id))
+                        .items(["yes", "skip", "quit"])
+                        .default(0)
+                        .interact(),
+                );
+                match choice {
+                    0 => any = true,
+                    1 => {
+                        skip.insert(a.id.clone(), "skipped at the prompt".into());
+                    }
+                    _ => {
+                        for rest in &actions[i..] {
+                            skip.entry(rest.id.clone()).or_insert_with(|| "not applied: quit at the prompt".into());
+                        }
+                        break;
+                    }
+                }
+            }
+            Ok(any.then_some(skip))
+        }
+        Approval::Yes => unreachable!(),
+    }
+}
+
+/// Ctrl-C (or a closed terminal) at a prompt: restore the terminal, say
+/// nothing changed, exit 130. Nothing has been written at this point.
+fn interrupted_is_nothing<T>(r: dialoguer::Result<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(_) => {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!("\nInterrupted; nothing was changed.");
+            std::process::exit(130);
+        }
+    }
+}
+
+async fn execute_with_progress(
+    run: &Run,
+    aws: &Aws,
+    plan: &Plan,
+    actions: &[Action],
+    skip: BTreeMap<String, String>,
+    journal: &Path,
+) -> Result<ExecReport> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    // First Ctrl-C: start nothing new, let in-flight actions finish and the
+    // journal be written; a second one stops at once.
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+            eprintln!("\nInterrupted: finishing the actions in flight, starting no new ones (Ctrl-C again to stop now).");
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    eprintln!("Applying {} action(s); journal: {}", actions.len(), journal.display());
+    let opts = ExecOptions {
+        concurrency: run.concurrency,
+        journal_path: journal.to_path_buf(),
+        skip,
+        cancel: cancel.clone(),
+        account_id: plan.account_id.clone(),
+        partition: plan.partition.clone(),
+    };
+    let st = run.err_style;
+    let on_event = move |e: ExecEvent| match e {
+        ExecEvent::Started(a) => tracing::info!("start {}", a.id),
+        ExecEvent::Finished(a, o) => match o {
+            Outcome::Applied { detail } => eprintln!("  {} {} {}", st.green("✓"), a.id, st.dim(detail)),
+            Outcome::Failed { code, message } => eprintln!("  {} {} failed: {code}: {message}", st.red("✗"), a.id),
+            Outcome::Skipped { reason } => eprintln!("  {} {} skipped: {reason}", st.yellow("-"), a.id),
+        },
+    };
+    let report = execute::execute(aws, actions, &opts, &on_event).await?;
+    if cancel.load(Ordering::SeqCst) {
+        eprintln!("Apply interrupted.");
+    }
+    Ok(report)
+}
+
+fn print_summary(actions: &[Action], report: &ExecReport, run: &Run) {
+    let st = run.err_style;
+    eprintln!(
+        "\n{} {} applied, {} failed, {} skipped.",
+        st.bold("Apply complete:"),
+        report.applied(),
+        report.failed(),
+        report.skipped()
+    );
+    let by_id: BTreeMap<&str, &Action> = actions.iter().map(|a| (a.id.as_str(), a)).collect();
+    for r in &report.results {
+        let target = by_id.get(r.id.as_str()).map(|a| a.target.as_str()).unwrap_or("");
+        match &r.outcome {
+            Outcome::Failed { code, message } => eprintln!("  {} {} ({target}): {code}: {message}", st.red("failed "), r.id),
+            Outcome::Skipped { reason } => eprintln!("  {} {} ({target}): {reason}", st.yellow("skipped"), r.id),
+            Outcome::Applied { .. } => {}
+        }
+    }
+    if !report.ok() {
+        eprintln!("Some actions did not apply. Fix the cause and run `remediate apply` again: it plans only what is still missing.");
+    }
+}
+
+/// Re-read the account and show the touched controls before and after.
+async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<()> {
+    let touched: BTreeSet<&str> = plan.actions.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect();
+    let selected: Vec<&controls::Control> = controls::REGISTRY.iter().filter(|c| touched.contains(c.id)).collect();
+    let ids: Vec<String> = selected.iter().map(|c| c.id.to_string()).collect();
+    let snap = scan(run, aws, Some(regions), &plan.settings).await?;
+    let after = controls::detect(&snap, &plan.settings, &selected);
+    let before_summary = render::summarize(&ids, &plan.findings);
+    let after_summary = render::summarize(&ids, &after);
+    eprintln!("\nVerification (account read again):");
+    eprint!("{}", render::before_after(&before_summary, &after_summary, run.err_style));
+    for f in after.iter().filter(|f| f.status == crate::finding::Status::Pending) {
+        eprintln!("  pending {} {} {}: {}", f.control, f.region, f.resource, f.reason);
+    }
+    Ok(())
+}
+
+pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result<i32> {
+    let entries = execute::read_journal(journal)?;
+    let actions = execute::plan_undo(&entries);
+    if actions.is_empty() {
+        eprintln!("Nothing to undo in {}.", journal.display());
+        return Ok(EXIT_OK);
+    }
+    println!("Undo of {}: {} action(s), in this order:\n", journal.display(), actions.len());
+    for (i, a) in actions.iter().enumerate() {
+        print!("{}", render::action_text(i + 1, a, run.out_style));
+    }
+    let approval = if yes { Approval::Yes } else { Approval::Ask };
+    let Some(skip) = approve(&actions, approval, run)? else {
+        eprintln!("Undo cancelled; nothing was changed.");
+        return Ok(EXIT_ERROR);
+    };
+    let first = entries.first();
+    let plan = Plan {
+        format_version: plan::FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        account_id: first.map(|e| e.account_id.clone()).unwrap_or_default(),
+        partition: first.map(|e| e.partition.clone()).unwrap_or_default(),
+        home_region: aws.home_region(),
+        regions: vec![],
+        controls: vec![],
+        settings: run.file.clone(),
+        findings: vec![],
+        actions: actions.clone(),
+    };
+    let undo_journal = journal.with_extension("undo.jsonl");
+    let report = execute_with_progress(run, aws, &plan, &actions, skip, &undo_journal).await?;
+    print_summary(&actions, &report, run);
+    Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
+}

@@ -1,0 +1,137 @@
+//! Raw command-line arguments (clap). They are resolved into one
+//! [`super::Run`] before anything talks to AWS.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::aws::RetryMode;
+use crate::render::Format;
+
+/// Find and fix drift from the CIS AWS Foundations v1.2 Logging controls (2.1–2.9).
+///
+/// Exit codes: 0 nothing to fix (or applied), 2 `plan` found drift, 1 error
+/// or a failed action.
+#[derive(Debug, Parser)]
+#[command(name = "remediate", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Named profile from the AWS config files.
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Home region: where account-wide resources are created and looked up.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Only scan these regions (comma separated). Default: every enabled region.
+    #[arg(long, global = true, value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Only these controls (comma separated), e.g. 2.1,2.8.
+    #[arg(long = "control", global = true, value_delimiter = ',')]
+    pub controls: Vec<String>,
+    /// AWS endpoint (e.g. a local emulator); S3 then uses path-style URLs.
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+    /// Settings file (default: ./remediate.toml when it exists).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Concurrent AWS calls / actions.
+    #[arg(long, global = true, default_value_t = 16)]
+    pub concurrency: usize,
+    /// SDK retry mode.
+    #[arg(long, global = true, value_enum, default_value = "standard")]
+    pub retry_mode: RetryModeArg,
+    /// SDK attempts per call (1 = no retries).
+    #[arg(long, global = true, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// Print API call counts per service on stderr (and in JSON output).
+    #[arg(long, global = true)]
+    pub stats: bool,
+    /// More logs on stderr (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RetryModeArg {
+    Standard,
+    Adaptive,
+}
+
+impl From<RetryModeArg> for RetryMode {
+    fn from(r: RetryModeArg) -> Self {
+        match r {
+            RetryModeArg::Standard => RetryMode::Standard,
+            RetryModeArg::Adaptive => RetryMode::Adaptive,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan the account and show what would change (never writes).
+    Plan {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Save the plan for `remediate apply FILE`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Apply a fresh plan, or a saved one after checking it is still current.
+    Apply {
+        /// A plan saved with `plan --out`.
+        file: Option<PathBuf>,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Ask for each action (yes / skip / quit).
+        #[arg(long, conflicts_with = "yes")]
+        step: bool,
+        /// Journal file (default: remediate-journal-<time>.jsonl here).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
+    /// Render a saved plan.
+    Show {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Plan the reversal of an apply from its journal, show it, apply after approval.
+    Undo {
+        journal: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print the IAM policy the tool needs.
+    Permissions {
+        #[arg(long = "for", value_enum)]
+        for_: PermissionsFor,
+    },
+    /// Shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum PermissionsFor {
+    Plan,
+    Apply,
+}

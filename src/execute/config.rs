@@ -1,0 +1,379 @@
+//! AWS Config: the recorder, the delivery channel, and recording on/off.
+//!
+//! Prior / result: recorder `{name, role_arn, recording_group, recording,
+//! last_status}` / null; channel `{name, s3_bucket, s3_prefix, s3_kms_key_arn,
+//! sns_topic_arn, delivery_frequency}` / null; recording `{recording}`.
+//! `recording_group` uses the API's names (`allSupported`,
+//! `includeGlobalResourceTypes`, `resourceTypes`, `recordingStrategy`,
+//! `exclusionResourceTypes`) so that it can be put back as it was.
+
+use aws_sdk_config::types::{
+    ConfigurationRecorder, DeliveryChannel, ExclusionByResourceTypes, RecordingGroup,
+    RecordingStrategy, RecordingStrategyType, ResourceType,
+};
+use serde_json::{Value, json};
+
+use super::ops::{Ctx, Done, Fail, unset_empty, with_created};
+use crate::aws::{AwsError, Classify};
+
+async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
+    let cfg = cx.aws.configservice(cx.region());
+    let out = cfg.describe_configuration_recorders().send().await.aws()?;
+    let Some(r) = out
+        .configuration_recorders()
+        .iter()
+        .find(|r| r.name() == Some(name))
+    else {
+        return Ok(None);
+    };
+    let status = cfg
+        .describe_configuration_recorder_status()
+        .send()
+        .await
+        .aws()?;
+    let st = status
+        .configuration_recorders_status()
+        .iter()
+        .find(|s| s.name() == Some(name));
+    let group = r.recording_group().map(|g| {
+        let mut m = serde_json::Map::new();
+        m.insert("allSupported".into(), json!(g.all_supported()));
+        m.insert(
+            "includeGlobalResourceTypes".into(),
+            json!(g.include_global_resource_types()),
+        );
+        let types: Vec<&str> = g.resource_types().iter().map(|t| t.as_str()).collect();
+        if !types.is_empty() {
+            m.insert("resourceTypes".into(), json!(types));
+        }
+        if let Some(s) = g.recording_strategy().and_then(|s| s.use_only()) {
+            m.insert("recordingStrategy".into(), json!(s.as_str()));
+        }
+        let excl: Vec<&str> = g
+            .exclusion_by_resource_types()
+            .map(|e| e.resource_types().iter().map(|t| t.as_str()).collect())
+            .unwrap_or_default();
+        if !excl.is_empty() {
+            m.insert("exclusionResourceTypes".into(), json!(excl));
+        }
+        Value::Object(m)
+    });
+    Ok(Some(json!({
+        "name": name,
+        "role_arn": r.role_arn(),
+        "recording_group": group,
+        "recording": st.map(|s| s.recording()).unwrap_or(false),
+        "last_status": st.and_then(|s| s.last_status()).map(|s| s.as_str()),
+    })))
+}
+
+fn recording_group(v: &Value) -> RecordingGroup {
+    let strs = |k: &str| -> Vec<String> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut b = RecordingGroup::builder()
+        .all_supported(
+            v.get("allSupported")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        )
+        .include_global_resource_types(
+            v.get("includeGlobalResourceTypes")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        );
+    for t in strs("resourceTypes") {
+        b = b.resource_types(ResourceType::from(t.as_str()));
+    }
+    if let Some(s) = v.get("recordingStrategy").and_then(Value::as_str) {
+        b = b.recording_strategy(
+            RecordingStrategy::builder()
+                .use_only(RecordingStrategyType::from(s))
+                .build(),
+        );
+    }
+    let excl = strs("exclusionResourceTypes");
+    if !excl.is_empty() {
+        b = b.exclusion_by_resource_types(
+            ExclusionByResourceTypes::builder()
+                .set_resource_types(Some(
+                    excl.iter()
+                        .map(|t| ResourceType::from(t.as_str()))
+                        .collect(),
+                ))
+                .build(),
+        );
+    }
+    b.build()
+}
+
+/// Puts the recorder (made or updated in place, by name).
+pub(super) async fn put_recorder(
+    cx: &Ctx<'_>,
+    name: &str,
+    role_arn: &str,
+    group: &Value,
+) -> Result<Done, Fail> {
+    let prior = read_recorder(cx, name)
+        .await
+        .map_err(|e| Fail::reading("configuration recorder", e))?;
+    let created = prior.is_none();
+    cx.before(prior.unwrap_or(Value::Null))?;
+    let cfg = cx.aws.configservice(cx.region());
+    let recorder = ConfigurationRecorder::builder()
+        .name(name)
+        .role_arn(role_arn)
+        .recording_group(recording_group(group))
+        .build();
+    cx.retry("PutConfigurationRecorder", || {
+        cfg.put_configuration_recorder()
+            .configuration_recorder(recorder.clone())
+            .send()
+    })
+    .await?;
+    let now = read_recorder(cx, name)
+        .await?
+        .ok_or_else(|| Fail::mismatch(format!("recorder {name} cannot be found"), Value::Null))?;
+    let result = with_created(now.clone(), created);
+    let mut wrong = vec![];
+    if now["role_arn"].as_str() != Some(role_arn) {
+        wrong.push("role");
+    }
+    let got = &now["recording_group"];
+    for key in ["allSupported", "includeGlobalResourceTypes"] {
+        let want = group.get(key).and_then(Value::as_bool).unwrap_or(false);
+        if got.get(key).and_then(Value::as_bool).unwrap_or(false) != want {
+            wrong.push(key);
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(Fail::mismatch(
+            format!(
+                "recorder {name} reads back with a different {}",
+                wrong.join(", ")
+            ),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!(
+            "{} configuration recorder {name} (all supported: {}, global types: {})",
+            if created { "created" } else { "updated" },
+            got["allSupported"],
+            got["includeGlobalResourceTypes"]
+        ),
+        result,
+    ))
+}
+
+pub(super) async fn set_recording(cx: &Ctx<'_>, name: &str, on: bool) -> Result<Done, Fail> {
+    let prior = read_recorder(cx, name)
+        .await
+        .map_err(|e| Fail::reading("configuration recorder", e))?
+        .ok_or_else(|| {
+            Fail::new(
+                "NoSuchConfigurationRecorderException",
+                format!("recorder {name} does not exist in {}", cx.region()),
+            )
+        })?;
+    cx.before(json!({"recording": prior["recording"]}))?;
+    let cfg = cx.aws.configservice(cx.region());
+    if on {
+        cx.retry("StartConfigurationRecorder", || {
+            cfg.start_configuration_recorder()
+                .configuration_recorder_name(name)
+                .send()
+        })
+        .await?;
+    } else {
+        cfg.stop_configuration_recorder()
+            .configuration_recorder_name(name)
+            .send()
+            .await
+            .aws()?;
+    }
+    let now = read_recorder(cx, name)
+        .await?
+        .ok_or_else(|| Fail::mismatch(format!("recorder {name} cannot be found"), Value::Null))?;
+    let result = json!({"recording": now["recording"], "last_status": now["last_status"]});
+    if now["recording"].as_bool() != Some(on) {
+        return Err(Fail::mismatch(
+            format!(
+                "recorder {name} recording reads back as {}",
+                now["recording"]
+            ),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("{} recorder {name}", if on { "started" } else { "stopped" }),
+        result,
+    ))
+}
+
+pub(super) async fn delete_recorder(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let prior = read_recorder(cx, name)
+        .await
+        .map_err(|e| Fail::reading("configuration recorder", e))?;
+    let Some(prior) = prior else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("recorder {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(prior)?;
+    match cx
+        .aws
+        .configservice(cx.region())
+        .delete_configuration_recorder()
+        .configuration_recorder_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if e.code == "NoSuchConfigurationRecorderException" => {}
+        Err(e) => return Err(e.into()),
+    }
+    match read_recorder(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted recorder {name}"),
+            json!({"deleted": true}),
+        )),
+        Some(r) => Err(Fail::mismatch(format!("recorder {name} still exists"), r)),
+    }
+}
+
+async fn read_channel(
+    cx: &Ctx<'_>,
+    name: &str,
+) -> Result<Option<(Value, DeliveryChannel)>, AwsError> {
+    let out = cx
+        .aws
+        .configservice(cx.region())
+        .describe_delivery_channels()
+        .send()
+        .await
+        .aws()?;
+    Ok(out
+        .delivery_channels()
+        .iter()
+        .find(|c| c.name() == Some(name))
+        .map(|c| {
+            (
+                json!({
+                    "name": name,
+                    "s3_bucket": c.s3_bucket_name(),
+                    "s3_prefix": unset_empty(c.s3_key_prefix()),
+                    "s3_kms_key_arn": c.s3_kms_key_arn(),
+                    "sns_topic_arn": c.sns_topic_arn(),
+                    "delivery_frequency": c.config_snapshot_delivery_properties()
+                        .and_then(|p| p.delivery_frequency()).map(|f| f.as_str()),
+                }),
+                c.clone(),
+            )
+        }))
+}
+
+/// Puts the channel's bucket and prefix; what the op does not name (SNS
+/// topic, KMS key, snapshot frequency) is kept as it is.
+pub(super) async fn put_delivery_channel(
+    cx: &Ctx<'_>,
+    name: &str,
+    bucket: &str,
+    prefix: Option<&str>,
+) -> Result<Done, Fail> {
+    let prior = read_channel(cx, name)
+        .await
+        .map_err(|e| Fail::reading("delivery channel", e))?;
+    let created = prior.is_none();
+    let mut b = DeliveryChannel::builder()
+        .name(name)
+        .s3_bucket_name(bucket)
+        .set_s3_key_prefix(prefix.filter(|p| !p.is_empty()).map(str::to_string));
+    if let Some((_, c)) = &prior {
+        b = b
+            .set_sns_topic_arn(c.sns_topic_arn().map(str::to_string))
+            .set_s3_kms_key_arn(c.s3_kms_key_arn().map(str::to_string))
+            .set_config_snapshot_delivery_properties(
+                c.config_snapshot_delivery_properties().cloned(),
+            );
+    }
+    let channel = b.build();
+    cx.before(prior.map(|(v, _)| v).unwrap_or(Value::Null))?;
+    let cfg = cx.aws.configservice(cx.region());
+    cx.retry("PutDeliveryChannel", || {
+        cfg.put_delivery_channel()
+            .delivery_channel(channel.clone())
+            .send()
+    })
+    .await?;
+    let (now, _) = read_channel(cx, name).await?.ok_or_else(|| {
+        Fail::mismatch(
+            format!("delivery channel {name} cannot be found"),
+            Value::Null,
+        )
+    })?;
+    let result = with_created(now.clone(), created);
+    if now["s3_bucket"].as_str() != Some(bucket)
+        || now["s3_prefix"].as_str() != prefix.filter(|p| !p.is_empty())
+    {
+        return Err(Fail::mismatch(
+            format!("delivery channel {name} reads back as {now}"),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!(
+            "{} delivery channel {name} to s3://{bucket}/{}",
+            if created { "created" } else { "updated" },
+            prefix.unwrap_or("")
+        ),
+        result,
+    ))
+}
+
+pub(super) async fn delete_delivery_channel(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let prior = read_channel(cx, name)
+        .await
+        .map_err(|e| Fail::reading("delivery channel", e))?;
+    let Some((prior, _)) = prior else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("delivery channel {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(prior)?;
+    match cx
+        .aws
+        .configservice(cx.region())
+        .delete_delivery_channel()
+        .delivery_channel_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if e.code == "NoSuchDeliveryChannelException" => {}
+        Err(e) => return Err(e.into()),
+    }
+    match read_channel(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted delivery channel {name}"),
+            json!({"deleted": true}),
+        )),
+        Some((c, _)) => Err(Fail::mismatch(
+            format!("delivery channel {name} still exists"),
+            c,
+        )),
+    }
+}

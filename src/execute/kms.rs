@@ -1,0 +1,392 @@
+//! KMS: the trail key (made once, found again by its alias), key policies,
+//! rotation, and scheduling deletion of a key a run made.
+//!
+//! A key can be named by id, ARN, alias name or alias ARN: ops that need the
+//! key id resolve it with DescribeKey first.
+//!
+//! Priors: create `{key_id, arn}` / null; policy = the policy document;
+//! rotation `{key_id, rotation_enabled}`; deletion `{key_id, arn, state,
+//! alias_target}` / null.
+
+use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
+use serde_json::{Value, json};
+
+use super::ops::{Ctx, Done, Fail, parse_policy, policy_eq};
+use crate::aws::{AwsError, Classify};
+use crate::snapshot::ErrorKind;
+
+struct KeyInfo {
+    key_id: String,
+    arn: String,
+    state: String,
+    spec: String,
+}
+
+fn alias_name(alias: &str) -> String {
+    if alias.starts_with("alias/") {
+        alias.to_string()
+    } else {
+        format!("alias/{alias}")
+    }
+}
+
+async fn describe(cx: &Ctx<'_>, key_ref: &str) -> Result<Option<KeyInfo>, AwsError> {
+    match cx
+        .aws
+        .kms(cx.region())
+        .describe_key()
+        .key_id(key_ref)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(out) => Ok(out.key_metadata().map(|m| KeyInfo {
+            key_id: m.key_id().to_string(),
+            arn: m.arn().unwrap_or_default().to_string(),
+            state: m
+                .key_state()
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            spec: m
+                .key_spec()
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
+        })),
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn resolve(cx: &Ctx<'_>, key_ref: &str) -> Result<KeyInfo, Fail> {
+    match describe(cx, key_ref).await {
+        Ok(Some(k)) => Ok(k),
+        Ok(None) => Err(Fail::new(
+            "NotFoundException",
+            format!("key {key_ref} does not exist in {}", cx.region()),
+        )),
+        Err(e) => Err(Fail::reading("key", e)),
+    }
+}
+
+/// The key id an alias points at, if the alias exists.
+async fn alias_target(cx: &Ctx<'_>, alias: &str) -> Result<Option<String>, AwsError> {
+    let kms = cx.aws.kms(cx.region());
+    let mut marker: Option<String> = None;
+    loop {
+        let out = kms
+            .list_aliases()
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .aws()?;
+        if let Some(a) = out.aliases().iter().find(|a| a.alias_name() == Some(alias)) {
+            return Ok(a.target_key_id().map(str::to_string));
+        }
+        match out.next_marker() {
+            Some(m) if out.truncated() && !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(None),
+        }
+    }
+}
+
+async fn get_policy(cx: &Ctx<'_>, key_id: &str) -> Result<Value, AwsError> {
+    let out = cx
+        .aws
+        .kms(cx.region())
+        .get_key_policy()
+        .key_id(key_id)
+        .policy_name("default")
+        .send()
+        .await
+        .aws()?;
+    parse_policy(out.policy().unwrap_or_default()).map_err(|m| AwsError {
+        kind: ErrorKind::Other,
+        code: "UnreadablePolicy".into(),
+        message: format!("the policy of key {key_id}: {m}"),
+    })
+}
+
+pub(super) async fn create_key(
+    cx: &Ctx<'_>,
+    alias: &str,
+    description: &str,
+    policy: &Value,
+) -> Result<Done, Fail> {
+    let alias = alias_name(alias);
+    let policy_text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
+    let existing = alias_target(cx, &alias)
+        .await
+        .map_err(|e| Fail::reading("key aliases", e))?;
+    if let Some(target) = existing {
+        let key = resolve(cx, &target).await?;
+        cx.before(json!({"key_id": key.key_id, "arn": key.arn}))?;
+        let result =
+            json!({"alias": alias, "key_id": key.key_id, "arn": key.arn, "created": false});
+        if key.state != "Enabled" {
+            return Err(Fail::new(
+                "KeyNotUsable",
+                format!(
+                    "{alias} already points at key {} which is {}: enable it or move the alias",
+                    key.key_id, key.state
+                ),
+            )
+            .with(result));
+        }
+        return Ok(Done::new(
+            format!(
+                "{alias} already exists (key {}); left unchanged",
+                key.key_id
+            ),
+            result,
+        ));
+    }
+    cx.before(Value::Null)?;
+    let kms = cx.aws.kms(cx.region());
+    let out = cx
+        .retry("CreateKey", || {
+            kms.create_key()
+                .key_spec(KeySpec::SymmetricDefault)
+                .key_usage(KeyUsageType::EncryptDecrypt)
+                .policy(policy_text.clone())
+                .description(description)
+                .send()
+        })
+        .await?;
+    let meta = out
+        .key_metadata()
+        .ok_or_else(|| Fail::new("EmptyResponse", "CreateKey returned no key metadata"))?;
+    let key_id = meta.key_id().to_string();
+    let arn = meta.arn().unwrap_or_default().to_string();
+    let result = json!({"alias": alias, "key_id": key_id, "arn": arn, "created": true});
+    cx.progress(result.clone());
+    if let Err(e) = kms
+        .create_alias()
+        .alias_name(&alias)
+        .target_key_id(&key_id)
+        .send()
+        .await
+        .aws()
+    {
+        return Err(Fail::new(
+            e.code,
+            format!(
+                "made key {key_id} but could not name it {alias}: {} (undo schedules the key's deletion)",
+                e.message
+            ),
+        )
+        .with(result));
+    }
+    // Read back: the alias names the new key, which is an enabled symmetric
+    // key with the policy that was asked for.
+    let check = async {
+        let target = alias_target(cx, &alias).await?;
+        let key = describe(cx, &key_id).await?;
+        let now_policy = get_policy(cx, &key_id).await?;
+        Ok::<_, AwsError>((target, key, now_policy))
+    };
+    let (target, key, now_policy) = check
+        .await
+        .map_err(|e| Fail::from(e).with(result.clone()))?;
+    let mut wrong = vec![];
+    if target.as_deref() != Some(key_id.as_str()) {
+        wrong.push(format!("{alias} points at {target:?}"));
+    }
+    match &key {
+        Some(k)
+            if k.state == KeyState::Enabled.as_str()
+                && k.spec == KeySpec::SymmetricDefault.as_str() => {}
+        Some(k) => wrong.push(format!("key is {} / {}", k.state, k.spec)),
+        None => wrong.push("key cannot be found".into()),
+    }
+    if !policy_eq(&now_policy, policy) {
+        wrong.push("key policy differs from the one asked for".into());
+    }
+    if !wrong.is_empty() {
+        return Err(Fail::mismatch(
+            format!("key {key_id}: {}", wrong.join("; ")),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("created key {key_id} as {alias}"),
+        result,
+    ))
+}
+
+pub(super) async fn put_key_policy(
+    cx: &Ctx<'_>,
+    key_ref: &str,
+    policy: &Value,
+) -> Result<Done, Fail> {
+    let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
+    let key = resolve(cx, key_ref).await?;
+    let prior = get_policy(cx, &key.key_id)
+        .await
+        .map_err(|e| Fail::reading("key policy", e))?;
+    cx.before(prior)?;
+    let kms = cx.aws.kms(cx.region());
+    cx.retry("PutKeyPolicy", || {
+        kms.put_key_policy()
+            .key_id(&key.key_id)
+            .policy_name("default")
+            .policy(text.clone())
+            .send()
+    })
+    .await?;
+    let now = get_policy(cx, &key.key_id).await?;
+    if !policy_eq(&now, policy) {
+        return Err(Fail::mismatch(
+            format!(
+                "the policy of key {} reads back differently from what was put",
+                key.key_id
+            ),
+            now,
+        ));
+    }
+    Ok(Done::new(
+        format!("put the key policy of {}", key.key_id),
+        now,
+    ))
+}
+
+async fn rotation(cx: &Ctx<'_>, key_id: &str) -> Result<bool, AwsError> {
+    Ok(cx
+        .aws
+        .kms(cx.region())
+        .get_key_rotation_status()
+        .key_id(key_id)
+        .send()
+        .await
+        .aws()?
+        .key_rotation_enabled())
+}
+
+pub(super) async fn set_rotation(cx: &Ctx<'_>, key_ref: &str, enable: bool) -> Result<Done, Fail> {
+    let key = resolve(cx, key_ref).await?;
+    let prior = rotation(cx, &key.key_id)
+        .await
+        .map_err(|e| Fail::reading("key rotation status", e))?;
+    cx.before(json!({"key_id": key.key_id, "rotation_enabled": prior}))?;
+    let kms = cx.aws.kms(cx.region());
+    if enable {
+        kms.enable_key_rotation()
+            .key_id(&key.key_id)
+            .send()
+            .await
+            .aws()?;
+    } else {
+        kms.disable_key_rotation()
+            .key_id(&key.key_id)
+            .send()
+            .await
+            .aws()?;
+    }
+    let now = rotation(cx, &key.key_id).await?;
+    let result = json!({"key_id": key.key_id, "rotation_enabled": now});
+    if now != enable {
+        return Err(Fail::mismatch(
+            format!("rotation of key {} reads back as {now}", key.key_id),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!(
+            "rotation of key {} is {}{}",
+            key.key_id,
+            if enable { "on" } else { "off" },
+            if prior == enable {
+                " (it already was)"
+            } else {
+                ""
+            }
+        ),
+        result,
+    ))
+}
+
+/// Deletes `alias` when it points at the key, and schedules the key's deletion.
+pub(super) async fn schedule_key_deletion(
+    cx: &Ctx<'_>,
+    alias: &str,
+    key_id: Option<&str>,
+    pending_days: i32,
+) -> Result<Done, Fail> {
+    if !(7..=30).contains(&pending_days) {
+        return Err(Fail::invalid(format!(
+            "pending_days must be 7..=30, not {pending_days}"
+        )));
+    }
+    let alias = alias_name(alias);
+    let target = alias_target(cx, &alias)
+        .await
+        .map_err(|e| Fail::reading("key aliases", e))?;
+    let Some(key_ref) = key_id.map(str::to_string).or_else(|| target.clone()) else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("{alias} and its key are already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    let Some(key) = describe(cx, &key_ref)
+        .await
+        .map_err(|e| Fail::reading("key", e))?
+    else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("key {key_ref} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(
+        json!({"key_id": key.key_id, "arn": key.arn, "state": key.state, "alias_target": target}),
+    )?;
+    let kms = cx.aws.kms(cx.region());
+    let alias_is_ours = target.as_deref() == Some(key.key_id.as_str());
+    if alias_is_ours {
+        match kms.delete_alias().alias_name(&alias).send().await.aws() {
+            Ok(_) => {}
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let already = key.state == KeyState::PendingDeletion.as_str();
+    if !already {
+        kms.schedule_key_deletion()
+            .key_id(&key.key_id)
+            .pending_window_in_days(pending_days)
+            .send()
+            .await
+            .aws()?;
+    }
+    let now = describe(cx, &key.key_id).await?;
+    let now_alias = alias_target(cx, &alias).await?;
+    let state = now.as_ref().map(|k| k.state.clone()).unwrap_or_default();
+    let result = json!({"key_id": key.key_id, "state": state, "alias_deleted": alias_is_ours,
+                        "deleted": true, "pending_days": pending_days});
+    if now.is_some() && state != KeyState::PendingDeletion.as_str() {
+        return Err(Fail::mismatch(
+            format!("key {} is {state}", key.key_id),
+            result,
+        ));
+    }
+    if alias_is_ours && now_alias.is_some() {
+        return Err(Fail::mismatch(format!("{alias} still exists"), result));
+    }
+    let mut detail = format!(
+        "key {} {} deletion in {pending_days} days",
+        key.key_id,
+        if already {
+            "was already pending"
+        } else {
+            "scheduled for"
+        }
+    );
+    if alias_is_ours {
+        detail.push_str(&format!("; deleted {alias}"));
+    } else if target.is_some() {
+        detail.push_str(&format!("; kept {alias}: it now points at another key"));
+    }
+    Ok(Done::new(detail, result))
+}
