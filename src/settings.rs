@@ -184,13 +184,29 @@ impl FileSettings {
 }
 
 fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
-    let line = e
-        .span()
-        .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
-        .map(|n| format!("line {n}: "))
-        .unwrap_or_default();
     let msg = e.message().replace('\n', " ");
-    format!("{line}{}", msg.trim())
+    // For an unknown key, point at the line that holds it (toml's span is the
+    // enclosing table); otherwise at the start of the span.
+    let unknown = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next());
+    let line = unknown
+        .and_then(|k| {
+            text.lines().position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix(k)
+                    .is_some_and(|r| r.trim_start().starts_with('=') || r.starts_with(']'))
+            })
+        })
+        .map(|n| n + 1)
+        .or_else(|| {
+            e.span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+        });
+    match line {
+        Some(n) => format!("line {n}: {}", msg.trim()),
+        None => msg.trim().to_string(),
+    }
 }
 
 /// Fill `{account}` and `{region}` in a configured name.

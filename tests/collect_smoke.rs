@@ -133,7 +133,11 @@ fn opts(regions: Option<&[&str]>) -> CollectOptions {
 async fn run(aws: &Aws, o: &CollectOptions) -> (Snapshot, Vec<String>) {
     let done = Mutex::new(Vec::new());
     let cb = |r: &str| done.lock().unwrap().push(r.to_string());
-    let snap = collect(aws, o, &cb).await.expect("collect");
+    let fut = collect(aws, o, &cb);
+    // The CLI awaits this on a normal thread stack: keep the future small.
+    let size = std::mem::size_of_val(&fut);
+    assert!(size < 32 * 1024, "collect future is {size} bytes");
+    let snap = fut.await.expect("collect");
     let mut done = done.into_inner().unwrap();
     done.sort();
     (snap, done)

@@ -17,7 +17,7 @@ use crate::aws::{Aws, AwsOptions};
 use crate::collect::{self, CollectOptions};
 use crate::controls;
 use crate::finding::Finding;
-use crate::plan::{self, FORMAT_VERSION, Plan};
+use crate::plan::{self, Plan};
 use crate::render::{self, Format, Style};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
@@ -87,9 +87,6 @@ impl Run {
         })
     }
 
-    fn selected(&self) -> Vec<&'static controls::Control> {
-        controls::selected(&self.controls, &self.file)
-    }
 }
 
 /// Run the parsed command; returns the exit code.
@@ -176,22 +173,8 @@ pub fn now_unix() -> i64 {
 
 /// Detect and plan over a snapshot: pure.
 pub fn build_plan(run: &Run, snap: &Snapshot) -> (Vec<Finding>, Plan) {
-    let selected = run.selected();
-    let findings = controls::detect(snap, &run.file, &selected);
-    let actions = controls::plan(snap, &run.file, &selected, &findings);
-    let plan = Plan {
-        format_version: FORMAT_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        account_id: snap.account_id.clone(),
-        partition: snap.partition.clone(),
-        home_region: snap.home_region.clone(),
-        regions: snap.regions.clone(),
-        controls: selected.iter().map(|c| c.id.to_string()).collect(),
-        settings: run.file.clone(),
-        findings: findings.clone(),
-        actions,
-    };
-    (findings, plan)
+    let plan = plan::make(snap, &run.file, &run.controls);
+    (plan.findings.clone(), plan)
 }
 
 async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {

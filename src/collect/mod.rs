@@ -97,37 +97,48 @@ impl<'a> Cx<'a> {
     }
 
     /// Run one SDK request while holding a concurrency permit.
-    async fn call<T, E, F>(&self, fut: F) -> Result<T, AwsError>
+    ///
+    /// Not an `async fn` on purpose: SDK request futures are large (tens of
+    /// KB in debug builds), so the request is boxed right here and the
+    /// returned future only holds the box — the collector's own futures stay
+    /// small enough for any thread stack.
+    fn call<T, E, F>(&self, fut: F) -> impl Future<Output = Result<T, AwsError>> + use<'_, T, E, F>
     where
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let _permit = self
-            .sem
-            .acquire()
-            .await
-            .expect("collector semaphore is never closed");
-        fut.await.aws()
+        let fut = Box::pin(fut);
+        async move {
+            let _permit = self
+                .sem
+                .acquire()
+                .await
+                .expect("collector semaphore is never closed");
+            fut.await.aws()
+        }
     }
 
     /// Like [`Cx::call`], recording a failure as a [`ReadError`].
-    async fn read<T, E, F>(
-        &self,
-        region: &str,
+    fn read<'s, T, E, F>(
+        &'s self,
+        region: &'s str,
         service: Service,
-        operation: &str,
-        resource: Option<&str>,
+        operation: &'s str,
+        resource: Option<&'s str>,
         fut: F,
-    ) -> Option<T>
+    ) -> impl Future<Output = Option<T>> + use<'s, 'a, T, E, F>
     where
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        match self.call(fut).await {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.record(region, service, operation, resource, &e);
-                None
+        let call = self.call(fut);
+        async move {
+            match call.await {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    self.record(region, service, operation, resource, &e);
+                    None
+                }
             }
         }
     }
@@ -195,10 +206,7 @@ pub fn region_partition(region: &str) -> &'static str {
 /// Enabled regions (opt-in status not `not-opted-in`) of `partition`, sorted.
 /// EC2 `DescribeRegions` in the home region, without `AllRegions`.
 pub async fn enabled_regions(aws: &Aws, partition: &str) -> Result<Vec<String>, CollectError> {
-    let out = aws
-        .ec2(&aws.home_region())
-        .describe_regions()
-        .send()
+    let out = Box::pin(aws.ec2(&aws.home_region()).describe_regions().send())
         .await
         .aws()
         .map_err(|e| CollectError::Regions(e.to_string()))?;
@@ -262,10 +270,7 @@ pub async fn collect(
     on_region_done: &(dyn Fn(&str) + Send + Sync),
 ) -> Result<Snapshot, CollectError> {
     let home = aws.home_region();
-    let ident = aws
-        .sts(&home)
-        .get_caller_identity()
-        .send()
+    let ident = Box::pin(aws.sts(&home).get_caller_identity().send())
         .await
         .aws()
         .map_err(|e| CollectError::Identity(e.to_string()))?;
@@ -278,7 +283,7 @@ pub async fn collect(
         )));
     }
 
-    let enabled = enabled_regions(aws, &partition).await?;
+    let enabled = Box::pin(enabled_regions(aws, &partition)).await?;
     let check = |r: &String| {
         if enabled.contains(r) {
             Ok(())

@@ -101,12 +101,20 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 }
 
 /// The trail to repair: this account's own, fewest gaps first (multi-region,
-/// then logging), then by ARN so the choice is stable.
+/// then logging), then one in the home region, then by ARN so the choice is stable.
 pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
     snap.trails
         .values()
         .filter(|t| trail_out_of_reach(snap, "2.1", t).is_none())
-        .min_by_key(|t| (!t.is_multi_region, t.is_logging != Some(true), gaps(t).len(), t.arn.clone()))
+        .min_by_key(|t| {
+            (
+                !t.is_multi_region,
+                t.is_logging != Some(true),
+                gaps(t).len(),
+                t.home_region != snap.home_region,
+                t.arn.clone(),
+            )
+        })
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {

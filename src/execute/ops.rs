@@ -349,7 +349,15 @@ fn normalise_policy(v: &Value, key: &str) -> Value {
             Value::Object(out)
         }
         Value::Array(items) => {
-            let mut items: Vec<Value> = items.iter().map(|i| normalise_policy(i, key)).collect();
+            // Items of a list stay scalars; objects in it are normalised.
+            let mut items: Vec<Value> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Object(_) | Value::Array(_) => normalise_policy(i, key),
+                    Value::String(s) => Value::String(s.clone()),
+                    other => Value::String(other.to_string()),
+                })
+                .collect();
             items.sort_by_key(|i| i.to_string());
             items.dedup();
             Value::Array(items)

@@ -1,0 +1,63 @@
+use remediate::plan::file::{self, PlanFileError};
+use remediate::plan::{self};
+use remediate::settings::FileSettings;
+
+use crate::fixtures::*;
+
+fn saved() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let p = plan::make(&non_compliant(), &FileSettings::default(), &[]);
+    file::write(&path, &p, "2026-11-29T00:00:00Z".into()).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn a_saved_plan_reads_back_equal() {
+    let (_d, path) = saved();
+    let f = file::read(&path).unwrap();
+    assert_eq!(f.plan, plan::make(&non_compliant(), &FileSettings::default(), &[]));
+}
+
+#[test]
+fn an_edited_plan_is_refused_as_tampered() {
+    let (_d, path) = saved();
+    let text = std::fs::read_to_string(&path).unwrap().replacen("ct-west", "ct-evil", 1);
+    std::fs::write(&path, text).unwrap();
+    assert!(matches!(file::read(&path), Err(PlanFileError::Tampered(_))));
+}
+
+#[test]
+fn a_truncated_plan_is_refused_as_corrupt() {
+    let (_d, path) = saved();
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let e = file::read(&path).unwrap_err();
+    assert!(matches!(e, PlanFileError::Corrupt(..)), "{e}");
+    assert!(!e.to_string().contains('\n'));
+}
+
+#[test]
+fn another_format_version_is_refused_by_number() {
+    let (_d, path) = saved();
+    let text = std::fs::read_to_string(&path).unwrap().replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    std::fs::write(&path, text).unwrap();
+    assert!(matches!(file::read(&path), Err(PlanFileError::Version(_, 99))));
+}
+
+#[test]
+fn a_plan_for_another_account_is_refused() {
+    let (_d, path) = saved();
+    let f = file::read(&path).unwrap();
+    let e = file::check_account("plan.json", &f.plan, "444455556666", "aws").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "plan.json was made for account 111122223333 (aws), the credentials are for account 444455556666 (aws)"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_one_line_error() {
+    let e = file::read(std::path::Path::new("/nonexistent/plan.json")).unwrap_err();
+    assert!(matches!(e, PlanFileError::Unreadable(..)));
+}

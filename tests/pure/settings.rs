@@ -1,0 +1,42 @@
+use remediate::settings::{FileSettings, FlowLogDestination};
+
+#[test]
+fn every_key_is_optional() {
+    assert_eq!(FileSettings::parse("").unwrap(), FileSettings::default());
+}
+
+#[test]
+fn keys_are_read() {
+    let s = FileSettings::parse(
+        "log_retention_days = 731\nskip_controls = [\"2.9\"]\n[flow_logs]\ndestination = \"s3\"\ntraffic_type = \"ALL\"\n[names]\ntrail = \"org-trail\"\n[[exemptions]]\ncontrol = \"2.8\"\nresource = \"k1\"\nreason = \"test key\"\n",
+    )
+    .unwrap();
+    assert_eq!(s.log_retention_days, 731);
+    assert_eq!(s.flow_logs.destination, FlowLogDestination::S3);
+    assert_eq!(s.names.trail, "org-trail");
+    assert_eq!(s.exemptions.len(), 1);
+}
+
+#[test]
+fn an_unknown_key_is_an_error_naming_the_key_and_line() {
+    let e = FileSettings::parse("log_retention_days = 365\nretention_day = 3\n").unwrap_err();
+    assert!(e.contains("line 2"), "{e}");
+    assert!(e.contains("retention_day"), "{e}");
+}
+
+#[test]
+fn a_bad_value_is_an_error_naming_the_key_and_line() {
+    let e = FileSettings::parse("\nlog_retention_days = 42\n").unwrap_err();
+    assert!(e.starts_with("line 2: log_retention_days = 42"), "{e}");
+    let e = FileSettings::parse("[flow_logs]\ntraffic_type = \"SOME\"\n").unwrap_err();
+    assert!(e.contains("line 2") && e.contains("traffic_type"), "{e}");
+    let e = FileSettings::parse("skip_controls = [\"3.1\"]\n").unwrap_err();
+    assert!(e.contains("unknown control \"3.1\""), "{e}");
+}
+
+#[test]
+fn malformed_toml_is_a_one_line_error() {
+    let e = FileSettings::parse("log_retention_days = [\n").unwrap_err();
+    assert!(!e.contains('\n'), "{e}");
+    assert!(e.starts_with("line "), "{e}");
+}
