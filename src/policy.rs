@@ -97,16 +97,25 @@ pub fn merge(existing: Option<&Value>, additions: &[Value]) -> Value {
     with_statements(existing, stmts)
 }
 
-/// `existing` already grants what `add` grants (same statement but for Sid).
+/// `existing` already says what `add` says: the same statement but for the
+/// Sid, with widened condition values that include `add`'s.
 fn covers(existing: &Value, add: &Value) -> bool {
-    let strip = |v: &Value| {
+    let shape = |v: &Value| {
         let mut v = v.clone();
         if let Some(m) = v.as_object_mut() {
             m.remove("Sid");
+            if let Some(Value::Object(cond)) = m.get_mut("Condition") {
+                for kv in cond.values_mut() {
+                    if let Some(kv) = kv.as_object_mut() {
+                        kv.retain(|k, _| !WIDENED_KEYS.contains(&k.as_str()));
+                    }
+                }
+                cond.retain(|_, kv| kv.as_object().is_none_or(|o| !o.is_empty()));
+            }
         }
         canonical(&v)
     };
-    strip(existing) == strip(add)
+    shape(existing) == shape(add) && canonical(&widen(existing, add)) == canonical(existing)
 }
 
 /// Union the widened condition values of `add` into `existing`, keeping all

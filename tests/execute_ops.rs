@@ -1329,7 +1329,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
             US,
             Op::PutBucketPolicy {
                 bucket: new_bucket.into(),
-                policy: trail_bucket_policy(new_bucket, "t"),
+                policy: trail_bucket_policy(new_bucket, "new-trail"),
             },
             &["bucket"],
         ),
@@ -1337,7 +1337,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
             "trail",
             US,
             Op::CreateTrail {
-                name: "t".into(),
+                name: "new-trail".into(),
                 bucket: new_bucket.into(),
                 prefix: None,
                 kms_key_id: Some(alias.into()),
@@ -1349,7 +1349,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         act(
             "start",
             US,
-            Op::StartLogging { trail: "t".into() },
+            Op::StartLogging { trail: "new-trail".into() },
             &["trail"],
         ),
         act(
@@ -1440,7 +1440,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
     assert!(!log_group_exists(&c, "new-group").await);
     assert!(c.iam.get_role().role_name("new-role").send().await.is_err());
     assert!(flow_logs_of(&c, &vpc).await.is_empty());
-    assert!(c.cloudtrail.get_trail().name("t").send().await.is_err());
+    assert!(c.cloudtrail.get_trail().name("new-trail").send().await.is_err());
     assert!(
         !bucket_exists(&c, new_bucket).await,
         "empty created bucket deleted"

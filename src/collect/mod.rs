@@ -76,6 +76,9 @@ pub enum CollectError {
     Regions(String),
 }
 
+/// Longest `ReadError::message` kept, in characters.
+const MAX_MESSAGE: usize = 300;
+
 /// Shared state of one collection run.
 pub(crate) struct Cx<'a> {
     aws: &'a Aws,
@@ -151,10 +154,14 @@ impl<'a> Cx<'a> {
         resource: Option<&str>,
         e: &AwsError,
     ) {
-        let message = match resource {
+        let mut message = match resource {
             Some(r) => format!("{r}: {}: {}", e.code, e.message),
             None => format!("{}: {}", e.code, e.message),
         };
+        // Unparseable answers carry the whole raw response: keep one short line.
+        if message.chars().count() > MAX_MESSAGE {
+            message = message.chars().take(MAX_MESSAGE).collect::<String>() + "…";
+        }
         tracing::debug!(region, service = service.as_str(), operation, %message, "read failed");
         self.errors.lock().unwrap().push(ReadError {
             region: region.to_string(),

@@ -213,6 +213,15 @@ async fn read_bucket(
     }
     match payment {
         Ok(out) => b.requester_pays = out.payer() == Some(&s3t::Payer::Requester),
+        // A success status whose body is not a RequestPaymentConfiguration:
+        // the endpoint does not implement the call (moto answers it as
+        // ListObjects). Requester Pays then cannot be on; not a read error.
+        Err(e) if e.code == "HTTP200" => {
+            tracing::warn!(
+                bucket = name,
+                "GetBucketRequestPayment not understood by the endpoint; assuming BucketOwner pays"
+            );
+        }
         Err(e) => cx.record(r, Service::S3, "GetBucketRequestPayment", res, &e),
     }
     match encryption {
