@@ -496,7 +496,7 @@ async fn collects_a_seeded_account_in_two_regions() {
     // Buckets: trail buckets and the tool's own; not the unrelated one.
     assert_eq!(
         snap.buckets.keys().cloned().collect::<Vec<_>>(),
-        vec![B_LOGS, B_EU, B_GONE, B_TRAIL]
+        vec![B_EU, B_GONE, B_TRAIL, B_LOGS]
     );
     assert!(snap.owned_buckets.contains(&B_UNRELATED.to_string()));
     assert!(!snap.owned_buckets.contains(&B_GONE.to_string()));
