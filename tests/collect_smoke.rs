@@ -134,6 +134,8 @@ async fn run(aws: &Aws, o: &CollectOptions) -> (Snapshot, Vec<String>) {
     let done = Mutex::new(Vec::new());
     let cb = |r: &str| done.lock().unwrap().push(r.to_string());
     let fut = collect(aws, o, &cb);
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send(&fut);
     // The CLI awaits this on a normal thread stack: keep the future small.
     let size = std::mem::size_of_val(&fut);
     assert!(size < 32 * 1024, "collect future is {size} bytes");
@@ -557,7 +559,15 @@ async fn collects_a_seeded_account_in_two_regions() {
         snap.aliases["us-east-1"]["alias/remediate-cloudtrail"],
         seeded.key_plain
     );
-    assert!(snap.aliases["eu-west-1"].is_empty());
+    // (moto lists the alias/aws/* aliases with targets; AWS lists them
+    // without a target until the managed key exists.)
+    assert!(
+        snap.aliases["eu-west-1"]
+            .keys()
+            .all(|a| a.starts_with("alias/aws/")),
+        "{:?}",
+        snap.aliases["eu-west-1"]
+    );
 
     // Config.
     let c = &snap.config["us-east-1"];
@@ -683,6 +693,18 @@ async fn collects_a_seeded_account_in_two_regions() {
     );
     assert_eq!(aws2.calls.total(), expected);
 
+    // One call at a time: the same snapshot.
+    let aws_seq = aws_for(&moto).await;
+    let (seq, _) = run(
+        &aws_seq,
+        &CollectOptions {
+            concurrency: 1,
+            ..opts(Some(&regions))
+        },
+    )
+    .await;
+    assert_eq!(seq, snap);
+
     // One region: the multi-region trail is still judged from its home region,
     // and eu-west-1's trails are not seen.
     let aws1 = aws_for(&moto).await;
@@ -776,7 +798,9 @@ async fn unreachable_endpoint_is_an_identity_error() {
     let err = collect(&aws, &opts(None), &|_: &str| {})
         .await
         .expect_err("no server");
+    eprintln!("{err}");
     assert!(matches!(err, CollectError::Identity(_)), "{err}");
+    assert!(!err.to_string().contains('\n'), "one line");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -805,4 +829,113 @@ async fn every_moto_region_scans_without_errors() {
     // Per region: 1 trails + 3 config + 2 kms + 2 ec2 + 2 logs; plus 2 + 1 + 3 global.
     let n = snap.regions.len() as u64;
     assert_eq!(aws.calls.total(), 2 + 10 * n + 1 + 3);
+}
+
+/// One raw HTTP POST to the moto server; returns the status line.
+fn moto_post(moto: &Moto, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let port: u16 = moto.url.rsplit(':').next().unwrap().parse().unwrap();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.lines().next().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_calls_become_read_errors_and_the_rest_is_read() {
+    let moto = start_moto();
+    let seeder = aws_for(&moto).await;
+    bucket(&seeder, "us-east-1", B_TRAIL).await;
+    seeder
+        .cloudtrail("us-east-1")
+        .create_trail()
+        .name("multi")
+        .s3_bucket_name(B_TRAIL)
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .expect("trail");
+    key(&seeder, "eu-west-1", None).await;
+    // An auditor allowed everything but KMS and bucket policies.
+    let iam = seeder.iam("us-east-1");
+    iam.create_user()
+        .user_name("auditor")
+        .send()
+        .await
+        .expect("user");
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": ["kms:*", "s3:GetBucketPolicy"], "Resource": "*"}]});
+    iam.put_user_policy()
+        .user_name("auditor")
+        .policy_name("audit")
+        .policy_document(policy.to_string())
+        .send()
+        .await
+        .expect("user policy");
+    let key = iam
+        .create_access_key()
+        .user_name("auditor")
+        .send()
+        .await
+        .expect("access key");
+    let key = key.access_key().unwrap();
+    let status = moto_post(&moto, "/moto-api/reset-auth", "0");
+    assert!(status.contains("200"), "{status}");
+
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&moto.url)
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            key.access_key_id(),
+            key.secret_access_key(),
+            None,
+            None,
+            "auditor",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+        .load()
+        .await;
+    let aws = Aws {
+        config,
+        endpoint_url: Some(moto.url.clone()),
+        calls: Default::default(),
+    };
+    let (snap, done) = run(&aws, &opts(Some(&["eu-west-1", "us-east-1"]))).await;
+    eprintln!("{:#?}", snap.read_errors);
+    assert_eq!(done.len(), 2);
+    use remediate::snapshot::{ErrorKind, Service};
+    for region in ["eu-west-1", "us-east-1"] {
+        let e = snap.read_failed(region, Service::Kms).expect("kms denied");
+        assert_eq!(e.kind, ErrorKind::Denied, "{e:?}");
+        assert!(snap.read_failed(region, Service::Cloudtrail).is_none());
+        assert!(snap.read_failed(region, Service::Ec2).is_none());
+        assert!(snap.config.contains_key(region));
+    }
+    assert!(snap.keys.is_empty());
+    let e = snap
+        .read_errors
+        .iter()
+        .find(|e| e.operation == "GetBucketPolicy")
+        .expect("bucket policy denied");
+    assert_eq!(
+        (e.kind, e.region.as_str()),
+        (ErrorKind::Denied, "us-east-1")
+    );
+    assert!(e.message.contains(B_TRAIL), "{}", e.message);
+    let b = &snap.buckets[B_TRAIL];
+    assert!(b.acl.is_some(), "the other bucket reads went on");
+    assert_eq!(snap.trails.len(), 1);
+    assert_eq!(snap.vpcs.len(), 2);
+    let mut sorted = snap.read_errors.clone();
+    sorted.sort_by(|a, b| {
+        (&a.region, a.service, &a.operation).cmp(&(&b.region, b.service, &b.operation))
+    });
+    assert_eq!(sorted, snap.read_errors, "sorted");
 }

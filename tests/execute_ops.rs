@@ -1349,7 +1349,9 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         act(
             "start",
             US,
-            Op::StartLogging { trail: "new-trail".into() },
+            Op::StartLogging {
+                trail: "new-trail".into(),
+            },
             &["trail"],
         ),
         act(
@@ -1440,7 +1442,14 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
     assert!(!log_group_exists(&c, "new-group").await);
     assert!(c.iam.get_role().role_name("new-role").send().await.is_err());
     assert!(flow_logs_of(&c, &vpc).await.is_empty());
-    assert!(c.cloudtrail.get_trail().name("new-trail").send().await.is_err());
+    assert!(
+        c.cloudtrail
+            .get_trail()
+            .name("new-trail")
+            .send()
+            .await
+            .is_err()
+    );
     assert!(
         !bucket_exists(&c, new_bucket).await,
         "empty created bucket deleted"
@@ -1498,4 +1507,291 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         "{again:?}"
     );
     assert_eq!(bucket_policy(&c, old).await.unwrap(), p0);
+}
+
+#[tokio::test]
+async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    // Before: a public bucket without access logging, a single-region trail
+    // with read-only selectors, not logging; a recorder of S3 buckets only.
+    let src = "public-src";
+    let tgt = "access-log-target";
+    fixtures::create_bucket(&env.cfg, US, src).await.unwrap();
+    fixtures::make_acl_public(&env.cfg, US, src).await.unwrap();
+    fixtures::create_bucket(&env.cfg, US, tgt).await.unwrap();
+    c.s3.put_bucket_policy()
+        .bucket(tgt)
+        .policy(access_log_policy(tgt, src).to_string())
+        .send()
+        .await
+        .unwrap();
+    let acl0 = c.s3.get_bucket_acl().bucket(src).send().await.unwrap();
+    let owner_id = acl0.owner().unwrap().id().unwrap().to_string();
+    c.cloudtrail
+        .create_trail()
+        .name("legacy")
+        .s3_bucket_name(src)
+        .send()
+        .await
+        .unwrap();
+    c.cloudtrail
+        .put_event_selectors()
+        .trail_name("legacy")
+        .event_selectors(
+            aws_sdk_cloudtrail::types::EventSelector::builder()
+                .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::ReadOnly)
+                .include_management_events(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let key = fixtures::symmetric_key(&env.cfg, US, "trail key", true)
+        .await
+        .unwrap();
+    let old_role = arn_role("old-config-role");
+    c.config
+        .put_configuration_recorder()
+        .configuration_recorder(
+            aws_sdk_config::types::ConfigurationRecorder::builder()
+                .name("default")
+                .role_arn(&old_role)
+                .recording_group(
+                    aws_sdk_config::types::RecordingGroup::builder()
+                        .all_supported(false)
+                        .include_global_resource_types(false)
+                        .resource_types(aws_sdk_config::types::ResourceType::Bucket)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let slr = format!(
+        "arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+    );
+    let actions = vec![
+        act(
+            "acl",
+            US,
+            Op::PutBucketAcl {
+                bucket: src.into(),
+                owner_id: owner_id.clone(),
+                owner_display_name: None,
+                grants: vec![Grant {
+                    grantee_type: "CanonicalUser".into(),
+                    id: Some(owner_id.clone()),
+                    permission: "FULL_CONTROL".into(),
+                    ..Default::default()
+                }],
+            },
+            &[],
+        ),
+        act(
+            "logging",
+            US,
+            Op::PutBucketLogging {
+                bucket: src.into(),
+                target_bucket: tgt.into(),
+                target_prefix: format!("{src}/"),
+            },
+            &[],
+        ),
+        act(
+            "repair",
+            US,
+            Op::UpdateTrail {
+                name: "legacy".into(),
+                is_multi_region: Some(true),
+                include_global_service_events: None,
+                log_file_validation: Some(true),
+                kms_key_id: Some(key.arn.clone()),
+                cloudwatch_log_group_arn: Some(log_group_arn(US, "ct")),
+                cloudwatch_role_arn: Some(arn_role("ct-role")),
+            },
+            &[],
+        ),
+        act(
+            "selectors",
+            US,
+            Op::PutEventSelectors {
+                trail: "legacy".into(),
+                selectors: json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}]),
+            },
+            &["repair"],
+        ),
+        act(
+            "start",
+            US,
+            Op::StartLogging {
+                trail: "legacy".into(),
+            },
+            &["selectors"],
+        ),
+        act(
+            "slr",
+            US,
+            Op::CreateServiceLinkedRole {
+                service: "config.amazonaws.com".into(),
+            },
+            &[],
+        ),
+        act(
+            "recorder",
+            US,
+            Op::PutConfigurationRecorder {
+                name: "default".into(),
+                role_arn: slr,
+                include_global_resource_types: true,
+            },
+            &["slr"],
+        ),
+        act(
+            "channel",
+            US,
+            Op::PutDeliveryChannel {
+                name: "default".into(),
+                bucket: tgt.into(),
+                prefix: Some("config".into()),
+            },
+            &["recorder"],
+        ),
+        act(
+            "rec-start",
+            US,
+            Op::StartConfigurationRecorder {
+                name: "default".into(),
+            },
+            &["channel"],
+        ),
+    ];
+    env.apply(&actions, "run.jsonl").await;
+
+    let undo = plan_undo(&read_journal(env.opts("run.jsonl").journal_path).unwrap());
+    let ids: Vec<&str> = undo.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), 9, "{ids:?}");
+    // Reverse journal order (the run was concurrent, so per chain).
+    let pos = |id: &str| {
+        ids.iter()
+            .position(|i| *i == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    for chain in [
+        [
+            "undo:rec-start",
+            "undo:channel",
+            "undo:recorder",
+            "undo:slr",
+        ]
+        .as_slice(),
+        &["undo:start", "undo:selectors", "undo:repair"],
+    ] {
+        assert!(
+            chain.windows(2).all(|w| pos(w[0]) < pos(w[1])),
+            "{chain:?} in {ids:?}"
+        );
+    }
+    let by_id = |id: &str| undo.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(
+        by_id("undo:channel").depends_on,
+        ["undo:rec-start"],
+        "stop recording first"
+    );
+    assert!(
+        by_id("undo:slr")
+            .depends_on
+            .contains(&"undo:recorder".to_string())
+    );
+    let undo_opts = env.opts("undo.jsonl");
+    let report = env.run(&undo, &undo_opts).await;
+    assert_all_applied(&report);
+
+    let acl = c.s3.get_bucket_acl().bucket(src).send().await.unwrap();
+    assert!(
+        acl.grants().iter().any(|g| g
+            .grantee()
+            .and_then(|g| g.uri())
+            .is_some_and(|u| u.ends_with("AllUsers"))),
+        "the ACL is exactly as before, public grant included"
+    );
+    assert_eq!(acl.grants().len(), acl0.grants().len());
+    let logging = c.s3.get_bucket_logging().bucket(src).send().await.unwrap();
+    assert!(logging.logging_enabled().is_none());
+
+    let t = c
+        .cloudtrail
+        .get_trail()
+        .name("legacy")
+        .send()
+        .await
+        .unwrap();
+    let t = t.trail().unwrap();
+    assert_eq!(t.is_multi_region_trail(), Some(false));
+    assert_eq!(t.log_file_validation_enabled(), Some(false));
+    assert!(t.kms_key_id().is_none_or(str::is_empty), "{t:?}");
+    assert!(t.cloud_watch_logs_log_group_arn().is_none_or(str::is_empty));
+    assert!(t.cloud_watch_logs_role_arn().is_none_or(str::is_empty));
+    let sel = c
+        .cloudtrail
+        .get_event_selectors()
+        .trail_name("legacy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sel.event_selectors()[0].read_write_type().unwrap().as_str(),
+        "ReadOnly"
+    );
+    let st = c
+        .cloudtrail
+        .get_trail_status()
+        .name("legacy")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(st.is_logging(), Some(false));
+
+    let rec = c
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .unwrap();
+    let r = &rec.configuration_recorders()[0];
+    assert_eq!(r.role_arn(), Some(old_role.as_str()));
+    let g = r.recording_group().unwrap();
+    assert!(!g.all_supported() && !g.include_global_resource_types());
+    assert_eq!(
+        g.resource_types()
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>(),
+        ["AWS::S3::Bucket"]
+    );
+    let st = c
+        .config
+        .describe_configuration_recorder_status()
+        .send()
+        .await
+        .unwrap();
+    assert!(!st.configuration_recorders_status()[0].recording());
+    let ch = c.config.describe_delivery_channels().send().await.unwrap();
+    assert!(
+        ch.delivery_channels().is_empty(),
+        "the channel this run made is gone"
+    );
+    let roles = c
+        .iam
+        .list_roles()
+        .path_prefix("/aws-service-role/config.amazonaws.com/")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        roles.roles().is_empty(),
+        "the service-linked role this run made is gone"
+    );
 }

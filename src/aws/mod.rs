@@ -164,6 +164,15 @@ impl Aws {
         }
     }
 
+    /// From an already built SDK config (tests, embedding).
+    pub fn from_config(config: SdkConfig, endpoint_url: Option<String>) -> Self {
+        Aws {
+            config,
+            endpoint_url,
+            calls: CallCounter::default(),
+        }
+    }
+
     pub fn home_region(&self) -> String {
         self.config
             .region()

@@ -27,6 +27,10 @@ mod kms;
 mod logs;
 mod s3;
 
+pub use iam::CONFIG_SERVICE_ROLE;
+pub use kms::rotation_in_scope;
+pub use s3::location_to_region;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Mutex;
@@ -39,7 +43,7 @@ use tokio::sync::Semaphore;
 use crate::aws::{Aws, AwsError, Classify};
 use crate::settings::{Names, fill};
 use crate::snapshot::{
-    FlowLog, Key, LogGroup, ReadError, RegionConfig, Service, Snapshot, Trail, Vpc,
+    ErrorKind, FlowLog, Key, LogGroup, ReadError, RegionConfig, Service, Snapshot, Trail, Vpc,
 };
 
 pub struct CollectOptions {
@@ -154,9 +158,15 @@ impl<'a> Cx<'a> {
         resource: Option<&str>,
         e: &AwsError,
     ) {
+        // A denial some services send with a body the SDK cannot parse.
+        let detail = if e.kind == ErrorKind::Denied && e.message.contains("unhandled error") {
+            "access denied (HTTP 403)"
+        } else {
+            e.message.as_str()
+        };
         let mut message = match resource {
-            Some(r) => format!("{r}: {}: {}", e.code, e.message),
-            None => format!("{}: {}", e.code, e.message),
+            Some(r) => format!("{r}: {}: {detail}", e.code),
+            None => format!("{}: {detail}", e.code),
         };
         // Unparseable answers carry the whole raw response: keep one short line.
         if message.chars().count() > MAX_MESSAGE {
@@ -185,7 +195,7 @@ impl<'a> Cx<'a> {
             region: region.to_string(),
             service,
             operation: operation.to_string(),
-            kind: crate::snapshot::ErrorKind::Other,
+            kind: ErrorKind::Other,
             message,
         });
     }
@@ -299,14 +309,19 @@ pub async fn collect(
         }
     };
     let regions: Vec<String> = match &opts.regions {
-        Some(list) => {
-            let set: BTreeSet<String> = list.iter().map(|r| r.trim().to_string()).collect();
+        // An empty list (e.g. `--regions ""`) means every enabled region.
+        Some(list) if list.iter().any(|r| !r.trim().is_empty()) => {
+            let set: BTreeSet<String> = list
+                .iter()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
             for r in &set {
                 check(r)?;
             }
             set.into_iter().collect()
         }
-        None => enabled.clone(),
+        _ => enabled.clone(),
     };
     // AWS Config is also read in the global-resources region (default: home)
     // when it is not scanned, so that 2.5 can see where global types are recorded.
@@ -484,14 +499,13 @@ fn keys_to_read_policy(snap: &Snapshot, names: &Names) -> BTreeSet<String> {
         }
     }
     for (region, aliases) in &snap.aliases {
-        if let Some(id) = aliases.get(&names.kms_alias) {
-            if let Some(k) = snap
+        if let Some(id) = aliases.get(&names.kms_alias)
+            && let Some(k) = snap
                 .keys
                 .values()
                 .find(|k| &k.region == region && &k.key_id == id)
-            {
-                arns.insert(k.arn.clone());
-            }
+        {
+            arns.insert(k.arn.clone());
         }
     }
     arns.retain(|arn| snap.keys.get(arn).is_some_and(|k| k.manager == "CUSTOMER"));

@@ -163,18 +163,19 @@ async fn read_bucket(
         Err(e) => cx.record(r, Service::S3, "GetBucketAcl", res, &e),
     }
     match policy {
-        Ok(out) => match out.policy().filter(|p| !p.trim().is_empty()) {
-            Some(text) => match serde_json::from_str(text) {
-                Ok(v) => b.policy = Some(v),
-                Err(e) => cx.record_other(
-                    r,
-                    Service::S3,
-                    "GetBucketPolicy",
-                    format!("{resource}: policy is not JSON: {e}"),
-                ),
-            },
-            None => {}
-        },
+        Ok(out) => {
+            if let Some(text) = out.policy().filter(|p| !p.trim().is_empty()) {
+                match serde_json::from_str(text) {
+                    Ok(v) => b.policy = Some(v),
+                    Err(e) => cx.record_other(
+                        r,
+                        Service::S3,
+                        "GetBucketPolicy",
+                        format!("{resource}: policy is not JSON: {e}"),
+                    ),
+                }
+            }
+        }
         Err(e) if e.is("NoSuchBucketPolicy") => {}
         Err(e) => cx.record(r, Service::S3, "GetBucketPolicy", res, &e),
     }

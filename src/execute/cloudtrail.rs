@@ -62,15 +62,12 @@ async fn read_trail(cx: &Ctx<'_>, name: &str) -> Result<Option<TrailState>, AwsE
         Err(e) => return Err(e),
     };
     let arn = t.trail_arn().unwrap_or_default().to_string();
-    let key = if arn.is_empty() {
-        name.to_string()
-    } else {
-        arn.clone()
-    };
-    let status = ct.get_trail_status().name(&key).send().await.aws()?;
+    // Calls name the trail as the plan does (name or ARN), from its home region.
+    let key = name;
+    let status = ct.get_trail_status().name(key).send().await.aws()?;
     let sel = ct
         .get_event_selectors()
-        .trail_name(&key)
+        .trail_name(key)
         .send()
         .await
         .aws()?;
@@ -302,11 +299,7 @@ pub(super) async fn update_trail(cx: &Ctx<'_>, op: &Op) -> Result<Done, Fail> {
     };
     cx.before(state_json(&prior))?;
     let ct = cx.aws.cloudtrail(cx.region());
-    let key = if prior.arn.is_empty() {
-        name.clone()
-    } else {
-        prior.arn.clone()
-    };
+    let key = name.to_string();
     cx.retry("UpdateTrail", || {
         ct.update_trail()
             .name(&key)
@@ -399,11 +392,7 @@ pub(super) async fn put_event_selectors(
             )
         })?;
     check_home(cx, &prior)?;
-    let key = if prior.arn.is_empty() {
-        trail.to_string()
-    } else {
-        prior.arn.clone()
-    };
+    let key = trail.to_string();
     let ct = cx.aws.cloudtrail(cx.region());
     let req = if advanced {
         let built = list
@@ -468,11 +457,7 @@ pub(super) async fn set_logging(cx: &Ctx<'_>, trail: &str, on: bool) -> Result<D
             )
         })?;
     check_home(cx, &prior)?;
-    let key = if prior.arn.is_empty() {
-        trail.to_string()
-    } else {
-        prior.arn.clone()
-    };
+    let key = trail.to_string();
     cx.before(state_json(&prior))?;
     let ct = cx.aws.cloudtrail(cx.region());
     if on {
@@ -512,11 +497,7 @@ pub(super) async fn delete_trail(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail>
         ));
     };
     check_home(cx, &prior)?;
-    let key = if prior.arn.is_empty() {
-        name.to_string()
-    } else {
-        prior.arn.clone()
-    };
+    let key = name.to_string();
     cx.before(state_json(&prior))?;
     match cx
         .aws

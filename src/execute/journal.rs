@@ -96,11 +96,18 @@ impl Journal {
         } else {
             0
         };
-        let file = OpenOptions::new()
+        let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
             .with_context(|| format!("cannot open the journal {} for writing", path.display()))?;
+        // A line torn by a kill must not swallow the next entry.
+        let text = std::fs::read(path).unwrap_or_default();
+        if text.last().is_some_and(|b| *b != b'\n') {
+            file.write_all(b"\n")
+                .and_then(|()| file.sync_data())
+                .with_context(|| format!("cannot write the journal {}", path.display()))?;
+        }
         Ok(Journal {
             file: Mutex::new(file),
             seq: AtomicU64::new(last),
@@ -148,7 +155,7 @@ impl Journal {
     }
 }
 
-/// Reads every entry of a journal. A torn last line (the process was killed
+/// Reads every entry of a journal. A torn line (the process was killed
 /// mid-write) is ignored; any other unreadable line is an error.
 pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>> {
     let path = path.as_ref();
@@ -158,7 +165,6 @@ pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>>
         .lines()
         .collect::<Result<_, _>>()
         .with_context(|| format!("cannot read the journal {}", path.display()))?;
-    let last = lines.iter().rposition(|l| !l.trim().is_empty());
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if line.trim().is_empty() {
@@ -166,8 +172,9 @@ pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>>
         }
         match serde_json::from_str::<JournalEntry>(line) {
             Ok(e) => out.push(e),
-            Err(_) if Some(i) == last && !line.trim_end().ends_with('}') => {
-                tracing::warn!(line = i + 1, "ignoring a torn last journal line");
+            // Cut short by a kill mid-write: the step it began is unknown.
+            Err(e) if e.is_eof() => {
+                tracing::warn!(line = i + 1, "ignoring a torn journal line");
             }
             Err(e) => anyhow::bail!(
                 "{} line {}: not a journal entry ({e})",
@@ -219,6 +226,52 @@ mod tests {
             scrub("The key AKIAABCDEFGHIJKLMNOP is wrong, é"),
             "The key [redacted] is wrong, é"
         );
+    }
+
+    #[test]
+    fn a_line_torn_by_a_kill_is_skipped_and_does_not_swallow_the_next_entry() {
+        let dir = std::env::temp_dir().join(format!("remediate-journal-{}", std::process::id()));
+        let path = dir.join("j.jsonl");
+        let _ = std::fs::remove_dir_all(&dir);
+        let a = Action {
+            id: "a".into(),
+            region: "us-east-1".into(),
+            target: "b".into(),
+            change: crate::plan::Change::Update,
+            op: Op::DeleteBucket { bucket: "b".into() },
+            before: Value::Null,
+            after: Value::Null,
+            fixes: vec![],
+            controls: vec![],
+            reason: String::new(),
+            safety: crate::plan::Safety::NeedsReview,
+            depends_on: vec![],
+            observed: vec![],
+        };
+        Journal::open(&path)
+            .unwrap()
+            .append(&a, Phase::Before { prior: Value::Null })
+            .unwrap();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(r#"{"seq":2,"time":"x","action_id":"a","#);
+        std::fs::write(&path, text).unwrap();
+        let j = Journal::open(&path).unwrap();
+        j.append(
+            &a,
+            Phase::After {
+                result: Value::Null,
+            },
+        )
+        .unwrap();
+        let entries = read_journal(&path).unwrap();
+        assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2]);
+        assert!(matches!(entries[1].phase, Phase::After { .. }));
+        std::fs::write(&path, "{\"seq\": \"not a number\"}\n").unwrap();
+        assert!(
+            read_journal(&path).is_err(),
+            "a complete bad line is an error"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -374,15 +374,14 @@ pub(super) async fn schedule_key_deletion(
     if alias_is_ours && now_alias.is_some() {
         return Err(Fail::mismatch(format!("{alias} still exists"), result));
     }
-    let mut detail = format!(
-        "key {} {} deletion in {pending_days} days",
-        key.key_id,
-        if already {
-            "was already pending"
-        } else {
-            "scheduled for"
-        }
-    );
+    let mut detail = if already {
+        format!("key {} was already pending deletion", key.key_id)
+    } else {
+        format!(
+            "key {} scheduled for deletion in {pending_days} days",
+            key.key_id
+        )
+    };
     if alias_is_ours {
         detail.push_str(&format!("; deleted {alias}"));
     } else if target.is_some() {

@@ -3,7 +3,6 @@
 //! per-service files.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -83,7 +82,6 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a ExecOptions,
     pub journal: &'a Journal,
     pub action: &'a Action,
-    before_written: AtomicBool,
 }
 
 impl<'a> Ctx<'a> {
@@ -98,7 +96,6 @@ impl<'a> Ctx<'a> {
             opts,
             journal,
             action,
-            before_written: AtomicBool::new(false),
         }
     }
 
@@ -121,9 +118,7 @@ impl<'a> Ctx<'a> {
                     "JournalError",
                     format!("cannot write the journal, nothing changed: {e}"),
                 )
-            })?;
-        self.before_written.store(true, Ordering::SeqCst);
-        Ok(())
+            })
     }
 
     /// Journals what a multi-step op has made so far (best effort).
@@ -427,6 +422,99 @@ mod tests {
             "MalformedPolicyDocumentException",
             "Policy contains a statement with one or more invalid principals."
         )));
+    }
+
+    fn sdk_err(
+        code: &str,
+    ) -> SdkError<aws_sdk_cloudtrail::operation::create_trail::CreateTrailError, HttpResponse> {
+        let meta = aws_smithy_types::error::ErrorMetadata::builder()
+            .code(code)
+            .message("the role cannot be assumed yet")
+            .build();
+        SdkError::service_error(
+            aws_sdk_cloudtrail::operation::create_trail::CreateTrailError::generic(meta),
+            HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(400u16).unwrap(),
+                aws_smithy_types::body::SdkBody::empty(),
+            ),
+        )
+    }
+
+    #[tokio::test]
+    async fn retry_waits_out_iam_propagation_and_gives_up_on_other_errors() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let aws = Aws {
+            config: aws_config::SdkConfig::builder().build(),
+            endpoint_url: None,
+            calls: Default::default(),
+        };
+        let dir = std::env::temp_dir().join(format!("remediate-retry-{}", std::process::id()));
+        let opts = ExecOptions {
+            journal_path: dir.join("j.jsonl"),
+            retry_base_delay: Duration::from_millis(1),
+            ..Default::default()
+        };
+        let journal = Journal::open(&opts.journal_path).unwrap();
+        let action: Action = serde_json::from_value(json!({
+            "id": "a", "region": "us-east-1", "target": "t", "change": "create",
+            "op": {"op": "start_logging", "trail": "t"}, "before": null, "after": null,
+            "fixes": [], "controls": [], "reason": "", "safety": "safe",
+            "depends_on": [], "observed": []
+        }))
+        .unwrap();
+        let cx = Ctx::new(&aws, &opts, &journal, &action);
+
+        let calls = AtomicUsize::new(0);
+        let got = cx
+            .retry("CreateTrail", || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n < 2 {
+                        Err(sdk_err("InvalidCloudWatchLogsRoleArnException"))
+                    } else {
+                        Ok(n)
+                    }
+                }
+            })
+            .await;
+        assert_eq!(got.unwrap(), 2, "succeeds once the role is visible");
+
+        calls.store(0, Ordering::SeqCst);
+        let got = cx
+            .retry("CreateTrail", || {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err::<(), _>(sdk_err("TrailAlreadyExistsException")) }
+            })
+            .await;
+        assert_eq!(got.unwrap_err().code, "TrailAlreadyExistsException");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "other errors are not retried"
+        );
+
+        calls.store(0, Ordering::SeqCst);
+        let got = cx
+            .retry("CreateTrail", || {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err::<(), _>(sdk_err("InsufficientS3BucketPolicyException")) }
+            })
+            .await;
+        assert!(got.is_err());
+        let n = calls.load(Ordering::SeqCst);
+        assert!(
+            (5..=10).contains(&n),
+            "gives up within the budget after {n} calls"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The CLI may spawn the run on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn execute_future_is_send(aws: &Aws, actions: &[Action], opts: &ExecOptions) {
+        fn is_send<T: Send>(_: &T) {}
+        let f = super::super::execute(aws, actions, opts, &|_| {});
+        is_send(&f);
     }
 
     #[test]

@@ -31,7 +31,18 @@ async fn presence(cx: &Ctx<'_>, bucket: &str) -> Result<Presence, AwsError> {
         .await
         .aws();
     match res {
-        Ok(_) => Ok(Presence::Owned),
+        // ExpectedBucketOwner makes HeadBucket refuse another account's
+        // bucket; ListBuckets (this account's buckets) confirms it.
+        Ok(_) => match owned(cx, bucket).await {
+            Ok(false) => Err(AwsError {
+                kind: ErrorKind::Other,
+                code: "BucketAlreadyExists".into(),
+                message: format!(
+                    "bucket {bucket} exists but belongs to another account: choose another bucket name"
+                ),
+            }),
+            Ok(true) | Err(_) => Ok(Presence::Owned),
+        },
         Err(e) if e.kind == ErrorKind::NotFound => Ok(Presence::Absent),
         Err(e) if e.kind == ErrorKind::Denied => Err(AwsError {
             code: "BucketAlreadyExists".into(),
@@ -50,6 +61,28 @@ async fn presence(cx: &Ctx<'_>, bucket: &str) -> Result<Presence, AwsError> {
             ..e
         }),
         Err(e) => Err(e),
+    }
+}
+
+/// Whether ListBuckets (the caller's own buckets) lists `bucket`.
+async fn owned(cx: &Ctx<'_>, bucket: &str) -> Result<bool, AwsError> {
+    let s3 = cx.aws.s3(cx.region());
+    let mut token: Option<String> = None;
+    loop {
+        let out = s3
+            .list_buckets()
+            .prefix(bucket)
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .aws()?;
+        if out.buckets().iter().any(|b| b.name() == Some(bucket)) {
+            return Ok(true);
+        }
+        match out.continuation_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(false),
+        }
     }
 }
 
@@ -312,17 +345,18 @@ async fn get_acl(cx: &Ctx<'_>, bucket: &str) -> Result<Acl, AwsError> {
     })
 }
 
-/// Grants compared without display names (S3 fills those in itself).
-fn grant_set(
-    grants: &[Grant],
-) -> Vec<(
+/// A grant without its display name (S3 fills those in itself).
+type GrantKey = (
     String,
     Option<String>,
     Option<String>,
     Option<String>,
     String,
-)> {
-    let mut v: Vec<_> = grants
+);
+
+/// Grants compared as a set, without display names.
+fn grant_set(grants: &[Grant]) -> Vec<GrantKey> {
+    let mut v: Vec<GrantKey> = grants
         .iter()
         .map(|g| {
             (

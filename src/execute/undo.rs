@@ -571,20 +571,20 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
         // If B depended on A, A's reversal waits for B's.
         for d in &recs[*i].entry.depends_on {
             for target in undo_of.get(d.as_str()).into_iter().flatten() {
-                if let Some(&q) = pos.get(target) {
-                    if q > p && !deps[q].contains(&a.id) {
-                        deps[q].push(a.id.clone());
-                    }
+                if let Some(&q) = pos.get(target)
+                    && q > p
+                    && !deps[q].contains(&a.id)
+                {
+                    deps[q].push(a.id.clone());
                 }
             }
         }
         // A region's Config reversals run in order.
-        if is_config(&a.op) {
-            if let Some(prev) = last_config.insert(a.region.clone(), a.id.clone()) {
-                if !deps[p].contains(&prev) {
-                    deps[p].push(prev);
-                }
-            }
+        if is_config(&a.op)
+            && let Some(prev) = last_config.insert(a.region.clone(), a.id.clone())
+            && !deps[p].contains(&prev)
+        {
+            deps[p].push(prev);
         }
     }
     planned

@@ -1,0 +1,34 @@
+//! End to end: the `remediate` binary, as a user runs it, against the moto
+//! emulator (one fresh server per test, so tests run in parallel).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod detect;
+mod plan_cmd;
+
+use serde_json::Value;
+
+/// Run `remediate plan --format json` with `args`; returns (exit code, JSON, stderr).
+pub fn plan_json(moto: &common::Moto, args: &[&str]) -> (i32, Value, String) {
+    let out = common::remediate_cmd(moto)
+        .args(["plan", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr: {stderr}"));
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// Findings of one control.
+pub fn findings<'a>(plan: &'a Value, control: &str) -> Vec<&'a Value> {
+    plan["findings"].as_array().unwrap().iter().filter(|f| f["control"] == control).collect()
+}
+
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+pub const TWO: &str = "us-east-1,eu-west-1";

@@ -1,0 +1,113 @@
+//! `remediate plan` through the emulator: it never writes, it is
+//! deterministic, it scans every region, and bad input changes nothing.
+
+use remediate::aws::Aws;
+use remediate::collect::{self, CollectOptions};
+use remediate::snapshot::Snapshot;
+
+use crate::common::{self, Moto, fixtures};
+use crate::{TWO, plan_json, rt};
+
+async fn read_all(moto: &Moto) -> Snapshot {
+    let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
+    let opts = CollectOptions { regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]), ..Default::default() };
+    collect::collect(&aws, &opts, &|_| {}).await.unwrap()
+}
+
+fn seed_non_compliant(moto: &Moto) {
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap();
+    });
+}
+
+#[test]
+fn plan_writes_nothing_and_makes_only_read_calls() {
+    let moto = Moto::start();
+    seed_non_compliant(&moto);
+    let before = rt().block_on(read_all(&moto));
+    let (code, plan, _) = plan_json(&moto, &["--regions", TWO, "--stats"]);
+    assert_eq!(code, 2);
+    for (service, ops) in plan["api_calls"].as_object().unwrap() {
+        for op in ops.as_object().unwrap().keys() {
+            assert!(remediate::aws::is_read_operation(op), "plan made a write call {service}:{op}");
+        }
+    }
+    let after = rt().block_on(read_all(&moto));
+    assert_eq!(before, after, "the account changed during plan");
+}
+
+#[test]
+fn two_plans_of_the_same_account_are_byte_identical_in_every_format() {
+    let moto = Moto::start();
+    seed_non_compliant(&moto);
+    for format in ["text", "json", "markdown"] {
+        let run = || common::remediate_cmd(&moto).args(["plan", "--regions", TWO, "--format", format]).output().unwrap().stdout;
+        let a = run();
+        assert!(!a.is_empty());
+        assert_eq!(a, run(), "{format} output differs between runs");
+    }
+}
+
+#[test]
+fn scanning_every_emulator_region_works_and_calls_grow_with_regions() {
+    let moto = Moto::start();
+    let calls = |regions: Option<&str>| {
+        let mut args = vec!["--stats"];
+        if let Some(r) = regions {
+            args.extend(["--regions", r]);
+        }
+        let (_, plan, stderr) = plan_json(&moto, &args);
+        assert!(!stderr.contains("warning:"), "{stderr}");
+        let total: u64 = plan["api_calls"].as_object().unwrap().values().flat_map(|o| o.as_object().unwrap().values()).map(|v| v.as_u64().unwrap()).sum();
+        (total, plan["regions"].as_array().unwrap().len() as u64)
+    };
+    // warm up: moto makes each region's default VPC on first EC2 use
+    calls(None);
+    let (all, n) = calls(None);
+    assert!(n >= 16, "only {n} regions scanned");
+    let (one, _) = calls(Some("us-east-1"));
+    let (two, _) = calls(Some("us-east-1,eu-west-1"));
+    let per_region = two - one;
+    // regions + resources, never regions x resources: every extra region costs the same
+    assert_eq!(all - one, per_region * (n - 1), "all={all} one={one} two={two} n={n}");
+    eprintln!("calls: 1 region {one}, 2 regions {two}, {n} regions {all}");
+}
+
+#[test]
+fn saved_plan_can_be_shown_in_every_format() {
+    let moto = Moto::start();
+    seed_non_compliant(&moto);
+    let out = common::remediate_cmd(&moto).args(["plan", "--regions", TWO, "--out", "plan.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let path = moto.dir().join("plan.json");
+    for format in ["text", "json", "markdown"] {
+        let shown = common::remediate_cmd(&moto).args(["show", path.to_str().unwrap(), "--format", format]).output().unwrap();
+        assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+        assert!(String::from_utf8_lossy(&shown.stdout).contains("put_bucket_policy"));
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_exit_1_and_changes_nothing() {
+    let moto = Moto::start();
+    std::fs::write(moto.dir().join("bad.toml"), "log_retention_days = 365\nretention_day = 3\n").unwrap();
+    std::fs::write(moto.dir().join("broken.toml"), "log_retention_days = [\n").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["plan", "--control", "2.10"], "unknown control \"2.10\""),
+        (&["plan", "--config", "bad.toml"], "line 2: unknown field `retention_day`"),
+        (&["plan", "--config", "broken.toml"], "bad.toml"),
+        (&["plan", "--config", "missing.toml"], "cannot read config missing.toml"),
+        (&["plan", "--regions", "mars-north-1"], "unknown or disabled region \"mars-north-1\""),
+        (&["apply", "--yes", "nothing.json"], "cannot read plan file nothing.json"),
+    ];
+    for (args, want) in cases {
+        let out = common::remediate_cmd(&moto).args(*args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        let want = if *want == "bad.toml" { "broken.toml: line" } else { want };
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().filter(|l| l.starts_with("error:")).count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty() || !String::from_utf8_lossy(&out.stdout).contains("Apply complete"));
+    }
+}
