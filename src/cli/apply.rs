@@ -184,6 +184,7 @@ async fn execute_with_progress(
         cancel: cancel.clone(),
         account_id: plan.account_id.clone(),
         partition: plan.partition.clone(),
+        ..Default::default()
     };
     let st = run.err_style;
     let on_event = move |e: ExecEvent| match e {
@@ -257,12 +258,12 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         eprintln!("Undo cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
-    let first = entries.first();
+    let (account_id, partition) = crate::collect::identity(aws).await?;
     let plan = Plan {
         format_version: plan::FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),
-        account_id: first.map(|e| e.account_id.clone()).unwrap_or_default(),
-        partition: first.map(|e| e.partition.clone()).unwrap_or_default(),
+        account_id,
+        partition,
         home_region: aws.home_region(),
         regions: vec![],
         controls: vec![],

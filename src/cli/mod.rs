@@ -5,8 +5,7 @@
 //! summaries and logs, so `remediate plan --format json | jq` always works.
 
 pub mod args;
-// TEMP: executor pending
-// mod apply;
+mod apply;
 
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
@@ -109,7 +108,10 @@ pub async fn run(cli: Cli) -> Result<i32> {
     let aws = Aws::new(&run.aws).await;
     let code = match cli.command {
         Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
-        Command::Apply { .. } | Command::Undo { .. } => bail!("TEMP"),
+        Command::Apply { file, yes, step, journal } => {
+            apply::cmd_apply(&run, &aws, file, apply::Approval::from_flags(yes, step), journal).await?
+        }
+        Command::Undo { journal, yes } => apply::cmd_undo(&run, &aws, &journal, yes).await?,
         _ => unreachable!("handled above"),
     };
     if run.stats {

@@ -279,15 +279,9 @@ async fn region_pass(cx: &Cx<'_>, region: &str, names: &Names) -> RegionData {
     }
 }
 
-/// Read the account. Only identity and region listing failures are fatal;
-/// any other failing call is recorded in `read_errors` and the run goes on.
-pub async fn collect(
-    aws: &Aws,
-    opts: &CollectOptions,
-    on_region_done: &(dyn Fn(&str) + Send + Sync),
-) -> Result<Snapshot, CollectError> {
-    let home = aws.home_region();
-    let ident = Box::pin(aws.sts(&home).get_caller_identity().send())
+/// Account id and partition of the caller (STS GetCallerIdentity).
+pub async fn identity(aws: &Aws) -> Result<(String, String), CollectError> {
+    let ident = Box::pin(aws.sts(&aws.home_region()).get_caller_identity().send())
         .await
         .aws()
         .map_err(|e| CollectError::Identity(e.to_string()))?;
@@ -299,6 +293,18 @@ pub async fn collect(
             "GetCallerIdentity returned account {account:?} and ARN {caller_arn:?}"
         )));
     }
+    Ok((account, partition))
+}
+
+/// Read the account. Only identity and region listing failures are fatal;
+/// any other failing call is recorded in `read_errors` and the run goes on.
+pub async fn collect(
+    aws: &Aws,
+    opts: &CollectOptions,
+    on_region_done: &(dyn Fn(&str) + Send + Sync),
+) -> Result<Snapshot, CollectError> {
+    let home = aws.home_region();
+    let (account, partition) = Box::pin(identity(aws)).await?;
 
     let enabled = Box::pin(enabled_regions(aws, &partition)).await?;
     let check = |r: &String| {

@@ -218,7 +218,7 @@ async fn read_bucket(
         // the endpoint does not implement the call (moto answers it as
         // ListObjects). Requester Pays then cannot be on; not a read error.
         Err(e) if e.code == "HTTP200" => {
-            tracing::warn!(
+            tracing::debug!(
                 bucket = name,
                 "GetBucketRequestPayment not understood by the endpoint; assuming BucketOwner pays"
             );

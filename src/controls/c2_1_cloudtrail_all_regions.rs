@@ -154,8 +154,14 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
     }
     if !records_all_management_events(t) {
         let (before, selectors) = management_selectors(t);
+        // Advanced and basic selectors exclude each other: stay with the kind the trail uses.
+        let op = if selectors.get("AdvancedEventSelectors").is_some() {
+            Op::PutAdvancedEventSelectors { trail: t.name.clone(), selectors: selectors.clone() }
+        } else {
+            Op::PutEventSelectors { trail: t.name.clone(), selectors: selectors.clone() }
+        };
         update.push(p.add("2.1", fixes, Draft {
-            op: Op::PutEventSelectors { trail: t.name.clone(), selectors: selectors.clone() },
+            op,
             region: t.home_region.clone(),
             target: t.arn.clone(),
             before,

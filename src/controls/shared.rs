@@ -352,7 +352,23 @@ pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region
             observes: vec![format!("aliases/{region}/{alias}")],
         },
     );
-    (alias_arn, vec![id])
+    // A key this tool makes passes 2.8 from the start.
+    let rotate = p.add(
+        control,
+        fixes,
+        Draft {
+            op: Op::EnableKeyRotation { key_id: alias_arn.clone() },
+            region: region.into(),
+            target: alias_arn.clone(),
+            before: Value::Null,
+            after: json!({"KeyRotationEnabled": true}),
+            reason: "turn on yearly rotation of the new key".into(),
+            safety: Safety::Safe,
+            depends_on: vec![id.clone()],
+            observes: vec![],
+        },
+    );
+    (alias_arn, vec![id, rotate])
 }
 
 /// REFERENCE 2.6: server access logging for `bucket` into the region's
@@ -373,13 +389,16 @@ pub fn ensure_access_logging(p: &mut Planner, control: &str, fixes: &[String], b
         }
     }
     let mut deps = ensure_bucket(p, control, fixes, &target, region, "receives S3 server access logs");
-    let prefix = "s3-access-logs/";
+    // One statement per source bucket, on exactly its prefix (REFERENCE:
+    // `target/prefix*`), so each source can write only its own logs.
+    let target_prefix = format!("s3-access-logs/{bucket}/");
+    let sid: String = format!("S3ServerAccessLogs{bucket}").chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let stmt = json!({
-        "Sid": "S3ServerAccessLogsPolicy",
+        "Sid": sid,
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "s3:PutObject",
-        "Resource": format!("arn:{}:s3:::{target}/{prefix}*", snap.partition),
+        "Resource": format!("arn:{}:s3:::{target}/{target_prefix}*", snap.partition),
         "Condition": {
             "ArnLike": {"aws:SourceArn": bucket_arn(snap, bucket)},
             "StringEquals": {"aws:SourceAccount": snap.account_id}
@@ -401,7 +420,6 @@ pub fn ensure_access_logging(p: &mut Planner, control: &str, fixes: &[String], b
         .and_then(|b| b.logging.clone())
         .map(|l| serde_json::to_value(l).unwrap())
         .unwrap_or(Value::Null);
-    let target_prefix = format!("{prefix}{bucket}/");
     Ok(p.add(
         control,
         fixes,

@@ -99,6 +99,9 @@ fn apply(s: &mut Snapshot, a: &Action) {
             }
         }
         Op::EnableKeyRotation { key_id } => {
+            let alias = key_id.rsplit(':').next().unwrap_or_default();
+            let via_alias = s.aliases.get(&region).and_then(|m| m.get(alias)).cloned();
+            let key_id = via_alias.as_ref().unwrap_or(key_id);
             if let Some(k) = s.keys.values_mut().find(|k| &k.arn == key_id || &k.key_id == key_id) {
                 k.rotation_enabled = Some(true);
             }
@@ -198,7 +201,8 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 }
             }
         }
-        Op::PutEventSelectors { trail, selectors } => {
+        Op::PutEventSelectors { trail, selectors }
+        | Op::PutAdvancedEventSelectors { trail, selectors } => {
             let (basic, advanced) = parse_selectors(selectors);
             if let Some(t) = trail_mut(s, &region, trail) {
                 t.event_selectors = basic;

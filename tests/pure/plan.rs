@@ -210,7 +210,8 @@ fn documents_match_the_reference_field_by_field() {
     assert_eq!(cloudwatch_role_arn.as_deref().unwrap(), "arn:aws:iam::111122223333:role/remediate-cloudtrail-to-logs");
 
     let logb = find(&|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-access-logs")));
-    let l = statement(&logb.after, "S3ServerAccessLogsPolicy");
+    let l = statement(&logb.after, "S3ServerAccessLogsremediatecloudtrail111122223333useast1");
+    assert_eq!(l["Resource"], format!("arn:aws:s3:::remediate-access-logs-111122223333-us-east-1/s3-access-logs/{bucket}/*"));
     assert_eq!(l["Principal"]["Service"], "logging.s3.amazonaws.com");
     assert_eq!(l["Action"], "s3:PutObject");
     assert_eq!(l["Condition"]["ArnLike"]["aws:SourceArn"], format!("arn:aws:s3:::{bucket}"));
