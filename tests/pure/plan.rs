@@ -71,7 +71,7 @@ fn plan_with_advanced_selectors_keeps_data_selectors() {
         ],
     }];
     let p = make(&s);
-    let sel = p.actions.iter().find_map(|a| match &a.op { Op::PutEventSelectors { selectors, .. } => Some(selectors.clone()), _ => None }).unwrap();
+    let sel = p.actions.iter().find_map(|a| match &a.op { Op::PutAdvancedEventSelectors { selectors, .. } => Some(selectors.clone()), _ => None }).unwrap();
     let adv = sel["AdvancedEventSelectors"].as_array().unwrap();
     assert_eq!(adv.len(), 2, "{sel:#}");
     assert!(adv.iter().any(|a| a["name"] == "s3 data"));
