@@ -68,7 +68,7 @@ pub async fn cmd_apply(
         eprintln!("Nothing to apply.");
         return Ok(EXIT_OK);
     }
-    let Some(skip) = approve(&plan.actions, approval, run)? else {
+    let Some(skip) = approve_guarded(&plan.actions, approval, run)? else {
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
@@ -83,6 +83,22 @@ pub async fn cmd_apply(
 fn default_journal() -> PathBuf {
     let t = timestamp().replace([':', '-'], "");
     PathBuf::from(format!("remediate-journal-{t}.jsonl"))
+}
+
+/// [`approve`] with Ctrl-C handled: a SIGINT while the prompt waits (the
+/// terminal may be in line mode, where it is a signal rather than a key)
+/// restores the cursor and exits 130 before anything is written.
+fn approve_guarded(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision> {
+    let guard = tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!("\nInterrupted; nothing was changed.");
+            std::process::exit(130);
+        }
+    });
+    let decision = tokio::task::block_in_place(|| approve(actions, approval, run));
+    guard.abort();
+    decision
 }
 
 /// Ask for approval. Returns the actions the user chose to skip (with why),
@@ -254,7 +270,7 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         print!("{}", render::action_text(i + 1, a, run.out_style));
     }
     let approval = if yes { Approval::Yes } else { Approval::Ask };
-    let Some(skip) = approve(&actions, approval, run)? else {
+    let Some(skip) = approve_guarded(&actions, approval, run)? else {
         eprintln!("Undo cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };

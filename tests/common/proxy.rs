@@ -630,7 +630,9 @@ fn parse_response(raw: &[u8], head_request: bool) -> std::io::Result<Response> {
         dechunk(rest)?
     } else if let Some(len) = header(&headers, "content-length").and_then(|v| v.parse().ok()) {
         if rest.len() < len {
-            return Err(std::io::Error::other("upstream answer shorter than its length"));
+            return Err(std::io::Error::other(
+                "upstream answer shorter than its length",
+            ));
         }
         rest[..len].to_vec()
     } else {

@@ -5,6 +5,7 @@
 mod common;
 
 mod detect;
+mod apply_cmd;
 mod plan_cmd;
 
 use serde_json::Value;

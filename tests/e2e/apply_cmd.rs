@@ -1,0 +1,345 @@
+//! `remediate apply` / `undo` through the emulator: convergence, prompts in a
+//! real pseudo-terminal, saved-plan checks, failures and undo.
+
+use std::time::Duration;
+
+use remediate::aws::Aws;
+use remediate::collect::{self, CollectOptions};
+use remediate::snapshot::Snapshot;
+
+use crate::common::{self, Moto, fixtures};
+use crate::{TWO, plan_json, rt};
+
+fn seed(moto: &Moto) -> fixtures::NonCompliant {
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap()
+    })
+}
+
+fn read_all(moto: &Moto) -> Snapshot {
+    rt().block_on(async {
+        let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
+        let opts = CollectOptions { regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]), ..Default::default() };
+        let mut s = collect::collect(&aws, &opts, &|_| {}).await.unwrap();
+        s.collected_at = 0;
+        s
+    })
+}
+
+/// (exit code, stdout, stderr)
+fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
+    let out = common::remediate_cmd(moto).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Operations listed after "API calls:" in `--stats` output on stderr.
+fn ops_in_stats(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("API calls:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .flat_map(|l| l.split_whitespace().skip(2).collect::<Vec<_>>().join(" ").split(", ").map(|x| x.split(' ').next().unwrap_or("").to_string()).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn apply_yes_converges_then_plan_is_empty_and_a_second_apply_writes_nothing() {
+    let moto = Moto::start();
+    seed(&moto);
+    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 failed, 0 skipped"), "{err}");
+    // every control passes or is pending where the emulator cannot show a pass
+    let (code, plan, err) = plan_json(&moto, &["--regions", TWO]);
+    assert_eq!(code, 0, "{err}");
+    for f in plan["findings"].as_array().unwrap() {
+        let ok = f["status"] == "pass" || f["status"] == "skipped" || (f["status"] == "pending" && (f["control"] == "2.4" || f["control"] == "2.5"));
+        assert!(ok, "{f}");
+    }
+    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--stats"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Nothing to apply."), "{err}");
+    let ops = ops_in_stats(&err);
+    assert!(!ops.is_empty(), "{err}");
+    for op in ops {
+        assert!(remediate::aws::is_read_operation(&op), "second apply made a write call: {op}\n{err}");
+    }
+}
+
+#[test]
+fn apply_without_a_terminal_and_without_yes_refuses_and_changes_nothing() {
+    let moto = Moto::start();
+    seed(&moto);
+    let before = read_all(&moto);
+    let (code, _, err) = run(&moto, &["apply", "--regions", TWO]);
+    assert_eq!(code, 1);
+    assert!(err.contains("refusing to apply") && err.contains("--yes"), "{err}");
+    assert_eq!(before, read_all(&moto));
+}
+
+fn pty(moto: &Moto, args: &[&str]) -> expectrl::session::OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_remediate"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", moto.dir())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .env("AWS_CONFIG_FILE", moto.dir().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", moto.dir().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .current_dir(moto.dir())
+        .args(args);
+    let mut s = expectrl::session::Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(60)));
+    s
+}
+
+fn exit_code(s: &mut expectrl::session::OsSession) -> i32 {
+    use expectrl::Expect;
+    let _ = s.expect(expectrl::Eof);
+    match s.get_process().wait().unwrap() {
+        expectrl::process::unix::WaitStatus::Exited(_, c) => c,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn prompt_answered_no_changes_nothing() {
+    use expectrl::Expect;
+    let moto = Moto::start();
+    seed(&moto);
+    let before = read_all(&moto);
+    let mut s = pty(&moto, &["apply", "--regions", TWO]);
+    s.expect("Enter a value").unwrap();
+    s.send_line("no").unwrap();
+    s.expect("Apply cancelled; nothing was changed.").unwrap();
+    assert_eq!(exit_code(&mut s), 1);
+    assert_eq!(before, read_all(&moto));
+}
+
+#[test]
+fn prompt_answered_yes_applies() {
+    use expectrl::Expect;
+    let moto = Moto::start();
+    seed(&moto);
+    let mut s = pty(&moto, &["apply", "--regions", TWO, "--control", "2.8"]);
+    s.expect("Enter a value").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("Apply complete: 2 applied, 0 failed, 0 skipped.").unwrap();
+    assert_eq!(exit_code(&mut s), 0);
+    let (code, _, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.8"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_restores_the_terminal_and_changes_nothing() {
+    use expectrl::Expect;
+    let moto = Moto::start();
+    seed(&moto);
+    let before = read_all(&moto);
+    let mut s = pty(&moto, &["apply", "--regions", TWO]);
+    s.expect("Enter a value").unwrap();
+    s.send(expectrl::ControlCode::EndOfText).unwrap();
+    s.expect("nothing was changed").unwrap();
+    assert_eq!(exit_code(&mut s), 130);
+    assert_eq!(before, read_all(&moto));
+}
+
+#[test]
+fn step_mode_skipping_an_action_skips_its_dependents() {
+    use expectrl::Expect;
+    let moto = Moto::start();
+    seed(&moto);
+    let before = read_all(&moto);
+    // 2.6 in us-east-1: create the log bucket, then PAB, policy and logging depend on it
+    let mut s = pty(&moto, &["apply", "--step", "--regions", "us-east-1", "--control", "2.6"]);
+    s.expect("Apply create_bucket:us-east-1:remediate-access-logs").unwrap();
+    s.send("\x1b[B").unwrap(); // down to "skip"
+    s.send("\r").unwrap();
+    s.expect("Skipping put_public_access_block:us-east-1:remediate-access-logs").unwrap();
+    s.expect("Skipping put_bucket_logging:us-east-1:nc-trail").unwrap();
+    s.expect("nothing was changed").unwrap();
+    assert_eq!(exit_code(&mut s), 1);
+    assert_eq!(before, read_all(&moto));
+}
+
+#[test]
+fn stale_edited_or_foreign_plans_are_refused_and_nothing_is_written() {
+    let moto = Moto::start();
+    let seeded = seed(&moto);
+    let (code, _, err) = run(&moto, &["plan", "--regions", TWO, "--out", "plan.json"]);
+    assert_eq!(code, 2, "{err}");
+    let path = moto.dir().join("plan.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+
+    // byte-edited
+    std::fs::write(&path, original.replacen("remediate-access-logs", "remediate-access-logz", 1)).unwrap();
+    let before = read_all(&moto);
+    let (code, _, err) = run(&moto, &["apply", "--yes", "plan.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("changed after it was made"), "{err}");
+    // truncated
+    std::fs::write(&path, &original[..original.len() / 3]).unwrap();
+    let (code, _, err) = run(&moto, &["apply", "--yes", "plan.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not a plan"), "{err}");
+    assert_eq!(before, read_all(&moto));
+
+    // for another account (credentials of an assumed role in 111111111111)
+    std::fs::write(&path, &original).unwrap();
+    let creds = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let c = aws_sdk_sts::Client::new(&cfg)
+            .assume_role()
+            .role_arn("arn:aws:iam::111111111111:role/auditor")
+            .role_session_name("remediate-test")
+            .send()
+            .await
+            .unwrap();
+        c.credentials.unwrap()
+    });
+    let out = common::remediate_cmd(&moto)
+        .env("AWS_ACCESS_KEY_ID", creds.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", creds.secret_access_key())
+        .env("AWS_SESSION_TOKEN", creds.session_token())
+        .args(["apply", "--yes", "plan.json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("was made for account 123456789012 (aws), the credentials are for account 111111111111 (aws)"), "{err}");
+    assert_eq!(before, read_all(&moto));
+
+    // stale: someone changes a bucket policy the plan relies on
+    let west = seeded.region("eu-west-1").trail.bucket.clone();
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        fixtures::add_deny_insecure_transport(&cfg, "eu-west-1", &west).await.unwrap();
+    });
+    let before = read_all(&moto);
+    let (code, _, err) = run(&moto, &["apply", "--yes", "plan.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("stale") && err.contains(&format!("buckets/{west}/policy")), "{err}");
+    assert_eq!(before, read_all(&moto));
+
+    // a fresh plan of the current account applies
+    let (code, _, err) = run(&moto, &["plan", "--regions", TWO, "--out", "plan2.json"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(&moto, &["apply", "--yes", "plan2.json"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_failed_action_skips_only_its_dependents_exits_nonzero_and_a_rerun_converges() {
+    let moto = Moto::start();
+    seed(&moto);
+    // another account owns the access-log bucket name the plan wants
+    let taken = "remediate-access-logs-123456789012-us-east-1";
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        other_account_s3(&cfg).create_bucket().bucket(taken).send().await.unwrap();
+    });
+    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO]);
+    assert_eq!(code, 1, "{err}");
+    let summary: Vec<&str> = err.lines().skip_while(|l| !l.starts_with("Apply complete")).take_while(|l| !l.starts_with("Some actions")).collect();
+    let failed: Vec<&&str> = summary.iter().filter(|l| l.trim_start().starts_with("failed")).collect();
+    let skipped: Vec<&&str> = summary.iter().filter(|l| l.trim_start().starts_with("skipped")).collect();
+    assert_eq!(failed.len(), 1, "{err}");
+    assert!(failed[0].contains(&format!("create_bucket:us-east-1:{taken}")) && failed[0].contains("BucketAlreadyExists"), "{err}");
+    assert_eq!(skipped.len(), 3, "{err}");
+    for s in &skipped {
+        assert!(s.contains(taken) || s.contains("put_bucket_logging:us-east-1:nc-trail"), "{s}");
+    }
+    // everything independent was applied: eu-west-1 logging passes
+    let (_, plan, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.6"]);
+    let west = plan["findings"].as_array().unwrap().iter().find(|f| f["region"] == "eu-west-1").unwrap();
+    assert_eq!(west["status"], "pass");
+
+    // the cause goes away; a rerun plans only what is missing and converges
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        other_account_s3(&cfg).delete_bucket().bucket(taken).send().await.unwrap();
+    });
+    let (code, plan, _) = plan_json(&moto, &["--regions", TWO]);
+    assert_eq!(code, 2);
+    assert!(plan["actions"].as_array().unwrap().len() <= 4, "{:#}", plan["actions"]);
+    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(plan_json(&moto, &["--regions", TWO]).0, 0);
+}
+
+fn other_account_s3(cfg: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(cfg).force_path_style(true).interceptor(OtherAccount).build())
+}
+
+#[derive(Debug)]
+struct OtherAccount;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
+    fn name(&self) -> &'static str {
+        "OtherAccount"
+    }
+    fn modify_before_signing(
+        &self,
+        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        ctx.request_mut().headers_mut().insert("x-moto-account-id", "111122223333");
+        Ok(())
+    }
+}
+
+#[test]
+fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
+    let moto = Moto::start();
+    seed(&moto);
+    let before = read_all(&moto);
+    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let after = read_all(&moto);
+    for (name, b) in &before.buckets {
+        let a = after.buckets.get(name).unwrap_or_else(|| panic!("pre-existing bucket {name} is gone"));
+        assert_eq!(a.policy, b.policy, "policy of {name}");
+        assert_eq!(a.acl, b.acl, "ACL of {name}");
+        assert_eq!(a.logging, b.logging, "logging of {name}");
+        assert_eq!(a.public_access_block, b.public_access_block, "PAB of {name}");
+    }
+    for (arn, t) in &before.trails {
+        let a = after.trails.get(arn).unwrap_or_else(|| panic!("pre-existing trail {arn} is gone"));
+        assert_eq!(remediate::plan::builder::trail_settings(a), remediate::plan::builder::trail_settings(t), "{arn}");
+        assert_eq!(a.is_logging, t.is_logging, "{arn}");
+    }
+    for (arn, k) in &before.keys {
+        let a = after.keys.get(arn).unwrap_or_else(|| panic!("pre-existing key {arn} is gone"));
+        assert_eq!(a.rotation_enabled, k.rotation_enabled, "{arn}");
+        assert_eq!(a.state, k.state, "{arn}");
+    }
+    for (region, c) in &before.config {
+        let a = &after.config[region];
+        let strip = |c: &remediate::snapshot::RegionConfig| serde_json::to_value(c).unwrap();
+        assert_eq!(strip(a)["channels"], strip(c)["channels"], "{region}");
+        assert_eq!(a.recorders.len(), c.recorders.len(), "{region}");
+        for (ra, rb) in a.recorders.iter().zip(&c.recorders) {
+            assert_eq!((ra.all_supported, ra.recording, &ra.name), (rb.all_supported, rb.recording, &rb.name), "{region}");
+        }
+    }
+    assert_eq!(after.vpcs, before.vpcs);
+    assert!(after.flow_logs.is_empty(), "flow logs made by apply are removed");
+    // the key the run created is scheduled for deletion, not kept enabled
+    for (arn, k) in after.keys.iter().filter(|(arn, _)| !before.keys.contains_key(*arn)) {
+        assert_eq!(k.state, "PendingDeletion", "{arn}");
+    }
+}
