@@ -205,7 +205,7 @@ pub struct Acl {
     pub grants: Vec<Grant>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 pub struct Grant {
     /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
     pub grantee_type: String,
@@ -231,7 +231,7 @@ pub struct BucketLogging {
     pub target_prefix: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct PublicAccessBlock {
     pub block_public_acls: bool,
     pub ignore_public_acls: bool,

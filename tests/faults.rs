@@ -519,3 +519,15 @@ fn scratch_adaptive() {
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
     eprintln!("took {:?}; {}", started.elapsed(), proxy.counts());
 }
+
+#[test]
+#[ignore]
+fn scratch_apply_drop() {
+    let seed: u64 = std::env::var("SEED").map(|r| r.parse().unwrap()).unwrap_or(42);
+    let kinds: Vec<FaultKind> = match std::env::var("KINDS").as_deref() {
+        Ok("drop") => vec![FaultKind::Drop],
+        _ => FaultKind::ALL.to_vec(),
+    };
+    let rate: f64 = std::env::var("RATE").map(|r| r.parse().unwrap()).unwrap_or(0.2);
+    apply_through_proxy(ProxyConfig::faults(rate, seed, &kinds), "scratch drop");
+}

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::snapshot::{Grant, PublicAccessBlock};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Safety {
     /// No access changes, nothing moved or exposed (e.g. turn on rotation).
@@ -18,7 +18,7 @@ pub enum Safety {
     NeedsReview,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Create,
@@ -26,7 +26,7 @@ pub enum Change {
 }
 
 /// The write to make. Every op is idempotent: "already exists" is success.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     CreateBucket {
@@ -302,7 +302,7 @@ impl Op {
 
 /// An attribute of the account the action relies on, as observed at plan
 /// time. `apply FILE` reads the account again and refuses when any differs.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 pub struct Observed {
     /// Human path, e.g. `bucket/my-logs/policy`.
     pub path: String,
@@ -310,7 +310,7 @@ pub struct Observed {
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Action {
     /// Stable id: `<op>:<region>:<target>`.
     pub id: String,

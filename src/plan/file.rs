@@ -16,7 +16,7 @@ use super::{FORMAT_VERSION, Plan};
 use crate::policy::canonical;
 use crate::snapshot::Snapshot;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanFile {
     pub format_version: u32,
     pub created_at: String,
@@ -47,14 +47,7 @@ fn seal(created_at: &str, plan: &Plan) -> String {
 }
 
 pub fn write(path: &Path, plan: &Plan, created_at: String) -> anyhow::Result<()> {
-    let file = PlanFile {
-        format_version: FORMAT_VERSION,
-        sha256: seal(&created_at, plan),
-        created_at,
-        plan: plan.clone(),
-    };
-    let mut text = serde_json::to_string_pretty(&file)?;
-    text.push('\n');
+    let text = to_text(plan, created_at);
     // Write then rename, so a crash never leaves half a plan behind.
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text)
@@ -108,4 +101,22 @@ pub fn changed(plan: &Plan, now: &Snapshot) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// JSON Schema of the plan file (`plans/plan.schema.json`).
+pub fn schema() -> Value {
+    serde_json::to_value(schemars::schema_for!(PlanFile)).expect("schema serializes")
+}
+
+/// The plan file's text, as `write` saves it.
+pub fn to_text(plan: &Plan, created_at: String) -> String {
+    let file = PlanFile {
+        format_version: FORMAT_VERSION,
+        sha256: seal(&created_at, plan),
+        created_at,
+        plan: plan.clone(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).expect("plan serializes");
+    text.push('\n');
+    text
 }

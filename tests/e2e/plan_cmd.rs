@@ -75,12 +75,17 @@ fn scanning_every_emulator_region_works_and_calls_grow_with_regions() {
 }
 
 #[test]
-fn saved_plan_can_be_shown_in_every_format() {
+fn saved_plan_matches_the_schema_and_can_be_shown_in_every_format() {
     let moto = Moto::start();
     seed_non_compliant(&moto);
     let out = common::remediate_cmd(&moto).args(["plan", "--regions", TWO, "--out", "plan.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let path = moto.dir().join("plan.json");
+    // the real plan file matches the published schema
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let v = jsonschema::validator_for(&remediate::plan::file::schema()).unwrap();
+    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).take(5).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     for format in ["text", "json", "markdown"] {
         let shown = common::remediate_cmd(&moto).args(["show", path.to_str().unwrap(), "--format", format]).output().unwrap();
         assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));

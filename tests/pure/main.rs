@@ -5,6 +5,7 @@ mod detect;
 mod fixtures;
 mod plan;
 mod plan_file;
+pub mod plans_dir;
 mod policy_props;
 mod settings;
 

@@ -1,0 +1,1117 @@
+//! Performance benchmark of `remediate` against local emulators (moto).
+//!
+//! ```text
+//! scripts/bench                      # builds, then runs this
+//! cargo run --example bench -- --remediate target/release/remediate \
+//!     [--seed-bin target/debug/examples/seed_large] [--only small|large] \
+//!     [--latency-ms 50] [--concurrency 16] [--sweep 16,64] [--runs 1]
+//! ```
+//!
+//! Starts its own `moto_server`s on free 127.0.0.1 ports (two per account:
+//! A for the plans and a direct apply, B for an apply through the latency
+//! proxy), seeds them with `seed_large` (`--small` and the large default),
+//! and runs the `remediate` binary as a subprocess with static test
+//! credentials aimed at the emulator. For each run it measures wall time,
+//! the API calls per service (`--stats`), the peak resident memory of the
+//! remediate process (`/usr/bin/time -f %M`, else VmHWM polled from
+//! /proc/<pid>/status), the CPU time of remediate and of the emulator.
+//!
+//! The latency runs go through `tests/common/proxy.rs`, which sleeps a fixed
+//! time before forwarding every request. For them the critical-path lower
+//! bound is printed: max(D x L, N x L / C), D the longest chain of dependent
+//! calls of a scan (from the collector's structure and the pagination seen
+//! in the call counts), N the calls made, L the latency, C the concurrency.
+//! docs/performance.md explains the derivation.
+
+#[path = "../tests/common/proxy.rs"]
+mod proxy;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use clap::Parser;
+use serde_json::Value;
+
+use proxy::{Proxy, ProxyConfig};
+
+#[derive(Parser)]
+#[command(about = "Benchmark remediate plan/apply against local moto servers")]
+struct Args {
+    /// The remediate binary to measure.
+    #[arg(long)]
+    remediate: PathBuf,
+    /// The seed_large example binary (default: next to this one).
+    #[arg(long)]
+    seed_bin: Option<PathBuf>,
+    /// Only this account: small or large.
+    #[arg(long)]
+    only: Option<String>,
+    /// Latency the proxy adds to every request, in ms.
+    #[arg(long, default_value_t = 50)]
+    latency_ms: u64,
+    /// `--concurrency` given to remediate.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Extra concurrencies for the latency plan of the large account (e.g. 32,64).
+    #[arg(long, value_delimiter = ',')]
+    sweep: Vec<usize>,
+    /// Runs of each plan (the fastest is reported; all are listed).
+    #[arg(long, default_value_t = 1)]
+    runs: usize,
+    /// Skip the applies (plans only; one emulator per account).
+    #[arg(long)]
+    no_apply: bool,
+    /// Keep the work directory (emulator logs, plan JSON, journals).
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Emulator
+// ---------------------------------------------------------------------------
+
+fn moto_server_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("REMEDIATE_MOTO_SERVER") {
+        return Ok(PathBuf::from(p));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let c = dir.join("moto_server");
+            if c.is_file() {
+                return Ok(c);
+            }
+        }
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
+    if venv.is_file() {
+        return Ok(venv);
+    }
+    bail!("moto_server not found (PATH, .venv); run scripts/ensure-moto")
+}
+
+/// A `moto_server` on 127.0.0.1, killed on drop.
+struct Moto {
+    url: String,
+    pid: u32,
+    child: Child,
+}
+
+impl Moto {
+    fn start(exe: &Path, log: &Path) -> Result<Moto> {
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+            let out = std::fs::File::create(log)?;
+            let mut child = Command::new(exe)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+                .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+                .stdin(Stdio::null())
+                .stdout(out.try_clone()?)
+                .stderr(out)
+                .spawn()
+                .with_context(|| format!("spawn {}", exe.display()))?;
+            let started = Instant::now();
+            loop {
+                if child.try_wait()?.is_some() {
+                    break; // port taken? try another
+                }
+                if http_ok(port) {
+                    let pid = child.id();
+                    return Ok(Moto {
+                        url: format!("http://127.0.0.1:{port}"),
+                        pid,
+                        child,
+                    });
+                }
+                if started.elapsed() > Duration::from_secs(60) {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    bail!(
+                        "moto_server did not answer within 60 s (log {})",
+                        log.display()
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        bail!("moto_server could not start (log {})", log.display())
+    }
+
+    /// CPU seconds (user + system) the emulator has used so far.
+    fn cpu(&self) -> f64 {
+        proc_cpu(self.pid).unwrap_or(0.0)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http_ok(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if write!(
+        s,
+        "GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    matches!(s.read(&mut buf), Ok(n) if n >= 12 && &buf[9..12] == b"200")
+}
+
+fn clk_tck() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// utime + stime of a process, in seconds (threads included).
+fn proc_cpu(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    // fields 14 and 15 of stat; `rest` starts at field 3
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / clk_tck())
+}
+
+// ---------------------------------------------------------------------------
+// Seeding
+// ---------------------------------------------------------------------------
+
+fn seed(seed_bin: &Path, url: &str, small: bool) -> Result<Value> {
+    let mut cmd = Command::new(seed_bin);
+    cmd.args(["--endpoint-url", url, "--json"]);
+    if small {
+        cmd.arg("--small");
+    }
+    let out = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("run {}", seed_bin.display()))?;
+    if !out.status.success() {
+        bail!("seeding {url} failed ({})", out.status);
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().context("seed printed nothing")?;
+    serde_json::from_str(line).with_context(|| format!("seed output is not JSON: {line}"))
+}
+
+// ---------------------------------------------------------------------------
+// Running remediate
+// ---------------------------------------------------------------------------
+
+type Calls = BTreeMap<String, BTreeMap<String, u64>>;
+
+#[derive(Debug, Default, Clone)]
+struct Measured {
+    label: String,
+    wall: f64,
+    code: i32,
+    user: f64,
+    sys: f64,
+    peak_kb: u64,
+    moto_cpu: f64,
+    calls: Calls,
+    /// plan: actions in the plan; apply: actions applied.
+    actions: usize,
+    failed: usize,
+    /// apply: seconds from start to "Applying" and to "Apply complete".
+    exec_start: Option<f64>,
+    exec_end: Option<f64>,
+    /// Requests the proxy saw (latency runs).
+    proxy_requests: Option<u64>,
+}
+
+impl Measured {
+    fn total(&self) -> u64 {
+        self.calls.values().flat_map(|m| m.values()).sum()
+    }
+    fn writes(&self) -> u64 {
+        self.calls
+            .values()
+            .flat_map(|m| m.iter())
+            .filter(|(op, _)| !is_read(op))
+            .map(|(_, n)| n)
+            .sum()
+    }
+    fn op(&self, service: &str, op: &str) -> u64 {
+        self.calls
+            .get(service)
+            .and_then(|m| m.get(op))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+fn is_read(op: &str) -> bool {
+    ["Get", "List", "Describe", "Head", "Lookup"]
+        .iter()
+        .any(|p| op.starts_with(p))
+}
+
+struct Runner {
+    remediate: PathBuf,
+    work: PathBuf,
+    has_time: bool,
+    n: usize,
+}
+
+impl Runner {
+    fn run(&mut self, label: &str, url: &str, moto: &Moto, args: &[String]) -> Result<Measured> {
+        self.n += 1;
+        let dir = self.work.join(format!("run-{:02}", self.n));
+        std::fs::create_dir_all(&dir)?;
+        let stdout_path = dir.join("stdout");
+        let time_path = dir.join("time");
+        let mut cmd = if self.has_time {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-o").arg(&time_path).args(["-f", "%e %U %S %M"]);
+            c.arg(&self.remediate);
+            c
+        } else {
+            Command::new(&self.remediate)
+        };
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &dir)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.join("no-aws-credentials"),
+            )
+            .env("NO_COLOR", "1")
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout_path)?)
+            .stderr(Stdio::piped());
+        let moto_before = moto.cpu();
+        let started = Instant::now();
+        let mut child = cmd.spawn().context("spawn remediate")?;
+        // Without /usr/bin/time: poll the child's high-water mark and CPU.
+        let poller = (!self.has_time).then(|| {
+            let pid = child.id();
+            std::thread::spawn(move || poll_proc(pid))
+        });
+        let stderr = child.stderr.take().expect("piped");
+        let mut lines: Vec<(f64, String)> = Vec::new();
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            lines.push((started.elapsed().as_secs_f64(), line));
+        }
+        let status = child.wait()?;
+        let wall = started.elapsed().as_secs_f64();
+        let moto_cpu = moto.cpu() - moto_before;
+        let mut m = Measured {
+            label: label.to_owned(),
+            wall,
+            code: status.code().unwrap_or(-1),
+            moto_cpu,
+            ..Default::default()
+        };
+        if let Some(p) = poller {
+            let (peak, cpu) = p.join().unwrap_or((0, (0.0, 0.0)));
+            m.peak_kb = peak;
+            (m.user, m.sys) = cpu;
+        } else {
+            let t = std::fs::read_to_string(&time_path).unwrap_or_default();
+            // With a non-zero exit GNU time writes "Command exited ..." first.
+            let last = t.lines().last().unwrap_or_default();
+            let f: Vec<&str> = last.split_whitespace().collect();
+            if f.len() == 4 {
+                m.user = f[1].parse().unwrap_or(0.0);
+                m.sys = f[2].parse().unwrap_or(0.0);
+                m.peak_kb = f[3].parse().unwrap_or(0);
+            }
+        }
+        let stderr_text: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
+        std::fs::write(dir.join("stderr"), &stderr_text)?;
+        let stdout = std::fs::read_to_string(&stdout_path).unwrap_or_default();
+        if args.first().map(String::as_str) == Some("plan") {
+            let v: Value = serde_json::from_str(&stdout).with_context(|| {
+                format!(
+                    "{label}: plan output is not JSON (exit {}); stderr:\n{}",
+                    m.code,
+                    tail(&stderr_text, 15)
+                )
+            })?;
+            m.calls = serde_json::from_value(v["api_calls"].clone()).unwrap_or_default();
+            m.actions = v["actions"].as_array().map(Vec::len).unwrap_or(0);
+        } else {
+            m.calls = parse_stats_text(&stderr_text);
+            for (t, l) in &lines {
+                if l.starts_with("Applying ") {
+                    m.exec_start = Some(*t);
+                    m.actions = l
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0);
+                }
+                if let Some(rest) = l.strip_prefix("Apply complete: ") {
+                    m.exec_end = Some(*t);
+                    // "a applied, f failed, s skipped."
+                    let nums: Vec<usize> = rest
+                        .split(|c: char| !c.is_ascii_digit())
+                        .filter_map(|x| x.parse().ok())
+                        .collect();
+                    if nums.len() >= 2 {
+                        m.failed = nums[1];
+                    }
+                }
+            }
+        }
+        if m.calls.is_empty() || !(m.code == 0 || m.code == 2) {
+            eprintln!(
+                "bench: {label}: exit {}; stderr tail:\n{}",
+                m.code,
+                tail(&stderr_text, 15)
+            );
+        }
+        Ok(m)
+    }
+}
+
+fn tail(text: &str, n: usize) -> String {
+    let l: Vec<&str> = text.lines().collect();
+    l[l.len().saturating_sub(n)..].join("\n")
+}
+
+/// (VmHWM kB, (user s, sys s)) of `pid`, polled until it exits.
+fn poll_proc(pid: u32) -> (u64, (f64, f64)) {
+    let mut peak = 0;
+    let mut cpu = (0.0, 0.0);
+    let tck = clk_tck();
+    loop {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            break;
+        };
+        let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) else {
+            break; // a zombie: exited
+        };
+        if let Some(kb) = hwm.split_whitespace().nth(1).and_then(|x| x.parse().ok()) {
+            peak = peak.max(kb);
+        }
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            && let Some(i) = stat.rfind(')')
+        {
+            let f: Vec<&str> = stat[i + 2..].split(' ').collect();
+            if let (Some(u), Some(s)) = (f.get(11), f.get(12)) {
+                cpu = (
+                    u.parse::<f64>().unwrap_or(0.0) / tck,
+                    s.parse::<f64>().unwrap_or(0.0) / tck,
+                );
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (peak, cpu)
+}
+
+/// The `--stats` text on stderr:
+/// `API calls: N in all` then `  service   n  Op c, Op c`.
+fn parse_stats_text(text: &str) -> Calls {
+    let mut calls = Calls::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("API calls:") {
+            inside = true;
+            calls.clear(); // the last block wins
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if !line.starts_with("  ") {
+            inside = false;
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let (Some(service), Some(_n)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let detail: Vec<&str> = parts.collect();
+        let detail = detail.join(" ");
+        let ops = calls.entry(service.to_owned()).or_default();
+        for item in detail.split(", ") {
+            if let Some((op, c)) = item.rsplit_once(' ')
+                && let Ok(c) = c.parse()
+            {
+                ops.insert(op.to_owned(), c);
+            }
+        }
+    }
+    calls
+}
+
+// ---------------------------------------------------------------------------
+// The critical path of a scan
+// ---------------------------------------------------------------------------
+
+/// The longest chain of dependent calls of one scan, from the collector's
+/// structure (src/collect) and the pagination visible in the call counts.
+/// Returns (length, explanation).
+fn chain(m: &Measured, regions: u64) -> (u64, String) {
+    let r = regions.max(1);
+    let pages = |service: &str, op: &str, per: u64| m.op(service, op).div_ceil(per.max(1));
+    let has = |service: &str, op: &str| u64::from(m.op(service, op) > 0);
+    // Phase 1, per region (every service concurrently).
+    let kms = pages("kms", "ListKeys", r)
+        + has("kms", "DescribeKey")
+        + has("kms", "GetKeyRotationStatus");
+    let aliases = pages("kms", "ListAliases", r);
+    let trails = pages("cloudtrail", "DescribeTrails", r)
+        + u64::from(
+            m.op("cloudtrail", "GetTrailStatus") + m.op("cloudtrail", "GetEventSelectors") > 0,
+        );
+    let config = 1;
+    let ec2 = pages("ec2", "DescribeVpcs", r).max(pages("ec2", "DescribeFlowLogs", r));
+    let logs = pages("logs", "DescribeLogGroups", 2 * r);
+    // Global reads beside phase 1.
+    let s3_list = m.op("s3", "ListBuckets");
+    let roles = m.op("iam", "ListRoles");
+    let iam_role =
+        has("iam", "GetRole") + has("iam", "ListRolePolicies") + has("iam", "GetRolePolicy");
+    let phase1 = [
+        kms, aliases, trails, config, ec2, logs, s3_list, roles, iam_role,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(1);
+    // Phase 2, after every phase-1 read.
+    let buckets = if m.op("s3", "GetBucketLocation") > 0 {
+        2
+    } else {
+        0
+    };
+    let phase2 = buckets.max(has("kms", "GetKeyPolicy"));
+    let d = 2 + phase1 + phase2;
+    let why = format!(
+        "GetCallerIdentity -> DescribeRegions (2) + phase 1 max(kms ListKeys x{} -> DescribeKey -> GetKeyRotationStatus = {kms}, \
+         ListAliases {aliases}, DescribeTrails -> GetTrailStatus|GetEventSelectors = {trails}, config {config}, ec2 {ec2}, logs {logs}, \
+         ListBuckets {s3_list}, ListRoles {roles}, GetRole -> ListRolePolicies -> GetRolePolicy = {iam_role}) = {phase1} \
+         + phase 2 max(GetBucketLocation -> 7 bucket reads = {buckets}, GetKeyPolicy {}) = {phase2}",
+        pages("kms", "ListKeys", r),
+        has("kms", "GetKeyPolicy"),
+    );
+    (d, why)
+}
+
+// ---------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------
+
+struct Account {
+    name: &'static str,
+    seed: Value,
+    plans: Vec<Measured>,
+    /// (label, measured) of plan runs through the latency proxy, with C.
+    latency_plans: Vec<(usize, Vec<Measured>)>,
+    apply: Option<Measured>,
+    after_apply: Option<Measured>,
+    apply_latency: Option<Measured>,
+    after_apply_latency: Option<Measured>,
+}
+
+impl Account {
+    fn regions(&self) -> u64 {
+        self.seed["regions"]
+            .as_array()
+            .map(|a| a.len() as u64)
+            .unwrap_or(0)
+    }
+    fn n(&self, k: &str) -> u64 {
+        self.seed[k].as_u64().unwrap_or(0)
+    }
+    fn keys(&self) -> u64 {
+        self.n("keys_symmetric")
+            + self.n("keys_asymmetric")
+            + self.n("keys_disabled")
+            + self.n("keys_trail")
+    }
+    fn trails(&self) -> u64 {
+        self.seed["trails"]
+            .as_array()
+            .map(|a| a.len() as u64)
+            .unwrap_or(0)
+    }
+    /// Resources the scan reads: VPCs, keys, trails, trail buckets.
+    fn resources(&self) -> u64 {
+        self.n("vpcs") + self.keys() + self.trails() + self.n("buckets")
+    }
+    fn best_plan(&self) -> &Measured {
+        self.plans
+            .iter()
+            .min_by(|a, b| a.wall.total_cmp(&b.wall))
+            .expect("at least one plan run")
+    }
+}
+
+fn best(v: &[Measured]) -> &Measured {
+    v.iter()
+        .min_by(|a, b| a.wall.total_cmp(&b.wall))
+        .expect("at least one run")
+}
+
+fn run(args: Args) -> Result<()> {
+    let total = Instant::now();
+    let moto_exe = moto_server_path()?;
+    let seed_bin = match &args.seed_bin {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("no parent dir")?
+            .join("seed_large"),
+    };
+    if !seed_bin.is_file() {
+        bail!(
+            "{} not found: cargo build --example seed_large",
+            seed_bin.display()
+        );
+    }
+    if !args.remediate.is_file() {
+        bail!("{} not found", args.remediate.display());
+    }
+    let work = tempfile::Builder::new()
+        .prefix("remediate-bench-")
+        .tempdir()?;
+    let work_path = if args.keep {
+        work.keep()
+    } else {
+        work.path().to_path_buf()
+    };
+    let has_time = Path::new("/usr/bin/time").is_file();
+    let mut runner = Runner {
+        remediate: std::fs::canonicalize(&args.remediate)?,
+        work: work_path.clone(),
+        has_time,
+        n: 0,
+    };
+    let latency = Duration::from_millis(args.latency_ms);
+    let c = args.concurrency.max(1);
+    let kinds: Vec<&'static str> = match args.only.as_deref() {
+        Some("small") => vec!["small"],
+        Some("large") => vec!["large"],
+        Some(o) => bail!("--only {o}: use small or large"),
+        None => vec!["small", "large"],
+    };
+
+    eprintln!(
+        "bench: remediate = {}; peak memory via {}; work dir {}",
+        runner.remediate.display(),
+        if has_time {
+            "/usr/bin/time -f %M"
+        } else {
+            "VmHWM polling"
+        },
+        work_path.display()
+    );
+
+    // Start and seed every emulator first (concurrently), then measure.
+    struct Server {
+        kind: &'static str,
+        role: &'static str,
+        moto: Moto,
+    }
+    let mut servers = Vec::new();
+    for kind in &kinds {
+        for role in if args.no_apply {
+            vec!["A"]
+        } else {
+            vec!["A", "B"]
+        } {
+            let log = work_path.join(format!("moto-{kind}-{role}.log"));
+            servers.push(Server {
+                kind,
+                role,
+                moto: Moto::start(&moto_exe, &log)?,
+            });
+        }
+    }
+    let seeded = Instant::now();
+    let seeds: Vec<Result<(Value, f64)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = servers
+            .iter()
+            .map(|srv| {
+                let seed_bin = &seed_bin;
+                s.spawn(move || {
+                    let t = Instant::now();
+                    let v = seed(seed_bin, &srv.moto.url, srv.kind == "small")?;
+                    Ok((v, t.elapsed().as_secs_f64()))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("seed thread"))
+            .collect()
+    });
+    let mut seed_of: BTreeMap<&str, Value> = BTreeMap::new();
+    for (srv, r) in servers.iter().zip(seeds) {
+        let (v, secs) = r.with_context(|| format!("seed {} {}", srv.kind, srv.role))?;
+        eprintln!(
+            "bench: seeded {} ({}) at {} in {secs:.1} s",
+            srv.kind, srv.role, srv.moto.url
+        );
+        seed_of.insert(srv.kind, v);
+    }
+    eprintln!(
+        "bench: seeding took {:.1} s (all emulators concurrently)",
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let mut accounts: Vec<Account> = Vec::new();
+    for kind in &kinds {
+        let a_srv = servers
+            .iter()
+            .find(|s| s.kind == *kind && s.role == "A")
+            .expect("A");
+        let b_srv = servers.iter().find(|s| s.kind == *kind && s.role == "B");
+        let mut acct = Account {
+            name: kind,
+            seed: seed_of[kind].clone(),
+            plans: vec![],
+            latency_plans: vec![],
+            apply: None,
+            after_apply: None,
+            apply_latency: None,
+            after_apply_latency: None,
+        };
+        let plan_args = |cc: usize| -> Vec<String> {
+            [
+                "plan",
+                "--format",
+                "json",
+                "--stats",
+                "--concurrency",
+                &cc.to_string(),
+            ]
+            .map(String::from)
+            .to_vec()
+        };
+        let apply_args: Vec<String> =
+            ["apply", "--yes", "--stats", "--concurrency", &c.to_string()]
+                .map(String::from)
+                .to_vec();
+        let a = &a_srv.moto;
+        for i in 0..args.runs.max(1) {
+            let m = runner.run(&format!("{kind} plan #{i}"), &a.url, a, &plan_args(c))?;
+            eprintln!("bench: {kind} plan: {:.2} s, {} calls", m.wall, m.total());
+            acct.plans.push(m);
+        }
+        let mut concurrencies = vec![c];
+        if *kind == "large" || kinds.len() == 1 {
+            concurrencies.extend(args.sweep.iter().copied().filter(|x| *x != c));
+        }
+        for cc in concurrencies {
+            let mut runs = Vec::new();
+            for i in 0..args.runs.max(1) {
+                let px = Proxy::start(
+                    &a.url,
+                    ProxyConfig {
+                        fault_rate: 0.0,
+                        latency,
+                        seed: 1,
+                        kinds: vec![],
+                    },
+                );
+                let mut m = runner.run(
+                    &format!("{kind} plan @{}ms C={cc} #{i}", args.latency_ms),
+                    &px.url,
+                    a,
+                    &plan_args(cc),
+                )?;
+                m.proxy_requests = Some(px.counts().requests);
+                eprintln!(
+                    "bench: {kind} plan @{}ms C={cc}: {:.2} s, {} calls",
+                    args.latency_ms,
+                    m.wall,
+                    m.total()
+                );
+                runs.push(m);
+            }
+            acct.latency_plans.push((cc, runs));
+        }
+        if !args.no_apply {
+            let m = runner.run(&format!("{kind} apply"), &a.url, a, &apply_args)?;
+            eprintln!(
+                "bench: {kind} apply: {:.2} s, {} actions, {} calls",
+                m.wall,
+                m.actions,
+                m.total()
+            );
+            acct.apply = Some(m);
+            acct.after_apply = Some(runner.run(
+                &format!("{kind} plan after apply"),
+                &a.url,
+                a,
+                &plan_args(c),
+            )?);
+            if let Some(b) = b_srv {
+                let b = &b.moto;
+                let px = Proxy::start(
+                    &b.url,
+                    ProxyConfig {
+                        fault_rate: 0.0,
+                        latency,
+                        seed: 1,
+                        kinds: vec![],
+                    },
+                );
+                let mut m = runner.run(
+                    &format!("{kind} apply @{}ms", args.latency_ms),
+                    &px.url,
+                    b,
+                    &apply_args,
+                )?;
+                m.proxy_requests = Some(px.counts().requests);
+                drop(px);
+                eprintln!(
+                    "bench: {kind} apply @{}ms: {:.2} s, {} actions, {} calls",
+                    args.latency_ms,
+                    m.wall,
+                    m.actions,
+                    m.total()
+                );
+                acct.apply_latency = Some(m);
+                acct.after_apply_latency = Some(runner.run(
+                    &format!("{kind} plan after apply @{}ms", args.latency_ms),
+                    &b.url,
+                    b,
+                    &plan_args(c),
+                )?);
+            }
+        }
+        accounts.push(acct);
+    }
+    drop(servers);
+
+    report(&accounts, &args, latency);
+    eprintln!("bench: done in {:.1} s", total.elapsed().as_secs_f64());
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------
+
+fn mb(kb: u64) -> String {
+    format!("{:.1}", kb as f64 / 1024.0)
+}
+
+fn report(accounts: &[Account], args: &Args, latency: Duration) {
+    let l = latency.as_secs_f64();
+    let lms = args.latency_ms;
+    println!();
+    println!("## Accounts");
+    println!();
+    println!(
+        "| account | regions | VPCs (flow logs) | customer keys (rotated) | trails | trail buckets |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for a in accounts {
+        println!(
+            "| {} | {} | {} ({}) | {} ({}) | {} | {} |",
+            a.name,
+            a.regions(),
+            a.n("vpcs"),
+            a.n("vpcs_with_flow_logs"),
+            a.keys(),
+            a.n("keys_rotated") + a.n("keys_trail"),
+            a.trails(),
+            a.n("buckets")
+        );
+    }
+
+    println!();
+    println!("## Runs");
+    println!();
+    println!(
+        "| account | run | wall s | exit | API calls | writes | calls/region | calls/resource | actions | peak RSS MB | remediate CPU s | emulator CPU s | proxy requests |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for a in accounts {
+        let row = |m: &Measured, what: &str| {
+            println!(
+                "| {} | {} | {:.2} | {} | {} | {} | {:.1} | {:.2} | {}{} | {} | {:.2} | {:.2} | {} |",
+                a.name,
+                what,
+                m.wall,
+                m.code,
+                m.total(),
+                m.writes(),
+                m.total() as f64 / a.regions().max(1) as f64,
+                m.total() as f64 / a.resources().max(1) as f64,
+                m.actions,
+                if m.failed > 0 {
+                    format!(" ({} failed)", m.failed)
+                } else {
+                    String::new()
+                },
+                mb(m.peak_kb),
+                m.user + m.sys,
+                m.moto_cpu,
+                m.proxy_requests
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            );
+        };
+        let plans = &a.plans;
+        row(a.best_plan(), &format!("plan (best of {})", plans.len()));
+        for (cc, runs) in &a.latency_plans {
+            row(
+                best(runs),
+                &format!("plan @{lms}ms C={cc} (best of {})", runs.len()),
+            );
+        }
+        if let Some(m) = &a.apply {
+            row(m, "apply --yes");
+        }
+        if let Some(m) = &a.after_apply {
+            row(m, "plan after apply");
+        }
+        if let Some(m) = &a.apply_latency {
+            row(m, &format!("apply --yes @{lms}ms"));
+        }
+        if let Some(m) = &a.after_apply_latency {
+            row(m, &format!("plan after apply @{lms}ms"));
+        }
+    }
+    let all_runs: Vec<String> = accounts
+        .iter()
+        .flat_map(|a| {
+            a.plans
+                .iter()
+                .chain(a.latency_plans.iter().flat_map(|(_, r)| r.iter()))
+                .map(|m| format!("{} {:.2}s", m.label, m.wall))
+        })
+        .collect();
+    if args.runs > 1 {
+        println!();
+        println!("All plan runs: {}", all_runs.join("; "));
+    }
+
+    println!();
+    println!("## API calls per service (plan, no latency)");
+    println!();
+    let mut services: Vec<String> = accounts
+        .iter()
+        .flat_map(|a| a.best_plan().calls.keys().cloned())
+        .collect();
+    services.sort();
+    services.dedup();
+    print!("| service |");
+    for a in accounts {
+        print!(" {} plan | {} apply |", a.name, a.name);
+    }
+    println!();
+    print!("|---|");
+    for _ in accounts {
+        print!("---:|---:|");
+    }
+    println!();
+    let mut all_services = services.clone();
+    for a in accounts {
+        if let Some(m) = &a.apply {
+            all_services.extend(m.calls.keys().cloned());
+        }
+    }
+    all_services.sort();
+    all_services.dedup();
+    for s in &all_services {
+        print!("| {s} |");
+        for a in accounts {
+            let p: u64 = a
+                .best_plan()
+                .calls
+                .get(s)
+                .map(|m| m.values().sum())
+                .unwrap_or(0);
+            let ap: u64 = a
+                .apply
+                .as_ref()
+                .and_then(|m| m.calls.get(s))
+                .map(|m| m.values().sum())
+                .unwrap_or(0);
+            print!(" {p} | {ap} |");
+        }
+        println!();
+    }
+    for a in accounts {
+        println!();
+        println!("{} plan, per operation:", a.name);
+        for (s, ops) in &a.best_plan().calls {
+            let d: Vec<String> = ops.iter().map(|(o, n)| format!("{o} {n}")).collect();
+            println!("  {s:<11} {}", d.join(", "));
+        }
+    }
+
+    println!();
+    println!("## Calls grow with regions + resources");
+    println!();
+    println!(
+        "Model of a scan (src/collect): 6 global (GetCallerIdentity, DescribeRegions, ListBuckets, ListRoles, 2 GetRole) \
+         + 10 per region (DescribeTrails, 3 Config, ListKeys, ListAliases, DescribeVpcs, DescribeFlowLogs, 2 DescribeLogGroups; \
+         one page each here) + 1 DescribeKey per key + 1 GetKeyRotationStatus per in-scope key + 2 per trail (status, selectors) \
+         + 8 per trail bucket + 1 GetKeyPolicy per trail key. VPCs and flow logs cost nothing per resource (one paginated list per region)."
+    );
+    println!();
+    println!(
+        "| account | regions | resources | model | measured | calls/region | calls/resource |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for a in accounts {
+        let m = a.best_plan();
+        let in_scope = a.n("keys_symmetric") + a.n("keys_trail");
+        let model = 6
+            + 10 * a.regions()
+            + a.keys()
+            + in_scope
+            + 2 * a.trails()
+            + 8 * a.n("buckets")
+            + a.n("keys_trail");
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} | {:.2} |",
+            a.name,
+            a.regions(),
+            a.resources(),
+            model,
+            m.total(),
+            m.total() as f64 / a.regions().max(1) as f64,
+            m.total() as f64 / a.resources().max(1) as f64
+        );
+    }
+
+    println!();
+    println!("## Critical-path bound of plan @{lms}ms");
+    println!();
+    println!(
+        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | emulator floor s |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut whys = Vec::new();
+    for a in accounts {
+        for (cc, runs) in &a.latency_plans {
+            let m = best(runs);
+            let n = m.total();
+            let (d, why) = chain(m, a.regions());
+            let depth = d as f64 * l;
+            let width = n as f64 * l / *cc as f64;
+            let bound = depth.max(width);
+            println!(
+                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {:.2} |",
+                a.name,
+                m.wall,
+                m.wall / bound,
+                a.best_plan().wall,
+            );
+            if *cc == args.concurrency {
+                whys.push(format!("{}: D = {d}: {why}", a.name));
+            }
+        }
+    }
+    println!();
+    println!(
+        "(emulator floor = the same plan without added latency: what moto + remediate need with L = 0)"
+    );
+    for w in whys {
+        println!();
+        println!("{w}");
+    }
+
+    println!();
+    println!("## Apply: overlap of independent actions");
+    println!();
+    println!(
+        "| account | run | actions | wall s | execute phase s | scan + verify s | API calls | write calls | execute calls (est.) | sum of action latencies s (writes x L) | (execute calls x L) | execute / sum |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for a in accounts {
+        for (m, after, lat) in [
+            (&a.apply, &a.after_apply, false),
+            (&a.apply_latency, &a.after_apply_latency, true),
+        ] {
+            let Some(m) = m else { continue };
+            let exec = match (m.exec_start, m.exec_end) {
+                (Some(s), Some(e)) => e - s,
+                _ => f64::NAN,
+            };
+            // apply = scan + execute + verify scan; the scans read what a
+            // plan before (and after) the apply reads.
+            let scans = a.best_plan().total() + after.as_ref().map(|x| x.total()).unwrap_or(0);
+            let exec_calls = m.total().saturating_sub(scans);
+            if lat {
+                let by_writes = m.writes() as f64 * l;
+                let by_calls = exec_calls as f64 * l;
+                println!(
+                    "| {} | apply @{lms}ms | {} | {:.2} | {:.2} | {:.2} | {} | {} | {} | {:.1} | {:.1} | {:.3} |",
+                    a.name,
+                    m.actions,
+                    m.wall,
+                    exec,
+                    m.wall - exec,
+                    m.total(),
+                    m.writes(),
+                    exec_calls,
+                    by_writes,
+                    by_calls,
+                    exec / by_calls.max(1e-9),
+                );
+            } else {
+                println!(
+                    "| {} | apply | {} | {:.2} | {:.2} | {:.2} | {} | {} | {} | - | - | - |",
+                    a.name,
+                    m.actions,
+                    m.wall,
+                    exec,
+                    m.wall - exec,
+                    m.total(),
+                    m.writes(),
+                    exec_calls,
+                );
+            }
+        }
+    }
+    for a in accounts {
+        if let Some(m) = &a.after_apply {
+            println!();
+            println!(
+                "{}: plan after apply: exit {}, {} action(s) left",
+                a.name, m.code, m.actions
+            );
+        }
+    }
+}
