@@ -31,6 +31,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -43,7 +45,7 @@ use proxy::{Proxy, ProxyConfig};
 #[command(about = "Benchmark remediate plan/apply against local moto servers")]
 struct Args {
     /// The remediate binary to measure.
-    #[arg(long)]
+    #[arg(long, default_value = "target/release/remediate")]
     remediate: PathBuf,
     /// The seed_large example binary (default: next to this one).
     #[arg(long)]
@@ -69,6 +71,10 @@ struct Args {
     /// Keep the work directory (emulator logs, plan JSON, journals).
     #[arg(long)]
     keep: bool,
+    /// Diagnosis: only start a latency proxy in front of this emulator URL,
+    /// print its URL and serve until killed.
+    #[arg(long)]
+    proxy_only: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -248,6 +254,14 @@ struct Measured {
     exec_end: Option<f64>,
     /// Requests the proxy saw (latency runs).
     proxy_requests: Option<u64>,
+    /// Latency runs: seconds from spawn to the first and the last request
+    /// the proxy received (5 ms sampling).
+    first_request: Option<f64>,
+    last_request: Option<f64>,
+    /// plan: regions scanned.
+    regions: u64,
+    /// plan: findings per control, (all, not skipped).
+    findings: BTreeMap<String, (u64, u64)>,
 }
 
 impl Measured {
@@ -285,7 +299,14 @@ struct Runner {
 }
 
 impl Runner {
-    fn run(&mut self, label: &str, url: &str, moto: &Moto, args: &[String]) -> Result<Measured> {
+    fn run(
+        &mut self,
+        label: &str,
+        url: &str,
+        moto: &Moto,
+        args: &[String],
+        counters: Option<Arc<proxy::Counters>>,
+    ) -> Result<Measured> {
         self.n += 1;
         let dir = self.work.join(format!("run-{:02}", self.n));
         std::fs::create_dir_all(&dir)?;
@@ -321,6 +342,29 @@ impl Runner {
         let moto_before = moto.cpu();
         let started = Instant::now();
         let mut child = cmd.spawn().context("spawn remediate")?;
+        // Through the proxy: sample its request counter to see when the
+        // first and the last request arrived (startup and tail of the run).
+        let stop = Arc::new(AtomicBool::new(false));
+        let sampler = counters.map(|c| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let base = c.snapshot().requests;
+                let (mut first, mut last, mut seen) = (None, None, base);
+                while !stop.load(Ordering::SeqCst) {
+                    let n = c.snapshot().requests;
+                    let t = started.elapsed().as_secs_f64();
+                    if n > base && first.is_none() {
+                        first = Some(t);
+                    }
+                    if n > seen {
+                        seen = n;
+                        last = Some(t);
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                (first, last, seen - base)
+            })
+        });
         // Without /usr/bin/time: poll the child's high-water mark and CPU.
         let poller = (!self.has_time).then(|| {
             let pid = child.id();
@@ -334,12 +378,17 @@ impl Runner {
         }
         let status = child.wait()?;
         let wall = started.elapsed().as_secs_f64();
+        stop.store(true, Ordering::SeqCst);
+        let sampled = sampler.and_then(|h| h.join().ok());
         let moto_cpu = moto.cpu() - moto_before;
         let mut m = Measured {
             label: label.to_owned(),
             wall,
             code: status.code().unwrap_or(-1),
             moto_cpu,
+            first_request: sampled.and_then(|s| s.0),
+            last_request: sampled.and_then(|s| s.1),
+            proxy_requests: sampled.map(|s| s.2),
             ..Default::default()
         };
         if let Some(p) = poller {
@@ -370,6 +419,17 @@ impl Runner {
             })?;
             m.calls = serde_json::from_value(v["api_calls"].clone()).unwrap_or_default();
             m.actions = v["actions"].as_array().map(Vec::len).unwrap_or(0);
+            m.regions = v["regions"].as_array().map(|a| a.len() as u64).unwrap_or(0);
+            for f in v["findings"].as_array().into_iter().flatten() {
+                let e = m
+                    .findings
+                    .entry(f["control"].as_str().unwrap_or("?").to_owned())
+                    .or_default();
+                e.0 += 1;
+                if f["status"].as_str() != Some("skipped") {
+                    e.1 += 1;
+                }
+            }
         } else {
             m.calls = parse_stats_text(&stderr_text);
             for (t, l) in &lines {
@@ -547,7 +607,11 @@ struct Account {
 }
 
 impl Account {
+    /// Regions the scan covers (every enabled region, not only the seeded ones).
     fn regions(&self) -> u64 {
+        self.best_plan().regions.max(1)
+    }
+    fn seeded_regions(&self) -> u64 {
         self.seed["regions"]
             .as_array()
             .map(|a| a.len() as u64)
@@ -556,21 +620,34 @@ impl Account {
     fn n(&self, k: &str) -> u64 {
         self.seed[k].as_u64().unwrap_or(0)
     }
+    /// Findings of `control` in the plan: (all, not skipped).
+    fn found(&self, control: &str) -> (u64, u64) {
+        self.best_plan()
+            .findings
+            .get(control)
+            .copied()
+            .unwrap_or((0, 0))
+    }
+    /// VPCs the scan saw (moto's default VPCs in unseeded regions included).
+    fn vpcs(&self) -> u64 {
+        self.found("2.9").0
+    }
+    /// Customer keys the scan saw (2.8 judges or skips each).
     fn keys(&self) -> u64 {
-        self.n("keys_symmetric")
-            + self.n("keys_asymmetric")
-            + self.n("keys_disabled")
-            + self.n("keys_trail")
+        self.found("2.8").0
+    }
+    fn keys_in_scope(&self) -> u64 {
+        self.found("2.8").1
     }
     fn trails(&self) -> u64 {
-        self.seed["trails"]
-            .as_array()
-            .map(|a| a.len() as u64)
-            .unwrap_or(0)
+        self.found("2.2").0
+    }
+    fn trail_buckets(&self) -> u64 {
+        self.found("2.3").0
     }
     /// Resources the scan reads: VPCs, keys, trails, trail buckets.
     fn resources(&self) -> u64 {
-        self.n("vpcs") + self.keys() + self.trails() + self.n("buckets")
+        self.vpcs() + self.keys() + self.trails() + self.trail_buckets()
     }
     fn best_plan(&self) -> &Measured {
         self.plans
@@ -587,6 +664,21 @@ fn best(v: &[Measured]) -> &Measured {
 }
 
 fn run(args: Args) -> Result<()> {
+    if let Some(upstream) = &args.proxy_only {
+        let px = Proxy::start(
+            upstream,
+            ProxyConfig {
+                fault_rate: 0.0,
+                latency: Duration::from_millis(args.latency_ms),
+                seed: 1,
+                kinds: vec![],
+            },
+        );
+        println!("{}", px.url);
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
     let total = Instant::now();
     let moto_exe = moto_server_path()?;
     let seed_bin = match &args.seed_bin {
@@ -728,7 +820,7 @@ fn run(args: Args) -> Result<()> {
                 .to_vec();
         let a = &a_srv.moto;
         for i in 0..args.runs.max(1) {
-            let m = runner.run(&format!("{kind} plan #{i}"), &a.url, a, &plan_args(c))?;
+            let m = runner.run(&format!("{kind} plan #{i}"), &a.url, a, &plan_args(c), None)?;
             eprintln!("bench: {kind} plan: {:.2} s, {} calls", m.wall, m.total());
             acct.plans.push(m);
         }
@@ -753,8 +845,8 @@ fn run(args: Args) -> Result<()> {
                     &px.url,
                     a,
                     &plan_args(cc),
+                    Some(px.counters.clone()),
                 )?;
-                m.proxy_requests = Some(px.counts().requests);
                 eprintln!(
                     "bench: {kind} plan @{}ms C={cc}: {:.2} s, {} calls",
                     args.latency_ms,
@@ -766,7 +858,7 @@ fn run(args: Args) -> Result<()> {
             acct.latency_plans.push((cc, runs));
         }
         if !args.no_apply {
-            let m = runner.run(&format!("{kind} apply"), &a.url, a, &apply_args)?;
+            let m = runner.run(&format!("{kind} apply"), &a.url, a, &apply_args, None)?;
             eprintln!(
                 "bench: {kind} apply: {:.2} s, {} actions, {} calls",
                 m.wall,
@@ -779,6 +871,7 @@ fn run(args: Args) -> Result<()> {
                 &a.url,
                 a,
                 &plan_args(c),
+                None,
             )?);
             if let Some(b) = b_srv {
                 let b = &b.moto;
@@ -796,8 +889,8 @@ fn run(args: Args) -> Result<()> {
                     &px.url,
                     b,
                     &apply_args,
+                    Some(px.counters.clone()),
                 )?;
-                m.proxy_requests = Some(px.counts().requests);
                 drop(px);
                 eprintln!(
                     "bench: {kind} apply @{}ms: {:.2} s, {} actions, {} calls",
@@ -812,6 +905,7 @@ fn run(args: Args) -> Result<()> {
                     &b.url,
                     b,
                     &plan_args(c),
+                    None,
                 )?);
             }
         }
@@ -839,22 +933,28 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!("## Accounts");
     println!();
     println!(
-        "| account | regions | VPCs (flow logs) | customer keys (rotated) | trails | trail buckets |"
+        "| account | regions scanned (seeded) | VPCs (seeded with flow logs) | customer keys (in scope of 2.8) | trails | trail buckets | resources |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for a in accounts {
         println!(
-            "| {} | {} | {} ({}) | {} ({}) | {} | {} |",
+            "| {} | {} ({}) | {} ({}) | {} ({}) | {} | {} | {} |",
             a.name,
             a.regions(),
-            a.n("vpcs"),
+            a.seeded_regions(),
+            a.vpcs(),
             a.n("vpcs_with_flow_logs"),
             a.keys(),
-            a.n("keys_rotated") + a.n("keys_trail"),
+            a.keys_in_scope(),
             a.trails(),
-            a.n("buckets")
+            a.trail_buckets(),
+            a.resources(),
         );
     }
+    println!();
+    println!(
+        "(the scan covers every enabled region; moto makes a default VPC in each, so unseeded regions still hold one VPC)"
+    );
 
     println!();
     println!("## Runs");
@@ -995,13 +1095,12 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for a in accounts {
         let m = a.best_plan();
-        let in_scope = a.n("keys_symmetric") + a.n("keys_trail");
         let model = 6
             + 10 * a.regions()
             + a.keys()
-            + in_scope
+            + a.keys_in_scope()
             + 2 * a.trails()
-            + 8 * a.n("buckets")
+            + 8 * a.trail_buckets()
             + a.n("keys_trail");
         println!(
             "| {} | {} | {} | {} | {} | {:.1} | {:.2} |",

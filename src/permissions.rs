@@ -30,6 +30,9 @@ pub const PLAN: &[&str] = &[
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
     "s3:ListAllMyBuckets",
+    // HeadBucket (existence checks); the emulator also authorizes several
+    // bucket-configuration reads with it. Read-only: lists object names.
+    "s3:ListBucket",
     "s3:GetBucketLocation",
     "s3:GetBucketAcl",
     "s3:GetBucketPolicy",

@@ -344,8 +344,8 @@ fn duplicate_statements(policy: &Value) -> Vec<String> {
     problems
 }
 
-/// Nothing the tool makes exists twice; `before` is the seeded account.
-fn assert_no_duplicates(before: &Account, after: &Account) {
+/// What exists twice (nothing should); `before` is the seeded account.
+fn duplicates(before: &Account, after: &Account) -> Vec<String> {
     let mut problems = Vec::new();
     let new_trails: Vec<_> = after
         .trails
@@ -412,11 +412,7 @@ fn assert_no_duplicates(before: &Account, after: &Account) {
             problems.push(format!("key {key} policy: {p}"));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "duplicates after apply:\n  {}",
-        problems.join("\n  ")
-    );
+    problems
 }
 
 /// Error lines of a run (for the failure message and the log).
@@ -453,7 +449,13 @@ fn apply_through_proxy(cfg: ProxyConfig, what: &str) -> common::proxy::Counts {
             proxy.counts()
         );
         if r.code != 0 {
-            eprintln!("{what}: apply run {attempt} errors:\n{}", error_lines(&r));
+            eprintln!(
+                "{what}: apply run {attempt} errors:\n{}",
+                error_lines(&r)
+            );
+            if std::env::var_os("FAULTS_VERBOSE").is_some() {
+                eprintln!("--- stdout\n{}\n--- stderr\n{}", r.stdout, r.stderr);
+            }
         }
         let done = r.code == 0;
         runs.push(r);
@@ -473,13 +475,24 @@ fn apply_through_proxy(cfg: ProxyConfig, what: &str) -> common::proxy::Counts {
         last.stdout
     );
     let (check, json) = plan(&moto, &moto.url, &[]);
-    assert_eq!(
-        check.code, 0,
-        "a plan after apply still has actions ({what}):\n{}\n{}",
-        json["actions"], check.stderr
-    );
     let after = rt().block_on(read_account(&moto));
-    assert_no_duplicates(&before, &after);
+    let mut problems = duplicates(&before, &after);
+    if check.code != 0 {
+        let ids: Vec<&str> = json["actions"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x["id"].as_str()).collect())
+            .unwrap_or_default();
+        problems.push(format!(
+            "a plan after apply exits {} with actions {ids:?}; stderr: {}",
+            check.code,
+            check.stderr.trim()
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "after apply ({what}; {counts}):\n  {}",
+        problems.join("\n  ")
+    );
     counts
 }
 

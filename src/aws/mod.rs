@@ -237,7 +237,24 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let status = err.raw_response().map(|r| r.status().as_u16());
-    let code = err.code().unwrap_or_default().to_string();
+    // Some answers (a 403 from a JSON-protocol service, say) carry an XML
+    // body the SDK cannot parse: read <Code> and <Message> from it ourselves.
+    let body = err
+        .raw_response()
+        .and_then(|r| r.body().bytes())
+        .map(|b| String::from_utf8_lossy(b).to_string())
+        .unwrap_or_default();
+    let tag = |t: &str| {
+        let open = format!("<{t}>");
+        let start = body.find(&open)? + open.len();
+        let end = body[start..].find(&format!("</{t}>"))? + start;
+        Some(body[start..end].to_string())
+    };
+    let code = err
+        .code()
+        .map(str::to_string)
+        .or_else(|| tag("Code"))
+        .unwrap_or_default();
     // A dispatch failure is either the endpoint (I/O, timeout) or the
     // credential chain failing before any request was sent.
     let no_credentials = match err {
@@ -250,11 +267,13 @@ where
         }
         _ => false,
     };
-    let message = err.message().map(str::to_string).unwrap_or_else(|| {
+    let message = err.message().map(str::to_string).or_else(|| tag("Message")).unwrap_or_else(|| {
         if no_credentials {
             "no usable AWS credentials (set AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or SSO)".into()
         } else if let SdkError::TimeoutError(_) = err {
             "request timed out".into()
+        } else if let Some(s) = status.filter(|_| matches!(err, SdkError::ServiceError(_))) {
+            format!("HTTP {s} with no error details")
         } else {
             format!("{}", aws_smithy_types::error::display::DisplayErrorContext(err))
         }

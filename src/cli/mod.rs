@@ -147,14 +147,6 @@ pub async fn scan(run: &Run, aws: &Aws, regions: Option<Vec<String>>, settings: 
     let mut snap = result?;
     snap.collected_at = started;
     for e in &snap.read_errors {
-        tracing::warn!(
-            "could not read {} {} in {}: {} ({:?})",
-            e.service.as_str(),
-            e.operation,
-            e.region,
-            e.message,
-            e.kind
-        );
         eprintln!(
             "warning: {} {} failed in {}: {}",
             e.service.as_str(),
@@ -193,7 +185,16 @@ async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) ->
             .with_context(|| format!("saving the plan to {}", path.display()))?;
         eprintln!("Plan saved to {}; apply it with: remediate apply {}", path.display(), path.display());
     }
-    Ok(if controls::is_clean(&findings) { EXIT_OK } else { EXIT_DRIFT })
+    // Drift wins over unreadable parts: the plan is still worth acting on.
+    let unreadable = findings.iter().any(|f| f.status == crate::finding::Status::Error);
+    Ok(if !controls::is_clean(&findings) {
+        EXIT_DRIFT
+    } else if unreadable {
+        eprintln!("error: some regions or services could not be read (see the findings marked error); compliance is not proven");
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 pub fn timestamp() -> String {

@@ -20,52 +20,25 @@ enum Presence {
     Owned,
 }
 
+/// Whether this account owns the bucket, from ListBuckets alone: no
+/// HeadBucket, whose answer for another account's bucket (403, or 200 on
+/// some endpoints) cannot tell "taken" from "denied". A name the account
+/// does not own is then created, and `BucketAlreadyExists` says it is taken.
 async fn presence(cx: &Ctx<'_>, bucket: &str) -> Result<Presence, AwsError> {
-    let res = cx
-        .aws
-        .s3(cx.region())
-        .head_bucket()
-        .bucket(bucket)
-        .set_expected_bucket_owner(cx.bucket_owner())
-        .send()
-        .await
-        .aws();
-    match res {
-        // ExpectedBucketOwner makes HeadBucket refuse another account's
-        // bucket; ListBuckets (this account's buckets) confirms it.
-        Ok(_) => match owned(cx, bucket).await {
-            Ok(false) => Err(AwsError {
-                kind: ErrorKind::Other,
-                code: "BucketAlreadyExists".into(),
-                message: format!(
-                    "bucket {bucket} exists but belongs to another account: choose another bucket name"
-                ),
-            }),
-            Ok(true) | Err(_) => Ok(Presence::Owned),
-        },
-        Err(e) if e.kind == ErrorKind::NotFound => Ok(Presence::Absent),
-        Err(e) if e.kind == ErrorKind::Denied => Err(AwsError {
-            code: "BucketAlreadyExists".into(),
-            message: format!(
-                "bucket {bucket} exists but this account cannot use it (it belongs to another \
-                 account, or access is denied): choose another bucket name"
-            ),
-            ..e
-        }),
-        Err(e) if e.code == "HTTP301" || e.code == "PermanentRedirect" => Err(AwsError {
+    match owned(cx, bucket).await? {
+        Some(region) if !region.is_empty() && region != cx.region() => Err(AwsError {
+            kind: ErrorKind::Other,
             code: "BucketInAnotherRegion".into(),
-            message: format!(
-                "bucket {bucket} exists in another region than {}",
-                cx.region()
-            ),
-            ..e
+            message: format!("bucket {bucket} exists in {region}, not in {}", cx.region()),
         }),
-        Err(e) => Err(e),
+        Some(_) => Ok(Presence::Owned),
+        None => Ok(Presence::Absent),
     }
 }
 
-/// Whether ListBuckets (the caller's own buckets) lists `bucket`.
-async fn owned(cx: &Ctx<'_>, bucket: &str) -> Result<bool, AwsError> {
+/// The region of `bucket` when ListBuckets (the caller's own buckets) lists
+/// it (empty when the endpoint does not say), `None` when it does not.
+async fn owned(cx: &Ctx<'_>, bucket: &str) -> Result<Option<String>, AwsError> {
     let s3 = cx.aws.s3(cx.region());
     let mut token: Option<String> = None;
     loop {
@@ -76,12 +49,12 @@ async fn owned(cx: &Ctx<'_>, bucket: &str) -> Result<bool, AwsError> {
             .send()
             .await
             .aws()?;
-        if out.buckets().iter().any(|b| b.name() == Some(bucket)) {
-            return Ok(true);
+        if let Some(b) = out.buckets().iter().find(|b| b.name() == Some(bucket)) {
+            return Ok(Some(b.bucket_region().unwrap_or_default().to_string()));
         }
         match out.continuation_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(false),
+            _ => return Ok(None),
         }
     }
 }

@@ -7,6 +7,7 @@ mod common;
 mod detect;
 mod apply_cmd;
 mod plan_cmd;
+mod safety;
 
 use serde_json::Value;
 
