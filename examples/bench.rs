@@ -840,7 +840,7 @@ fn run(args: Args) -> Result<()> {
                         kinds: vec![],
                     },
                 );
-                let mut m = runner.run(
+                let m = runner.run(
                     &format!("{kind} plan @{}ms C={cc} #{i}", args.latency_ms),
                     &px.url,
                     a,
@@ -884,7 +884,7 @@ fn run(args: Args) -> Result<()> {
                         kinds: vec![],
                     },
                 );
-                let mut m = runner.run(
+                let m = runner.run(
                     &format!("{kind} apply @{}ms", args.latency_ms),
                     &px.url,
                     b,
@@ -1118,9 +1118,9 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!("## Critical-path bound of plan @{lms}ms");
     println!();
     println!(
-        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | emulator floor s |"
+        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | to 1st request s | requests span s | after last request s | span / bound | emulator floor s |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut whys = Vec::new();
     for a in accounts {
         for (cc, runs) in &a.latency_plans {
@@ -1130,11 +1130,17 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
             let depth = d as f64 * l;
             let width = n as f64 * l / *cc as f64;
             let bound = depth.max(width);
+            let first = m.first_request.unwrap_or(f64::NAN);
+            let last = m.last_request.unwrap_or(f64::NAN);
+            // The last request's answer arrives L later.
+            let span = last + l - first;
             println!(
-                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {:.2} |",
+                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {first:.2} | {span:.2} | {:.2} | {:.2} | {:.2} |",
                 a.name,
                 m.wall,
                 m.wall / bound,
+                m.wall - last - l,
+                span / bound,
                 a.best_plan().wall,
             );
             if *cc == args.concurrency {
@@ -1144,7 +1150,9 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     }
     println!();
     println!(
-        "(emulator floor = the same plan without added latency: what moto + remediate need with L = 0)"
+        "(to 1st request = process start, config, until the first request reaches the proxy; requests span = first request \
+         to the answer of the last one (last + L); after last request = plan building, rendering, exit; emulator floor = the same \
+         plan without added latency: what moto + remediate need with L = 0)"
     );
     for w in whys {
         println!();

@@ -130,7 +130,9 @@ fn widen(existing: &Value, add: &Value) -> Value {
         return out;
     };
     for add_kv in add_cond.values() {
-        let Some(add_kv) = add_kv.as_object() else { continue };
+        let Some(add_kv) = add_kv.as_object() else {
+            continue;
+        };
         for (key, add_vals) in add_kv {
             if !WIDENED_KEYS.contains(&key.as_str()) {
                 continue;
@@ -217,11 +219,13 @@ mod tests {
     #[test]
     fn deny_star_is_not_public_but_allow_star_is() {
         let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*"});
-        let allow = json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:GetObject"});
+        let allow =
+            json!({"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "s3:GetObject"});
         assert!(!is_public_allow(&deny));
         assert!(is_public_allow(&allow));
-        let (doc, removed) =
-            remove_public_allows(&json!({"Version": "2012-10-17", "Statement": [deny.clone(), allow]}));
+        let (doc, removed) = remove_public_allows(
+            &json!({"Version": "2012-10-17", "Statement": [deny.clone(), allow]}),
+        );
         assert_eq!(statements(&doc), vec![deny]);
         assert_eq!(removed.len(), 1);
     }

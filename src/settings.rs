@@ -165,7 +165,8 @@ impl FileSettings {
                 ));
             }
         }
-        if !self.names.kms_alias.starts_with("alias/") || self.names.kms_alias.starts_with("alias/aws/")
+        if !self.names.kms_alias.starts_with("alias/")
+            || self.names.kms_alias.starts_with("alias/aws/")
         {
             return Err(format!(
                 "{}names.kms_alias = {:?} must start with alias/ and not alias/aws/",
@@ -177,9 +178,12 @@ impl FileSettings {
     }
 
     pub fn is_exempt(&self, control: &str, resource: &str) -> Option<&Exemption> {
-        self.exemptions
-            .iter()
-            .find(|e| e.control == control && (e.resource == resource || resource.ends_with(&format!("/{}", e.resource)) || resource.ends_with(&format!(":{}", e.resource))))
+        self.exemptions.iter().find(|e| {
+            e.control == control
+                && (e.resource == resource
+                    || resource.ends_with(&format!("/{}", e.resource))
+                    || resource.ends_with(&format!(":{}", e.resource)))
+        })
     }
 }
 
@@ -211,5 +215,7 @@ fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
 
 /// Fill `{account}` and `{region}` in a configured name.
 pub fn fill(template: &str, account: &str, region: &str) -> String {
-    template.replace("{account}", account).replace("{region}", region)
+    template
+        .replace("{account}", account)
+        .replace("{region}", region)
 }

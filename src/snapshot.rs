@@ -205,7 +205,18 @@ pub struct Acl {
     pub grants: Vec<Grant>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    schemars::JsonSchema,
+)]
 pub struct Grant {
     /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
     pub grantee_type: String,
@@ -221,7 +232,10 @@ pub const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/Au
 
 impl Grant {
     pub fn is_public(&self) -> bool {
-        matches!(self.uri.as_deref(), Some(ALL_USERS) | Some(AUTHENTICATED_USERS))
+        matches!(
+            self.uri.as_deref(),
+            Some(ALL_USERS) | Some(AUTHENTICATED_USERS)
+        )
     }
 }
 

@@ -449,10 +449,7 @@ fn apply_through_proxy(cfg: ProxyConfig, what: &str) -> common::proxy::Counts {
             proxy.counts()
         );
         if r.code != 0 {
-            eprintln!(
-                "{what}: apply run {attempt} errors:\n{}",
-                error_lines(&r)
-            );
+            eprintln!("{what}: apply run {attempt} errors:\n{}", error_lines(&r));
             if std::env::var_os("FAULTS_VERBOSE").is_some() {
                 eprintln!("--- stdout\n{}\n--- stderr\n{}", r.stdout, r.stderr);
             }
@@ -520,13 +517,28 @@ fn scratch_adaptive() {
         Ok("5xx") => vec![FaultKind::Http500, FaultKind::Http503],
         _ => FaultKind::ALL.to_vec(),
     };
-    let rate: f64 = std::env::var("RATE").map(|r| r.parse().unwrap()).unwrap_or(0.2);
+    let rate: f64 = std::env::var("RATE")
+        .map(|r| r.parse().unwrap())
+        .unwrap_or(0.2);
     let proxy = Proxy::start(&moto.url, ProxyConfig::faults(rate, 7, &kinds));
     let started = Instant::now();
     let out = common::remediate_cmd(&moto)
         .env("AWS_ENDPOINT_URL", &proxy.url)
-        .env("RUST_LOG", std::env::var("LOG").unwrap_or("aws_smithy_runtime::client::retries=debug".into()))
-        .args(["plan", "--format", "json", "--regions", TWO, "--retry-mode", &std::env::var("MODE").unwrap_or("adaptive".into()), "--max-attempts", "10"])
+        .env(
+            "RUST_LOG",
+            std::env::var("LOG").unwrap_or("aws_smithy_runtime::client::retries=debug".into()),
+        )
+        .args([
+            "plan",
+            "--format",
+            "json",
+            "--regions",
+            TWO,
+            "--retry-mode",
+            &std::env::var("MODE").unwrap_or("adaptive".into()),
+            "--max-attempts",
+            "10",
+        ])
         .output()
         .unwrap();
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
@@ -536,11 +548,16 @@ fn scratch_adaptive() {
 #[test]
 #[ignore]
 fn scratch_apply_drop() {
-    let seed: u64 = std::env::var("SEED").map(|r| r.parse().unwrap()).unwrap_or(42);
+    let seed: u64 = std::env::var("SEED")
+        .map(|r| r.parse().unwrap())
+        .unwrap_or(42);
     let kinds: Vec<FaultKind> = match std::env::var("KINDS").as_deref() {
+        Ok("nodrop") => vec![FaultKind::Throttle, FaultKind::Http500, FaultKind::Http503],
         Ok("drop") => vec![FaultKind::Drop],
         _ => FaultKind::ALL.to_vec(),
     };
-    let rate: f64 = std::env::var("RATE").map(|r| r.parse().unwrap()).unwrap_or(0.2);
+    let rate: f64 = std::env::var("RATE")
+        .map(|r| r.parse().unwrap())
+        .unwrap_or(0.2);
     apply_through_proxy(ProxyConfig::faults(rate, seed, &kinds), "scratch drop");
 }

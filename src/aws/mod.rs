@@ -73,7 +73,12 @@ impl CallCounter {
         self.0.lock().unwrap().clone()
     }
     pub fn total(&self) -> u64 {
-        self.0.lock().unwrap().values().flat_map(|m| m.values()).sum()
+        self.0
+            .lock()
+            .unwrap()
+            .values()
+            .flat_map(|m| m.values())
+            .sum()
     }
     /// Calls whose operation does not start with a read verb.
     pub fn writes(&self) -> u64 {
@@ -153,10 +158,11 @@ impl Aws {
         }
         // The SDK reads AWS_ENDPOINT_URL itself; we only need to know that a
         // custom endpoint is in use so S3 can use path-style addressing.
-        let endpoint_url = opts
-            .endpoint_url
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|s| !s.is_empty()));
+        let endpoint_url = opts.endpoint_url.clone().or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|s| !s.is_empty())
+        });
         Aws {
             config,
             endpoint_url,
@@ -260,7 +266,8 @@ where
     let no_credentials = match err {
         SdkError::DispatchFailure(e) => {
             tracing::debug!("dispatch failure: {e:?}");
-            !e.as_connector_error().is_some_and(|c| c.is_io() || c.is_timeout())
+            !e.as_connector_error()
+                .is_some_and(|c| c.is_io() || c.is_timeout())
                 && ["ProviderError", "redential", "FailedToLoadToken"]
                     .iter()
                     .any(|k| format!("{e:?}").contains(k))
@@ -288,14 +295,21 @@ where
         ErrorKind::Denied
     } else if code.contains("Throttl") || code == "SlowDown" || code == "RequestLimitExceeded" {
         ErrorKind::Throttled
-    } else if matches!(err, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) {
+    } else if matches!(
+        err,
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)
+    ) {
         ErrorKind::Unreachable
     } else if code.contains("NotFound") || code.starts_with("NoSuch") || status == Some(404) {
         ErrorKind::NotFound
     } else {
         ErrorKind::Other
     };
-    let code = if no_credentials { "NoCredentials".to_string() } else { code };
+    let code = if no_credentials {
+        "NoCredentials".to_string()
+    } else {
+        code
+    };
     let code = if code.is_empty() {
         match (kind, status) {
             (ErrorKind::Denied, _) => "AccessDenied".to_string(),

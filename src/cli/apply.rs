@@ -75,7 +75,11 @@ pub async fn cmd_apply(
     let journal = journal.unwrap_or_else(default_journal);
     let report = execute_with_progress(run, aws, &plan, &plan.actions, skip, &journal).await?;
     print_summary(&plan.actions, &report, run);
-    eprintln!("Journal: {} (undo with: remediate undo {})", journal.display(), journal.display());
+    eprintln!(
+        "Journal: {} (undo with: remediate undo {})",
+        journal.display(),
+        journal.display()
+    );
     verify(run, aws, &plan, settings_run_regions).await?;
     Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
 }
@@ -108,12 +112,16 @@ fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision
         return Ok(Some(BTreeMap::new()));
     }
     if !std::io::stdin().is_terminal() {
-        bail!("refusing to apply: no terminal to ask for approval (stdin); review the plan and pass --yes to apply unattended");
+        bail!(
+            "refusing to apply: no terminal to ask for approval (stdin); review the plan and pass --yes to apply unattended"
+        );
     }
     let theme = dialoguer::theme::SimpleTheme;
     match approval {
         Approval::Ask => {
-            eprintln!("Do you want to perform these actions? Only 'yes' will be accepted to approve.");
+            eprintln!(
+                "Do you want to perform these actions? Only 'yes' will be accepted to approve."
+            );
             let answer: String = interrupted_is_nothing(
                 dialoguer::Input::with_theme(&theme)
                     .with_prompt("Enter a value")
@@ -146,7 +154,8 @@ fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision
                     }
                     _ => {
                         for rest in &actions[i..] {
-                            skip.entry(rest.id.clone()).or_insert_with(|| "not applied: quit at the prompt".into());
+                            skip.entry(rest.id.clone())
+                                .or_insert_with(|| "not applied: quit at the prompt".into());
                         }
                         break;
                     }
@@ -186,13 +195,19 @@ async fn execute_with_progress(
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             flag.store(true, Ordering::SeqCst);
-            eprintln!("\nInterrupted: finishing the actions in flight, starting no new ones (Ctrl-C again to stop now).");
+            eprintln!(
+                "\nInterrupted: finishing the actions in flight, starting no new ones (Ctrl-C again to stop now)."
+            );
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
             }
         }
     });
-    eprintln!("Applying {} action(s); journal: {}", actions.len(), journal.display());
+    eprintln!(
+        "Applying {} action(s); journal: {}",
+        actions.len(),
+        journal.display()
+    );
     let opts = ExecOptions {
         concurrency: run.concurrency,
         journal_path: journal.to_path_buf(),
@@ -206,9 +221,15 @@ async fn execute_with_progress(
     let on_event = move |e: ExecEvent| match e {
         ExecEvent::Started(a) => tracing::info!("start {}", a.id),
         ExecEvent::Finished(a, o) => match o {
-            Outcome::Applied { detail } => eprintln!("  {} {} {}", st.green("✓"), a.id, st.dim(detail)),
-            Outcome::Failed { code, message } => eprintln!("  {} {} failed: {code}: {message}", st.red("✗"), a.id),
-            Outcome::Skipped { reason } => eprintln!("  {} {} skipped: {reason}", st.yellow("-"), a.id),
+            Outcome::Applied { detail } => {
+                eprintln!("  {} {} {}", st.green("✓"), a.id, st.dim(detail))
+            }
+            Outcome::Failed { code, message } => {
+                eprintln!("  {} {} failed: {code}: {message}", st.red("✗"), a.id)
+            }
+            Outcome::Skipped { reason } => {
+                eprintln!("  {} {} skipped: {reason}", st.yellow("-"), a.id)
+            }
         },
     };
     let report = execute::execute(aws, actions, &opts, &on_event).await?;
@@ -229,31 +250,58 @@ fn print_summary(actions: &[Action], report: &ExecReport, run: &Run) {
     );
     let by_id: BTreeMap<&str, &Action> = actions.iter().map(|a| (a.id.as_str(), a)).collect();
     for r in &report.results {
-        let target = by_id.get(r.id.as_str()).map(|a| a.target.as_str()).unwrap_or("");
+        let target = by_id
+            .get(r.id.as_str())
+            .map(|a| a.target.as_str())
+            .unwrap_or("");
         match &r.outcome {
-            Outcome::Failed { code, message } => eprintln!("  {} {} ({target}): {code}: {message}", st.red("failed "), r.id),
-            Outcome::Skipped { reason } => eprintln!("  {} {} ({target}): {reason}", st.yellow("skipped"), r.id),
+            Outcome::Failed { code, message } => eprintln!(
+                "  {} {} ({target}): {code}: {message}",
+                st.red("failed "),
+                r.id
+            ),
+            Outcome::Skipped { reason } => {
+                eprintln!("  {} {} ({target}): {reason}", st.yellow("skipped"), r.id)
+            }
             Outcome::Applied { .. } => {}
         }
     }
     if !report.ok() {
-        eprintln!("Some actions did not apply. Fix the cause and run `remediate apply` again: it plans only what is still missing.");
+        eprintln!(
+            "Some actions did not apply. Fix the cause and run `remediate apply` again: it plans only what is still missing."
+        );
     }
 }
 
 /// Re-read the account and show the touched controls before and after.
 async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<()> {
-    let touched: BTreeSet<&str> = plan.actions.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect();
-    let selected: Vec<&controls::Control> = controls::REGISTRY.iter().filter(|c| touched.contains(c.id)).collect();
+    let touched: BTreeSet<&str> = plan
+        .actions
+        .iter()
+        .flat_map(|a| a.controls.iter().map(String::as_str))
+        .collect();
+    let selected: Vec<&controls::Control> = controls::REGISTRY
+        .iter()
+        .filter(|c| touched.contains(c.id))
+        .collect();
     let ids: Vec<String> = selected.iter().map(|c| c.id.to_string()).collect();
     let snap = scan(run, aws, Some(regions), &plan.settings).await?;
     let after = controls::detect(&snap, &plan.settings, &selected);
     let before_summary = render::summarize(&ids, &plan.findings);
     let after_summary = render::summarize(&ids, &after);
     eprintln!("\nVerification (account read again):");
-    eprint!("{}", render::before_after(&before_summary, &after_summary, run.err_style));
-    for f in after.iter().filter(|f| f.status == crate::finding::Status::Pending) {
-        eprintln!("  pending {} {} {}: {}", f.control, f.region, f.resource, f.reason);
+    eprint!(
+        "{}",
+        render::before_after(&before_summary, &after_summary, run.err_style)
+    );
+    for f in after
+        .iter()
+        .filter(|f| f.status == crate::finding::Status::Pending)
+    {
+        eprintln!(
+            "  pending {} {} {}: {}",
+            f.control, f.region, f.resource, f.reason
+        );
     }
     Ok(())
 }
@@ -265,7 +313,11 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         eprintln!("Nothing to undo in {}.", journal.display());
         return Ok(EXIT_OK);
     }
-    println!("Undo of {}: {} action(s), in this order:\n", journal.display(), actions.len());
+    println!(
+        "Undo of {}: {} action(s), in this order:\n",
+        journal.display(),
+        actions.len()
+    );
     for (i, a) in actions.iter().enumerate() {
         print!("{}", render::action_text(i + 1, a, run.out_style));
     }

@@ -4,8 +4,8 @@
 //! stdout carries data (the plan, JSON); stderr carries progress, prompts,
 //! summaries and logs, so `remediate plan --format json | jq` always works.
 
-pub mod args;
 mod apply;
+pub mod args;
 
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
@@ -56,7 +56,10 @@ impl Run {
         };
         for c in &g.controls {
             if !controls::is_known(c) {
-                bail!("unknown control {c:?}: use one of {}", controls::IDS.join(", "));
+                bail!(
+                    "unknown control {c:?}: use one of {}",
+                    controls::IDS.join(", ")
+                );
             }
         }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -85,17 +88,24 @@ impl Run {
             progress: std::io::stderr().is_terminal(),
         })
     }
-
 }
 
 /// Run the parsed command; returns the exit code.
 pub async fn run(cli: Cli) -> Result<i32> {
     if let Command::Completions { shell } = &cli.command {
-        clap_complete::generate(*shell, &mut Cli::command(), "remediate", &mut std::io::stdout());
+        clap_complete::generate(
+            *shell,
+            &mut Cli::command(),
+            "remediate",
+            &mut std::io::stdout(),
+        );
         return Ok(EXIT_OK);
     }
     if let Command::Permissions { for_ } = &cli.command {
-        print!("{}", crate::permissions::policy_json(*for_ == args::PermissionsFor::Apply));
+        print!(
+            "{}",
+            crate::permissions::policy_json(*for_ == args::PermissionsFor::Apply)
+        );
         return Ok(EXIT_OK);
     }
     if let Command::Show { file, format } = &cli.command {
@@ -108,8 +118,20 @@ pub async fn run(cli: Cli) -> Result<i32> {
     let aws = Aws::new(&run.aws).await;
     let code = match cli.command {
         Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
-        Command::Apply { file, yes, step, journal } => {
-            apply::cmd_apply(&run, &aws, file, apply::Approval::from_flags(yes, step), journal).await?
+        Command::Apply {
+            file,
+            yes,
+            step,
+            journal,
+        } => {
+            apply::cmd_apply(
+                &run,
+                &aws,
+                file,
+                apply::Approval::from_flags(yes, step),
+                journal,
+            )
+            .await?
         }
         Command::Undo { journal, yes } => apply::cmd_undo(&run, &aws, &journal, yes).await?,
         _ => unreachable!("handled above"),
@@ -121,7 +143,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
 }
 
 /// Collect the account with a progress indicator on stderr.
-pub async fn scan(run: &Run, aws: &Aws, regions: Option<Vec<String>>, settings: &FileSettings) -> Result<Snapshot> {
+pub async fn scan(
+    run: &Run,
+    aws: &Aws,
+    regions: Option<Vec<String>>,
+    settings: &FileSettings,
+) -> Result<Snapshot> {
     let bar = if run.progress {
         let b = indicatif::ProgressBar::new_spinner();
         b.set_message("scanning regions");
@@ -175,7 +202,10 @@ async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) ->
     let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
     let (findings, plan) = build_plan(run, &snap);
     let text = if format == Format::Json && run.stats {
-        render::plan_json(&plan, Some(("api_calls", serde_json::to_value(aws.calls.snapshot())?)))
+        render::plan_json(
+            &plan,
+            Some(("api_calls", serde_json::to_value(aws.calls.snapshot())?)),
+        )
     } else {
         render::render(&plan, format, run.out_style)
     };
@@ -183,14 +213,22 @@ async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) ->
     if let Some(path) = out {
         plan::file::write(&path, &plan, timestamp())
             .with_context(|| format!("saving the plan to {}", path.display()))?;
-        eprintln!("Plan saved to {}; apply it with: remediate apply {}", path.display(), path.display());
+        eprintln!(
+            "Plan saved to {}; apply it with: remediate apply {}",
+            path.display(),
+            path.display()
+        );
     }
     // Drift wins over unreadable parts: the plan is still worth acting on.
-    let unreadable = findings.iter().any(|f| f.status == crate::finding::Status::Error);
+    let unreadable = findings
+        .iter()
+        .any(|f| f.status == crate::finding::Status::Error);
     Ok(if !controls::is_clean(&findings) {
         EXIT_DRIFT
     } else if unreadable {
-        eprintln!("error: some regions or services could not be read (see the findings marked error); compliance is not proven");
+        eprintln!(
+            "error: some regions or services could not be read (see the findings marked error); compliance is not proven"
+        );
         EXIT_ERROR
     } else {
         EXIT_OK

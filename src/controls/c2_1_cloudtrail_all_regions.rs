@@ -50,14 +50,19 @@ pub fn gaps(t: &Trail) -> Vec<String> {
 
 pub fn records_all_management_events(t: &Trail) -> bool {
     let basic = t.event_selectors.iter().any(|s| {
-        s.include_management_events && s.read_write_type == "All" && s.exclude_management_event_sources.is_empty()
+        s.include_management_events
+            && s.read_write_type == "All"
+            && s.exclude_management_event_sources.is_empty()
     });
     let advanced = t.advanced_event_selectors.iter().any(|s| {
         let is_mgmt = s
             .field_selectors
             .iter()
             .any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management"));
-        let narrowed = s.field_selectors.iter().any(|f| f.field == "readOnly" || f.field == "eventSource");
+        let narrowed = s
+            .field_selectors
+            .iter()
+            .any(|f| f.field == "readOnly" || f.field == "eventSource");
         is_mgmt && !narrowed
     });
     basic || advanced
@@ -67,10 +72,17 @@ fn management_gap(t: &Trail) -> String {
     if t.event_selectors.is_empty() && t.advanced_event_selectors.is_empty() {
         return "no event selectors (management events not recorded)".into();
     }
-    if t.event_selectors.iter().any(|s| !s.exclude_management_event_sources.is_empty()) {
+    if t.event_selectors
+        .iter()
+        .any(|s| !s.exclude_management_event_sources.is_empty())
+    {
         return "ExcludeManagementEventSources is not empty".into();
     }
-    if let Some(s) = t.event_selectors.iter().find(|s| s.include_management_events) {
+    if let Some(s) = t
+        .event_selectors
+        .iter()
+        .find(|s| s.include_management_events)
+    {
         return format!("management events ReadWriteType={}", s.read_write_type);
     }
     if !t.advanced_event_selectors.is_empty() {
@@ -81,20 +93,50 @@ fn management_gap(t: &Trail) -> String {
 
 fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     let home = &snap.home_region;
-    let account = format!("arn:{}:cloudtrail:*:{}:trail/*", snap.partition, snap.account_id);
+    let account = format!(
+        "arn:{}:cloudtrail:*:{}:trail/*",
+        snap.partition, snap.account_id
+    );
     if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
-        return vec![Finding::new("2.1", home, account, Status::Error, format!("cannot read CloudTrail: {}", e.message))];
+        return vec![Finding::new(
+            "2.1",
+            home,
+            account,
+            Status::Error,
+            format!("cannot read CloudTrail: {}", e.message),
+        )];
     }
     if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
-        return vec![Finding::new("2.1", &t.home_region, &t.arn, Status::Pass, "multi-region, logging, all management events")];
+        return vec![Finding::new(
+            "2.1",
+            &t.home_region,
+            &t.arn,
+            Status::Pass,
+            "multi-region, logging, all management events",
+        )];
     }
     match candidate(snap) {
-        Some(t) => vec![Finding::new("2.1", &t.home_region, &t.arn, Status::Fail, format!("no trail passes; best candidate: {}", gaps(t).join(", ")))],
+        Some(t) => vec![Finding::new(
+            "2.1",
+            &t.home_region,
+            &t.arn,
+            Status::Fail,
+            format!("no trail passes; best candidate: {}", gaps(t).join(", ")),
+        )],
         None => {
-            let other = snap.trails.values().find(|t| t.owner_account() != snap.account_id);
+            let other = snap
+                .trails
+                .values()
+                .find(|t| t.owner_account() != snap.account_id);
             match other {
                 Some(t) => vec![trail_out_of_reach(snap, "2.1", t).unwrap()],
-                None => vec![Finding::new("2.1", home, account, Status::Fail, "the account has no trail")],
+                None => vec![Finding::new(
+                    "2.1",
+                    home,
+                    account,
+                    Status::Fail,
+                    "the account has no trail",
+                )],
             }
         }
     }
@@ -132,33 +174,43 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
         let mut after = trail_settings(t);
         after["IsMultiRegionTrail"] = json!(true);
         after["IncludeGlobalServiceEvents"] = json!(true);
-        update.push(p.add("2.1", fixes, Draft {
-            op: Op::UpdateTrail {
-                name: t.name.clone(),
-                is_multi_region: Some(true),
-                include_global_service_events: Some(true),
-                log_file_validation: None,
-                kms_key_id: None,
-                cloudwatch_log_group_arn: None,
-                cloudwatch_role_arn: None,
+        update.push(p.add(
+            "2.1",
+            fixes,
+            Draft {
+                op: Op::UpdateTrail {
+                    name: t.name.clone(),
+                    is_multi_region: Some(true),
+                    include_global_service_events: Some(true),
+                    log_file_validation: None,
+                    kms_key_id: None,
+                    cloudwatch_log_group_arn: None,
+                    cloudwatch_role_arn: None,
+                },
+                region: t.home_region.clone(),
+                target: t.arn.clone(),
+                before: trail_settings(t),
+                after,
+                reason: "make the trail record every region (IsMultiRegionTrail=true)".into(),
+                safety: Safety::NeedsReview,
+                depends_on: vec![],
+                observes: observes.clone(),
             },
-            region: t.home_region.clone(),
-            target: t.arn.clone(),
-            before: trail_settings(t),
-            after,
-            reason: "make the trail record every region (IsMultiRegionTrail=true)".into(),
-            safety: Safety::NeedsReview,
-            depends_on: vec![],
-            observes: observes.clone(),
-        }));
+        ));
     }
     if !records_all_management_events(t) {
         let (before, selectors) = management_selectors(t);
         // Advanced and basic selectors exclude each other: stay with the kind the trail uses.
         let op = if selectors.get("AdvancedEventSelectors").is_some() {
-            Op::PutAdvancedEventSelectors { trail: t.name.clone(), selectors: selectors.clone() }
+            Op::PutAdvancedEventSelectors {
+                trail: t.name.clone(),
+                selectors: selectors.clone(),
+            }
         } else {
-            Op::PutEventSelectors { trail: t.name.clone(), selectors: selectors.clone() }
+            Op::PutEventSelectors {
+                trail: t.name.clone(),
+                selectors: selectors.clone(),
+            }
         };
         update.push(p.add("2.1", fixes, Draft {
             op,
@@ -173,17 +225,23 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
         }));
     }
     if t.is_logging != Some(true) {
-        p.add("2.1", fixes, Draft {
-            op: Op::StartLogging { trail: t.name.clone() },
-            region: t.home_region.clone(),
-            target: t.arn.clone(),
-            before: json!({"IsLogging": t.is_logging}),
-            after: json!({"IsLogging": true}),
-            reason: "start logging".into(),
-            safety: Safety::Safe,
-            depends_on: update,
-            observes: vec![format!("trails/{}#is_logging", t.arn)],
-        });
+        p.add(
+            "2.1",
+            fixes,
+            Draft {
+                op: Op::StartLogging {
+                    trail: t.name.clone(),
+                },
+                region: t.home_region.clone(),
+                target: t.arn.clone(),
+                before: json!({"IsLogging": t.is_logging}),
+                after: json!({"IsLogging": true}),
+                reason: "start logging".into(),
+                safety: Safety::Safe,
+                depends_on: update,
+                observes: vec![format!("trails/{}#is_logging", t.arn)],
+            },
+        );
     }
 }
 
@@ -196,7 +254,11 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
         let mut kept: Vec<Value> = t
             .advanced_event_selectors
             .iter()
-            .filter(|s| !s.field_selectors.iter().any(|f| f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management")))
+            .filter(|s| {
+                !s.field_selectors.iter().any(|f| {
+                    f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management")
+                })
+            })
             .map(|s| serde_json::to_value(s).unwrap())
             .collect();
         kept.insert(0, json!({"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}));
@@ -211,8 +273,14 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
         })
     };
     let before = json!({"EventSelectors": t.event_selectors.iter().map(basic).collect::<Vec<_>>()});
-    let mut after = vec![json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []})];
-    for s in t.event_selectors.iter().filter(|s| !s.data_resources.is_empty()) {
+    let mut after = vec![
+        json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}),
+    ];
+    for s in t
+        .event_selectors
+        .iter()
+        .filter(|s| !s.data_resources.is_empty())
+    {
         let mut s = s.clone();
         s.include_management_events = false;
         s.exclude_management_event_sources.clear();
@@ -227,11 +295,25 @@ fn create(p: &mut Planner, fixes: &[String]) {
     let name = fill(&p.settings.names.trail, &snap.account_id, &region);
     let bucket = fill(&p.settings.names.trail_bucket, &snap.account_id, &region);
     let arn = shared::trail_arn(snap, &region, &name);
-    let mut deps = shared::ensure_bucket(p, "2.1", fixes, &bucket, &region, "receives the new trail's logs");
+    let mut deps = shared::ensure_bucket(
+        p,
+        "2.1",
+        fixes,
+        &bucket,
+        &region,
+        "receives the new trail's logs",
+    );
     let stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
-    deps.push(p.edit_bucket_policy("2.1", fixes, &bucket, &region,
-        "lets CloudTrail write the trail's logs (conditioned on the trail ARN)", Safety::NeedsReview, deps.clone(),
-        |doc| crate::policy::merge(Some(doc), &stmts)));
+    deps.push(p.edit_bucket_policy(
+        "2.1",
+        fixes,
+        &bucket,
+        &region,
+        "lets CloudTrail write the trail's logs (conditioned on the trail ARN)",
+        Safety::NeedsReview,
+        deps.clone(),
+        |doc| crate::policy::merge(Some(doc), &stmts),
+    ));
     if let Ok(id) = shared::ensure_access_logging(p, "2.1", fixes, &bucket, &region) {
         deps.push(id);
     }
@@ -244,45 +326,61 @@ fn create(p: &mut Planner, fixes: &[String]) {
         "LogFileValidationEnabled": true, "KmsKeyId": key,
         "CloudWatchLogsLogGroupArn": group_arn, "CloudWatchLogsRoleArn": role_arn,
     });
-    let create = p.add("2.1", fixes, Draft {
-        op: Op::CreateTrail {
-            name: name.clone(),
-            bucket: bucket.clone(),
-            prefix: None,
-            kms_key_id: Some(key),
-            cloudwatch_log_group_arn: Some(group_arn),
-            cloudwatch_role_arn: Some(role_arn),
+    let create = p.add(
+        "2.1",
+        fixes,
+        Draft {
+            op: Op::CreateTrail {
+                name: name.clone(),
+                bucket: bucket.clone(),
+                prefix: None,
+                kms_key_id: Some(key),
+                cloudwatch_log_group_arn: Some(group_arn),
+                cloudwatch_role_arn: Some(role_arn),
+            },
+            region: region.clone(),
+            target: arn.clone(),
+            before: Value::Null,
+            after,
+            reason: "the account has no trail: create one multi-region trail that passes 2.1-2.7"
+                .into(),
+            safety: Safety::NeedsReview,
+            depends_on: deps,
+            observes: vec![format!("trails/{arn}")],
         },
-        region: region.clone(),
-        target: arn.clone(),
-        before: Value::Null,
-        after,
-        reason: "the account has no trail: create one multi-region trail that passes 2.1-2.7".into(),
-        safety: Safety::NeedsReview,
-        depends_on: deps,
-        observes: vec![format!("trails/{arn}")],
-    });
+    );
     let selectors = json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}]});
-    let sel = p.add("2.1", fixes, Draft {
-        op: Op::PutEventSelectors { trail: name.clone(), selectors: selectors.clone() },
-        region: region.clone(),
-        target: arn.clone(),
-        before: Value::Null,
-        after: selectors,
-        reason: "record all management events".into(),
-        safety: Safety::Safe,
-        depends_on: vec![create.clone()],
-        observes: vec![],
-    });
-    p.add("2.1", fixes, Draft {
-        op: Op::StartLogging { trail: name },
-        region,
-        target: arn,
-        before: Value::Null,
-        after: json!({"IsLogging": true}),
-        reason: "start logging".into(),
-        safety: Safety::Safe,
-        depends_on: vec![create, sel],
-        observes: vec![],
-    });
+    let sel = p.add(
+        "2.1",
+        fixes,
+        Draft {
+            op: Op::PutEventSelectors {
+                trail: name.clone(),
+                selectors: selectors.clone(),
+            },
+            region: region.clone(),
+            target: arn.clone(),
+            before: Value::Null,
+            after: selectors,
+            reason: "record all management events".into(),
+            safety: Safety::Safe,
+            depends_on: vec![create.clone()],
+            observes: vec![],
+        },
+    );
+    p.add(
+        "2.1",
+        fixes,
+        Draft {
+            op: Op::StartLogging { trail: name },
+            region,
+            target: arn,
+            before: Value::Null,
+            after: json!({"IsLogging": true}),
+            reason: "start logging".into(),
+            safety: Safety::Safe,
+            depends_on: vec![create, sel],
+            observes: vec![],
+        },
+    );
 }

@@ -29,9 +29,21 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .map(|t| {
             trail_out_of_reach(snap, "2.2", t).unwrap_or_else(|| {
                 if t.log_file_validation {
-                    Finding::new("2.2", &t.home_region, &t.arn, Status::Pass, "LogFileValidationEnabled=true")
+                    Finding::new(
+                        "2.2",
+                        &t.home_region,
+                        &t.arn,
+                        Status::Pass,
+                        "LogFileValidationEnabled=true",
+                    )
                 } else {
-                    Finding::new("2.2", &t.home_region, &t.arn, Status::Fail, "LogFileValidationEnabled=false")
+                    Finding::new(
+                        "2.2",
+                        &t.home_region,
+                        &t.arn,
+                        Status::Fail,
+                        "LogFileValidationEnabled=false",
+                    )
                 }
             })
         })
@@ -40,27 +52,33 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
     for f in findings {
-        let Some(t) = p.snap.trails.get(&f.resource).cloned() else { continue };
+        let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
+            continue;
+        };
         let mut after = trail_settings(&t);
         after["LogFileValidationEnabled"] = json!(true);
-        p.add("2.2", &[f.id()], Draft {
-            op: Op::UpdateTrail {
-                name: t.name.clone(),
-                is_multi_region: None,
-                include_global_service_events: None,
-                log_file_validation: Some(true),
-                kms_key_id: None,
-                cloudwatch_log_group_arn: None,
-                cloudwatch_role_arn: None,
+        p.add(
+            "2.2",
+            &[f.id()],
+            Draft {
+                op: Op::UpdateTrail {
+                    name: t.name.clone(),
+                    is_multi_region: None,
+                    include_global_service_events: None,
+                    log_file_validation: Some(true),
+                    kms_key_id: None,
+                    cloudwatch_log_group_arn: None,
+                    cloudwatch_role_arn: None,
+                },
+                region: t.home_region.clone(),
+                target: t.arn.clone(),
+                before: trail_settings(&t),
+                after,
+                reason: "turn on log file validation".into(),
+                safety: Safety::Safe,
+                depends_on: vec![],
+                observes: vec![format!("trails/{}", t.arn)],
             },
-            region: t.home_region.clone(),
-            target: t.arn.clone(),
-            before: trail_settings(&t),
-            after,
-            reason: "turn on log file validation".into(),
-            safety: Safety::Safe,
-            depends_on: vec![],
-            observes: vec![format!("trails/{}", t.arn)],
-        });
+        );
     }
 }

@@ -15,7 +15,9 @@
 use serde_json::Value;
 
 use super::Control;
-use super::shared::{bucket_arn, bucket_out_of_reach, bucket_region, ensure_public_access_block, trail_buckets};
+use super::shared::{
+    bucket_arn, bucket_out_of_reach, bucket_region, ensure_public_access_block, trail_buckets,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -40,17 +42,39 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
             }
             let b = &snap.buckets[&name];
             let mut why = vec![];
-            for g in b.acl.iter().flat_map(|a| &a.grants).filter(|g| g.is_public()) {
-                let who = g.uri.as_deref().unwrap_or("").rsplit('/').next().unwrap_or("");
+            for g in b
+                .acl
+                .iter()
+                .flat_map(|a| &a.grants)
+                .filter(|g| g.is_public())
+            {
+                let who = g
+                    .uri
+                    .as_deref()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("");
                 why.push(format!("ACL grants {} to {who}", g.permission));
             }
-            for s in b.policy.iter().flat_map(policy::statements).filter(policy::is_public_allow) {
+            for s in b
+                .policy
+                .iter()
+                .flat_map(policy::statements)
+                .filter(policy::is_public_allow)
+            {
                 let sid = s.get("Sid").and_then(Value::as_str).unwrap_or("(no Sid)");
                 why.push(format!("policy statement {sid} allows Principal *"));
             }
             let arn = bucket_arn(snap, &name);
             if why.is_empty() {
-                Finding::new("2.3", &region, arn, Status::Pass, "no public ACL grant or Allow * statement")
+                Finding::new(
+                    "2.3",
+                    &region,
+                    arn,
+                    Status::Pass,
+                    "no public ACL grant or Allow * statement",
+                )
             } else {
                 Finding::new("2.3", &region, arn, Status::Fail, why.join(", "))
             }
@@ -60,37 +84,75 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
     for f in findings {
-        let name = f.resource.rsplit(":::").next().unwrap_or_default().to_string();
-        let Some(b) = p.snap.buckets.get(&name).cloned() else { continue };
+        let name = f
+            .resource
+            .rsplit(":::")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let Some(b) = p.snap.buckets.get(&name).cloned() else {
+            continue;
+        };
         let fixes = [f.id()];
         let mut deps = vec![];
-        if let Some(acl) = b.acl.as_ref().filter(|a| a.grants.iter().any(|g| g.is_public())) {
-            let kept: Vec<_> = acl.grants.iter().filter(|g| !g.is_public()).cloned().collect();
-            deps.push(p.add("2.3", &fixes, Draft {
-                op: Op::PutBucketAcl {
-                    bucket: name.clone(),
-                    owner_id: acl.owner_id.clone(),
-                    owner_display_name: acl.owner_display_name.clone(),
-                    grants: kept.clone(),
+        if let Some(acl) = b
+            .acl
+            .as_ref()
+            .filter(|a| a.grants.iter().any(|g| g.is_public()))
+        {
+            let kept: Vec<_> = acl
+                .grants
+                .iter()
+                .filter(|g| !g.is_public())
+                .cloned()
+                .collect();
+            deps.push(p.add(
+                "2.3",
+                &fixes,
+                Draft {
+                    op: Op::PutBucketAcl {
+                        bucket: name.clone(),
+                        owner_id: acl.owner_id.clone(),
+                        owner_display_name: acl.owner_display_name.clone(),
+                        grants: kept.clone(),
+                    },
+                    region: f.region.clone(),
+                    target: name.clone(),
+                    before: serde_json::to_value(&acl.grants).unwrap(),
+                    after: serde_json::to_value(&kept).unwrap(),
+                    reason: "remove the public ACL grants (every other grant kept)".into(),
+                    safety: Safety::NeedsReview,
+                    depends_on: vec![],
+                    observes: vec![format!("buckets/{name}/acl")],
                 },
-                region: f.region.clone(),
-                target: name.clone(),
-                before: serde_json::to_value(&acl.grants).unwrap(),
-                after: serde_json::to_value(&kept).unwrap(),
-                reason: "remove the public ACL grants (every other grant kept)".into(),
-                safety: Safety::NeedsReview,
-                depends_on: vec![],
-                observes: vec![format!("buckets/{name}/acl")],
-            }));
+            ));
         }
-        if b.policy.as_ref().is_some_and(|d| policy::statements(d).iter().any(policy::is_public_allow)) {
-            deps.push(p.edit_bucket_policy("2.3", &fixes, &name, &f.region,
+        if b.policy
+            .as_ref()
+            .is_some_and(|d| policy::statements(d).iter().any(policy::is_public_allow))
+        {
+            deps.push(p.edit_bucket_policy(
+                "2.3",
+                &fixes,
+                &name,
+                &f.region,
                 "remove the Allow statements with Principal * (every other statement kept)",
-                Safety::NeedsReview, vec![], |doc| policy::remove_public_allows(doc).0));
+                Safety::NeedsReview,
+                vec![],
+                |doc| policy::remove_public_allows(doc).0,
+            ));
         }
         let pab_set = b.public_access_block.as_ref().is_some_and(|x| x.is_all());
         if !pab_set {
-            ensure_public_access_block(p, "2.3", &fixes, &name, &f.region, deps, "keeps the trail bucket from being made public again");
+            ensure_public_access_block(
+                p,
+                "2.3",
+                &fixes,
+                &name,
+                &f.region,
+                deps,
+                "keeps the trail bucket from being made public again",
+            );
         }
     }
 }

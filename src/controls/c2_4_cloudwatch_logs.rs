@@ -52,7 +52,9 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
     for f in findings {
-        let Some(t) = p.snap.trails.get(&f.resource).cloned() else { continue };
+        let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
+            continue;
+        };
         // A set but silent integration is not something to overwrite blindly.
         if t.cloudwatch_log_group_arn.is_some() {
             continue;
@@ -62,24 +64,28 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         let mut after = trail_settings(&t);
         after["CloudWatchLogsLogGroupArn"] = json!(group);
         after["CloudWatchLogsRoleArn"] = json!(role);
-        p.add("2.4", &fixes, Draft {
-            op: Op::UpdateTrail {
-                name: t.name.clone(),
-                is_multi_region: None,
-                include_global_service_events: None,
-                log_file_validation: None,
-                kms_key_id: None,
-                cloudwatch_log_group_arn: Some(group),
-                cloudwatch_role_arn: Some(role),
+        p.add(
+            "2.4",
+            &fixes,
+            Draft {
+                op: Op::UpdateTrail {
+                    name: t.name.clone(),
+                    is_multi_region: None,
+                    include_global_service_events: None,
+                    log_file_validation: None,
+                    kms_key_id: None,
+                    cloudwatch_log_group_arn: Some(group),
+                    cloudwatch_role_arn: Some(role),
+                },
+                region: t.home_region.clone(),
+                target: t.arn.clone(),
+                before: trail_settings(&t),
+                after,
+                reason: "send the trail's events to CloudWatch Logs".into(),
+                safety: Safety::NeedsReview,
+                depends_on: deps,
+                observes: vec![format!("trails/{}", t.arn)],
             },
-            region: t.home_region.clone(),
-            target: t.arn.clone(),
-            before: trail_settings(&t),
-            after,
-            reason: "send the trail's events to CloudWatch Logs".into(),
-            safety: Safety::NeedsReview,
-            depends_on: deps,
-            observes: vec![format!("trails/{}", t.arn)],
-        });
+        );
     }
 }

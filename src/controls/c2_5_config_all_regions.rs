@@ -34,12 +34,20 @@ pub const CONTROL: Control = Control {
 const SLR: &str = "AWSServiceRoleForConfig";
 
 fn customer(snap: &Snapshot, region: &str) -> Option<Recorder> {
-    snap.config.get(region)?.recorders.iter().find(|r| !r.service_linked).cloned()
+    snap.config
+        .get(region)?
+        .recorders
+        .iter()
+        .find(|r| !r.service_linked)
+        .cloned()
 }
 
 /// The region that should record global resource types.
 pub fn global_region(snap: &Snapshot, s: &FileSettings) -> String {
-    let want = s.global_resources_region.clone().unwrap_or_else(|| snap.home_region.clone());
+    let want = s
+        .global_resources_region
+        .clone()
+        .unwrap_or_else(|| snap.home_region.clone());
     if snap.regions.contains(&want) {
         want
     } else {
@@ -48,9 +56,9 @@ pub fn global_region(snap: &Snapshot, s: &FileSettings) -> String {
 }
 
 fn someone_records_global(snap: &Snapshot) -> bool {
-    snap.regions
-        .iter()
-        .any(|r| customer(snap, r).is_some_and(|c| c.include_global_resource_types && c.all_supported))
+    snap.regions.iter().any(|r| {
+        customer(snap, r).is_some_and(|c| c.include_global_resource_types && c.all_supported)
+    })
 }
 
 fn resource(snap: &Snapshot, region: &str) -> String {
@@ -63,9 +71,14 @@ fn detect(snap: &Snapshot, s: &FileSettings) -> Vec<Finding> {
     snap.regions
         .iter()
         .map(|region| {
-            let f = |status, why: String| Finding::new("2.5", region, resource(snap, region), status, why);
+            let f = |status, why: String| {
+                Finding::new("2.5", region, resource(snap, region), status, why)
+            };
             if let Some(e) = snap.read_failed(region, Service::Config) {
-                return f(Status::Error, format!("cannot read Config: {} {}", e.operation, e.message));
+                return f(
+                    Status::Error,
+                    format!("cannot read Config: {} {}", e.operation, e.message),
+                );
             }
             let mut gaps = vec![];
             let rec = customer(snap, region);
@@ -83,18 +96,33 @@ fn detect(snap: &Snapshot, s: &FileSettings) -> Vec<Finding> {
                     }
                 }
             }
-            if snap.config.get(region).is_none_or(|c| c.channels.is_empty()) {
+            if snap
+                .config
+                .get(region)
+                .is_none_or(|c| c.channels.is_empty())
+            {
                 gaps.push("no delivery channel".into());
             }
             if needs_global && *region == global {
-                gaps.push("no region records global resource types (includeGlobalResourceTypes=false)".into());
+                gaps.push(
+                    "no region records global resource types (includeGlobalResourceTypes=false)"
+                        .into(),
+                );
             }
             if !gaps.is_empty() {
                 return f(Status::Fail, gaps.join(", "));
             }
             match rec.and_then(|r| r.last_status) {
-                Some(s) if s == "SUCCESS" => f(Status::Pass, "recording all resources, delivering".into()),
-                other => f(Status::Pending, format!("recorder started, lastStatus={} (expect SUCCESS after the first delivery)", other.unwrap_or_else(|| "none".into()))),
+                Some(s) if s == "SUCCESS" => {
+                    f(Status::Pass, "recording all resources, delivering".into())
+                }
+                other => f(
+                    Status::Pending,
+                    format!(
+                        "recorder started, lastStatus={} (expect SUCCESS after the first delivery)",
+                        other.unwrap_or_else(|| "none".into())
+                    ),
+                ),
             }
         })
         .collect()
@@ -116,9 +144,16 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
     let home = snap.home_region.clone();
     let global = global_region(snap, p.settings);
     let needs_global = !someone_records_global(snap);
-    let slr_arn = snap.roles.get(SLR).map(|r| r.arn.clone()).unwrap_or_else(|| {
-        format!("arn:{}:iam::{}:role/aws-service-role/config.amazonaws.com/{SLR}", snap.partition, snap.account_id)
-    });
+    let slr_arn = snap
+        .roles
+        .get(SLR)
+        .map(|r| r.arn.clone())
+        .unwrap_or_else(|| {
+            format!(
+                "arn:{}:iam::{}:role/aws-service-role/config.amazonaws.com/{SLR}",
+                snap.partition, snap.account_id
+            )
+        });
     let all_fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
 
     for f in findings {
@@ -130,26 +165,40 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             Some(r) => r,
             None => {
                 if !snap.roles.contains_key(SLR) {
-                    deps.push(p.add("2.5", &all_fixes, Draft {
-                        op: Op::CreateServiceLinkedRole { service: "config.amazonaws.com".into() },
-                        region: home.clone(),
-                        target: slr_arn.clone(),
-                        before: Value::Null,
-                        after: json!({"AWSServiceName": "config.amazonaws.com"}),
-                        reason: "the role AWS Config records with".into(),
-                        safety: Safety::NeedsReview,
-                        depends_on: vec![],
-                        observes: vec![format!("roles/{SLR}")],
-                    }));
+                    deps.push(p.add(
+                        "2.5",
+                        &all_fixes,
+                        Draft {
+                            op: Op::CreateServiceLinkedRole {
+                                service: "config.amazonaws.com".into(),
+                            },
+                            region: home.clone(),
+                            target: slr_arn.clone(),
+                            before: Value::Null,
+                            after: json!({"AWSServiceName": "config.amazonaws.com"}),
+                            reason: "the role AWS Config records with".into(),
+                            safety: Safety::NeedsReview,
+                            depends_on: vec![],
+                            observes: vec![format!("roles/{SLR}")],
+                        },
+                    ));
                 }
                 slr_arn.clone()
             }
         };
-        let name = rec.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| fill(&p.settings.names.recorder, &snap.account_id, &region));
-        let include_global = rec.as_ref().is_some_and(|r| r.include_global_resource_types) || (needs_global && region == global);
+        let name = rec
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| fill(&p.settings.names.recorder, &snap.account_id, &region));
+        let include_global = rec
+            .as_ref()
+            .is_some_and(|r| r.include_global_resource_types)
+            || (needs_global && region == global);
         let target = resource(snap, &region);
         let observes = vec![format!("config/{region}")];
-        let recorder_ok = rec.as_ref().is_some_and(|r| r.all_supported && r.include_global_resource_types == include_global);
+        let recorder_ok = rec
+            .as_ref()
+            .is_some_and(|r| r.all_supported && r.include_global_resource_types == include_global);
         let mut start_deps = vec![];
         if !recorder_ok {
             let after = json!({
@@ -157,53 +206,92 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": include_global},
                 "recording": rec.as_ref().is_some_and(|r| r.recording),
             });
-            let id = p.add("2.5", &fixes, Draft {
-                op: Op::PutConfigurationRecorder { name: name.clone(), role_arn: role.clone(), include_global_resource_types: include_global },
-                region: region.clone(),
-                target: target.clone(),
-                before: recorder_doc(rec.as_ref()),
-                after,
-                reason: if rec.is_some() { "record all supported resource types".into() } else { "create the configuration recorder".into() },
-                safety: Safety::NeedsReview,
-                depends_on: deps.clone(),
-                observes: observes.clone(),
-            });
+            let id = p.add(
+                "2.5",
+                &fixes,
+                Draft {
+                    op: Op::PutConfigurationRecorder {
+                        name: name.clone(),
+                        role_arn: role.clone(),
+                        include_global_resource_types: include_global,
+                    },
+                    region: region.clone(),
+                    target: target.clone(),
+                    before: recorder_doc(rec.as_ref()),
+                    after,
+                    reason: if rec.is_some() {
+                        "record all supported resource types".into()
+                    } else {
+                        "create the configuration recorder".into()
+                    },
+                    safety: Safety::NeedsReview,
+                    depends_on: deps.clone(),
+                    observes: observes.clone(),
+                },
+            );
             start_deps.push(id);
         }
-        if snap.config.get(&region).is_none_or(|c| c.channels.is_empty()) {
+        if snap
+            .config
+            .get(&region)
+            .is_none_or(|c| c.channels.is_empty())
+        {
             let bucket = fill(&p.settings.names.config_bucket, &snap.account_id, &home);
-            let mut cdeps = ensure_bucket(p, "2.5", &all_fixes, &bucket, &home, "receives AWS Config snapshots and history");
+            let mut cdeps = ensure_bucket(
+                p,
+                "2.5",
+                &all_fixes,
+                &bucket,
+                &home,
+                "receives AWS Config snapshots and history",
+            );
             let stmts = config_bucket_statements(snap, &bucket);
             let pol = p.edit_bucket_policy("2.5", &all_fixes, &bucket, &home,
                 "lets AWS Config check and write to its delivery bucket (source account conditioned)",
                 Safety::NeedsReview, cdeps.clone(), |doc| crate::policy::merge(Some(doc), &stmts));
             cdeps.push(pol);
             cdeps.extend(start_deps.clone());
-            let channel = fill(&p.settings.names.delivery_channel, &snap.account_id, &region);
-            start_deps.push(p.add("2.5", &fixes, Draft {
-                op: Op::PutDeliveryChannel { name: channel.clone(), bucket: bucket.clone(), prefix: None },
-                region: region.clone(),
-                target: format!("{target}/delivery-channel/{channel}"),
-                before: Value::Null,
-                after: json!({"name": channel, "s3BucketName": bucket}),
-                reason: "deliver configuration history to S3".into(),
-                safety: Safety::NeedsReview,
-                depends_on: cdeps,
-                observes: observes.clone(),
-            }));
+            let channel = fill(
+                &p.settings.names.delivery_channel,
+                &snap.account_id,
+                &region,
+            );
+            start_deps.push(p.add(
+                "2.5",
+                &fixes,
+                Draft {
+                    op: Op::PutDeliveryChannel {
+                        name: channel.clone(),
+                        bucket: bucket.clone(),
+                        prefix: None,
+                    },
+                    region: region.clone(),
+                    target: format!("{target}/delivery-channel/{channel}"),
+                    before: Value::Null,
+                    after: json!({"name": channel, "s3BucketName": bucket}),
+                    reason: "deliver configuration history to S3".into(),
+                    safety: Safety::NeedsReview,
+                    depends_on: cdeps,
+                    observes: observes.clone(),
+                },
+            ));
         }
         if !rec.as_ref().is_some_and(|r| r.recording) {
-            p.add("2.5", &fixes, Draft {
-                op: Op::StartConfigurationRecorder { name: name.clone() },
-                region: region.clone(),
-                target: target.clone(),
-                before: json!({"recording": false}),
-                after: json!({"recording": true}),
-                reason: "start recording".into(),
-                safety: Safety::Safe,
-                depends_on: start_deps,
-                observes,
-            });
+            p.add(
+                "2.5",
+                &fixes,
+                Draft {
+                    op: Op::StartConfigurationRecorder { name: name.clone() },
+                    region: region.clone(),
+                    target: target.clone(),
+                    before: json!({"recording": false}),
+                    after: json!({"recording": true}),
+                    reason: "start recording".into(),
+                    safety: Safety::Safe,
+                    depends_on: start_deps,
+                    observes,
+                },
+            );
         }
     }
 }

@@ -11,7 +11,9 @@
 //! Safety: safe for the trail bucket; the new log bucket needs review.
 
 use super::Control;
-use super::shared::{bucket_arn, bucket_out_of_reach, bucket_region, ensure_access_logging, trail_buckets};
+use super::shared::{
+    bucket_arn, bucket_out_of_reach, bucket_region, ensure_access_logging, trail_buckets,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::Planner;
 use crate::settings::FileSettings;
@@ -34,8 +36,20 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
             }
             let arn = bucket_arn(snap, &name);
             match &snap.buckets[&name].logging {
-                Some(l) => Finding::new("2.6", &region, arn, Status::Pass, format!("logs to {}/{}", l.target_bucket, l.target_prefix)),
-                None => Finding::new("2.6", &region, arn, Status::Fail, "server access logging is off (no LoggingEnabled)"),
+                Some(l) => Finding::new(
+                    "2.6",
+                    &region,
+                    arn,
+                    Status::Pass,
+                    format!("logs to {}/{}", l.target_bucket, l.target_prefix),
+                ),
+                None => Finding::new(
+                    "2.6",
+                    &region,
+                    arn,
+                    Status::Fail,
+                    "server access logging is off (no LoggingEnabled)",
+                ),
             }
         })
         .collect()
@@ -43,7 +57,12 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
     for f in findings {
-        let name = f.resource.rsplit(":::").next().unwrap_or_default().to_string();
+        let name = f
+            .resource
+            .rsplit(":::")
+            .next()
+            .unwrap_or_default()
+            .to_string();
         if let Err(why) = ensure_access_logging(p, "2.6", &[f.id()], &name, &f.region) {
             tracing::warn!("2.6 {name}: not fixed automatically: {why}");
         }

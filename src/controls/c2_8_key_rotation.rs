@@ -33,7 +33,10 @@ pub fn out_of_scope(k: &Key) -> Option<String> {
         return Some(format!("key state {}", k.state));
     }
     if k.spec != "SYMMETRIC_DEFAULT" {
-        return Some(format!("{} key (rotation applies to symmetric keys)", k.spec));
+        return Some(format!(
+            "{} key (rotation applies to symmetric keys)",
+            k.spec
+        ));
     }
     if k.origin != "AWS_KMS" {
         return Some(format!("key material origin {}", k.origin));
@@ -65,7 +68,13 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .collect();
     for r in &snap.regions {
         if let Some(e) = snap.read_failed(r, Service::Kms) {
-            out.push(Finding::new("2.8", r, snap.arn("kms", r, "key/*"), Status::Error, format!("cannot read KMS: {} {}", e.operation, e.message)));
+            out.push(Finding::new(
+                "2.8",
+                r,
+                snap.arn("kms", r, "key/*"),
+                Status::Error,
+                format!("cannot read KMS: {} {}", e.operation, e.message),
+            ));
         }
     }
     out
@@ -73,17 +82,25 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
     for f in findings {
-        let Some(k) = p.snap.keys.get(&f.resource) else { continue };
-        p.add("2.8", &[f.id()], Draft {
-            op: Op::EnableKeyRotation { key_id: k.key_id.clone() },
-            region: k.region.clone(),
-            target: k.arn.clone(),
-            before: json!({"KeyRotationEnabled": false}),
-            after: json!({"KeyRotationEnabled": true}),
-            reason: "turn on yearly rotation".into(),
-            safety: Safety::Safe,
-            depends_on: vec![],
-            observes: vec![format!("keys/{}#rotation_enabled", k.arn)],
-        });
+        let Some(k) = p.snap.keys.get(&f.resource) else {
+            continue;
+        };
+        p.add(
+            "2.8",
+            &[f.id()],
+            Draft {
+                op: Op::EnableKeyRotation {
+                    key_id: k.key_id.clone(),
+                },
+                region: k.region.clone(),
+                target: k.arn.clone(),
+                before: json!({"KeyRotationEnabled": false}),
+                after: json!({"KeyRotationEnabled": true}),
+                reason: "turn on yearly rotation".into(),
+                safety: Safety::Safe,
+                depends_on: vec![],
+                observes: vec![format!("keys/{}#rotation_enabled", k.arn)],
+            },
+        );
     }
 }

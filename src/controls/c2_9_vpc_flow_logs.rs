@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use super::Control;
-use super::shared::{bucket_arn, create_role, ensure_bucket, ensure_log_group, log_group_arn, role_arn};
+use super::shared::{
+    bucket_arn, create_role, ensure_bucket, ensure_log_group, log_group_arn, role_arn,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -38,20 +40,47 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     let mut out = vec![];
     for r in &snap.regions {
         if let Some(e) = snap.read_failed(r, Service::Ec2) {
-            out.push(Finding::new("2.9", r, snap.arn("ec2", r, "vpc/*"), Status::Error, format!("cannot read EC2: {} {}", e.operation, e.message)));
+            out.push(Finding::new(
+                "2.9",
+                r,
+                snap.arn("ec2", r, "vpc/*"),
+                Status::Error,
+                format!("cannot read EC2: {} {}", e.operation, e.message),
+            ));
         }
     }
     for v in snap.vpcs.values() {
-        let f = |status, why: String| Finding::new("2.9", &v.region, vpc_arn(snap, &v.region, &v.vpc_id), status, why);
+        let f = |status, why: String| {
+            Finding::new(
+                "2.9",
+                &v.region,
+                vpc_arn(snap, &v.region, &v.vpc_id),
+                status,
+                why,
+            )
+        };
         if v.owner_id != snap.account_id {
-            out.push(f(Status::Skipped, format!("shared from account {}: its owner manages flow logs", v.owner_id)));
+            out.push(f(
+                Status::Skipped,
+                format!(
+                    "shared from account {}: its owner manages flow logs",
+                    v.owner_id
+                ),
+            ));
             continue;
         }
-        let logs: Vec<_> = snap.flow_logs.values().filter(|l| l.region == v.region && l.resource_id == v.vpc_id).collect();
+        let logs: Vec<_> = snap
+            .flow_logs
+            .values()
+            .filter(|l| l.region == v.region && l.resource_id == v.vpc_id)
+            .collect();
         out.push(if logs.iter().any(|l| l.status == "ACTIVE") {
             f(Status::Pass, "flow log ACTIVE".into())
         } else if let Some(l) = logs.first() {
-            f(Status::Fail, format!("flow log {} is {} (not ACTIVE)", l.flow_log_id, l.status))
+            f(
+                Status::Fail,
+                format!("flow log {} is {} (not ACTIVE)", l.flow_log_id, l.status),
+            )
         } else {
             f(Status::Fail, "no flow log".into())
         });
@@ -63,12 +92,24 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
     let snap = p.snap;
     let mut by_region: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for f in findings {
-        let vpc = f.resource.rsplit('/').next().unwrap_or_default().to_string();
-        by_region.entry(f.region.clone()).or_default().push((vpc, f.id()));
+        let vpc = f
+            .resource
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        by_region
+            .entry(f.region.clone())
+            .or_default()
+            .push((vpc, f.id()));
     }
     let traffic = p.settings.flow_logs.traffic_type.clone();
     let dest = p.settings.flow_logs.destination;
-    let role_name = fill(&p.settings.names.flow_log_role, &snap.account_id, &snap.home_region);
+    let role_name = fill(
+        &p.settings.names.flow_log_role,
+        &snap.account_id,
+        &snap.home_region,
+    );
     let role_exists = snap.roles.contains_key(&role_name);
     for (region, vpcs) in by_region {
         let fixes: Vec<String> = vpcs.iter().map(|(_, id)| id.clone()).collect();
@@ -76,7 +117,8 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         let (dtype, destination, role, deps) = match dest {
             FlowLogDestination::CloudWatchLogs => {
                 let group = fill(&p.settings.names.flow_log_group, &snap.account_id, &region);
-                let mut deps = ensure_log_group(p, "2.9", &fixes, &region, &group, "receives VPC flow logs");
+                let mut deps =
+                    ensure_log_group(p, "2.9", &fixes, &region, &group, "receives VPC flow logs");
                 if !role_exists {
                     let trust = json!({"Version": "2012-10-17", "Statement": [{
                         "Effect": "Allow",
@@ -93,14 +135,28 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
                         "Resource": [log_group_arn(snap, &region, &group), log_group_arn(snap, &region, &group).trim_end_matches(":*").to_string()]
                     }]});
-                    deps.push(create_role(p, "2.9", &fixes, &role_name, trust, "vpc-flow-logs-to-cloudwatch-logs", policy,
-                        "a role VPC Flow Logs assumes to write to CloudWatch Logs"));
+                    deps.push(create_role(
+                        p,
+                        "2.9",
+                        &fixes,
+                        &role_name,
+                        trust,
+                        "vpc-flow-logs-to-cloudwatch-logs",
+                        policy,
+                        "a role VPC Flow Logs assumes to write to CloudWatch Logs",
+                    ));
                 }
-                ("cloud-watch-logs".to_string(), group, Some(role_arn(snap, &role_name)), deps)
+                (
+                    "cloud-watch-logs".to_string(),
+                    group,
+                    Some(role_arn(snap, &role_name)),
+                    deps,
+                )
             }
             FlowLogDestination::S3 => {
                 let bucket = fill(&p.settings.names.flow_log_bucket, &snap.account_id, &region);
-                let mut deps = ensure_bucket(p, "2.9", &fixes, &bucket, &region, "receives VPC flow logs");
+                let mut deps =
+                    ensure_bucket(p, "2.9", &fixes, &bucket, &region, "receives VPC flow logs");
                 let stmts = flow_log_bucket_statements(snap, &bucket, &region);
                 deps.push(p.edit_bucket_policy("2.9", &fixes, &bucket, &region,
                     "lets log delivery write flow logs (merged first: AWS would replace the policy)",
@@ -108,7 +164,10 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 ("s3".to_string(), bucket_arn(snap, &bucket), None, deps)
             }
         };
-        let observes = ids.iter().map(|v| format!("vpc_flow_logs/{region}/{v}")).collect();
+        let observes = ids
+            .iter()
+            .map(|v| format!("vpc_flow_logs/{region}/{v}"))
+            .collect();
         p.add("2.9", &fixes, Draft {
             op: Op::CreateFlowLogs { vpc_ids: ids.clone(), traffic_type: traffic.clone(), destination_type: dtype.clone(), destination: destination.clone(), role_arn: role.clone() },
             region: region.clone(),

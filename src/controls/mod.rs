@@ -42,7 +42,9 @@ pub static REGISTRY: [Control; 9] = [
     c2_9_vpc_flow_logs::CONTROL,
 ];
 
-pub const IDS: [&str; 9] = ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"];
+pub const IDS: [&str; 9] = [
+    "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9",
+];
 
 pub fn is_known(id: &str) -> bool {
     IDS.contains(&id)
@@ -66,11 +68,11 @@ pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -
     let mut out = vec![];
     for c in controls {
         for mut f in (c.detect)(snap, settings) {
-            if f.status == Status::Fail {
-                if let Some(e) = settings.is_exempt(&f.control, &f.resource) {
-                    f.status = Status::Skipped;
-                    f.reason = format!("exempted in settings: {} (was: {})", e.reason, f.reason);
-                }
+            if f.status == Status::Fail
+                && let Some(e) = settings.is_exempt(&f.control, &f.resource)
+            {
+                f.status = Status::Skipped;
+                f.reason = format!("exempted in settings: {} (was: {})", e.reason, f.reason);
             }
             out.push(f);
         }

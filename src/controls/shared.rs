@@ -48,10 +48,21 @@ pub fn trail_buckets(snap: &Snapshot) -> Vec<(String, Vec<&Trail>)> {
 }
 
 /// A finding when the bucket cannot be judged or fixed from this account.
-pub fn bucket_out_of_reach(snap: &Snapshot, control: &str, bucket: &str, region: &str) -> Option<Finding> {
+pub fn bucket_out_of_reach(
+    snap: &Snapshot,
+    control: &str,
+    bucket: &str,
+    region: &str,
+) -> Option<Finding> {
     let arn = bucket_arn(snap, bucket);
     if let Some(e) = snap.read_failed("*", Service::S3) {
-        return Some(Finding::new(control, region, arn, Status::Error, format!("cannot read S3: {} {}", e.operation, e.message)));
+        return Some(Finding::new(
+            control,
+            region,
+            arn,
+            Status::Error,
+            format!("cannot read S3: {} {}", e.operation, e.message),
+        ));
     }
     let owned = snap.buckets.get(bucket).map(|b| b.owned).unwrap_or(false)
         && snap.owned_buckets.iter().any(|b| b == bucket);
@@ -79,7 +90,10 @@ pub fn bucket_arn(snap: &Snapshot, bucket: &str) -> String {
 }
 
 pub fn role_arn(snap: &Snapshot, name: &str) -> String {
-    format!("arn:{}:iam::{}:role/{name}", snap.partition, snap.account_id)
+    format!(
+        "arn:{}:iam::{}:role/{name}",
+        snap.partition, snap.account_id
+    )
 }
 
 pub fn trail_arn(snap: &Snapshot, region: &str, name: &str) -> String {
@@ -92,7 +106,14 @@ pub fn log_group_arn(snap: &Snapshot, region: &str, name: &str) -> String {
 
 /// Create the bucket (private: Public Access Block on) unless the account
 /// already owns it. Returns the ids to depend on.
-pub fn ensure_bucket(p: &mut Planner, control: &str, fixes: &[String], bucket: &str, region: &str, why: &str) -> Vec<String> {
+pub fn ensure_bucket(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    bucket: &str,
+    region: &str,
+    why: &str,
+) -> Vec<String> {
     if p.snap.owned_buckets.iter().any(|b| b == bucket) {
         return vec![];
     }
@@ -100,7 +121,9 @@ pub fn ensure_bucket(p: &mut Planner, control: &str, fixes: &[String], bucket: &
         control,
         fixes,
         Draft {
-            op: Op::CreateBucket { bucket: bucket.into() },
+            op: Op::CreateBucket {
+                bucket: bucket.into(),
+            },
             region: region.into(),
             target: bucket.into(),
             before: Value::Null,
@@ -111,7 +134,15 @@ pub fn ensure_bucket(p: &mut Planner, control: &str, fixes: &[String], bucket: &
             observes: vec![format!("buckets/{bucket}")],
         },
     );
-    let pab = ensure_public_access_block(p, control, fixes, bucket, region, vec![create.clone()], "a new bucket is private");
+    let pab = ensure_public_access_block(
+        p,
+        control,
+        fixes,
+        bucket,
+        region,
+        vec![create.clone()],
+        "a new bucket is private",
+    );
     vec![create, pab]
 }
 
@@ -135,7 +166,10 @@ pub fn ensure_public_access_block(
         control,
         fixes,
         Draft {
-            op: Op::PutPublicAccessBlock { bucket: bucket.into(), config: PublicAccessBlock::all() },
+            op: Op::PutPublicAccessBlock {
+                bucket: bucket.into(),
+                config: PublicAccessBlock::all(),
+            },
             region: region.into(),
             target: bucket.into(),
             before,
@@ -149,7 +183,12 @@ pub fn ensure_public_access_block(
 }
 
 /// REFERENCE: the two statements CloudTrail needs on its bucket.
-pub fn cloudtrail_bucket_statements(snap: &Snapshot, bucket: &str, prefix: Option<&str>, trail_arn: &str) -> Vec<Value> {
+pub fn cloudtrail_bucket_statements(
+    snap: &Snapshot,
+    bucket: &str,
+    prefix: Option<&str>,
+    trail_arn: &str,
+) -> Vec<Value> {
     let p = &snap.partition;
     let path = match prefix.filter(|s| !s.is_empty()) {
         Some(pre) => format!("{bucket}/{pre}"),
@@ -180,19 +219,34 @@ pub fn cloudtrail_bucket_statements(snap: &Snapshot, bucket: &str, prefix: Optio
 
 /// REFERENCE 2.4: log group + role CloudTrail delivers through, in the
 /// trail's home region. Returns (log group ARN for UpdateTrail, role ARN, deps).
-pub fn ensure_cloudtrail_logs(p: &mut Planner, control: &str, fixes: &[String], region: &str) -> (String, String, Vec<String>) {
+pub fn ensure_cloudtrail_logs(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    region: &str,
+) -> (String, String, Vec<String>) {
     let snap = p.snap;
     let names = &p.settings.names;
     let group = fill(&names.cloudtrail_log_group, &snap.account_id, region);
     let role = fill(&names.cloudtrail_role, &snap.account_id, region);
     let mut deps = vec![];
-    deps.extend(ensure_log_group(p, control, fixes, region, &group, "CloudTrail delivers events to it"));
+    deps.extend(ensure_log_group(
+        p,
+        control,
+        fixes,
+        region,
+        &group,
+        "CloudTrail delivers events to it",
+    ));
     let role_arn = role_arn(snap, &role);
     if !snap.roles.contains_key(&role) {
         let stream = snap.arn(
             "logs",
             region,
-            &format!("log-group:{group}:log-stream:{}_CloudTrail_{region}*", snap.account_id),
+            &format!(
+                "log-group:{group}:log-stream:{}_CloudTrail_{region}*",
+                snap.account_id
+            ),
         );
         let trust = json!({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow",
@@ -209,28 +263,54 @@ pub fn ensure_cloudtrail_logs(p: &mut Planner, control: &str, fixes: &[String], 
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": stream
         }]});
-        deps.push(create_role(p, control, fixes, &role, trust, "cloudtrail-to-cloudwatch-logs", policy,
-            "a role CloudTrail assumes to write to CloudWatch Logs"));
+        deps.push(create_role(
+            p,
+            control,
+            fixes,
+            &role,
+            trust,
+            "cloudtrail-to-cloudwatch-logs",
+            policy,
+            "a role CloudTrail assumes to write to CloudWatch Logs",
+        ));
     }
     (log_group_arn(snap, region, &group), role_arn, deps)
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn create_role(p: &mut Planner, control: &str, fixes: &[String], name: &str, trust: Value, policy_name: &str, policy: Value, why: &str) -> String {
+pub fn create_role(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    name: &str,
+    trust: Value,
+    policy_name: &str,
+    policy: Value,
+    why: &str,
+) -> String {
     let region = p.snap.home_region.clone();
     let target = role_arn(p.snap, name);
     let id = crate::plan::builder::action_id(
-        &Op::CreateRole { name: name.into(), trust_policy: Value::Null, policy_name: String::new(), policy: Value::Null },
+        &Op::CreateRole {
+            name: name.into(),
+            trust_policy: Value::Null,
+            policy_name: String::new(),
+            policy: Value::Null,
+        },
         &region,
         &target,
     );
     // One role serves every region: fold this region's statements into the planned policy.
     let policy = match p.pending_op(&id) {
-        Some(Op::CreateRole { policy: prev, .. }) => crate::policy::merge(Some(prev), &crate::policy::statements(&policy)),
+        Some(Op::CreateRole { policy: prev, .. }) => {
+            crate::policy::merge(Some(prev), &crate::policy::statements(&policy))
+        }
         _ => policy,
     };
     let trust = match p.pending_op(&id) {
-        Some(Op::CreateRole { trust_policy: prev, .. }) => widen_trust(prev, &trust),
+        Some(Op::CreateRole {
+            trust_policy: prev, ..
+        }) => widen_trust(prev, &trust),
         _ => trust,
     };
     p.add(
@@ -250,26 +330,44 @@ pub fn create_role(p: &mut Planner, control: &str, fixes: &[String], name: &str,
     )
 }
 
-pub fn ensure_log_group(p: &mut Planner, control: &str, fixes: &[String], region: &str, name: &str, why: &str) -> Vec<String> {
-    if p.snap.log_groups.get(region).is_some_and(|m| m.contains_key(name)) {
+pub fn ensure_log_group(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    region: &str,
+    name: &str,
+    why: &str,
+) -> Vec<String> {
+    if p.snap
+        .log_groups
+        .get(region)
+        .is_some_and(|m| m.contains_key(name))
+    {
         return vec![];
     }
     let days = p.settings.log_retention_days;
-    vec![p.add(
-        control,
-        fixes,
-        Draft {
-            op: Op::CreateLogGroup { name: name.into(), retention_days: days },
-            region: region.into(),
-            target: log_group_arn(p.snap, region, name).trim_end_matches(":*").to_string(),
-            before: Value::Null,
-            after: json!({"LogGroupName": name, "RetentionInDays": days}),
-            reason: format!("create log group {name} with {days} days retention: {why}"),
-            safety: Safety::NeedsReview,
-            depends_on: vec![],
-            observes: vec![format!("log_groups/{region}/{name}")],
-        },
-    )]
+    vec![
+        p.add(
+            control,
+            fixes,
+            Draft {
+                op: Op::CreateLogGroup {
+                    name: name.into(),
+                    retention_days: days,
+                },
+                region: region.into(),
+                target: log_group_arn(p.snap, region, name)
+                    .trim_end_matches(":*")
+                    .to_string(),
+                before: Value::Null,
+                after: json!({"LogGroupName": name, "RetentionInDays": days}),
+                reason: format!("create log group {name} with {days} days retention: {why}"),
+                safety: Safety::NeedsReview,
+                depends_on: vec![],
+                observes: vec![format!("log_groups/{region}/{name}")],
+            },
+        ),
+    ]
 }
 
 /// REFERENCE 2.7: the key policy statements CloudTrail needs for `trail_arn`.
@@ -300,17 +398,36 @@ pub fn cloudtrail_key_statements(snap: &Snapshot, trail_arn: &str) -> Vec<Value>
 /// REFERENCE 2.7: the tool's trail key in `region` (reused through its alias
 /// when it exists, its policy merged; else created). Returns the KmsKeyId to
 /// give the trail and the ids to depend on.
-pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region: &str, trail_arn: &str) -> (String, Vec<String>) {
+pub fn ensure_trail_key(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    region: &str,
+    trail_arn: &str,
+) -> (String, Vec<String>) {
     let snap = p.snap;
     let alias = p.settings.names.kms_alias.clone();
     let alias_arn = snap.arn("kms", region, &alias);
-    let existing = snap.aliases.get(region).and_then(|m| m.get(&alias)).and_then(|key_id| {
-        snap.keys.values().find(|k| k.region == region && (&k.key_id == key_id || &k.arn == key_id))
-    });
+    let existing = snap
+        .aliases
+        .get(region)
+        .and_then(|m| m.get(&alias))
+        .and_then(|key_id| {
+            snap.keys
+                .values()
+                .find(|k| k.region == region && (&k.key_id == key_id || &k.arn == key_id))
+        });
     let why = "lets CloudTrail encrypt this trail's logs (log readers also need kms:Decrypt on it)";
     if let Some(key) = existing {
         let arn = key.arn.clone();
-        let id = p.edit_key_policy(control, fixes, &arn, region, why, &cloudtrail_key_statements(snap, trail_arn));
+        let id = p.edit_key_policy(
+            control,
+            fixes,
+            &arn,
+            region,
+            why,
+            &cloudtrail_key_statements(snap, trail_arn),
+        );
         return (alias_arn, vec![id]);
     }
     let root = json!({
@@ -325,7 +442,11 @@ pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region
     let draft_policy = crate::policy::merge(None, &stmts);
     // Several trails in one region share the key: fold their statements in.
     let id = crate::plan::builder::action_id(
-        &Op::CreateKey { alias: alias.clone(), description: String::new(), policy: Value::Null },
+        &Op::CreateKey {
+            alias: alias.clone(),
+            description: String::new(),
+            policy: Value::Null,
+        },
         region,
         &alias_arn,
     );
@@ -357,7 +478,9 @@ pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region
         control,
         fixes,
         Draft {
-            op: Op::EnableKeyRotation { key_id: alias_arn.clone() },
+            op: Op::EnableKeyRotation {
+                key_id: alias_arn.clone(),
+            },
             region: region.into(),
             target: alias_arn.clone(),
             before: Value::Null,
@@ -374,25 +497,56 @@ pub fn ensure_trail_key(p: &mut Planner, control: &str, fixes: &[String], region
 /// REFERENCE 2.6: server access logging for `bucket` into the region's
 /// access-log bucket. Returns the id of the PutBucketLogging action, or an
 /// error text when the target cannot take logs.
-pub fn ensure_access_logging(p: &mut Planner, control: &str, fixes: &[String], bucket: &str, region: &str) -> Result<String, String> {
+pub fn ensure_access_logging(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    bucket: &str,
+    region: &str,
+) -> Result<String, String> {
     let snap = p.snap;
-    let target = fill(&p.settings.names.access_log_bucket, &snap.account_id, region);
+    let target = fill(
+        &p.settings.names.access_log_bucket,
+        &snap.account_id,
+        region,
+    );
     if target == bucket {
-        return Err(format!("{bucket} is the access-log bucket itself: a bucket must not log to itself"));
+        return Err(format!(
+            "{bucket} is the access-log bucket itself: a bucket must not log to itself"
+        ));
     }
-    if let Some(t) = snap.buckets.get(&target).filter(|_| snap.owned_buckets.contains(&target)) {
+    if let Some(t) = snap
+        .buckets
+        .get(&target)
+        .filter(|_| snap.owned_buckets.contains(&target))
+    {
         if t.region.as_deref().is_some_and(|r| r != region) {
             return Err(format!("access-log bucket {target} is in another region"));
         }
-        if t.object_lock || t.requester_pays || t.encryption.as_deref().is_some_and(|e| e != "AES256") {
-            return Err(format!("access-log bucket {target} has Object Lock, Requester Pays or KMS encryption: S3 cannot deliver logs to it"));
+        if t.object_lock
+            || t.requester_pays
+            || t.encryption.as_deref().is_some_and(|e| e != "AES256")
+        {
+            return Err(format!(
+                "access-log bucket {target} has Object Lock, Requester Pays or KMS encryption: S3 cannot deliver logs to it"
+            ));
         }
     }
-    let mut deps = ensure_bucket(p, control, fixes, &target, region, "receives S3 server access logs");
+    let mut deps = ensure_bucket(
+        p,
+        control,
+        fixes,
+        &target,
+        region,
+        "receives S3 server access logs",
+    );
     // One statement per source bucket, on exactly its prefix (REFERENCE:
     // `target/prefix*`), so each source can write only its own logs.
     let target_prefix = format!("s3-access-logs/{bucket}/");
-    let sid: String = format!("S3ServerAccessLogs{bucket}").chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let sid: String = format!("S3ServerAccessLogs{bucket}")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     let stmt = json!({
         "Sid": sid,
         "Effect": "Allow",
@@ -424,7 +578,11 @@ pub fn ensure_access_logging(p: &mut Planner, control: &str, fixes: &[String], b
         control,
         fixes,
         Draft {
-            op: Op::PutBucketLogging { bucket: bucket.into(), target_bucket: target.clone(), target_prefix: target_prefix.clone() },
+            op: Op::PutBucketLogging {
+                bucket: bucket.into(),
+                target_bucket: target.clone(),
+                target_prefix: target_prefix.clone(),
+            },
             region: region.into(),
             target: bucket.into(),
             before,
@@ -456,7 +614,10 @@ fn widen_trust(prev: &Value, add: &Value) -> Value {
             s
         })
         .collect();
-    let merged = crate::policy::merge(Some(&json!({"Version": "2012-10-17", "Statement": prev_named})), &stmts);
+    let merged = crate::policy::merge(
+        Some(&json!({"Version": "2012-10-17", "Statement": prev_named})),
+        &stmts,
+    );
     let unnamed: Vec<Value> = crate::policy::statements(&merged)
         .into_iter()
         .map(|mut s| {

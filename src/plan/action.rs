@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use crate::snapshot::{Grant, PublicAccessBlock};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Safety {
     /// No access changes, nothing moved or exposed (e.g. turn on rotation).
@@ -18,7 +20,9 @@ pub enum Safety {
     NeedsReview,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Create,
@@ -302,7 +306,9 @@ impl Op {
 
 /// An attribute of the account the action relies on, as observed at plan
 /// time. `apply FILE` reads the account again and refuses when any differs.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub struct Observed {
     /// Human path, e.g. `bucket/my-logs/policy`.
     pub path: String,

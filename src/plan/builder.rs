@@ -149,7 +149,8 @@ impl<'a> Planner<'a> {
                     *a5 = b5.clone();
                     *a6 = b6.clone();
                 }
-                if let (Some(after), Some(add)) = (entry.after.as_object_mut(), d.after.as_object()) {
+                if let (Some(after), Some(add)) = (entry.after.as_object_mut(), d.after.as_object())
+                {
                     for (k, v) in add {
                         if entry.before.get(k) != Some(v) {
                             after.insert(k.clone(), v.clone());
@@ -169,7 +170,10 @@ impl<'a> Planner<'a> {
         entry.safety = entry.safety.max(d.safety);
         merge_into(&mut entry.fixes, fixes.iter().cloned());
         merge_into(&mut entry.controls, [control.to_string()]);
-        merge_into(&mut entry.depends_on, d.depends_on.into_iter().filter(|x| *x != id));
+        merge_into(
+            &mut entry.depends_on,
+            d.depends_on.into_iter().filter(|x| *x != id),
+        );
         merge_into(&mut entry.observed, observed);
         id
     }
@@ -373,7 +377,10 @@ pub fn observed_value(snap: &Snapshot, path: &str) -> Value {
     match kind {
         "buckets" => {
             let (name, f) = split_field(rest);
-            let b = to(snap.buckets.get(name).map(|b| serde_json::to_value(b).unwrap()));
+            let b = to(snap
+                .buckets
+                .get(name)
+                .map(|b| serde_json::to_value(b).unwrap()));
             let exists = snap.owned_buckets.iter().any(|n| n == name);
             if f.is_none() && !exists {
                 return Value::Null;
@@ -382,15 +389,36 @@ pub fn observed_value(snap: &Snapshot, path: &str) -> Value {
         }
         // ARNs hold a '/', so their field (if any) follows a '#'.
         "trails" => {
-            let (arn, f) = rest.split_once('#').map(|(a, f)| (a, Some(f))).unwrap_or((rest, None));
-            field(to(snap.trails.get(arn).map(|t| serde_json::to_value(t).unwrap())), f)
+            let (arn, f) = rest
+                .split_once('#')
+                .map(|(a, f)| (a, Some(f)))
+                .unwrap_or((rest, None));
+            field(
+                to(snap
+                    .trails
+                    .get(arn)
+                    .map(|t| serde_json::to_value(t).unwrap())),
+                f,
+            )
         }
         "keys" => {
-            let (arn, f) = rest.split_once('#').map(|(a, f)| (a, Some(f))).unwrap_or((rest, None));
-            field(to(snap.keys.get(arn).map(|k| serde_json::to_value(k).unwrap())), f)
+            let (arn, f) = rest
+                .split_once('#')
+                .map(|(a, f)| (a, Some(f)))
+                .unwrap_or((rest, None));
+            field(
+                to(snap.keys.get(arn).map(|k| serde_json::to_value(k).unwrap())),
+                f,
+            )
         }
-        "config" => to(snap.config.get(rest).map(|c| serde_json::to_value(c).unwrap())),
-        "roles" => to(snap.roles.get(rest).map(|r| serde_json::to_value(r).unwrap())),
+        "config" => to(snap
+            .config
+            .get(rest)
+            .map(|c| serde_json::to_value(c).unwrap())),
+        "roles" => to(snap
+            .roles
+            .get(rest)
+            .map(|r| serde_json::to_value(r).unwrap())),
         "log_groups" => {
             let (region, name) = rest.split_once('/').unwrap_or((rest, ""));
             to(snap

@@ -31,9 +31,13 @@ pub enum PlanFileError {
     Unreadable(String, String),
     #[error("plan file {0} is not a plan (corrupted or truncated?): {1}")]
     Corrupt(String, String),
-    #[error("plan file {0} has format version {1}; this remediate reads version {FORMAT_VERSION}: make the plan again")]
+    #[error(
+        "plan file {0} has format version {1}; this remediate reads version {FORMAT_VERSION}: make the plan again"
+    )]
     Version(String, u64),
-    #[error("plan file {0} was changed after it was made (integrity check failed): make the plan again")]
+    #[error(
+        "plan file {0} was changed after it was made (integrity check failed): make the plan again"
+    )]
     Tampered(String),
     #[error("{0} was made for account {1} ({2}), the credentials are for account {3} ({4})")]
     OtherAccount(String, String, String, String, String),
@@ -57,18 +61,26 @@ pub fn write(path: &Path, plan: &Plan, created_at: String) -> anyhow::Result<()>
 
 pub fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| PlanFileError::Unreadable(name.clone(), e.to_string()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| PlanFileError::Unreadable(name.clone(), e.to_string()))?;
     parse(&name, &text)
 }
 
 pub fn parse(name: &str, text: &str) -> Result<PlanFile, PlanFileError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| PlanFileError::Corrupt(name.into(), e.to_string()))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| PlanFileError::Corrupt(name.into(), e.to_string()))?;
     match v.get("format_version").and_then(Value::as_u64) {
         Some(n) if n == FORMAT_VERSION as u64 => {}
         Some(n) => return Err(PlanFileError::Version(name.into(), n)),
-        None => return Err(PlanFileError::Corrupt(name.into(), "no format_version".into())),
+        None => {
+            return Err(PlanFileError::Corrupt(
+                name.into(),
+                "no format_version".into(),
+            ));
+        }
     }
-    let file: PlanFile = serde_json::from_value(v).map_err(|e| PlanFileError::Corrupt(name.into(), e.to_string()))?;
+    let file: PlanFile = serde_json::from_value(v)
+        .map_err(|e| PlanFileError::Corrupt(name.into(), e.to_string()))?;
     if seal(&file.created_at, &file.plan) != file.sha256 {
         return Err(PlanFileError::Tampered(name.into()));
     }
@@ -76,7 +88,12 @@ pub fn parse(name: &str, text: &str) -> Result<PlanFile, PlanFileError> {
 }
 
 /// Refuse a plan made for another account or partition.
-pub fn check_account(name: &str, plan: &Plan, account: &str, partition: &str) -> Result<(), PlanFileError> {
+pub fn check_account(
+    name: &str,
+    plan: &Plan,
+    account: &str,
+    partition: &str,
+) -> Result<(), PlanFileError> {
     if plan.account_id != account || plan.partition != partition {
         return Err(PlanFileError::OtherAccount(
             name.into(),

@@ -30,7 +30,11 @@ pub struct Plan {
 
 /// Detect and plan: a pure function of the snapshot, the settings and the
 /// selected controls (empty = all).
-pub fn make(snap: &crate::snapshot::Snapshot, settings: &FileSettings, selection: &[String]) -> Plan {
+pub fn make(
+    snap: &crate::snapshot::Snapshot,
+    settings: &FileSettings,
+    selection: &[String],
+) -> Plan {
     let selected = crate::controls::selected(selection, settings);
     let findings = crate::controls::detect(snap, settings, &selected);
     let actions = crate::controls::plan(snap, settings, &selected, &findings);

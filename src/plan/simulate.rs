@@ -94,7 +94,11 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 .insert(alias.clone(), key_id);
         }
         Op::PutKeyPolicy { key_id, policy } => {
-            if let Some(k) = s.keys.values_mut().find(|k| &k.arn == key_id || &k.key_id == key_id) {
+            if let Some(k) = s
+                .keys
+                .values_mut()
+                .find(|k| &k.arn == key_id || &k.key_id == key_id)
+            {
                 k.policy = Some(policy.clone());
             }
         }
@@ -102,7 +106,11 @@ fn apply(s: &mut Snapshot, a: &Action) {
             let alias = key_id.rsplit(':').next().unwrap_or_default();
             let via_alias = s.aliases.get(&region).and_then(|m| m.get(alias)).cloned();
             let key_id = via_alias.as_ref().unwrap_or(key_id);
-            if let Some(k) = s.keys.values_mut().find(|k| &k.arn == key_id || &k.key_id == key_id) {
+            if let Some(k) = s
+                .keys
+                .values_mut()
+                .find(|k| &k.arn == key_id || &k.key_id == key_id)
+            {
                 k.rotation_enabled = Some(true);
             }
         }
@@ -299,7 +307,9 @@ pub fn parse_selectors(v: &Value) -> (Vec<EventSelector>, Vec<AdvancedEventSelec
             a.iter()
                 .map(|s| EventSelector {
                     read_write_type: s["ReadWriteType"].as_str().unwrap_or("All").to_string(),
-                    include_management_events: s["IncludeManagementEvents"].as_bool().unwrap_or(false),
+                    include_management_events: s["IncludeManagementEvents"]
+                        .as_bool()
+                        .unwrap_or(false),
                     exclude_management_event_sources: strings(&s["ExcludeManagementEventSources"]),
                     data_resources: s["DataResources"]
                         .as_array()
@@ -325,6 +335,10 @@ pub fn parse_selectors(v: &Value) -> (Vec<EventSelector>, Vec<AdvancedEventSelec
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }

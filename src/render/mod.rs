@@ -31,7 +31,10 @@ pub struct Style {
 impl Style {
     fn paint(&self, s: &str, f: fn(console::Style) -> console::Style) -> String {
         if self.color {
-            f(console::Style::new()).force_styling(true).apply_to(s).to_string()
+            f(console::Style::new())
+                .force_styling(true)
+                .apply_to(s)
+                .to_string()
         } else {
             s.to_string()
         }
@@ -70,7 +73,12 @@ pub fn summarize(controls_run: &[String], findings: &[Finding]) -> Vec<ControlSu
     controls_run
         .iter()
         .map(|id| {
-            let count = |s: Status| findings.iter().filter(|f| &f.control == id && f.status == s).count();
+            let count = |s: Status| {
+                findings
+                    .iter()
+                    .filter(|f| &f.control == id && f.status == s)
+                    .count()
+            };
             ControlSummary {
                 control: id.clone(),
                 title: controls::get(id).map(|c| c.title).unwrap_or("").to_string(),
@@ -106,8 +114,14 @@ pub struct Counts {
 
 pub fn counts(actions: &[Action]) -> Counts {
     Counts {
-        create: actions.iter().filter(|a| a.change == Change::Create).count(),
-        change: actions.iter().filter(|a| a.change == Change::Update).count(),
+        create: actions
+            .iter()
+            .filter(|a| a.change == Change::Create)
+            .count(),
+        change: actions
+            .iter()
+            .filter(|a| a.change == Change::Update)
+            .count(),
     }
 }
 
@@ -181,12 +195,26 @@ fn text(plan: &Plan, st: Style) -> String {
         plan.regions.len(),
         plan.regions.join(", ")
     );
-    out.push_str(&compliance_table(&summarize(&plan.controls, &plan.findings), st));
-    let attention: Vec<&Finding> = plan.findings.iter().filter(|f| f.status != Status::Pass).collect();
+    out.push_str(&compliance_table(
+        &summarize(&plan.controls, &plan.findings),
+        st,
+    ));
+    let attention: Vec<&Finding> = plan
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+        .collect();
     if !attention.is_empty() {
         let _ = writeln!(out, "\n{}", st.bold("Resources that do not pass:"));
         for f in attention {
-            let _ = writeln!(out, "  {:<12} {} {:<10} {}", status_mark(f.status, st), f.control, f.region, f.resource);
+            let _ = writeln!(
+                out,
+                "  {:<12} {} {:<10} {}",
+                status_mark(f.status, st),
+                f.control,
+                f.region,
+                f.resource
+            );
             let _ = writeln!(out, "  {:<12}          {}", "", st.dim(&f.reason));
         }
     }
@@ -223,9 +251,20 @@ pub fn action_text(n: usize, a: &Action, st: Style) -> String {
         Safety::Safe => st.green("safe"),
         Safety::NeedsReview => st.yellow("needs review"),
     };
-    let _ = writeln!(out, "{sym} {n:>3}. {} {} ({})", st.bold(a.op.name()), a.target, a.region);
+    let _ = writeln!(
+        out,
+        "{sym} {n:>3}. {} {} ({})",
+        st.bold(a.op.name()),
+        a.target,
+        a.region
+    );
     let _ = writeln!(out, "        why:     {}", a.reason);
-    let _ = writeln!(out, "        fixes:   {} ({} finding(s))", a.controls.join(", "), a.fixes.len());
+    let _ = writeln!(
+        out,
+        "        fixes:   {} ({} finding(s))",
+        a.controls.join(", "),
+        a.fixes.len()
+    );
     let _ = writeln!(out, "        safety:  {safety}");
     if !a.depends_on.is_empty() {
         let _ = writeln!(out, "        after:   {}", a.depends_on.join(", "));
@@ -251,7 +290,8 @@ pub fn diff(before: &Value, after: &Value) -> String {
         if v.is_null() {
             String::new()
         } else {
-            let sorted: Value = serde_json::from_str(&crate::policy::canonical(v)).unwrap_or(Value::Null);
+            let sorted: Value =
+                serde_json::from_str(&crate::policy::canonical(v)).unwrap_or(Value::Null);
             let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
             s.push('\n');
             s
@@ -272,18 +312,37 @@ fn markdown(plan: &Plan) -> String {
         "## remediate plan — account `{}` ({})\n\nRegions: {}\n",
         plan.account_id,
         plan.partition,
-        plan.regions.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+        plan.regions
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let _ = writeln!(out, "| control | title | pass | fail | pending | skipped | manual | error | verdict |");
+    let _ = writeln!(
+        out,
+        "| control | title | pass | fail | pending | skipped | manual | error | verdict |"
+    );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---|");
     for s in summarize(&plan.controls, &plan.findings) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |",
-            s.control, s.title, s.pass, s.fail, s.pending, s.skipped, s.manual, s.error, verdict(&s)
+            s.control,
+            s.title,
+            s.pass,
+            s.fail,
+            s.pending,
+            s.skipped,
+            s.manual,
+            s.error,
+            verdict(&s)
         );
     }
-    let attention: Vec<&Finding> = plan.findings.iter().filter(|f| f.status != Status::Pass).collect();
+    let attention: Vec<&Finding> = plan
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+        .collect();
     if !attention.is_empty() {
         let _ = writeln!(out, "\n### Resources that do not pass\n");
         let _ = writeln!(out, "| status | control | region | resource | reason |");
@@ -305,10 +364,18 @@ fn markdown(plan: &Plan) -> String {
         return out;
     }
     let c = counts(&plan.actions);
-    let _ = writeln!(out, "\n### Plan: {} to create, {} to change, 0 to destroy\n", c.create, c.change);
+    let _ = writeln!(
+        out,
+        "\n### Plan: {} to create, {} to change, 0 to destroy\n",
+        c.create, c.change
+    );
     for (i, a) in plan.actions.iter().enumerate() {
         let sym = if a.change == Change::Create { "+" } else { "~" };
-        let safety = if a.safety == Safety::Safe { "safe" } else { "needs review" };
+        let safety = if a.safety == Safety::Safe {
+            "safe"
+        } else {
+            "needs review"
+        };
         let _ = writeln!(
             out,
             "{}. `{sym}` **{}** `{}` ({}) — {} — fixes {} — *{safety}*",
@@ -321,7 +388,11 @@ fn markdown(plan: &Plan) -> String {
         );
         let d = diff(&a.before, &a.after);
         if !d.is_empty() {
-            let _ = writeln!(out, "\n   <details><summary>diff</summary>\n\n```diff\n{}```\n   </details>\n", d);
+            let _ = writeln!(
+                out,
+                "\n   <details><summary>diff</summary>\n\n```diff\n{}```\n   </details>\n",
+                d
+            );
         }
     }
     out
@@ -330,16 +401,34 @@ fn markdown(plan: &Plan) -> String {
 /// Before/after compliance of the controls an apply touched.
 pub fn before_after(before: &[ControlSummary], after: &[ControlSummary], st: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", st.bold(&format!("{:<8}{:<62}{:>10}  {:<10}", "control", "title", "before", "after")));
-    let by_id: BTreeMap<&str, &ControlSummary> = after.iter().map(|s| (s.control.as_str(), s)).collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        st.bold(&format!(
+            "{:<8}{:<62}{:>10}  {:<10}",
+            "control", "title", "before", "after"
+        ))
+    );
+    let by_id: BTreeMap<&str, &ControlSummary> =
+        after.iter().map(|s| (s.control.as_str(), s)).collect();
     for b in before {
-        let a = by_id.get(b.control.as_str()).map(|a| verdict(a)).unwrap_or("-");
+        let a = by_id
+            .get(b.control.as_str())
+            .map(|a| verdict(a))
+            .unwrap_or("-");
         let painted = match a {
             "PASS" => st.green(a),
             "FAIL" | "ERROR" => st.red(a),
             _ => st.yellow(a),
         };
-        let _ = writeln!(out, "{:<8}{:<62}{:>10}  {}", b.control, b.title, verdict(b), painted);
+        let _ = writeln!(
+            out,
+            "{:<8}{:<62}{:>10}  {}",
+            b.control,
+            b.title,
+            verdict(b),
+            painted
+        );
     }
     out
 }

@@ -13,14 +13,19 @@ use crate::{TWO, plan_json, rt};
 fn seed(moto: &Moto) -> fixtures::NonCompliant {
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap()
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
+            .await
+            .unwrap()
     })
 }
 
 fn read_all(moto: &Moto) -> Snapshot {
     rt().block_on(async {
         let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
-        let opts = CollectOptions { regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]), ..Default::default() };
+        let opts = CollectOptions {
+            regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
+            ..Default::default()
+        };
         let mut s = collect::collect(&aws, &opts, &|_| {}).await.unwrap();
         s.collected_at = 0;
         s
@@ -44,7 +49,15 @@ fn ops_in_stats(stderr: &str) -> Vec<String> {
         .skip_while(|l| !l.starts_with("API calls:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
-        .flat_map(|l| l.split_whitespace().skip(2).collect::<Vec<_>>().join(" ").split(", ").map(|x| x.split(' ').next().unwrap_or("").to_string()).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.split_whitespace()
+                .skip(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split(", ")
+                .map(|x| x.split(' ').next().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -52,14 +65,19 @@ fn ops_in_stats(stderr: &str) -> Vec<String> {
 fn apply_yes_converges_then_plan_is_empty_and_a_second_apply_writes_nothing() {
     let moto = Moto::start();
     seed(&moto);
-    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"]);
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 failed, 0 skipped"), "{err}");
     // every control passes or is pending where the emulator cannot show a pass
     let (code, plan, err) = plan_json(&moto, &["--regions", TWO]);
     assert_eq!(code, 0, "{err}");
     for f in plan["findings"].as_array().unwrap() {
-        let ok = f["status"] == "pass" || f["status"] == "skipped" || (f["status"] == "pending" && (f["control"] == "2.4" || f["control"] == "2.5"));
+        let ok = f["status"] == "pass"
+            || f["status"] == "skipped"
+            || (f["status"] == "pending" && (f["control"] == "2.4" || f["control"] == "2.5"));
         assert!(ok, "{f}");
     }
     let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--stats"]);
@@ -68,7 +86,10 @@ fn apply_yes_converges_then_plan_is_empty_and_a_second_apply_writes_nothing() {
     let ops = ops_in_stats(&err);
     assert!(!ops.is_empty(), "{err}");
     for op in ops {
-        assert!(remediate::aws::is_read_operation(&op), "second apply made a write call: {op}\n{err}");
+        assert!(
+            remediate::aws::is_read_operation(&op),
+            "second apply made a write call: {op}\n{err}"
+        );
     }
 }
 
@@ -79,7 +100,10 @@ fn apply_without_a_terminal_and_without_yes_refuses_and_changes_nothing() {
     let before = read_all(&moto);
     let (code, _, err) = run(&moto, &["apply", "--regions", TWO]);
     assert_eq!(code, 1);
-    assert!(err.contains("refusing to apply") && err.contains("--yes"), "{err}");
+    assert!(
+        err.contains("refusing to apply") && err.contains("--yes"),
+        "{err}"
+    );
     assert_eq!(before, read_all(&moto));
 }
 
@@ -135,7 +159,8 @@ fn prompt_answered_yes_applies() {
     let mut s = pty(&moto, &["apply", "--regions", TWO, "--control", "2.8"]);
     s.expect("Enter a value").unwrap();
     s.send_line("yes").unwrap();
-    s.expect("Apply complete: 2 applied, 0 failed, 0 skipped.").unwrap();
+    s.expect("Apply complete: 2 applied, 0 failed, 0 skipped.")
+        .unwrap();
     assert_eq!(exit_code(&mut s), 0);
     let (code, _, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.8"]);
     assert_eq!(code, 0);
@@ -162,12 +187,25 @@ fn step_mode_skipping_an_action_skips_its_dependents() {
     seed(&moto);
     let before = read_all(&moto);
     // 2.6 in us-east-1: create the log bucket, then PAB, policy and logging depend on it
-    let mut s = pty(&moto, &["apply", "--step", "--regions", "us-east-1", "--control", "2.6"]);
-    s.expect("Apply create_bucket:us-east-1:remediate-access-logs").unwrap();
+    let mut s = pty(
+        &moto,
+        &[
+            "apply",
+            "--step",
+            "--regions",
+            "us-east-1",
+            "--control",
+            "2.6",
+        ],
+    );
+    s.expect("Apply create_bucket:us-east-1:remediate-access-logs")
+        .unwrap();
     s.send("\x1b[B").unwrap(); // down to "skip"
     s.send("\r").unwrap();
-    s.expect("Skipping put_public_access_block:us-east-1:remediate-access-logs").unwrap();
-    s.expect("Skipping put_bucket_logging:us-east-1:nc-trail").unwrap();
+    s.expect("Skipping put_public_access_block:us-east-1:remediate-access-logs")
+        .unwrap();
+    s.expect("Skipping put_bucket_logging:us-east-1:nc-trail")
+        .unwrap();
     s.expect("nothing was changed").unwrap();
     assert_eq!(exit_code(&mut s), 1);
     assert_eq!(before, read_all(&moto));
@@ -183,7 +221,11 @@ fn stale_edited_or_foreign_plans_are_refused_and_nothing_is_written() {
     let original = std::fs::read_to_string(&path).unwrap();
 
     // byte-edited
-    std::fs::write(&path, original.replacen("remediate-access-logs", "remediate-access-logz", 1)).unwrap();
+    std::fs::write(
+        &path,
+        original.replacen("remediate-access-logs", "remediate-access-logz", 1),
+    )
+    .unwrap();
     let before = read_all(&moto);
     let (code, _, err) = run(&moto, &["apply", "--yes", "plan.json"]);
     assert_eq!(code, 1);
@@ -224,12 +266,17 @@ fn stale_edited_or_foreign_plans_are_refused_and_nothing_is_written() {
     let west = seeded.region("eu-west-1").trail.bucket.clone();
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        fixtures::add_deny_insecure_transport(&cfg, "eu-west-1", &west).await.unwrap();
+        fixtures::add_deny_insecure_transport(&cfg, "eu-west-1", &west)
+            .await
+            .unwrap();
     });
     let before = read_all(&moto);
     let (code, _, err) = run(&moto, &["apply", "--yes", "plan.json"]);
     assert_eq!(code, 1);
-    assert!(err.contains("stale") && err.contains(&format!("buckets/{west}/policy")), "{err}");
+    assert!(
+        err.contains("stale") && err.contains(&format!("buckets/{west}/policy")),
+        "{err}"
+    );
     assert_eq!(before, read_all(&moto));
 
     // a fresh plan of the current account applies
@@ -247,39 +294,80 @@ fn a_failed_action_skips_only_its_dependents_exits_nonzero_and_a_rerun_converges
     let taken = "remediate-access-logs-123456789012-us-east-1";
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        other_account_s3(&cfg).create_bucket().bucket(taken).send().await.unwrap();
+        other_account_s3(&cfg)
+            .create_bucket()
+            .bucket(taken)
+            .send()
+            .await
+            .unwrap();
     });
     let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO]);
     assert_eq!(code, 1, "{err}");
-    let summary: Vec<&str> = err.lines().skip_while(|l| !l.starts_with("Apply complete")).take_while(|l| !l.starts_with("Some actions")).collect();
-    let failed: Vec<&&str> = summary.iter().filter(|l| l.trim_start().starts_with("failed")).collect();
-    let skipped: Vec<&&str> = summary.iter().filter(|l| l.trim_start().starts_with("skipped")).collect();
+    let summary: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("Apply complete"))
+        .take_while(|l| !l.starts_with("Some actions"))
+        .collect();
+    let failed: Vec<&&str> = summary
+        .iter()
+        .filter(|l| l.trim_start().starts_with("failed"))
+        .collect();
+    let skipped: Vec<&&str> = summary
+        .iter()
+        .filter(|l| l.trim_start().starts_with("skipped"))
+        .collect();
     assert_eq!(failed.len(), 1, "{err}");
-    assert!(failed[0].contains(&format!("create_bucket:us-east-1:{taken}")) && failed[0].contains("BucketAlreadyExists"), "{err}");
+    assert!(
+        failed[0].contains(&format!("create_bucket:us-east-1:{taken}"))
+            && failed[0].contains("BucketAlreadyExists"),
+        "{err}"
+    );
     assert_eq!(skipped.len(), 3, "{err}");
     for s in &skipped {
-        assert!(s.contains(taken) || s.contains("put_bucket_logging:us-east-1:nc-trail"), "{s}");
+        assert!(
+            s.contains(taken) || s.contains("put_bucket_logging:us-east-1:nc-trail"),
+            "{s}"
+        );
     }
     // everything independent was applied: eu-west-1 logging passes
     let (_, plan, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.6"]);
-    let west = plan["findings"].as_array().unwrap().iter().find(|f| f["region"] == "eu-west-1").unwrap();
+    let west = plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["region"] == "eu-west-1")
+        .unwrap();
     assert_eq!(west["status"], "pass");
 
     // the cause goes away; a rerun plans only what is missing and converges
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        other_account_s3(&cfg).delete_bucket().bucket(taken).send().await.unwrap();
+        other_account_s3(&cfg)
+            .delete_bucket()
+            .bucket(taken)
+            .send()
+            .await
+            .unwrap();
     });
     let (code, plan, _) = plan_json(&moto, &["--regions", TWO]);
     assert_eq!(code, 2);
-    assert!(plan["actions"].as_array().unwrap().len() <= 4, "{:#}", plan["actions"]);
+    assert!(
+        plan["actions"].as_array().unwrap().len() <= 4,
+        "{:#}",
+        plan["actions"]
+    );
     let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(plan_json(&moto, &["--regions", TWO]).0, 0);
 }
 
 fn other_account_s3(cfg: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(cfg).force_path_style(true).interceptor(OtherAccount).build())
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(cfg)
+            .force_path_style(true)
+            .interceptor(OtherAccount)
+            .build(),
+    )
 }
 
 #[derive(Debug)]
@@ -295,7 +383,9 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
         _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
         _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        ctx.request_mut().headers_mut().insert("x-moto-account-id", "111122223333");
+        ctx.request_mut()
+            .headers_mut()
+            .insert("x-moto-account-id", "111122223333");
         Ok(())
     }
 }
@@ -305,25 +395,44 @@ fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
     let moto = Moto::start();
     seed(&moto);
     let before = read_all(&moto);
-    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"]);
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"],
+    );
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl"]);
     assert_eq!(code, 0, "{out}\n{err}");
     let after = read_all(&moto);
     for (name, b) in &before.buckets {
-        let a = after.buckets.get(name).unwrap_or_else(|| panic!("pre-existing bucket {name} is gone"));
+        let a = after
+            .buckets
+            .get(name)
+            .unwrap_or_else(|| panic!("pre-existing bucket {name} is gone"));
         assert_eq!(a.policy, b.policy, "policy of {name}");
         assert_eq!(a.acl, b.acl, "ACL of {name}");
         assert_eq!(a.logging, b.logging, "logging of {name}");
-        assert_eq!(a.public_access_block, b.public_access_block, "PAB of {name}");
+        assert_eq!(
+            a.public_access_block, b.public_access_block,
+            "PAB of {name}"
+        );
     }
     for (arn, t) in &before.trails {
-        let a = after.trails.get(arn).unwrap_or_else(|| panic!("pre-existing trail {arn} is gone"));
-        assert_eq!(remediate::plan::builder::trail_settings(a), remediate::plan::builder::trail_settings(t), "{arn}");
+        let a = after
+            .trails
+            .get(arn)
+            .unwrap_or_else(|| panic!("pre-existing trail {arn} is gone"));
+        assert_eq!(
+            remediate::plan::builder::trail_settings(a),
+            remediate::plan::builder::trail_settings(t),
+            "{arn}"
+        );
         assert_eq!(a.is_logging, t.is_logging, "{arn}");
     }
     for (arn, k) in &before.keys {
-        let a = after.keys.get(arn).unwrap_or_else(|| panic!("pre-existing key {arn} is gone"));
+        let a = after
+            .keys
+            .get(arn)
+            .unwrap_or_else(|| panic!("pre-existing key {arn} is gone"));
         assert_eq!(a.rotation_enabled, k.rotation_enabled, "{arn}");
         assert_eq!(a.state, k.state, "{arn}");
     }
@@ -333,13 +442,24 @@ fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
         assert_eq!(strip(a)["channels"], strip(c)["channels"], "{region}");
         assert_eq!(a.recorders.len(), c.recorders.len(), "{region}");
         for (ra, rb) in a.recorders.iter().zip(&c.recorders) {
-            assert_eq!((ra.all_supported, ra.recording, &ra.name), (rb.all_supported, rb.recording, &rb.name), "{region}");
+            assert_eq!(
+                (ra.all_supported, ra.recording, &ra.name),
+                (rb.all_supported, rb.recording, &rb.name),
+                "{region}"
+            );
         }
     }
     assert_eq!(after.vpcs, before.vpcs);
-    assert!(after.flow_logs.is_empty(), "flow logs made by apply are removed");
+    assert!(
+        after.flow_logs.is_empty(),
+        "flow logs made by apply are removed"
+    );
     // the key the run created is scheduled for deletion, not kept enabled
-    for (arn, k) in after.keys.iter().filter(|(arn, _)| !before.keys.contains_key(*arn)) {
+    for (arn, k) in after
+        .keys
+        .iter()
+        .filter(|(arn, _)| !before.keys.contains_key(*arn))
+    {
         assert_eq!(k.state, "PendingDeletion", "{arn}");
     }
 }

@@ -8,32 +8,60 @@ fn non_compliant_account_in_two_regions_fails_all_nine_controls_on_the_right_res
     let moto = Moto::start();
     let seeded = rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap()
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
+            .await
+            .unwrap()
     });
     let (code, plan, stderr) = plan_json(&moto, &["--regions", TWO]);
     assert_eq!(code, 2, "{stderr}");
-    for c in ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9"] {
-        let s = plan["summary"].as_array().unwrap().iter().find(|s| s["control"] == c).unwrap();
+    for c in [
+        "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9",
+    ] {
+        let s = plan["summary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["control"] == c)
+            .unwrap();
         assert!(s["fail"].as_u64().unwrap() > 0, "{c} does not fail: {s}");
     }
     for r in &seeded.regions {
         let failing = |c: &str, resource: &str| {
-            findings(&plan, c).iter().any(|f| f["status"] == "fail" && f["resource"].as_str().unwrap().ends_with(resource))
+            findings(&plan, c).iter().any(|f| {
+                f["status"] == "fail" && f["resource"].as_str().unwrap().ends_with(resource)
+            })
         };
         for c in ["2.2", "2.4", "2.7"] {
             assert!(failing(c, &r.trail.arn), "{c} {}", r.trail.arn);
         }
         for c in ["2.3", "2.6"] {
-            assert!(failing(c, &format!(":::{}", r.trail.bucket)), "{c} {}", r.trail.bucket);
+            assert!(
+                failing(c, &format!(":::{}", r.trail.bucket)),
+                "{c} {}",
+                r.trail.bucket
+            );
         }
         assert!(failing("2.8", &r.key.arn), "2.8 {}", r.key.arn);
         assert!(failing("2.9", &format!("vpc/{}", r.default_vpc_id)));
         assert!(failing("2.9", &format!("vpc/{}", r.extra_vpc_id)));
-        assert!(findings(&plan, "2.5").iter().any(|f| f["status"] == "fail" && f["region"] == r.region.as_str()));
-        let f23 = findings(&plan, "2.3").into_iter().find(|f| f["resource"].as_str().unwrap().ends_with(&r.trail.bucket)).unwrap();
+        assert!(
+            findings(&plan, "2.5")
+                .iter()
+                .any(|f| f["status"] == "fail" && f["region"] == r.region.as_str())
+        );
+        let f23 = findings(&plan, "2.3")
+            .into_iter()
+            .find(|f| f["resource"].as_str().unwrap().ends_with(&r.trail.bucket))
+            .unwrap();
         match r.exposure {
-            fixtures::Exposure::PublicAcl => assert!(f23["reason"].as_str().unwrap().contains("AllUsers"), "{f23}"),
-            fixtures::Exposure::PublicPolicy => assert!(f23["reason"].as_str().unwrap().contains("PublicRead"), "{f23}"),
+            fixtures::Exposure::PublicAcl => assert!(
+                f23["reason"].as_str().unwrap().contains("AllUsers"),
+                "{f23}"
+            ),
+            fixtures::Exposure::PublicPolicy => assert!(
+                f23["reason"].as_str().unwrap().contains("PublicRead"),
+                "{f23}"
+            ),
         }
     }
 }
@@ -43,13 +71,16 @@ fn compliant_account_exits_zero_with_only_emulator_pending_left() {
     let moto = Moto::start();
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        fixtures::compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap();
+        fixtures::compliant(&cfg, &["us-east-1", "eu-west-1"])
+            .await
+            .unwrap();
     });
     let (code, plan, stderr) = plan_json(&moto, &["--regions", TWO]);
     assert_eq!(code, 0, "{stderr}\n{:#}", plan["findings"]);
     assert!(plan["actions"].as_array().unwrap().is_empty());
     for f in plan["findings"].as_array().unwrap() {
-        let ok = f["status"] == "pass" || (f["status"] == "pending" && (f["control"] == "2.4" || f["control"] == "2.5"));
+        let ok = f["status"] == "pass"
+            || (f["status"] == "pending" && (f["control"] == "2.4" || f["control"] == "2.5"));
         assert!(ok, "{f}");
     }
 }
@@ -59,26 +90,49 @@ fn edge_cases_shadow_trails_selectors_public_deny_and_keys() {
     let moto = Moto::start();
     let (multi, adv, excl, asym, disabled, pending) = rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        let multi = fixtures::multi_region_trail(&cfg, "eu-west-1", "org-wide").await.unwrap();
-        let adv = fixtures::advanced_selectors_trail(&cfg, "us-east-1", "advanced").await.unwrap();
-        let excl = fixtures::excluded_sources_trail(&cfg, "us-east-1", "excluded").await.unwrap();
-        fixtures::add_deny_insecure_transport(&cfg, "us-east-1", &adv.bucket).await.unwrap();
+        let multi = fixtures::multi_region_trail(&cfg, "eu-west-1", "org-wide")
+            .await
+            .unwrap();
+        let adv = fixtures::advanced_selectors_trail(&cfg, "us-east-1", "advanced")
+            .await
+            .unwrap();
+        let excl = fixtures::excluded_sources_trail(&cfg, "us-east-1", "excluded")
+            .await
+            .unwrap();
+        fixtures::add_deny_insecure_transport(&cfg, "us-east-1", &adv.bucket)
+            .await
+            .unwrap();
         let asym = fixtures::asymmetric_key(&cfg, "us-east-1").await.unwrap();
         let disabled = fixtures::disabled_key(&cfg, "us-east-1").await.unwrap();
-        let pending = fixtures::pending_deletion_key(&cfg, "us-east-1").await.unwrap();
+        let pending = fixtures::pending_deletion_key(&cfg, "us-east-1")
+            .await
+            .unwrap();
         (multi, adv, excl, asym, disabled, pending)
     });
     let (_, plan, stderr) = plan_json(&moto, &["--regions", TWO]);
     // the multi-region trail shows in both regions but is judged once, in its home region
-    let f22: Vec<_> = findings(&plan, "2.2").into_iter().filter(|f| f["resource"] == multi.arn.as_str()).collect();
+    let f22: Vec<_> = findings(&plan, "2.2")
+        .into_iter()
+        .filter(|f| f["resource"] == multi.arn.as_str())
+        .collect();
     assert_eq!(f22.len(), 1, "{f22:?} {stderr}");
     assert_eq!(f22[0]["region"], "eu-west-1");
     // a Deny * statement does not make the bucket public
-    let f23 = findings(&plan, "2.3").into_iter().find(|f| f["resource"].as_str().unwrap().ends_with(&adv.bucket)).unwrap();
+    let f23 = findings(&plan, "2.3")
+        .into_iter()
+        .find(|f| f["resource"].as_str().unwrap().ends_with(&adv.bucket))
+        .unwrap();
     assert_eq!(f23["status"], "pass", "{f23}");
     // keys out of scope are skipped with the reason
-    for (k, why) in [(&asym, "RSA"), (&disabled, "Disabled"), (&pending, "PendingDeletion")] {
-        let f = findings(&plan, "2.8").into_iter().find(|f| f["resource"] == k.arn.as_str()).unwrap();
+    for (k, why) in [
+        (&asym, "RSA"),
+        (&disabled, "Disabled"),
+        (&pending, "PendingDeletion"),
+    ] {
+        let f = findings(&plan, "2.8")
+            .into_iter()
+            .find(|f| f["resource"] == k.arn.as_str())
+            .unwrap();
         assert_eq!(f["status"], "skipped", "{f}");
         assert!(f["reason"].as_str().unwrap().contains(why), "{f}");
     }
@@ -90,13 +144,20 @@ fn advanced_management_selector_on_a_logging_multi_region_trail_passes_2_1() {
     let moto = Moto::start();
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        let t = fixtures::advanced_selectors_trail(&cfg, "us-east-1", "advanced").await.unwrap();
+        let t = fixtures::advanced_selectors_trail(&cfg, "us-east-1", "advanced")
+            .await
+            .unwrap();
         assert!(t.multi_region);
         let c = fixtures::Clients::new(&cfg, "us-east-1");
         fixtures::start_logging(&c, &t.name).await.unwrap();
     });
     let (_, plan, _) = plan_json(&moto, &["--regions", "us-east-1", "--control", "2.1"]);
-    assert_eq!(findings(&plan, "2.1")[0]["status"], "pass", "{:#}", plan["findings"]);
+    assert_eq!(
+        findings(&plan, "2.1")[0]["status"],
+        "pass",
+        "{:#}",
+        plan["findings"]
+    );
 }
 
 #[test]
@@ -104,7 +165,9 @@ fn excluded_management_sources_fail_2_1() {
     let moto = Moto::start();
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        let t = fixtures::excluded_sources_trail(&cfg, "us-east-1", "excluded").await.unwrap();
+        let t = fixtures::excluded_sources_trail(&cfg, "us-east-1", "excluded")
+            .await
+            .unwrap();
         let c = fixtures::Clients::new(&cfg, "us-east-1");
         fixtures::start_logging(&c, &t.name).await.unwrap();
     });
@@ -112,5 +175,11 @@ fn excluded_management_sources_fail_2_1() {
     assert_eq!(code, 2);
     let f = findings(&plan, "2.1")[0];
     assert_eq!(f["status"], "fail");
-    assert!(f["reason"].as_str().unwrap().contains("ExcludeManagementEventSources"), "{f}");
+    assert!(
+        f["reason"]
+            .as_str()
+            .unwrap()
+            .contains("ExcludeManagementEventSources"),
+        "{f}"
+    );
 }

@@ -4,8 +4,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-mod detect;
 mod apply_cmd;
+mod detect;
 mod plan_cmd;
 mod safety;
 
@@ -26,11 +26,19 @@ pub fn plan_json(moto: &common::Moto, args: &[&str]) -> (i32, Value, String) {
 
 /// Findings of one control.
 pub fn findings<'a>(plan: &'a Value, control: &str) -> Vec<&'a Value> {
-    plan["findings"].as_array().unwrap().iter().filter(|f| f["control"] == control).collect()
+    plan["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["control"] == control)
+        .collect()
 }
 
 pub fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 pub const TWO: &str = "us-east-1,eu-west-1";

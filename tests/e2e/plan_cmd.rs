@@ -10,14 +10,19 @@ use crate::{TWO, plan_json, rt};
 
 async fn read_all(moto: &Moto) -> Snapshot {
     let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
-    let opts = CollectOptions { regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]), ..Default::default() };
+    let opts = CollectOptions {
+        regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
+        ..Default::default()
+    };
     collect::collect(&aws, &opts, &|_| {}).await.unwrap()
 }
 
 fn seed_non_compliant(moto: &Moto) {
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"]).await.unwrap();
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
+            .await
+            .unwrap();
     });
 }
 
@@ -30,7 +35,10 @@ fn plan_writes_nothing_and_makes_only_read_calls() {
     assert_eq!(code, 2);
     for (service, ops) in plan["api_calls"].as_object().unwrap() {
         for op in ops.as_object().unwrap().keys() {
-            assert!(remediate::aws::is_read_operation(op), "plan made a write call {service}:{op}");
+            assert!(
+                remediate::aws::is_read_operation(op),
+                "plan made a write call {service}:{op}"
+            );
         }
     }
     let after = rt().block_on(read_all(&moto));
@@ -42,7 +50,13 @@ fn two_plans_of_the_same_account_are_byte_identical_in_every_format() {
     let moto = Moto::start();
     seed_non_compliant(&moto);
     for format in ["text", "json", "markdown"] {
-        let run = || common::remediate_cmd(&moto).args(["plan", "--regions", TWO, "--format", format]).output().unwrap().stdout;
+        let run = || {
+            common::remediate_cmd(&moto)
+                .args(["plan", "--regions", TWO, "--format", format])
+                .output()
+                .unwrap()
+                .stdout
+        };
         let a = run();
         assert!(!a.is_empty());
         assert_eq!(a, run(), "{format} output differs between runs");
@@ -59,7 +73,13 @@ fn scanning_every_emulator_region_works_and_calls_grow_with_regions() {
         }
         let (_, plan, stderr) = plan_json(&moto, &args);
         assert!(!stderr.contains("warning:"), "{stderr}");
-        let total: u64 = plan["api_calls"].as_object().unwrap().values().flat_map(|o| o.as_object().unwrap().values()).map(|v| v.as_u64().unwrap()).sum();
+        let total: u64 = plan["api_calls"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|o| o.as_object().unwrap().values())
+            .map(|v| v.as_u64().unwrap())
+            .sum();
         (total, plan["regions"].as_array().unwrap().len() as u64)
     };
     // warm up: moto makes each region's default VPC on first EC2 use
@@ -70,7 +90,11 @@ fn scanning_every_emulator_region_works_and_calls_grow_with_regions() {
     let (two, _) = calls(Some("us-east-1,eu-west-1"));
     let per_region = two - one;
     // regions + resources, never regions x resources: every extra region costs the same
-    assert_eq!(all - one, per_region * (n - 1), "all={all} one={one} two={two} n={n}");
+    assert_eq!(
+        all - one,
+        per_region * (n - 1),
+        "all={all} one={one} two={two} n={n}"
+    );
     eprintln!("calls: 1 region {one}, 2 regions {two}, {n} regions {all}");
 }
 
@@ -78,17 +102,32 @@ fn scanning_every_emulator_region_works_and_calls_grow_with_regions() {
 fn saved_plan_matches_the_schema_and_can_be_shown_in_every_format() {
     let moto = Moto::start();
     seed_non_compliant(&moto);
-    let out = common::remediate_cmd(&moto).args(["plan", "--regions", TWO, "--out", "plan.json"]).output().unwrap();
+    let out = common::remediate_cmd(&moto)
+        .args(["plan", "--regions", TWO, "--out", "plan.json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let path = moto.dir().join("plan.json");
     // the real plan file matches the published schema
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let v = jsonschema::validator_for(&remediate::plan::file::schema()).unwrap();
-    let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).take(5).collect();
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .take(5)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     for format in ["text", "json", "markdown"] {
-        let shown = common::remediate_cmd(&moto).args(["show", path.to_str().unwrap(), "--format", format]).output().unwrap();
-        assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+        let shown = common::remediate_cmd(&moto)
+            .args(["show", path.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            shown.status.success(),
+            "{}",
+            String::from_utf8_lossy(&shown.stderr)
+        );
         assert!(String::from_utf8_lossy(&shown.stdout).contains("put_bucket_policy"));
     }
 }
@@ -96,23 +135,53 @@ fn saved_plan_matches_the_schema_and_can_be_shown_in_every_format() {
 #[test]
 fn bad_input_is_one_line_exit_1_and_changes_nothing() {
     let moto = Moto::start();
-    std::fs::write(moto.dir().join("bad.toml"), "log_retention_days = 365\nretention_day = 3\n").unwrap();
+    std::fs::write(
+        moto.dir().join("bad.toml"),
+        "log_retention_days = 365\nretention_day = 3\n",
+    )
+    .unwrap();
     std::fs::write(moto.dir().join("broken.toml"), "log_retention_days = [\n").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["plan", "--control", "2.10"], "unknown control \"2.10\""),
-        (&["plan", "--config", "bad.toml"], "line 2: unknown field `retention_day`"),
+        (
+            &["plan", "--config", "bad.toml"],
+            "line 2: unknown field `retention_day`",
+        ),
         (&["plan", "--config", "broken.toml"], "bad.toml"),
-        (&["plan", "--config", "missing.toml"], "cannot read config missing.toml"),
-        (&["plan", "--regions", "mars-north-1"], "unknown or disabled region \"mars-north-1\""),
-        (&["apply", "--yes", "nothing.json"], "cannot read plan file nothing.json"),
+        (
+            &["plan", "--config", "missing.toml"],
+            "cannot read config missing.toml",
+        ),
+        (
+            &["plan", "--regions", "mars-north-1"],
+            "unknown or disabled region \"mars-north-1\"",
+        ),
+        (
+            &["apply", "--yes", "nothing.json"],
+            "cannot read plan file nothing.json",
+        ),
     ];
     for (args, want) in cases {
         let out = common::remediate_cmd(&moto).args(*args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        let want = if *want == "bad.toml" { "broken.toml: line" } else { want };
+        let want = if *want == "bad.toml" {
+            "broken.toml: line"
+        } else {
+            want
+        };
         assert!(err.contains(want), "{args:?}: {err}");
-        assert_eq!(err.trim_end().lines().filter(|l| l.starts_with("error:")).count(), 1, "{args:?}: {err}");
-        assert!(out.stdout.is_empty() || !String::from_utf8_lossy(&out.stdout).contains("Apply complete"));
+        assert_eq!(
+            err.trim_end()
+                .lines()
+                .filter(|l| l.starts_with("error:"))
+                .count(),
+            1,
+            "{args:?}: {err}"
+        );
+        assert!(
+            out.stdout.is_empty()
+                || !String::from_utf8_lossy(&out.stdout).contains("Apply complete")
+        );
     }
 }

@@ -31,7 +31,10 @@ fn every_control_fails_on_the_non_compliant_account() {
     let s = non_compliant();
     for id in controls::IDS {
         let f = run(&s, id);
-        assert!(f.iter().any(|f| f.status == Status::Fail), "{id} should fail: {f:#?}");
+        assert!(
+            f.iter().any(|f| f.status == Status::Fail),
+            "{id} should fail: {f:#?}"
+        );
     }
 }
 
@@ -49,7 +52,11 @@ fn nothing_fails_on_the_compliant_account() {
 fn c2_1_names_the_missing_attributes_of_the_best_candidate() {
     let f = only(&non_compliant(), "2.1");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.reason.contains("IsMultiRegionTrail=false"), "{}", f.reason);
+    assert!(
+        f.reason.contains("IsMultiRegionTrail=false"),
+        "{}",
+        f.reason
+    );
     assert!(f.reason.contains("IsLogging=false"), "{}", f.reason);
     assert!(f.reason.contains("no event selectors"), "{}", f.reason);
 }
@@ -61,12 +68,22 @@ fn c2_1_advanced_management_selector_passes_but_read_only_or_excluded_sources_fa
     t.event_selectors.clear();
     t.advanced_event_selectors = vec![AdvancedEventSelector {
         name: Some("mgmt".into()),
-        field_selectors: vec![FieldSelector { field: "eventCategory".into(), equals: vec!["Management".into()], ..Default::default() }],
+        field_selectors: vec![FieldSelector {
+            field: "eventCategory".into(),
+            equals: vec!["Management".into()],
+            ..Default::default()
+        }],
     }];
     assert_eq!(only(&s, "2.1").status, Status::Pass);
 
     let t = s.trails.values_mut().next().unwrap();
-    t.advanced_event_selectors[0].field_selectors.push(FieldSelector { field: "readOnly".into(), equals: vec!["true".into()], ..Default::default() });
+    t.advanced_event_selectors[0]
+        .field_selectors
+        .push(FieldSelector {
+            field: "readOnly".into(),
+            equals: vec!["true".into()],
+            ..Default::default()
+        });
     assert_eq!(only(&s, "2.1").status, Status::Fail);
 
     let mut s = compliant();
@@ -74,7 +91,11 @@ fn c2_1_advanced_management_selector_passes_but_read_only_or_excluded_sources_fa
     t.event_selectors[0].exclude_management_event_sources = vec!["kms.amazonaws.com".into()];
     let f = only(&s, "2.1");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.reason.contains("ExcludeManagementEventSources"), "{}", f.reason);
+    assert!(
+        f.reason.contains("ExcludeManagementEventSources"),
+        "{}",
+        f.reason
+    );
 }
 
 #[test]
@@ -154,25 +175,47 @@ fn c2_3_public_access_block_alone_does_not_pass_a_public_grant() {
 #[test]
 fn c2_3_authenticated_users_grant_fails() {
     let mut s = compliant();
-    s.buckets.get_mut("ct-main").unwrap().acl.as_mut().unwrap().grants.push(Grant {
-        grantee_type: "Group".into(),
-        uri: Some(AUTHENTICATED_USERS.into()),
-        permission: "WRITE".into(),
-        ..Default::default()
-    });
-    assert!(only(&s, "2.3").reason.contains("WRITE to AuthenticatedUsers"));
+    s.buckets
+        .get_mut("ct-main")
+        .unwrap()
+        .acl
+        .as_mut()
+        .unwrap()
+        .grants
+        .push(Grant {
+            grantee_type: "Group".into(),
+            uri: Some(AUTHENTICATED_USERS.into()),
+            permission: "WRITE".into(),
+            ..Default::default()
+        });
+    assert!(
+        only(&s, "2.3")
+            .reason
+            .contains("WRITE to AuthenticatedUsers")
+    );
 }
 
 #[test]
 fn c2_4_set_without_delivery_is_pending_and_old_delivery_fails() {
     let mut s = compliant();
-    s.trails.values_mut().next().unwrap().latest_cloudwatch_delivery = None;
+    s.trails
+        .values_mut()
+        .next()
+        .unwrap()
+        .latest_cloudwatch_delivery = None;
     assert_eq!(only(&s, "2.4").status, Status::Pending);
-    s.trails.values_mut().next().unwrap().latest_cloudwatch_delivery = Some(NOW - 25 * 3600);
+    s.trails
+        .values_mut()
+        .next()
+        .unwrap()
+        .latest_cloudwatch_delivery = Some(NOW - 25 * 3600);
     let f = only(&s, "2.4");
     assert_eq!(f.status, Status::Fail);
     assert!(f.reason.contains("25 h ago"), "{}", f.reason);
-    assert_eq!(run(&non_compliant(), "2.4")[0].reason, "CloudWatchLogsLogGroupArn not set");
+    assert_eq!(
+        run(&non_compliant(), "2.4")[0].reason,
+        "CloudWatchLogsLogGroupArn not set"
+    );
 }
 
 #[test]
@@ -182,7 +225,11 @@ fn c2_5_fails_without_recorder_and_is_pending_until_first_success() {
     assert_eq!(f.len(), 2);
     assert!(f.iter().all(|f| f.status == Status::Fail));
     let home = f.iter().find(|f| f.region == "us-east-1").unwrap();
-    assert!(home.reason.contains("global resource types"), "{}", home.reason);
+    assert!(
+        home.reason.contains("global resource types"),
+        "{}",
+        home.reason
+    );
 
     let mut s = compliant();
     s.config.get_mut("eu-west-1").unwrap().recorders[0].last_status = Some("PENDING".into());
@@ -196,10 +243,18 @@ fn c2_5_service_linked_recorder_does_not_count_and_all_supported_false_fails() {
     let c = s.config.get_mut("eu-west-1").unwrap();
     c.recorders[0].service_linked = true;
     c.recorders[0].name = "AWSConfigurationRecorderForX".into();
-    assert!(status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder").1.contains("no customer configuration recorder"));
+    assert!(
+        status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder")
+            .1
+            .contains("no customer configuration recorder")
+    );
     let mut s = compliant();
     s.config.get_mut("eu-west-1").unwrap().recorders[0].all_supported = false;
-    assert!(status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder").1.contains("allSupported=false"));
+    assert!(
+        status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder")
+            .1
+            .contains("allSupported=false")
+    );
 }
 
 #[test]
@@ -210,7 +265,10 @@ fn c2_5_global_resource_types_are_needed_in_one_region_only() {
     let home = f.iter().find(|f| f.region == "us-east-1").unwrap();
     assert_eq!(home.status, Status::Fail);
     assert!(home.reason.contains("includeGlobalResourceTypes"));
-    assert_eq!(f.iter().find(|f| f.region == "eu-west-1").unwrap().status, Status::Pass);
+    assert_eq!(
+        f.iter().find(|f| f.region == "eu-west-1").unwrap().status,
+        Status::Pass
+    );
 }
 
 #[test]
@@ -225,7 +283,10 @@ fn c2_6_bucket_without_logging_fails() {
 #[test]
 fn c2_7_trail_without_kms_fails() {
     let f = run(&non_compliant(), "2.7");
-    assert!(f.iter().all(|f| f.status == Status::Fail && f.reason.contains("KmsKeyId not set")));
+    assert!(
+        f.iter()
+            .all(|f| f.status == Status::Fail && f.reason.contains("KmsKeyId not set"))
+    );
 }
 
 #[test]
@@ -259,7 +320,10 @@ fn c2_8_skips_out_of_scope_keys_with_the_reason() {
         assert_eq!(st, Status::Skipped, "{id}");
         assert!(reason.contains(why), "{id}: {reason}");
     }
-    assert_eq!(status_of(&non_compliant(), "2.8", "key/k-east").1, "KeyRotationEnabled=false");
+    assert_eq!(
+        status_of(&non_compliant(), "2.8", "key/k-east").1,
+        "KeyRotationEnabled=false"
+    );
 }
 
 #[test]
@@ -294,10 +358,20 @@ fn a_region_whose_reads_failed_is_reported_as_error_not_pass() {
         kind: ErrorKind::Denied,
         message: "denied".into(),
     });
-    assert!(run(&s, "2.9").iter().any(|f| f.status == Status::Error && f.region == "eu-west-1"));
-    assert_eq!(status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder").0, Status::Error);
+    assert!(
+        run(&s, "2.9")
+            .iter()
+            .any(|f| f.status == Status::Error && f.region == "eu-west-1")
+    );
+    assert_eq!(
+        status_of(&s, "2.5", "eu-west-1:111122223333:configuration-recorder").0,
+        Status::Error
+    );
     // the other region is still judged
-    assert_eq!(status_of(&s, "2.5", "us-east-1:111122223333:configuration-recorder").0, Status::Pass);
+    assert_eq!(
+        status_of(&s, "2.5", "us-east-1:111122223333:configuration-recorder").0,
+        Status::Pass
+    );
 }
 
 #[test]
@@ -309,7 +383,11 @@ fn an_exemption_turns_a_failure_into_skipped_with_its_reason() {
         resource: "vpc-west".into(),
         reason: "sandbox VPC, deleted weekly".into(),
     });
-    let f = controls::detect(&s, &settings, &controls::selected(&["2.9".into()], &settings));
+    let f = controls::detect(
+        &s,
+        &settings,
+        &controls::selected(&["2.9".into()], &settings),
+    );
     let west = f.iter().find(|f| f.resource.ends_with("vpc-west")).unwrap();
     assert_eq!(west.status, Status::Skipped);
     assert!(west.reason.contains("sandbox VPC"));

@@ -12,7 +12,8 @@ mod settings;
 /// docs/controls.md carries each control file's header verbatim.
 #[test]
 fn docs_match_the_control_headers() {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/controls.md")).unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/controls.md")).unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/controls");
     let mut seen = 0;
     for e in std::fs::read_dir(dir).unwrap() {
@@ -24,10 +25,23 @@ fn docs_match_the_control_headers() {
         let header: Vec<String> = src
             .lines()
             .take_while(|l| l.starts_with("//!"))
-            .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(l.trim_start_matches("//!")).to_string())
+            .map(|l| {
+                l.trim_start_matches("//!")
+                    .strip_prefix(' ')
+                    .unwrap_or(l.trim_start_matches("//!"))
+                    .to_string()
+            })
             .collect();
-        assert!(docs.contains(&format!("## {}", header[0])), "{} title not in docs", p.display());
-        assert!(docs.contains(&header[2..].join("\n")), "{} header differs from docs/controls.md: regenerate it", p.display());
+        assert!(
+            docs.contains(&format!("## {}", header[0])),
+            "{} title not in docs",
+            p.display()
+        );
+        assert!(
+            docs.contains(&header[2..].join("\n")),
+            "{} header differs from docs/controls.md: regenerate it",
+            p.display()
+        );
         seen += 1;
     }
     assert_eq!(seen, 9);

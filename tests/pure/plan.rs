@@ -46,7 +46,11 @@ fn plan_for_the_non_compliant_account_converges() {
 fn plan_for_an_account_without_any_trail_converges_with_one_new_trail() {
     let s = base();
     let p = make(&s);
-    let creates: Vec<_> = p.actions.iter().filter(|a| matches!(a.op, Op::CreateTrail { .. })).collect();
+    let creates: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| matches!(a.op, Op::CreateTrail { .. }))
+        .collect();
     assert_eq!(creates.len(), 1);
     assert_converges(&s, &FileSettings::default());
 }
@@ -62,16 +66,34 @@ fn plan_with_s3_flow_logs_converges_and_merges_the_delivery_policy() {
 fn plan_with_advanced_selectors_keeps_data_selectors() {
     use remediate::snapshot::{AdvancedEventSelector, FieldSelector};
     let mut s = non_compliant();
-    let t = s.trails.get_mut(&trail_arn("us-east-1", "east-trail")).unwrap();
+    let t = s
+        .trails
+        .get_mut(&trail_arn("us-east-1", "east-trail"))
+        .unwrap();
     t.advanced_event_selectors = vec![AdvancedEventSelector {
         name: Some("s3 data".into()),
         field_selectors: vec![
-            FieldSelector { field: "eventCategory".into(), equals: vec!["Data".into()], ..Default::default() },
-            FieldSelector { field: "resources.type".into(), equals: vec!["AWS::S3::Object".into()], ..Default::default() },
+            FieldSelector {
+                field: "eventCategory".into(),
+                equals: vec!["Data".into()],
+                ..Default::default()
+            },
+            FieldSelector {
+                field: "resources.type".into(),
+                equals: vec!["AWS::S3::Object".into()],
+                ..Default::default()
+            },
         ],
     }];
     let p = make(&s);
-    let sel = p.actions.iter().find_map(|a| match &a.op { Op::PutAdvancedEventSelectors { selectors, .. } => Some(selectors.clone()), _ => None }).unwrap();
+    let sel = p
+        .actions
+        .iter()
+        .find_map(|a| match &a.op {
+            Op::PutAdvancedEventSelectors { selectors, .. } => Some(selectors.clone()),
+            _ => None,
+        })
+        .unwrap();
     let adv = sel["AdvancedEventSelectors"].as_array().unwrap();
     assert_eq!(adv.len(), 2, "{sel:#}");
     assert!(adv.iter().any(|a| a["name"] == "s3 data"));
@@ -91,23 +113,44 @@ fn actions_are_in_dependency_order_and_each_planned_once() {
     let p = make(&non_compliant());
     assert_valid_order(&p.actions);
     // one access-log bucket per region, one flow-log role per account
-    let roles: Vec<_> = p.actions.iter().filter(|a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs")).collect();
+    let roles: Vec<_> = p
+        .actions
+        .iter()
+        .filter(
+            |a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"),
+        )
+        .collect();
     assert_eq!(roles.len(), 1);
     let east_logs: Vec<_> = p.actions.iter().filter(|a| matches!(&a.op, Op::CreateBucket { bucket } if bucket.starts_with("remediate-access-logs"))).collect();
     assert_eq!(east_logs.len(), 2, "one access-log bucket in each region");
     // one UpdateTrail per trail, whatever the number of controls it serves
-    let updates: Vec<_> = p.actions.iter().filter(|a| matches!(a.op, Op::UpdateTrail { .. })).collect();
+    let updates: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| matches!(a.op, Op::UpdateTrail { .. }))
+        .collect();
     assert_eq!(updates.len(), 2);
-    let east = updates.iter().find(|a| a.target.contains("east-trail")).unwrap();
+    let east = updates
+        .iter()
+        .find(|a| a.target.contains("east-trail"))
+        .unwrap();
     for c in ["2.1", "2.2", "2.4", "2.7"] {
-        assert!(east.controls.iter().any(|x| x == c), "{c} missing in {:?}", east.controls);
+        assert!(
+            east.controls.iter().any(|x| x == c),
+            "{c} missing in {:?}",
+            east.controls
+        );
     }
 }
 
 #[test]
 fn plan_covers_all_nine_controls() {
     let p = make(&non_compliant());
-    let served: BTreeSet<&str> = p.actions.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect();
+    let served: BTreeSet<&str> = p
+        .actions
+        .iter()
+        .flat_map(|a| a.controls.iter().map(String::as_str))
+        .collect();
     for id in controls::IDS {
         assert!(served.contains(id), "no action for {id}");
     }
@@ -115,16 +158,31 @@ fn plan_covers_all_nine_controls() {
 
 #[test]
 fn the_same_account_gives_the_same_plan_byte_for_byte() {
-    let a = render::render(&make(&non_compliant()), Format::Json, Style { color: false });
-    let b = render::render(&make(&non_compliant()), Format::Json, Style { color: false });
+    let a = render::render(
+        &make(&non_compliant()),
+        Format::Json,
+        Style { color: false },
+    );
+    let b = render::render(
+        &make(&non_compliant()),
+        Format::Json,
+        Style { color: false },
+    );
     assert_eq!(a, b);
 }
 
 #[test]
 fn existing_bucket_policy_statements_are_kept_and_only_public_allow_removed() {
     let p = make(&non_compliant());
-    let put = p.actions.iter().find(|a| matches!(&a.op, Op::PutBucketPolicy { bucket, .. } if bucket == "ct-west")).unwrap();
-    let sids: Vec<String> = policy::statements(&put.after).iter().filter_map(|s| s["Sid"].as_str().map(String::from)).collect();
+    let put = p
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::PutBucketPolicy { bucket, .. } if bucket == "ct-west"))
+        .unwrap();
+    let sids: Vec<String> = policy::statements(&put.after)
+        .iter()
+        .filter_map(|s| s["Sid"].as_str().map(String::from))
+        .collect();
     assert!(sids.contains(&"DenyInsecure".to_string()), "{sids:?}");
     assert!(!sids.contains(&"PublicRead".to_string()), "{sids:?}");
     assert_eq!(put.before["Statement"].as_array().unwrap().len(), 2);
@@ -142,8 +200,15 @@ fn a_plan_never_contains_an_allow_for_everyone() {
                     for st in policy::statements(&doc) {
                         assert!(!policy::is_public_allow(&st), "{}: {st}", a.id);
                         if st["Principal"].get("Service").is_some() {
-                            let cond = st.get("Condition").map(|c| c.to_string()).unwrap_or_default();
-                            assert!(cond.contains("aws:Source"), "{}: service statement without source condition: {st}", a.id);
+                            let cond = st
+                                .get("Condition")
+                                .map(|c| c.to_string())
+                                .unwrap_or_default();
+                            assert!(
+                                cond.contains("aws:Source"),
+                                "{}: service statement without source condition: {st}",
+                                a.id
+                            );
                         }
                     }
                 }
@@ -155,14 +220,23 @@ fn a_plan_never_contains_an_allow_for_everyone() {
 /// Every policy document an op writes.
 fn documents(op: &Op) -> Vec<Value> {
     match op {
-        Op::PutBucketPolicy { policy, .. } | Op::PutKeyPolicy { policy, .. } | Op::CreateKey { policy, .. } => vec![policy.clone()],
-        Op::CreateRole { trust_policy, policy, .. } => vec![trust_policy.clone(), policy.clone()],
+        Op::PutBucketPolicy { policy, .. }
+        | Op::PutKeyPolicy { policy, .. }
+        | Op::CreateKey { policy, .. } => vec![policy.clone()],
+        Op::CreateRole {
+            trust_policy,
+            policy,
+            ..
+        } => vec![trust_policy.clone(), policy.clone()],
         _ => vec![],
     }
 }
 
 fn statement(doc: &Value, sid: &str) -> Value {
-    policy::statements(doc).into_iter().find(|s| s["Sid"] == sid).unwrap_or_else(|| panic!("no {sid} in {doc:#}"))
+    policy::statements(doc)
+        .into_iter()
+        .find(|s| s["Sid"] == sid)
+        .unwrap_or_else(|| panic!("no {sid} in {doc:#}"))
 }
 
 #[test]
@@ -176,63 +250,169 @@ fn documents_match_the_reference_field_by_field() {
 
     let bp = find(&|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b == bucket));
     let acl = statement(&bp.after, "AWSCloudTrailAclCheck20150319");
-    assert_eq!(acl["Principal"], json!({"Service": "cloudtrail.amazonaws.com"}));
+    assert_eq!(
+        acl["Principal"],
+        json!({"Service": "cloudtrail.amazonaws.com"})
+    );
     assert_eq!(acl["Action"], "s3:GetBucketAcl");
     assert_eq!(acl["Resource"], format!("arn:aws:s3:::{bucket}"));
     assert_eq!(acl["Condition"]["StringEquals"]["aws:SourceArn"], trail);
     let w = statement(&bp.after, "AWSCloudTrailWrite20150319");
     assert_eq!(w["Action"], "s3:PutObject");
-    assert_eq!(w["Resource"], format!("arn:aws:s3:::{bucket}/AWSLogs/111122223333/*"));
-    assert_eq!(w["Condition"]["StringEquals"]["s3:x-amz-acl"], "bucket-owner-full-control");
+    assert_eq!(
+        w["Resource"],
+        format!("arn:aws:s3:::{bucket}/AWSLogs/111122223333/*")
+    );
+    assert_eq!(
+        w["Condition"]["StringEquals"]["s3:x-amz-acl"],
+        "bucket-owner-full-control"
+    );
     assert_eq!(w["Condition"]["StringEquals"]["aws:SourceArn"], trail);
 
     let key = find(&|op| matches!(op, Op::CreateKey { .. }));
-    let Op::CreateKey { policy: kp, .. } = &key.op else { unreachable!() };
+    let Op::CreateKey { policy: kp, .. } = &key.op else {
+        unreachable!()
+    };
     let enc = statement(kp, "AllowCloudTrailEncryptLogs");
     assert_eq!(enc["Action"], "kms:GenerateDataKey*");
-    assert_eq!(enc["Condition"]["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"], "arn:aws:cloudtrail:*:111122223333:trail/*");
+    assert_eq!(
+        enc["Condition"]["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"],
+        "arn:aws:cloudtrail:*:111122223333:trail/*"
+    );
     assert_eq!(enc["Condition"]["StringEquals"]["aws:SourceArn"], trail);
-    assert_eq!(statement(kp, "AllowCloudTrailDescribeKey")["Action"], "kms:DescribeKey");
-    assert_eq!(statement(kp, "EnableIamUserPermissions")["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
+    assert_eq!(
+        statement(kp, "AllowCloudTrailDescribeKey")["Action"],
+        "kms:DescribeKey"
+    );
+    assert_eq!(
+        statement(kp, "EnableIamUserPermissions")["Principal"]["AWS"],
+        "arn:aws:iam::111122223333:root"
+    );
 
-    let role = find(&|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-cloudtrail-to-logs"));
-    let Op::CreateRole { trust_policy, policy: rp, .. } = &role.op else { unreachable!() };
+    let role = find(
+        &|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-cloudtrail-to-logs"),
+    );
+    let Op::CreateRole {
+        trust_policy,
+        policy: rp,
+        ..
+    } = &role.op
+    else {
+        unreachable!()
+    };
     let t = &policy::statements(trust_policy)[0];
     assert_eq!(t["Principal"]["Service"], "cloudtrail.amazonaws.com");
     assert_eq!(t["Action"], "sts:AssumeRole");
-    assert_eq!(t["Condition"]["StringEquals"]["aws:SourceAccount"], "111122223333");
+    assert_eq!(
+        t["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111122223333"
+    );
     let r = &policy::statements(rp)[0];
-    assert_eq!(r["Action"], json!(["logs:CreateLogStream", "logs:PutLogEvents"]));
-    assert_eq!(r["Resource"], "arn:aws:logs:us-east-1:111122223333:log-group:remediate/cloudtrail:log-stream:111122223333_CloudTrail_us-east-1*");
+    assert_eq!(
+        r["Action"],
+        json!(["logs:CreateLogStream", "logs:PutLogEvents"])
+    );
+    assert_eq!(
+        r["Resource"],
+        "arn:aws:logs:us-east-1:111122223333:log-group:remediate/cloudtrail:log-stream:111122223333_CloudTrail_us-east-1*"
+    );
     let ct = find(&|op| matches!(op, Op::CreateTrail { .. }));
-    let Op::CreateTrail { cloudwatch_log_group_arn, cloudwatch_role_arn, .. } = &ct.op else { unreachable!() };
-    assert!(cloudwatch_log_group_arn.as_deref().unwrap().ends_with("log-group:remediate/cloudtrail:*"));
-    assert_eq!(cloudwatch_role_arn.as_deref().unwrap(), "arn:aws:iam::111122223333:role/remediate-cloudtrail-to-logs");
+    let Op::CreateTrail {
+        cloudwatch_log_group_arn,
+        cloudwatch_role_arn,
+        ..
+    } = &ct.op
+    else {
+        unreachable!()
+    };
+    assert!(
+        cloudwatch_log_group_arn
+            .as_deref()
+            .unwrap()
+            .ends_with("log-group:remediate/cloudtrail:*")
+    );
+    assert_eq!(
+        cloudwatch_role_arn.as_deref().unwrap(),
+        "arn:aws:iam::111122223333:role/remediate-cloudtrail-to-logs"
+    );
 
-    let logb = find(&|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-access-logs")));
-    let l = statement(&logb.after, "S3ServerAccessLogsremediatecloudtrail111122223333useast1");
-    assert_eq!(l["Resource"], format!("arn:aws:s3:::remediate-access-logs-111122223333-us-east-1/s3-access-logs/{bucket}/*"));
+    let logb = find(
+        &|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-access-logs")),
+    );
+    let l = statement(
+        &logb.after,
+        "S3ServerAccessLogsremediatecloudtrail111122223333useast1",
+    );
+    assert_eq!(
+        l["Resource"],
+        format!(
+            "arn:aws:s3:::remediate-access-logs-111122223333-us-east-1/s3-access-logs/{bucket}/*"
+        )
+    );
     assert_eq!(l["Principal"]["Service"], "logging.s3.amazonaws.com");
     assert_eq!(l["Action"], "s3:PutObject");
-    assert_eq!(l["Condition"]["ArnLike"]["aws:SourceArn"], format!("arn:aws:s3:::{bucket}"));
-    assert_eq!(l["Condition"]["StringEquals"]["aws:SourceAccount"], "111122223333");
+    assert_eq!(
+        l["Condition"]["ArnLike"]["aws:SourceArn"],
+        format!("arn:aws:s3:::{bucket}")
+    );
+    assert_eq!(
+        l["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111122223333"
+    );
 
-    let cb = find(&|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-config")));
-    assert_eq!(statement(&cb.after, "AWSConfigBucketPermissionsCheck")["Action"], "s3:GetBucketAcl");
-    assert_eq!(statement(&cb.after, "AWSConfigBucketExistenceCheck")["Action"], "s3:ListBucket");
+    let cb = find(
+        &|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-config")),
+    );
+    assert_eq!(
+        statement(&cb.after, "AWSConfigBucketPermissionsCheck")["Action"],
+        "s3:GetBucketAcl"
+    );
+    assert_eq!(
+        statement(&cb.after, "AWSConfigBucketExistenceCheck")["Action"],
+        "s3:ListBucket"
+    );
     let d = statement(&cb.after, "AWSConfigBucketDelivery");
-    assert_eq!(d["Resource"], "arn:aws:s3:::remediate-config-111122223333-us-east-1/AWSLogs/111122223333/Config/*");
-    assert_eq!(d["Condition"]["StringEquals"]["s3:x-amz-acl"], "bucket-owner-full-control");
-    assert_eq!(d["Condition"]["StringEquals"]["aws:SourceAccount"], "111122223333");
+    assert_eq!(
+        d["Resource"],
+        "arn:aws:s3:::remediate-config-111122223333-us-east-1/AWSLogs/111122223333/Config/*"
+    );
+    assert_eq!(
+        d["Condition"]["StringEquals"]["s3:x-amz-acl"],
+        "bucket-owner-full-control"
+    );
+    assert_eq!(
+        d["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111122223333"
+    );
 
-    let fr = find(&|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"));
-    let Op::CreateRole { trust_policy, policy: fp, .. } = &fr.op else { unreachable!() };
+    let fr =
+        find(&|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"));
+    let Op::CreateRole {
+        trust_policy,
+        policy: fp,
+        ..
+    } = &fr.op
+    else {
+        unreachable!()
+    };
     let t = &policy::statements(trust_policy)[0];
     assert_eq!(t["Principal"]["Service"], "vpc-flow-logs.amazonaws.com");
-    assert_eq!(t["Condition"]["StringEquals"]["aws:SourceAccount"], "111122223333");
-    assert!(t["Condition"]["ArnLike"]["aws:SourceArn"].to_string().contains("arn:aws:ec2:us-east-1:111122223333:vpc-flow-log/*"));
+    assert_eq!(
+        t["Condition"]["StringEquals"]["aws:SourceAccount"],
+        "111122223333"
+    );
+    assert!(
+        t["Condition"]["ArnLike"]["aws:SourceArn"]
+            .to_string()
+            .contains("arn:aws:ec2:us-east-1:111122223333:vpc-flow-log/*")
+    );
     let a = &policy::statements(fp)[0]["Action"];
-    for x in ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"] {
+    for x in [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+    ] {
         assert!(a.as_array().unwrap().iter().any(|v| v == x), "{x}");
     }
 }
@@ -245,11 +425,25 @@ fn existing_key_behind_the_alias_is_reused_and_its_policy_merged() {
     k.policy = Some(json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/admin"}, "Action": "kms:*", "Resource": "*"}]}));
     add_key(&mut s, k);
-    s.aliases.entry("us-east-1".into()).or_default().insert("alias/remediate-cloudtrail".into(), "tool-key".into());
+    s.aliases
+        .entry("us-east-1".into())
+        .or_default()
+        .insert("alias/remediate-cloudtrail".into(), "tool-key".into());
     let p = make(&s);
-    assert!(!p.actions.iter().any(|a| matches!(&a.op, Op::CreateKey { .. } if a.region == "us-east-1")));
-    let put = p.actions.iter().find(|a| matches!(&a.op, Op::PutKeyPolicy { .. })).unwrap();
-    let sids: Vec<_> = policy::statements(&put.after).iter().map(|s| s["Sid"].clone()).collect();
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(&a.op, Op::CreateKey { .. } if a.region == "us-east-1"))
+    );
+    let put = p
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::PutKeyPolicy { .. }))
+        .unwrap();
+    let sids: Vec<_> = policy::statements(&put.after)
+        .iter()
+        .map(|s| s["Sid"].clone())
+        .collect();
     assert!(sids.contains(&json!("Admins")));
     assert!(sids.contains(&json!("AllowCloudTrailEncryptLogs")));
 }
@@ -261,7 +455,10 @@ fn a_saved_fingerprint_notices_a_changed_bucket_policy() {
     assert!(plan::file::changed(&p, &s).is_empty());
     let mut later = s.clone();
     later.buckets.get_mut("ct-west").unwrap().policy = Some(json!({"Statement": []}));
-    assert_eq!(plan::file::changed(&p, &later), vec!["buckets/ct-west/policy".to_string()]);
+    assert_eq!(
+        plan::file::changed(&p, &later),
+        vec!["buckets/ct-west/policy".to_string()]
+    );
 }
 
 fn snapshot_name(s: &str) -> String {
@@ -273,7 +470,10 @@ fn rendered_plans_of_the_whole_account() {
     let p = make(&non_compliant());
     let plain = Style { color: false };
     insta::assert_snapshot!("account_text", render::render(&p, Format::Text, plain));
-    insta::assert_snapshot!("account_markdown", render::render(&p, Format::Markdown, plain));
+    insta::assert_snapshot!(
+        "account_markdown",
+        render::render(&p, Format::Markdown, plain)
+    );
     insta::assert_snapshot!("account_json", render::render(&p, Format::Json, plain));
 }
 
@@ -282,6 +482,9 @@ fn rendered_plan_per_control() {
     let s = non_compliant();
     for id in controls::IDS {
         let p = plan::make(&s, &FileSettings::default(), &[id.to_string()]);
-        insta::assert_snapshot!(format!("control_{}_text", snapshot_name(id)), render::render(&p, Format::Text, Style { color: false }));
+        insta::assert_snapshot!(
+            format!("control_{}_text", snapshot_name(id)),
+            render::render(&p, Format::Text, Style { color: false })
+        );
     }
 }

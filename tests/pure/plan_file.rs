@@ -16,13 +16,18 @@ fn saved() -> (tempfile::TempDir, std::path::PathBuf) {
 fn a_saved_plan_reads_back_equal() {
     let (_d, path) = saved();
     let f = file::read(&path).unwrap();
-    assert_eq!(f.plan, plan::make(&non_compliant(), &FileSettings::default(), &[]));
+    assert_eq!(
+        f.plan,
+        plan::make(&non_compliant(), &FileSettings::default(), &[])
+    );
 }
 
 #[test]
 fn an_edited_plan_is_refused_as_tampered() {
     let (_d, path) = saved();
-    let text = std::fs::read_to_string(&path).unwrap().replacen("ct-west", "ct-evil", 1);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("ct-west", "ct-evil", 1);
     std::fs::write(&path, text).unwrap();
     assert!(matches!(file::read(&path), Err(PlanFileError::Tampered(_))));
 }
@@ -40,9 +45,16 @@ fn a_truncated_plan_is_refused_as_corrupt() {
 #[test]
 fn another_format_version_is_refused_by_number() {
     let (_d, path) = saved();
-    let text = std::fs::read_to_string(&path).unwrap().replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "\"format_version\": 1",
+        "\"format_version\": 99",
+        1,
+    );
     std::fs::write(&path, text).unwrap();
-    assert!(matches!(file::read(&path), Err(PlanFileError::Version(_, 99))));
+    assert!(matches!(
+        file::read(&path),
+        Err(PlanFileError::Version(_, 99))
+    ));
 }
 
 #[test]
