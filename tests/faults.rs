@@ -561,3 +561,25 @@ fn scratch_apply_drop() {
         .unwrap_or(0.2);
     apply_through_proxy(ProxyConfig::faults(rate, seed, &kinds), "scratch drop");
 }
+
+#[test]
+#[ignore]
+fn scratch_spec() {
+    use aws_smithy_types::retry::{RetryConfig, RetrySpec};
+    let moto = Moto::start();
+    for v21 in [false, true] {
+        let proxy = Proxy::start(&moto.url, ProxyConfig::faults(0.2, 7, &[FaultKind::Throttle]));
+        let took = rt().block_on(async {
+            let mut rc = RetryConfig::adaptive().with_max_attempts(10).with_initial_backoff(Duration::from_millis(100));
+            if v21 { rc = rc.with_retry_spec(RetrySpec::v2_1()); }
+            let base = common::sdk_config(&proxy.url).await;
+            let cfg = base.into_builder().retry_config(rc).build();
+            let c = Clients::new(&cfg, "us-east-1");
+            let started = Instant::now();
+            let futs = (0..40).map(|_| { let c = c.clone(); async move { c.kms.list_keys().send().await.unwrap(); } });
+            futures::future::join_all(futs).await;
+            started.elapsed()
+        });
+        eprintln!("v2_1={v21}: 40 ListKeys (concurrent) took {took:?}; {}", proxy.counts());
+    }
+}

@@ -73,3 +73,46 @@ fn a_missing_file_is_a_one_line_error() {
     let e = file::read(std::path::Path::new("/nonexistent/plan.json")).unwrap_err();
     assert!(matches!(e, PlanFileError::Unreadable(..)));
 }
+
+mod fuzz {
+    //! The plan-file reader never panics, and never accepts a file whose
+    //! content was changed.
+    use proptest::prelude::*;
+    use remediate::plan::{self, file};
+    use remediate::settings::FileSettings;
+
+    fn valid() -> String {
+        let p = plan::make(&crate::fixtures::non_compliant(), &FileSettings::default(), &["2.3".into(), "2.8".into()]);
+        file::to_text(&p, "2026-11-29T00:00:00Z".into())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_text_is_refused_without_panic(s in ".{0,400}") {
+            prop_assert!(file::parse("fuzz", &s).is_err());
+        }
+
+        #[test]
+        fn a_changed_byte_is_refused_or_changes_nothing(pos in any::<prop::sample::Index>(), byte in 0x20u8..0x7f) {
+            let text = valid();
+            let mut bytes = text.clone().into_bytes();
+            let i = pos.index(bytes.len());
+            bytes[i] = byte;
+            let edited = String::from_utf8_lossy(&bytes).to_string();
+            match file::parse("fuzz", &edited) {
+                Err(_) => {}
+                // accepted only when the content is the same (e.g. whitespace)
+                Ok(f) => prop_assert_eq!(f.plan, file::parse("orig", &text).unwrap().plan),
+            }
+        }
+
+        #[test]
+        fn a_truncated_file_is_refused(cut in 0usize..1000) {
+            let text = valid();
+            let cut = cut.min(text.len() - 2);
+            prop_assert!(file::parse("fuzz", &text[..cut]).is_err());
+        }
+    }
+}
