@@ -2,6 +2,9 @@
 //! fails (500/503) and drops requests on their way to the emulator. Retried
 //! faults must not change what the tool sees (plan) nor what it makes
 //! (apply converges, nothing is created twice).
+//!
+//! Each test prints its timings and the proxy's fault counts (`--nocapture`);
+//! `FAULTS_VERBOSE=1` also prints the whole output of failed apply runs.
 
 mod common;
 
@@ -139,7 +142,7 @@ fn plan_with_20_percent_faults_gives_the_same_plan_as_without() {
 #[test]
 fn adaptive_retry_mode_through_faults_gives_the_same_plan() {
     let counts = plan_through_proxy(
-        ProxyConfig::faults(0.2, 7, &FaultKind::ALL),
+        ProxyConfig::faults(0.2, 5, &FaultKind::ALL),
         &["--retry-mode", "adaptive", "--max-attempts", "10"],
         "20% faults, adaptive retries",
     );
@@ -462,6 +465,7 @@ fn apply_through_proxy(cfg: ProxyConfig, what: &str) -> common::proxy::Counts {
     }
     let counts = proxy.counts();
     drop(proxy);
+    assert_eq!(counts.upstream_errors, 0, "{counts}");
     let last = runs.last().unwrap();
     assert_eq!(
         last.code,
@@ -506,80 +510,22 @@ fn apply_with_20_percent_faults_converges_without_duplicates() {
     assert!(counts.faults() > 0, "no fault was injected: {counts}");
 }
 
+/// Drop = the request reaches moto and its answer is lost; the SDK retries
+/// it. Reads and put-style writes are safe, creates are not: a lost
+/// CreateKey answer leaves an orphan key (rotation off, so the next plan
+/// wants to rotate it), and lost CreateAlias / CreateServiceLinkedRole /
+/// CreateFlowLogs answers turn the retry's "already exists" into a failed
+/// action. One scenario shows it about one time in four (which request
+/// loses its answer depends on timing), so four are run (about 40 s).
+/// Remove the `ignore` once creates are idempotent under retries.
 #[test]
-#[ignore]
-fn scratch_adaptive() {
-    let moto = Moto::start();
-    seed_non_compliant(&moto);
-    let kinds: Vec<FaultKind> = match std::env::var("KINDS").as_deref() {
-        Ok("throttle") => vec![FaultKind::Throttle],
-        Ok("drop") => vec![FaultKind::Drop],
-        Ok("5xx") => vec![FaultKind::Http500, FaultKind::Http503],
-        _ => FaultKind::ALL.to_vec(),
-    };
-    let rate: f64 = std::env::var("RATE")
-        .map(|r| r.parse().unwrap())
-        .unwrap_or(0.2);
-    let proxy = Proxy::start(&moto.url, ProxyConfig::faults(rate, 7, &kinds));
-    let started = Instant::now();
-    let out = common::remediate_cmd(&moto)
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .env(
-            "RUST_LOG",
-            std::env::var("LOG").unwrap_or("aws_smithy_runtime::client::retries=debug".into()),
-        )
-        .args([
-            "plan",
-            "--format",
-            "json",
-            "--regions",
-            TWO,
-            "--retry-mode",
-            &std::env::var("MODE").unwrap_or("adaptive".into()),
-            "--max-attempts",
-            "10",
-        ])
-        .output()
-        .unwrap();
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    eprintln!("took {:?}; {}", started.elapsed(), proxy.counts());
-}
-
-#[test]
-#[ignore]
-fn scratch_apply_drop() {
-    let seed: u64 = std::env::var("SEED")
-        .map(|r| r.parse().unwrap())
-        .unwrap_or(42);
-    let kinds: Vec<FaultKind> = match std::env::var("KINDS").as_deref() {
-        Ok("nodrop") => vec![FaultKind::Throttle, FaultKind::Http500, FaultKind::Http503],
-        Ok("drop") => vec![FaultKind::Drop],
-        _ => FaultKind::ALL.to_vec(),
-    };
-    let rate: f64 = std::env::var("RATE")
-        .map(|r| r.parse().unwrap())
-        .unwrap_or(0.2);
-    apply_through_proxy(ProxyConfig::faults(rate, seed, &kinds), "scratch drop");
-}
-
-#[test]
-#[ignore]
-fn scratch_spec() {
-    use aws_smithy_types::retry::{RetryConfig, RetrySpec};
-    let moto = Moto::start();
-    for v21 in [false, true] {
-        let proxy = Proxy::start(&moto.url, ProxyConfig::faults(0.2, 7, &[FaultKind::Throttle]));
-        let took = rt().block_on(async {
-            let mut rc = RetryConfig::adaptive().with_max_attempts(10).with_initial_backoff(Duration::from_millis(100));
-            if v21 { rc = rc.with_retry_spec(RetrySpec::v2_1()); }
-            let base = common::sdk_config(&proxy.url).await;
-            let cfg = base.into_builder().retry_config(rc).build();
-            let c = Clients::new(&cfg, "us-east-1");
-            let started = Instant::now();
-            let futs = (0..40).map(|_| { let c = c.clone(); async move { c.kms.list_keys().send().await.unwrap(); } });
-            futures::future::join_all(futs).await;
-            started.elapsed()
-        });
-        eprintln!("v2_1={v21}: 40 ListKeys (concurrent) took {took:?}; {}", proxy.counts());
+#[ignore = "product: a lost CreateKey answer leaves an orphan key (not idempotent under SDK retries)"]
+fn apply_with_dropped_answers_converges_without_duplicates() {
+    for seed in [9, 3, 15, 26] {
+        let counts = apply_through_proxy(
+            ProxyConfig::faults(0.2, seed, &FaultKind::ALL),
+            &format!("20% faults with dropped answers, seed {seed}"),
+        );
+        assert!(counts.drop > 0, "no answer was dropped: {counts}");
     }
 }
