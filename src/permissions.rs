@@ -52,6 +52,8 @@ pub const APPLY: &[&str] = &[
     "s3:PutBucketLogging",
     "kms:CreateKey",
     "kms:CreateAlias",
+    "kms:TagResource",
+    "kms:ListResourceTags",
     "kms:PutKeyPolicy",
     "kms:EnableKeyRotation",
     "logs:CreateLogGroup",

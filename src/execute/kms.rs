@@ -144,21 +144,7 @@ pub(super) async fn create_key(
     }
     cx.before(Value::Null)?;
     let kms = cx.aws.kms(cx.region());
-    let out = cx
-        .retry("CreateKey", || {
-            kms.create_key()
-                .key_spec(KeySpec::SymmetricDefault)
-                .key_usage(KeyUsageType::EncryptDecrypt)
-                .policy(policy_text.clone())
-                .description(description)
-                .send()
-        })
-        .await?;
-    let meta = out
-        .key_metadata()
-        .ok_or_else(|| Fail::new("EmptyResponse", "CreateKey returned no key metadata"))?;
-    let key_id = meta.key_id().to_string();
-    let arn = meta.arn().unwrap_or_default().to_string();
+    let (key_id, arn) = create_key_once(cx, &alias, description, &policy_text).await?;
     let result = json!({"alias": alias, "key_id": key_id, "arn": arn, "created": true});
     cx.progress(result.clone());
     if let Err(e) = kms
@@ -213,6 +199,104 @@ pub(super) async fn create_key(
         format!("created key {key_id} as {alias}"),
         result,
     ))
+}
+
+/// Tag that marks a key this tool made for `alias`, so a key whose CreateKey
+/// answer was lost (or whose run was killed before CreateAlias) is found
+/// and reused instead of made twice: CreateKey has no idempotency token.
+const ALIAS_TAG: &str = "remediate:alias";
+
+/// CreateKey at most once per alias: SDK retries are off for this one call
+/// (a retried CreateKey whose first answer was lost makes a second key); on
+/// a transient failure, look for the tagged key before trying again.
+async fn create_key_once(
+    cx: &Ctx<'_>,
+    alias: &str,
+    description: &str,
+    policy_text: &str,
+) -> Result<(String, String), Fail> {
+    let kms = cx.aws.kms(cx.region());
+    let no_retry = aws_sdk_kms::config::Builder::default()
+        .retry_config(aws_config::retry::RetryConfig::disabled());
+    let mut delay = cx.opts.retry_base_delay;
+    for attempt in 0..6 {
+        if let Some(found) = tagged_key(cx, alias)
+            .await
+            .map_err(|e| Fail::reading("keys", e))?
+        {
+            tracing::info!(alias, key = %found.0, "reusing the key made for this alias earlier");
+            return Ok(found);
+        }
+        let sent = kms
+            .create_key()
+            .key_spec(KeySpec::SymmetricDefault)
+            .key_usage(KeyUsageType::EncryptDecrypt)
+            .policy(policy_text)
+            .description(description)
+            .tags(
+                aws_sdk_kms::types::Tag::builder()
+                    .tag_key(ALIAS_TAG)
+                    .tag_value(alias)
+                    .build()
+                    .map_err(|e| Fail::invalid(e.to_string()))?,
+            )
+            .customize()
+            .config_override(no_retry.clone())
+            .send()
+            .await
+            .aws();
+        match sent {
+            Ok(out) => {
+                let meta = out
+                    .key_metadata()
+                    .ok_or_else(|| Fail::new("EmptyResponse", "CreateKey returned no key metadata"))?;
+                return Ok((meta.key_id().to_string(), meta.arn().unwrap_or_default().to_string()));
+            }
+            Err(e) if transient(&e) && attempt < 5 => {
+                tracing::info!(alias, code = %e.code, "CreateKey did not answer; checking before retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fail::new("CreateKeyFailed", format!("could not create a key for {alias}")))
+}
+
+fn transient(e: &AwsError) -> bool {
+    matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unreachable)
+        || e.code.starts_with("HTTP5")
+        || ["InternalFailure", "KMSInternalException", "ServiceUnavailable", "DependencyTimeoutException", "InternalError"]
+            .contains(&e.code.as_str())
+}
+
+/// An enabled key in this region tagged as made for `alias`: (key id, ARN).
+async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)>, AwsError> {
+    let kms = cx.aws.kms(cx.region());
+    let mut marker: Option<String> = None;
+    loop {
+        let page = kms.list_keys().limit(1000).set_marker(marker.clone()).send().await.aws()?;
+        for k in page.keys() {
+            let Some(id) = k.key_id() else { continue };
+            let tags = match kms.list_resource_tags().key_id(id).send().await.aws() {
+                Ok(t) => t,
+                // AWS-managed keys and keys we may not read are not ours.
+                Err(e) if matches!(e.kind, ErrorKind::Denied | ErrorKind::NotFound) => continue,
+                Err(e) => return Err(e),
+            };
+            let ours = tags
+                .tags()
+                .iter()
+                .any(|t| t.tag_key() == ALIAS_TAG && t.tag_value() == alias);
+            if ours && describe(cx, id).await?.is_some_and(|d| d.state == KeyState::Enabled.as_str()) {
+                return Ok(Some((id.to_string(), k.key_arn().unwrap_or_default().to_string())));
+            }
+        }
+        match page.next_marker().filter(|_| page.truncated()) {
+            Some(m) => marker = Some(m.to_string()),
+            None => return Ok(None),
+        }
+    }
 }
 
 pub(super) async fn put_key_policy(
