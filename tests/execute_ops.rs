@@ -646,7 +646,7 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
         "{second:?}"
     );
     assert!(detail(&second, "lg").contains("already exists"));
-    assert!(detail(&second, "role").contains("already exists"));
+    assert!(detail(&second, "role").contains("left unchanged"));
     assert_eq!(
         env.calls("cloudtrail", "CreateTrail"),
         1,
@@ -1793,5 +1793,78 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
     assert!(
         roles.roles().is_empty(),
         "the service-linked role this run made is gone"
+    );
+}
+
+/// A role whose first run stopped between CreateRole and PutRolePolicy (or
+/// one made for fewer regions) gets the missing statements merged into its
+/// inline policy; its trust policy and its other statements stay.
+#[tokio::test]
+async fn an_existing_role_gets_missing_statements_merged_never_replaced() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    let trust = fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None);
+    fixtures::ensure_role(&c, "flow-role", &trust)
+        .await
+        .unwrap();
+    let theirs = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Theirs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]});
+    fixtures::put_role_policy(&c, "flow-role", "flow", &theirs)
+        .await
+        .unwrap();
+    let ours = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "FlowLogsuseast1", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]});
+    let other_trust = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let actions = [act(
+        "role",
+        US,
+        Op::CreateRole {
+            name: "flow-role".into(),
+            trust_policy: other_trust,
+            policy_name: "flow".into(),
+            policy: ours,
+        },
+        &[],
+    )];
+    let report = env.apply(&actions, "j.jsonl").await;
+    assert!(detail(&report, "role").contains("merged"), "{report:?}");
+    let doc = c
+        .iam
+        .get_role_policy()
+        .role_name("flow-role")
+        .policy_name("flow")
+        .send()
+        .await
+        .unwrap();
+    let doc: Value =
+        serde_json::from_str(&urlencoding::decode(doc.policy_document()).unwrap()).unwrap();
+    let sids: Vec<&str> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["Sid"].as_str())
+        .collect();
+    assert_eq!(sids, ["Theirs", "FlowLogsuseast1"]);
+    let role = c
+        .iam
+        .get_role()
+        .role_name("flow-role")
+        .send()
+        .await
+        .unwrap();
+    let now_trust =
+        urlencoding::decode(role.role().unwrap().assume_role_policy_document().unwrap())
+            .unwrap()
+            .to_string();
+    assert!(
+        now_trust.contains("vpc-flow-logs.amazonaws.com"),
+        "the existing trust policy was replaced: {now_trust}"
+    );
+    // a second run changes nothing
+    let again = env.apply(&actions, "j2.jsonl").await;
+    assert!(
+        detail(&again, "role").contains("left unchanged"),
+        "{again:?}"
     );
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use super::Control;
 use super::shared::{
-    bucket_arn, create_role, ensure_bucket, ensure_log_group, log_group_arn, role_arn,
+    bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
@@ -110,7 +110,6 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         &snap.account_id,
         &snap.home_region,
     );
-    let role_exists = snap.roles.contains_key(&role_name);
     for (region, vpcs) in by_region {
         let fixes: Vec<String> = vpcs.iter().map(|(_, id)| id.clone()).collect();
         let ids: Vec<String> = vpcs.iter().map(|(v, _)| v.clone()).collect();
@@ -119,14 +118,15 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 let group = fill(&p.settings.names.flow_log_group, &snap.account_id, &region);
                 let mut deps =
                     ensure_log_group(p, "2.9", &fixes, &region, &group, "receives VPC flow logs");
-                if !role_exists {
+                {
+                    // Any region of this account: the trust does not change as regions are added.
                     let trust = json!({"Version": "2012-10-17", "Statement": [{
                         "Effect": "Allow",
                         "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                         "Action": "sts:AssumeRole",
                         "Condition": {
                             "StringEquals": {"aws:SourceAccount": snap.account_id},
-                            "ArnLike": {"aws:SourceArn": snap.arn("ec2", &region, "vpc-flow-log/*")}
+                            "ArnLike": {"aws:SourceArn": snap.arn("ec2", "*", "vpc-flow-log/*")}
                         }
                     }]});
                     let policy = json!({"Version": "2012-10-17", "Statement": [{
@@ -135,7 +135,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
                         "Resource": [log_group_arn(snap, &region, &group), log_group_arn(snap, &region, &group).trim_end_matches(":*").to_string()]
                     }]});
-                    deps.push(create_role(
+                    deps.extend(ensure_role(
                         p,
                         "2.9",
                         &fixes,

@@ -239,7 +239,7 @@ pub fn ensure_cloudtrail_logs(
         "CloudTrail delivers events to it",
     ));
     let role_arn = role_arn(snap, &role);
-    if !snap.roles.contains_key(&role) {
+    {
         let stream = snap.arn(
             "logs",
             region,
@@ -263,7 +263,7 @@ pub fn ensure_cloudtrail_logs(
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": stream
         }]});
-        deps.push(create_role(
+        deps.extend(ensure_role(
             p,
             control,
             fixes,
@@ -277,8 +277,12 @@ pub fn ensure_cloudtrail_logs(
     (log_group_arn(snap, region, &group), role_arn, deps)
 }
 
+/// Ensure a role with `policy`'s statements in its inline policy: create it
+/// when missing; when it exists, merge what its inline policy lacks (a role
+/// made for one region gains the next region's statement) and never touch
+/// its trust policy. `None` when the role already has everything.
 #[allow(clippy::too_many_arguments)]
-pub fn create_role(
+pub fn ensure_role(
     p: &mut Planner,
     control: &str,
     fixes: &[String],
@@ -287,47 +291,60 @@ pub fn create_role(
     policy_name: &str,
     policy: Value,
     why: &str,
-) -> String {
+) -> Option<String> {
     let region = p.snap.home_region.clone();
     let target = role_arn(p.snap, name);
-    let id = crate::plan::builder::action_id(
-        &Op::CreateRole {
-            name: name.into(),
-            trust_policy: Value::Null,
-            policy_name: String::new(),
-            policy: Value::Null,
-        },
-        &region,
-        &target,
-    );
-    // One role serves every region: fold this region's statements into the planned policy.
-    let policy = match p.pending_op(&id) {
-        Some(Op::CreateRole { policy: prev, .. }) => {
-            crate::policy::merge(Some(prev), &crate::policy::statements(&policy))
-        }
-        _ => policy,
+    let probe = Op::CreateRole {
+        name: name.into(),
+        trust_policy: Value::Null,
+        policy_name: String::new(),
+        policy: Value::Null,
     };
-    let trust = match p.pending_op(&id) {
-        Some(Op::CreateRole {
-            trust_policy: prev, ..
-        }) => widen_trust(prev, &trust),
-        _ => trust,
+    let id = crate::plan::builder::action_id(&probe, &region, &target);
+    let existing = p.snap.roles.get(name).cloned();
+    let existing_inline = existing
+        .as_ref()
+        .and_then(|r| r.inline_policies.get(policy_name).cloned());
+    // One role serves every region: fold this region's statements into
+    // what is already planned for it, or into what the role already has.
+    let base = match p.pending_op(&id) {
+        Some(Op::CreateRole { policy: prev, .. }) => Some(prev.clone()),
+        _ => existing_inline.clone(),
     };
-    p.add(
+    let merged = crate::policy::merge(base.as_ref(), &crate::policy::statements(&policy));
+    if existing.is_some() && !p.has(&id) && existing_inline.as_ref() == Some(&merged) {
+        return None;
+    }
+    let (before, trust, reason) = match &existing {
+        Some(r) => (
+            json!({"AssumeRolePolicyDocument": r.trust_policy, "InlinePolicies": {policy_name: existing_inline}}),
+            r.trust_policy.clone().unwrap_or(Value::Null),
+            format!(
+                "add the missing statements to role {name}'s inline policy {policy_name}: {why}"
+            ),
+        ),
+        None => (Value::Null, trust, format!("create role {name}: {why}")),
+    };
+    Some(p.add(
         control,
         fixes,
         Draft {
-            op: Op::CreateRole { name: name.into(), trust_policy: trust.clone(), policy_name: policy_name.into(), policy: policy.clone() },
+            op: Op::CreateRole {
+                name: name.into(),
+                trust_policy: trust.clone(),
+                policy_name: policy_name.into(),
+                policy: merged.clone(),
+            },
             region,
             target,
-            before: Value::Null,
-            after: json!({"AssumeRolePolicyDocument": trust, "InlinePolicies": {policy_name: policy}}),
-            reason: format!("create role {name}: {why}"),
+            before,
+            after: json!({"AssumeRolePolicyDocument": trust, "InlinePolicies": {policy_name: merged}}),
+            reason,
             safety: Safety::NeedsReview,
             depends_on: vec![],
             observes: vec![format!("roles/{name}")],
         },
-    )
+    ))
 }
 
 pub fn ensure_log_group(
@@ -593,37 +610,4 @@ pub fn ensure_access_logging(
             observes: vec![format!("buckets/{bucket}/logging")],
         },
     ))
-}
-
-/// Trust policies of one role planned for several regions: union the
-/// statements' source conditions (same shape, wider `aws:SourceArn`).
-fn widen_trust(prev: &Value, add: &Value) -> Value {
-    let stmts: Vec<Value> = crate::policy::statements(add)
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["Sid"] = json!(format!("Trust{i}"));
-            s
-        })
-        .collect();
-    let prev_named: Vec<Value> = crate::policy::statements(prev)
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            s["Sid"] = json!(format!("Trust{i}"));
-            s
-        })
-        .collect();
-    let merged = crate::policy::merge(
-        Some(&json!({"Version": "2012-10-17", "Statement": prev_named})),
-        &stmts,
-    );
-    let unnamed: Vec<Value> = crate::policy::statements(&merged)
-        .into_iter()
-        .map(|mut s| {
-            s.as_object_mut().map(|m| m.remove("Sid"));
-            s
-        })
-        .collect();
-    json!({"Version": "2012-10-17", "Statement": unnamed})
 }

@@ -129,14 +129,29 @@ pub(super) async fn create_flow_logs(
             };
             req.send()
         })
-        .await?;
+        .await;
+    // A lost answer retried by the SDK meets the flow log its first attempt
+    // made: "already exists" is success, confirmed by the read back below.
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if e.code == "FlowLogAlreadyExists" => {
+            aws_sdk_ec2::operation::create_flow_logs::CreateFlowLogsOutput::builder().build()
+        }
+        Err(e) => return Err(e.into()),
+    };
     let created: Vec<String> = out.flow_log_ids().to_vec();
     if !created.is_empty() {
         cx.progress(json!({"created": created}));
     }
+    let now = active_by_vpc(cx, &vpcs)
+        .await
+        .map_err(|e| Fail::from(e).with(json!({"created": created})))?;
+    // An item that failed only because its VPC already has an active flow
+    // log (made by a retried request) is not a failure.
     let failures: Vec<String> = out
         .unsuccessful()
         .iter()
+        .filter(|u| !u.resource_id().is_some_and(|v| now.contains_key(v)))
         .map(|u| {
             let e = u.error();
             format!(
@@ -147,9 +162,6 @@ pub(super) async fn create_flow_logs(
             )
         })
         .collect();
-    let now = active_by_vpc(cx, &vpcs)
-        .await
-        .map_err(|e| Fail::from(e).with(json!({"created": created})))?;
     let result = json!({"created": created, "active": now});
     if !failures.is_empty() {
         let code = out

@@ -65,6 +65,11 @@ async fn get_inline(
     }
 }
 
+/// Ensure the role exists with `policy`'s statements in its inline policy
+/// `policy_name`. A role made here gets `trust`; an existing role keeps its
+/// trust policy, and its inline policy is merged (statements added by Sid,
+/// none removed) — which also completes a role whose first run was cut off
+/// between CreateRole and PutRolePolicy, or whose CreateRole answer was lost.
 pub(super) async fn create_role(
     cx: &Ctx<'_>,
     name: &str,
@@ -73,48 +78,53 @@ pub(super) async fn create_role(
     policy: &Value,
 ) -> Result<Done, Fail> {
     let trust_text = serde_json::to_string(trust).map_err(|e| Fail::invalid(e.to_string()))?;
-    let policy_text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
     let existing = get_role(cx, name)
         .await
         .map_err(|e| Fail::reading("role", e))?;
-    if let Some(r) = existing {
-        cx.before(r.clone())?;
-        return Ok(Done::new(
-            format!("role {name} already exists; left unchanged"),
-            with_created(r, false),
-        ));
-    }
-    cx.before(Value::Null)?;
     let iam = cx.aws.iam(cx.region());
-    match iam
-        .create_role()
-        .role_name(name)
-        .assume_role_policy_document(trust_text)
-        .description("Made by remediate (CIS AWS Foundations 2.4 / 2.9)")
-        .send()
-        .await
-        .aws()
-    {
-        Ok(_) => {}
-        Err(e) if e.code == "EntityAlreadyExists" => {
-            let now = get_role(cx, name).await?.unwrap_or(Value::Null);
-            return Ok(Done::new(
-                format!("role {name} already exists; left unchanged"),
-                with_created(now, false),
-            ));
+    let created = match &existing {
+        Some(r) => {
+            cx.before(r.clone())?;
+            false
         }
-        Err(e) => return Err(e.into()),
+        None => {
+            cx.before(Value::Null)?;
+            match iam
+                .create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust_text)
+                .description("Made by remediate (CIS AWS Foundations 2.4 / 2.9)")
+                .send()
+                .await
+                .aws()
+            {
+                Ok(_) => true,
+                // A lost answer, retried: the first attempt made it.
+                Err(e) if e.code == "EntityAlreadyExists" => false,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let made = json!({"role_name": name, "created": created, "inline_policies": [policy_name]});
+    if created {
+        cx.progress(made.clone());
     }
-    let made = json!({"role_name": name, "created": true, "inline_policies": [policy_name]});
-    cx.progress(made.clone());
-    iam.put_role_policy()
-        .role_name(name)
-        .policy_name(policy_name)
-        .policy_document(policy_text)
-        .send()
+    let current = get_inline(cx, name, policy_name)
         .await
-        .aws()
         .map_err(|e| Fail::from(e).with(made.clone()))?;
+    let want = crate::policy::merge(current.as_ref(), &crate::policy::statements(policy));
+    let changed = !current.as_ref().is_some_and(|c| policy_eq(c, &want));
+    if changed {
+        let text = serde_json::to_string(&want).map_err(|e| Fail::invalid(e.to_string()))?;
+        iam.put_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .policy_document(text)
+            .send()
+            .await
+            .aws()
+            .map_err(|e| Fail::from(e).with(made.clone()))?;
+    }
     let now = get_role(cx, name)
         .await
         .map_err(|e| Fail::from(e).with(made.clone()))?;
@@ -124,23 +134,25 @@ pub(super) async fn create_role(
     let Some(now) = now else {
         return Err(Fail::mismatch(format!("role {name} cannot be found"), made));
     };
-    let result = with_created(now.clone(), true);
-    if !now["trust_policy"].is_null() && !policy_eq(&now["trust_policy"], trust) {
+    let result = with_created(now.clone(), created);
+    if created && !now["trust_policy"].is_null() && !policy_eq(&now["trust_policy"], trust) {
         return Err(Fail::mismatch(
             format!("role {name}: trust policy differs"),
             result,
         ));
     }
-    if !inline.is_some_and(|p| policy_eq(&p, policy)) {
+    if !inline.is_some_and(|p| policy_eq(&p, &want)) {
         return Err(Fail::mismatch(
             format!("role {name}: inline policy {policy_name} differs"),
             result,
         ));
     }
-    Ok(Done::new(
-        format!("created role {name} with inline policy {policy_name}"),
-        result,
-    ))
+    let detail = match (created, changed) {
+        (true, _) => format!("created role {name} with inline policy {policy_name}"),
+        (false, true) => format!("role {name} exists; merged statements into {policy_name}"),
+        (false, false) => format!("role {name} already has what it needs; left unchanged"),
+    };
+    Ok(Done::new(detail, result))
 }
 
 /// Service-linked roles live at `/aws-service-role/<service>/`.
@@ -185,10 +197,13 @@ pub(super) async fn create_service_linked_role(cx: &Ctx<'_>, service: &str) -> R
         .aws()
     {
         Ok(_) => true,
+        // "Already there" in either form (a lost answer retried, or a role
+        // made by someone else) is success; find_service_linked confirms it.
         Err(e)
-            if e.code == "InvalidInput"
-                && (e.message.contains("has been taken")
-                    || e.message.contains("already exists")) =>
+            if e.code == "EntityAlreadyExists"
+                || (e.code == "InvalidInput"
+                    && (e.message.contains("has been taken")
+                        || e.message.contains("already exists"))) =>
         {
             false
         }

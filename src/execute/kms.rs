@@ -154,6 +154,9 @@ pub(super) async fn create_key(
         .send()
         .await
         .aws()
+        // A lost answer, retried: the alias is there and names our key.
+        && !(e.code == "AlreadyExistsException"
+            && alias_target(cx, &alias).await.ok().flatten().as_deref() == Some(key_id.as_str()))
     {
         return Err(Fail::new(
             e.code,
@@ -247,10 +250,13 @@ async fn create_key_once(
             .aws();
         match sent {
             Ok(out) => {
-                let meta = out
-                    .key_metadata()
-                    .ok_or_else(|| Fail::new("EmptyResponse", "CreateKey returned no key metadata"))?;
-                return Ok((meta.key_id().to_string(), meta.arn().unwrap_or_default().to_string()));
+                let meta = out.key_metadata().ok_or_else(|| {
+                    Fail::new("EmptyResponse", "CreateKey returned no key metadata")
+                })?;
+                return Ok((
+                    meta.key_id().to_string(),
+                    meta.arn().unwrap_or_default().to_string(),
+                ));
             }
             Err(e) if transient(&e) && attempt < 5 => {
                 tracing::info!(alias, code = %e.code, "CreateKey did not answer; checking before retrying in {delay:?}");
@@ -260,14 +266,23 @@ async fn create_key_once(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(Fail::new("CreateKeyFailed", format!("could not create a key for {alias}")))
+    Err(Fail::new(
+        "CreateKeyFailed",
+        format!("could not create a key for {alias}"),
+    ))
 }
 
 fn transient(e: &AwsError) -> bool {
     matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unreachable)
         || e.code.starts_with("HTTP5")
-        || ["InternalFailure", "KMSInternalException", "ServiceUnavailable", "DependencyTimeoutException", "InternalError"]
-            .contains(&e.code.as_str())
+        || [
+            "InternalFailure",
+            "KMSInternalException",
+            "ServiceUnavailable",
+            "DependencyTimeoutException",
+            "InternalError",
+        ]
+        .contains(&e.code.as_str())
 }
 
 /// An enabled key in this region tagged as made for `alias`: (key id, ARN).
@@ -275,7 +290,13 @@ async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)
     let kms = cx.aws.kms(cx.region());
     let mut marker: Option<String> = None;
     loop {
-        let page = kms.list_keys().limit(1000).set_marker(marker.clone()).send().await.aws()?;
+        let page = kms
+            .list_keys()
+            .limit(1000)
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .aws()?;
         for k in page.keys() {
             let Some(id) = k.key_id() else { continue };
             let tags = match kms.list_resource_tags().key_id(id).send().await.aws() {
@@ -288,8 +309,15 @@ async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)
                 .tags()
                 .iter()
                 .any(|t| t.tag_key() == ALIAS_TAG && t.tag_value() == alias);
-            if ours && describe(cx, id).await?.is_some_and(|d| d.state == KeyState::Enabled.as_str()) {
-                return Ok(Some((id.to_string(), k.key_arn().unwrap_or_default().to_string())));
+            if ours
+                && describe(cx, id)
+                    .await?
+                    .is_some_and(|d| d.state == KeyState::Enabled.as_str())
+            {
+                return Ok(Some((
+                    id.to_string(),
+                    k.key_arn().unwrap_or_default().to_string(),
+                )));
             }
         }
         match page.next_marker().filter(|_| page.truncated()) {

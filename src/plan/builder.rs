@@ -105,7 +105,13 @@ impl<'a> Planner<'a> {
             id: id.clone(),
             region: d.region.clone(),
             target: d.target.clone(),
-            change: d.op.change(),
+            // A "create" op on something that exists (a role gaining a
+            // statement) is shown, and counted, as a change.
+            change: if d.before.is_null() {
+                d.op.change()
+            } else {
+                super::action::Change::Update
+            },
             op: d.op.clone(),
             before: d.before.clone(),
             after: d.after.clone(),

@@ -401,10 +401,9 @@ fn documents_match_the_reference_field_by_field() {
         t["Condition"]["StringEquals"]["aws:SourceAccount"],
         "111122223333"
     );
-    assert!(
-        t["Condition"]["ArnLike"]["aws:SourceArn"]
-            .to_string()
-            .contains("arn:aws:ec2:us-east-1:111122223333:vpc-flow-log/*")
+    assert_eq!(
+        t["Condition"]["ArnLike"]["aws:SourceArn"],
+        "arn:aws:ec2:*:111122223333:vpc-flow-log/*"
     );
     let a = &policy::statements(fp)[0]["Action"];
     for x in [
@@ -487,4 +486,63 @@ fn rendered_plan_per_control() {
             render::render(&p, Format::Text, Style { color: false })
         );
     }
+}
+
+#[test]
+fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
+    // A first run covered us-east-1 only; now eu-west-1 VPCs need flow logs too.
+    let mut s = non_compliant();
+    let first = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let role_op = first
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"))
+        .unwrap();
+    let Op::CreateRole {
+        trust_policy,
+        policy_name,
+        policy: full,
+        ..
+    } = role_op.op.clone()
+    else {
+        unreachable!()
+    };
+    let mut east_only = full.clone();
+    east_only["Statement"] = json!([statement(&full, "FlowLogsuseast1"), {"Sid": "Theirs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]);
+    s.roles.insert(
+        "remediate-vpc-flow-logs".into(),
+        remediate::snapshot::Role {
+            name: "remediate-vpc-flow-logs".into(),
+            arn: role_op.target.clone(),
+            trust_policy: Some(trust_policy),
+            inline_policies: [(policy_name.clone(), east_only)].into(),
+        },
+    );
+    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let a = p
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::CreateRole { .. }))
+        .expect("the role's policy is extended");
+    assert_eq!(a.change, remediate::plan::Change::Update);
+    let Op::CreateRole { policy, .. } = &a.op else {
+        unreachable!()
+    };
+    for sid in ["FlowLogsuseast1", "FlowLogseuwest1", "Theirs"] {
+        statement(policy, sid);
+    }
+    // and once it has everything, nothing is planned for it
+    s.roles
+        .get_mut("remediate-vpc-flow-logs")
+        .unwrap()
+        .inline_policies
+        .insert(policy_name, policy.clone());
+    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(&a.op, Op::CreateRole { .. })),
+        "{:#?}",
+        p.actions
+    );
 }

@@ -82,7 +82,11 @@ mod fuzz {
     use remediate::settings::FileSettings;
 
     fn valid() -> String {
-        let p = plan::make(&crate::fixtures::non_compliant(), &FileSettings::default(), &["2.3".into(), "2.8".into()]);
+        let p = plan::make(
+            &crate::fixtures::non_compliant(),
+            &FileSettings::default(),
+            &["2.3".into(), "2.8".into()],
+        );
         file::to_text(&p, "2026-11-29T00:00:00Z".into())
     }
 
