@@ -43,7 +43,8 @@ pub struct GlobalArgs {
     /// Concurrent AWS calls / actions.
     #[arg(long, global = true, default_value_t = 16)]
     pub concurrency: usize,
-    /// SDK retry mode.
+    /// SDK retry mode. `adaptive` rate-limits the client after a throttle
+    /// (seconds per call): for heavily throttled, unhurried jobs only.
     #[arg(long, global = true, value_enum, default_value = "standard")]
     pub retry_mode: RetryModeArg,
     /// SDK attempts per call (1 = no retries).
