@@ -227,12 +227,12 @@ fn trail_spec(i: usize, regions: &[String]) -> TrailSpec {
     TrailSpec {
         name: format!("perf-trail-{i:02}"),
         home,
-        multi_region: i % 3 == 0,
+        multi_region: i.is_multiple_of(3),
         logging: i % 2 == 1,
         validation: i % 4 >= 2,
         // Never on the multi-region logging ones (3, 9): 2.1 fails and the
         // fix repairs an existing trail.
-        selectors: i % 5 == 0,
+        selectors: i.is_multiple_of(5),
         kms: i % 5 == 4,
         cloudwatch: i % 5 == 2,
         exposure: match i % 3 {

@@ -211,7 +211,7 @@ async fn non_compliant_fails_every_control_in_both_regions_and_reset_clears_it()
                 let rec = &recorders.configuration_recorders()[0];
                 assert_eq!(rec.name(), Some(name.as_str()));
                 let group = rec.recording_group().unwrap();
-                assert_eq!(group.all_supported(), false);
+                assert!(!group.all_supported());
                 assert!(!status.configuration_recorders_status()[0].recording());
                 assert_eq!(channels.delivery_channels().len(), 1);
             }

@@ -277,7 +277,14 @@ pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompl
         let bucket = bucket_name("nc-trail", &account, region)?;
         let trail_arn = trail_arn(region, &account, &name);
         create_bucket(cfg, region, &bucket).await?;
-        put_cloudtrail_bucket_policy(cfg, region, &bucket, &account, &[trail_arn.clone()]).await?;
+        put_cloudtrail_bucket_policy(
+            cfg,
+            region,
+            &bucket,
+            &account,
+            std::slice::from_ref(&trail_arn),
+        )
+        .await?;
         let exposure = if even {
             make_acl_public(cfg, region, &bucket).await?;
             Exposure::PublicAcl
@@ -423,7 +430,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     let bucket = bucket_name("c-trail", &account, home)?;
     let log_bucket = bucket_name("c-access-logs", &account, home)?;
     create_bucket(cfg, home, &bucket).await?;
-    put_cloudtrail_bucket_policy(cfg, home, &bucket, &account, &[arn.clone()]).await?;
+    put_cloudtrail_bucket_policy(cfg, home, &bucket, &account, std::slice::from_ref(&arn)).await?;
     block_public_access(cfg, home, &bucket).await?;
     create_bucket(cfg, home, &log_bucket).await?;
     enable_access_logging(cfg, home, &bucket, &log_bucket, &account).await?;
@@ -772,7 +779,7 @@ async fn bare_multi_region_trail(cfg: &SdkConfig, home: &str, name: &str) -> Res
     let bucket = bucket_name(name, &account, home)?;
     let arn = trail_arn(home, &account, name);
     create_bucket(cfg, home, &bucket).await?;
-    put_cloudtrail_bucket_policy(cfg, home, &bucket, &account, &[arn.clone()]).await?;
+    put_cloudtrail_bucket_policy(cfg, home, &bucket, &account, std::slice::from_ref(&arn)).await?;
     let made = c
         .cloudtrail
         .create_trail()

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[allow(unused_imports)]
 pub use fixtures::{Clients, sdk_config};
 
 /// The account moto answers for when no other account is asked for.
@@ -239,11 +240,12 @@ pub fn enforce_iam(moto: &Moto) {
     moto_api(moto, "/moto-api/reset-auth", "0");
 }
 
-/// The `remediate` binary, with a clean environment aimed at `moto`:
-/// static test credentials, us-east-1, no profile or config files, no
-/// instance metadata, no colour, and a 120 s timeout.
-pub fn remediate_cmd(moto: &Moto) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("remediate");
+/// The `remediate` binary as a plain process (for a pseudo-terminal or a
+/// signal), with a clean environment aimed at `moto`: static test
+/// credentials, us-east-1, no profile or config files, no instance
+/// metadata, no colour, run in the server's temporary directory.
+pub fn remediate_process(moto: &Moto) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_remediate"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", moto.dir())
@@ -258,9 +260,23 @@ pub fn remediate_cmd(moto: &Moto) -> assert_cmd::Command {
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("NO_COLOR", "1")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .current_dir(moto.dir())
-        .timeout(Duration::from_secs(120));
+        .current_dir(moto.dir());
     cmd
+}
+
+/// [`remediate_process`] for assert_cmd, with a 120 s timeout.
+pub fn remediate_cmd(moto: &Moto) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::from_std(remediate_process(moto));
+    cmd.timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// Seed the non-compliant account in us-east-1 and eu-west-1.
+pub fn seed_non_compliant(moto: &Moto) -> fixtures::NonCompliant {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let cfg = sdk_config(&moto.url).await;
+        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
+            .await
+            .unwrap()
+    })
 }

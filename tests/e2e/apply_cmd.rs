@@ -10,14 +10,7 @@ use remediate::snapshot::Snapshot;
 use crate::common::{self, Moto, fixtures};
 use crate::{TWO, plan_json, rt};
 
-fn seed(moto: &Moto) -> fixtures::NonCompliant {
-    rt().block_on(async {
-        let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
-            .await
-            .unwrap()
-    })
-}
+use common::seed_non_compliant as seed;
 
 fn read_all(moto: &Moto) -> Snapshot {
     rt().block_on(async {
@@ -108,21 +101,8 @@ fn apply_without_a_terminal_and_without_yes_refuses_and_changes_nothing() {
 }
 
 fn pty(moto: &Moto, args: &[&str]) -> expectrl::session::OsSession {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_remediate"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", moto.dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .env("AWS_CONFIG_FILE", moto.dir().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", moto.dir().join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .current_dir(moto.dir())
-        .args(args);
+    let mut cmd = common::remediate_process(moto);
+    cmd.env("TERM", "xterm").args(args);
     let mut s = expectrl::session::Session::spawn(cmd).unwrap();
     s.set_expect_timeout(Some(Duration::from_secs(60)));
     s

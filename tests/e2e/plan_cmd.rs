@@ -5,7 +5,7 @@ use remediate::aws::Aws;
 use remediate::collect::{self, CollectOptions};
 use remediate::snapshot::Snapshot;
 
-use crate::common::{self, Moto, fixtures};
+use crate::common::{self, Moto};
 use crate::{TWO, plan_json, rt};
 
 async fn read_all(moto: &Moto) -> Snapshot {
@@ -17,14 +17,7 @@ async fn read_all(moto: &Moto) -> Snapshot {
     collect::collect(&aws, &opts, &|_| {}).await.unwrap()
 }
 
-fn seed_non_compliant(moto: &Moto) {
-    rt().block_on(async {
-        let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
-            .await
-            .unwrap();
-    });
-}
+use common::seed_non_compliant;
 
 #[test]
 fn plan_writes_nothing_and_makes_only_read_calls() {

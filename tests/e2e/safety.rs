@@ -125,8 +125,8 @@ fn the_plan_policy_can_plan_everything_and_write_nothing_and_the_apply_policy_ca
         let mut words = line.split_whitespace();
         service = words.next().unwrap_or(&service).to_string();
         let ops = line
-            .splitn(2, |c: char| c.is_ascii_digit())
-            .nth(1)
+            .split_once(|c: char| c.is_ascii_digit())
+            .map(|x| x.1)
             .unwrap_or("");
         for op in ops.split(", ").filter_map(|x| {
             x.split_whitespace()
@@ -243,18 +243,7 @@ fn credentials_never_appear_in_output_logs_plan_files_or_journals() {
 }
 
 fn spawn_apply(moto: &Moto, journal: &str) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_remediate"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .env("AWS_CONFIG_FILE", moto.dir().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", moto.dir().join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .current_dir(moto.dir())
+    common::remediate_process(moto)
         .args([
             "apply",
             "--yes",
@@ -402,7 +391,7 @@ fn sigkill_at_different_points_of_an_apply_then_a_rerun_converges_with_no_duplic
             journal_lines(&moto, "j.jsonl")
         );
         // the journal tells what was done: every line that is whole parses
-        let entries = remediate::execute::read_journal(&moto.dir().join("j.jsonl")).unwrap();
+        let entries = remediate::execute::read_journal(moto.dir().join("j.jsonl")).unwrap();
         assert!(!entries.is_empty());
         assert_rerun_converges_without_duplicates(&moto);
     }
@@ -430,7 +419,7 @@ fn sigint_during_apply_finishes_in_flight_actions_writes_the_journal_and_exits_n
     assert!(err.contains("Interrupted"), "{err}");
     assert!(err.contains("Journal:"), "{err}");
     // every action that started has its outcome in the journal
-    let entries = remediate::execute::read_journal(&moto.dir().join("j.jsonl")).unwrap();
+    let entries = remediate::execute::read_journal(moto.dir().join("j.jsonl")).unwrap();
     let started: std::collections::BTreeSet<_> = entries
         .iter()
         .filter(|e| matches!(e.phase, remediate::execute::Phase::Before { .. }))
