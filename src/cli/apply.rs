@@ -313,10 +313,12 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         eprintln!("Nothing to undo in {}.", journal.display());
         return Ok(EXIT_OK);
     }
+    let c = render::counts(&actions);
     println!(
-        "Undo of {}: {} action(s), in this order:\n",
+        "Undo of {}: {} to restore, {} to destroy (only what that apply created). Actions in the order they run:\n",
         journal.display(),
-        actions.len()
+        c.change,
+        c.destroy
     );
     for (i, a) in actions.iter().enumerate() {
         print!("{}", render::action_text(i + 1, a, run.out_style));

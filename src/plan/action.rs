@@ -27,6 +27,8 @@ pub enum Safety {
 pub enum Change {
     Create,
     Update,
+    /// Only in undo plans: removing what an apply created.
+    Delete,
 }
 
 /// The write to make. Every op is idempotent: "already exists" is success.
@@ -299,6 +301,17 @@ impl Op {
             | Op::CreateServiceLinkedRole { .. }
             | Op::CreateTrail { .. }
             | Op::CreateFlowLogs { .. } => Change::Create,
+            Op::DeleteBucketPolicy { .. }
+            | Op::DeletePublicAccessBlock { .. }
+            | Op::DeleteLogGroup { .. }
+            | Op::DeleteRole { .. }
+            | Op::DeleteServiceLinkedRole { .. }
+            | Op::DeleteTrail { .. }
+            | Op::DeleteDeliveryChannel { .. }
+            | Op::DeleteConfigurationRecorder { .. }
+            | Op::DeleteFlowLogs { .. }
+            | Op::DeleteBucket { .. }
+            | Op::ScheduleKeyDeletion { .. } => Change::Delete,
             _ => Change::Update,
         }
     }

@@ -110,6 +110,7 @@ pub fn verdict(s: &ControlSummary) -> &'static str {
 pub struct Counts {
     pub create: usize,
     pub change: usize,
+    pub destroy: usize,
 }
 
 pub fn counts(actions: &[Action]) -> Counts {
@@ -122,6 +123,10 @@ pub fn counts(actions: &[Action]) -> Counts {
             .iter()
             .filter(|a| a.change == Change::Update)
             .count(),
+        destroy: actions
+            .iter()
+            .filter(|a| a.change == Change::Delete)
+            .count(),
     }
 }
 
@@ -130,7 +135,7 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
     let mut v = serde_json::to_value(plan).expect("plan serializes");
     v["summary"] = json!(summarize(&plan.controls, &plan.findings));
     let c = counts(&plan.actions);
-    v["totals"] = json!({"create": c.create, "change": c.change, "destroy": 0});
+    v["totals"] = json!({"create": c.create, "change": c.change, "destroy": c.destroy});
     if let Some((k, x)) = extra {
         v[k] = x;
     }
@@ -230,10 +235,11 @@ fn text(plan: &Plan, st: Style) -> String {
     let c = counts(&plan.actions);
     let _ = writeln!(
         out,
-        "{} {} to create, {} to change, 0 to destroy. Actions in the order they run:\n",
+        "{} {} to create, {} to change, {} to destroy. Actions in the order they run:\n",
         st.bold("Plan:"),
         c.create,
-        c.change
+        c.change,
+        c.destroy
     );
     for (i, a) in plan.actions.iter().enumerate() {
         out.push_str(&action_text(i + 1, a, st));
@@ -246,6 +252,7 @@ pub fn action_text(n: usize, a: &Action, st: Style) -> String {
     let sym = match a.change {
         Change::Create => st.green("+"),
         Change::Update => st.yellow("~"),
+        Change::Delete => st.red("-"),
     };
     let safety = match a.safety {
         Safety::Safe => st.green("safe"),
@@ -366,11 +373,15 @@ fn markdown(plan: &Plan) -> String {
     let c = counts(&plan.actions);
     let _ = writeln!(
         out,
-        "\n### Plan: {} to create, {} to change, 0 to destroy\n",
-        c.create, c.change
+        "\n### Plan: {} to create, {} to change, {} to destroy\n",
+        c.create, c.change, c.destroy
     );
     for (i, a) in plan.actions.iter().enumerate() {
-        let sym = if a.change == Change::Create { "+" } else { "~" };
+        let sym = match a.change {
+            Change::Create => "+",
+            Change::Update => "~",
+            Change::Delete => "-",
+        };
         let safety = if a.safety == Safety::Safe {
             "safe"
         } else {
