@@ -171,6 +171,76 @@ impl Drop for Moto {
     }
 }
 
+/// One STS GetCallerIdentity on `stream` (HTTP/1.1); returns the seconds
+/// until the whole answer (by Content-Length) and, with `close`, until EOF.
+fn sts_call(stream: &mut TcpStream, host: &str, close: bool) -> Result<(f64, Option<f64>)> {
+    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    let req = format!(
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/sts/aws4_request, \
+         SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: {}\r\n\r\n{body}",
+        body.len(),
+        if close { "close" } else { "keep-alive" }
+    );
+    let t = Instant::now();
+    stream.write_all(req.as_bytes())?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let whole = loop {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            bail!("connection closed before a whole answer");
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..i]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if buf.len() >= i + 4 + len {
+                break t.elapsed().as_secs_f64();
+            }
+        }
+    };
+    let eof = if close {
+        while stream.read(&mut chunk)? > 0 {}
+        Some(t.elapsed().as_secs_f64())
+    } else {
+        None
+    };
+    Ok((whole, eof))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Per-request time of the test harness, sequential, no load:
+/// (moto answer, moto close, through the proxy) in seconds.
+fn calibrate(moto_url: &str, proxy_url: &str) -> Result<(f64, f64, f64)> {
+    let addr = |u: &str| u.trim_start_matches("http://").to_owned();
+    let (m, p) = (addr(moto_url), addr(proxy_url));
+    let (mut answer, mut close, mut proxied) = (vec![], vec![], vec![]);
+    for _ in 0..25 {
+        // moto closes each connection itself; the proxy opens one per request.
+        let mut s = TcpStream::connect(&m)?;
+        s.set_nodelay(true)?;
+        let (a, c) = sts_call(&mut s, &m, true)?;
+        answer.push(a);
+        close.push(c.unwrap_or(f64::NAN));
+    }
+    let mut s = TcpStream::connect(&p)?;
+    s.set_nodelay(true)?;
+    sts_call(&mut s, &p, false)?;
+    for _ in 0..25 {
+        proxied.push(sts_call(&mut s, &p, false)?.0);
+    }
+    Ok((median(answer), median(close), median(proxied)))
+}
+
 fn http_ok(port: u16) -> bool {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
@@ -544,7 +614,35 @@ fn parse_stats_text(text: &str) -> Calls {
 /// The longest chain of dependent calls of one scan, from the collector's
 /// structure (src/collect) and the pagination visible in the call counts.
 /// Returns (length, explanation).
-fn chain(m: &Measured, regions: u64) -> (u64, String) {
+struct Chain {
+    /// Longest chain of dependent calls of the whole scan.
+    d: u64,
+    /// Longest chain inside phase 1 and inside phase 2.
+    phase1: u64,
+    phase2: u64,
+    /// Calls of phase 2 (bucket reads, key policies).
+    n2: u64,
+    why: String,
+}
+
+impl Chain {
+    /// The bound of the issue: max(D x L, N x L / C).
+    fn bound(&self, n: u64, l: f64, c: usize) -> f64 {
+        (self.d as f64 * l).max(n as f64 * l / c as f64)
+    }
+    /// The same, stage by stage, with the collector's barriers kept: the two
+    /// identity/region calls, then phase 1, then phase 2 (which waits for
+    /// every phase-1 read).
+    fn staged(&self, n: u64, l: f64, c: usize) -> f64 {
+        let c = c as f64;
+        let n1 = n.saturating_sub(2 + self.n2) as f64;
+        2.0 * l
+            + (self.phase1 as f64 * l).max(n1 * l / c)
+            + (self.phase2 as f64 * l).max(self.n2 as f64 * l / c)
+    }
+}
+
+fn chain(m: &Measured, regions: u64) -> Chain {
     let r = regions.max(1);
     let pages = |service: &str, op: &str, per: u64| m.op(service, op).div_ceil(per.max(1));
     let has = |service: &str, op: &str| u64::from(m.op(service, op) > 0);
@@ -587,7 +685,19 @@ fn chain(m: &Measured, regions: u64) -> (u64, String) {
         pages("kms", "ListKeys", r),
         has("kms", "GetKeyPolicy"),
     );
-    (d, why)
+    let n2 = m.calls.get("s3").map(|ops| {
+        ops.iter()
+            .filter(|(op, _)| op.as_str() != "ListBuckets")
+            .map(|(_, n)| n)
+            .sum::<u64>()
+    });
+    Chain {
+        d,
+        phase1,
+        phase2,
+        n2: n2.unwrap_or(0) + m.op("kms", "GetKeyPolicy"),
+        why,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -604,6 +714,8 @@ struct Account {
     after_apply: Option<Measured>,
     apply_latency: Option<Measured>,
     after_apply_latency: Option<Measured>,
+    /// (moto answer s, moto close s, proxied s) per request, sequential.
+    calibration: Option<(f64, f64, f64)>,
 }
 
 impl Account {
@@ -801,6 +913,7 @@ fn run(args: Args) -> Result<()> {
             after_apply: None,
             apply_latency: None,
             after_apply_latency: None,
+            calibration: None,
         };
         let plan_args = |cc: usize| -> Vec<String> {
             [
@@ -856,6 +969,29 @@ fn run(args: Args) -> Result<()> {
                 runs.push(m);
             }
             acct.latency_plans.push((cc, runs));
+        }
+        {
+            let px = Proxy::start(
+                &a.url,
+                ProxyConfig {
+                    fault_rate: 0.0,
+                    latency,
+                    seed: 1,
+                    kinds: vec![],
+                },
+            );
+            match calibrate(&a.url, &px.url) {
+                Ok(c) => {
+                    eprintln!(
+                        "bench: per request: moto answers in {:.1} ms, closes at {:.1} ms; through the proxy {:.1} ms",
+                        c.0 * 1e3,
+                        c.1 * 1e3,
+                        c.2 * 1e3
+                    );
+                    acct.calibration = Some(c);
+                }
+                Err(e) => eprintln!("bench: calibration failed: {e:#}"),
+            }
         }
         if !args.no_apply {
             let m = runner.run(&format!("{kind} apply"), &a.url, a, &apply_args, None)?;
@@ -1118,33 +1254,47 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!("## Critical-path bound of plan @{lms}ms");
     println!();
     println!(
-        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | to 1st request s | requests span s | after last request s | span / bound | emulator floor s |"
+        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | to 1st request s | requests span s | after last request s | span / bound | emulator floor s | L eff ms | bound with L eff s | measured / bound with L eff |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     let mut whys = Vec::new();
     for a in accounts {
         for (cc, runs) in &a.latency_plans {
             let m = best(runs);
             let n = m.total();
-            let (d, why) = chain(m, a.regions());
+            let ch = chain(m, a.regions());
+            let (d, why) = (ch.d, &ch.why);
             let depth = d as f64 * l;
             let width = n as f64 * l / *cc as f64;
-            let bound = depth.max(width);
+            let bound = ch.bound(n, l, *cc);
             let first = m.first_request.unwrap_or(f64::NAN);
             let last = m.last_request.unwrap_or(f64::NAN);
             // The last request's answer arrives L later.
             let span = last + l - first;
+            let l_eff = a.calibration.map(|c| c.2).unwrap_or(f64::NAN);
+            let bound_eff = ch.bound(n, l_eff, *cc);
+            let staged_eff = ch.staged(n, l_eff, *cc);
             println!(
-                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {first:.2} | {span:.2} | {:.2} | {:.2} | {:.2} |",
+                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {first:.2} | {span:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {bound_eff:.2} | {:.2} | {staged_eff:.2} | {:.2} |",
                 a.name,
                 m.wall,
                 m.wall / bound,
                 m.wall - last - l,
                 span / bound,
                 a.best_plan().wall,
+                l_eff * 1e3,
+                m.wall / bound_eff,
+                m.wall / staged_eff,
             );
             if *cc == args.concurrency {
-                whys.push(format!("{}: D = {d}: {why}", a.name));
+                whys.push(format!(
+                    "{}: D = {d}: {why}; phase 2 makes N2 = {} calls, phase 1 N1 = {}",
+                    a.name,
+                    ch.n2,
+                    n.saturating_sub(2 + ch.n2)
+                ));
             }
         }
     }
@@ -1152,8 +1302,26 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!(
         "(to 1st request = process start, config, until the first request reaches the proxy; requests span = first request \
          to the answer of the last one (last + L); after last request = plan building, rendering, exit; emulator floor = the same \
-         plan without added latency: what moto + remediate need with L = 0)"
+         plan without added latency: what moto + remediate need with L = 0; L eff = what one request through the proxy \
+         really takes, measured sequentially: L + the proxy's own cost + moto's service time; \
+         staged bound = the same bound stage by stage with the collector's barriers: 2 L (identity, regions) \
+         + max(D1 L, N1 L / C) (phase 1) + max(D2 L, N2 L / C) (phase 2, after every phase-1 read))"
     );
+    for a in accounts {
+        if let Some((answer, close, proxied)) = a.calibration {
+            println!();
+            println!(
+                "{}: one request, sequential: moto answers in {:.1} ms and closes the connection at {:.1} ms; \
+                 through the proxy (L = {} ms) it takes {:.1} ms, i.e. {:.1} ms more than L",
+                a.name,
+                answer * 1e3,
+                close * 1e3,
+                args.latency_ms,
+                proxied * 1e3,
+                proxied * 1e3 - args.latency_ms as f64
+            );
+        }
+    }
     for w in whys {
         println!();
         println!("{w}");

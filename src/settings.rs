@@ -23,6 +23,26 @@ pub struct FileSettings {
     pub skip_controls: Vec<String>,
     /// Resources exempted from a control, shown as skipped with the reason.
     pub exemptions: Vec<Exemption>,
+    /// How the SDK retries (`--retry-mode` / `--max-attempts` win).
+    pub aws: AwsSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsSettings {
+    /// `standard` or `adaptive`.
+    pub retry_mode: crate::aws::RetryMode,
+    /// Attempts per call (1 = no retries).
+    pub max_attempts: u32,
+}
+
+impl Default for AwsSettings {
+    fn default() -> Self {
+        AwsSettings {
+            retry_mode: crate::aws::RetryMode::Standard,
+            max_attempts: 5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -103,6 +123,7 @@ impl Default for FileSettings {
             global_resources_region: None,
             skip_controls: vec![],
             exemptions: vec![],
+            aws: AwsSettings::default(),
         }
     }
 }
@@ -140,6 +161,13 @@ impl FileSettings {
                 line_of("log_retention_days"),
                 self.log_retention_days,
                 RETENTIONS
+            ));
+        }
+        if !(1..=20).contains(&self.aws.max_attempts) {
+            return Err(format!(
+                "{}aws.max_attempts = {} must be between 1 and 20",
+                line_of("max_attempts"),
+                self.aws.max_attempts
             ));
         }
         if !["ACCEPT", "REJECT", "ALL"].contains(&self.flow_logs.traffic_type.as_str()) {

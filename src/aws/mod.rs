@@ -22,7 +22,9 @@ use std::time::Duration;
 use crate::snapshot::ErrorKind;
 
 /// How the SDK retries (`--retry-mode`, `--max-attempts`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RetryMode {
     Standard,
@@ -279,6 +281,13 @@ where
             "no usable AWS credentials (set AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or SSO)".into()
         } else if let SdkError::TimeoutError(_) = err {
             "request timed out".into()
+        } else if let SdkError::DispatchFailure(_) = err {
+            // The innermost cause says it best ("Connection refused").
+            let mut cause: &dyn std::error::Error = err;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            format!("cannot reach the AWS endpoint: {cause}")
         } else if let Some(s) = status.filter(|_| matches!(err, SdkError::ServiceError(_))) {
             format!("HTTP {s} with no error details")
         } else {

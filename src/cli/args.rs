@@ -43,13 +43,13 @@ pub struct GlobalArgs {
     /// Concurrent AWS calls / actions.
     #[arg(long, global = true, default_value_t = 16)]
     pub concurrency: usize,
-    /// SDK retry mode. `adaptive` rate-limits the client after a throttle
+    /// SDK retry mode (default: settings, else standard). `adaptive` rate-limits the client after a throttle
     /// (seconds per call): for heavily throttled, unhurried jobs only.
-    #[arg(long, global = true, value_enum, default_value = "standard")]
-    pub retry_mode: RetryModeArg,
-    /// SDK attempts per call (1 = no retries).
-    #[arg(long, global = true, default_value_t = 5)]
-    pub max_attempts: u32,
+    #[arg(long, global = true, value_enum)]
+    pub retry_mode: Option<RetryModeArg>,
+    /// SDK attempts per call, 1 = no retries (default: settings, else 5).
+    #[arg(long, global = true)]
+    pub max_attempts: Option<u32>,
     /// Print API call counts per service on stderr (and in JSON output).
     #[arg(long, global = true)]
     pub stats: bool,

@@ -75,8 +75,9 @@ impl Run {
                 profile: g.profile.clone(),
                 region: g.region.clone(),
                 endpoint_url: g.endpoint_url.clone(),
-                retry_mode: g.retry_mode.into(),
-                max_attempts: g.max_attempts,
+                // The command line wins over the settings file.
+                retry_mode: g.retry_mode.map(Into::into).unwrap_or(file.aws.retry_mode),
+                max_attempts: g.max_attempts.unwrap_or(file.aws.max_attempts),
             },
             file,
             controls: g.controls.clone(),

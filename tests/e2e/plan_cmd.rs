@@ -134,6 +134,7 @@ fn bad_input_is_one_line_exit_1_and_changes_nothing() {
     )
     .unwrap();
     std::fs::write(moto.dir().join("broken.toml"), "log_retention_days = [\n").unwrap();
+    std::fs::write(moto.dir().join("v9.json"), "{\"format_version\": 9}").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["plan", "--control", "2.10"], "unknown control \"2.10\""),
         (
@@ -152,6 +153,20 @@ fn bad_input_is_one_line_exit_1_and_changes_nothing() {
         (
             &["apply", "--yes", "nothing.json"],
             "cannot read plan file nothing.json",
+        ),
+        (
+            &["apply", "--yes", "v9.json"],
+            "has format version 9; this remediate reads version 1",
+        ),
+        (
+            &[
+                "plan",
+                "--endpoint-url",
+                "http://127.0.0.1:1",
+                "--max-attempts",
+                "1",
+            ],
+            "cannot reach the AWS endpoint",
         ),
     ];
     for (args, want) in cases {
@@ -175,6 +190,36 @@ fn bad_input_is_one_line_exit_1_and_changes_nothing() {
         assert!(
             out.stdout.is_empty()
                 || !String::from_utf8_lossy(&out.stdout).contains("Apply complete")
+        );
+    }
+    // no credentials anywhere in the chain
+    let out = common::remediate_cmd(&moto)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["plan"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("no usable AWS credentials"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn shell_completions_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_remediate"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("remediate") && text.contains("apply"),
+            "{shell}"
         );
     }
 }

@@ -40,3 +40,14 @@ fn malformed_toml_is_a_one_line_error() {
     assert!(!e.contains('\n'), "{e}");
     assert!(e.starts_with("line "), "{e}");
 }
+
+#[test]
+fn retry_settings_are_read_and_checked() {
+    let s = FileSettings::parse("[aws]\nretry_mode = \"adaptive\"\nmax_attempts = 8\n").unwrap();
+    assert_eq!(s.aws.retry_mode, remediate::aws::RetryMode::Adaptive);
+    assert_eq!(s.aws.max_attempts, 8);
+    let e = FileSettings::parse("[aws]\nmax_attempts = 0\n").unwrap_err();
+    assert!(e.starts_with("line 2: aws.max_attempts = 0"), "{e}");
+    let e = FileSettings::parse("[aws]\nretry_mode = \"eager\"\n").unwrap_err();
+    assert!(e.contains("line 2") && e.contains("eager"), "{e}");
+}
