@@ -59,8 +59,8 @@ struct Args {
     /// `--concurrency` given to remediate.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// Extra concurrencies for the latency plan of the large account (e.g. 32,64).
-    #[arg(long, value_delimiter = ',')]
+    /// Extra concurrencies for the latency plan of the large account (none: `--sweep 16`).
+    #[arg(long, value_delimiter = ',', default_value = "4,64")]
     sweep: Vec<usize>,
     /// Runs of each plan (the fastest is reported; all are listed).
     #[arg(long, default_value_t = 1)]
@@ -71,6 +71,9 @@ struct Args {
     /// Keep the work directory (emulator logs, plan JSON, journals).
     #[arg(long)]
     keep: bool,
+    /// Measure peak memory by polling VmHWM even when /usr/bin/time exists.
+    #[arg(long)]
+    poll_memory: bool,
     /// Diagnosis: only start a latency proxy in front of this emulator URL,
     /// print its URL and serve until killed.
     #[arg(long)]
@@ -332,6 +335,10 @@ struct Measured {
     regions: u64,
     /// plan: findings per control, (all, not skipped).
     findings: BTreeMap<String, (u64, u64)>,
+    /// apply: per operation, from the journal: (op, actions, first "before",
+    /// last "before", last "after", mean after - before), seconds from the
+    /// first journal entry.
+    timeline: Vec<(String, usize, f64, f64, f64, f64)>,
 }
 
 impl Measured {
@@ -502,6 +509,7 @@ impl Runner {
             }
         } else {
             m.calls = parse_stats_text(&stderr_text);
+            m.timeline = journal_timeline(&dir);
             for (t, l) in &lines {
                 if l.starts_with("Applying ") {
                     m.exec_start = Some(*t);
@@ -545,10 +553,7 @@ fn poll_proc(pid: u32) -> (u64, (f64, f64)) {
     let mut peak = 0;
     let mut cpu = (0.0, 0.0);
     let tck = clk_tck();
-    loop {
-        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-            break;
-        };
+    while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
         let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) else {
             break; // a zombie: exited
         };
@@ -569,6 +574,62 @@ fn poll_proc(pid: u32) -> (u64, (f64, f64)) {
         std::thread::sleep(Duration::from_millis(5));
     }
     (peak, cpu)
+}
+
+/// Per operation: when its actions journaled `before` (right before the
+/// first write) and `after` (written and read back).
+fn journal_timeline(dir: &Path) -> Vec<(String, usize, f64, f64, f64, f64)> {
+    let Some(path) = std::fs::read_dir(dir).ok().and_then(|it| {
+        it.filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+    }) else {
+        return vec![];
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let fmt = time::format_description::well_known::Rfc3339;
+    // action id -> (op, before, after)
+    let mut acts: BTreeMap<String, (String, Option<f64>, Option<f64>)> = BTreeMap::new();
+    let mut t0 = f64::INFINITY;
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let Some(t) = v["time"]
+            .as_str()
+            .and_then(|t| time::OffsetDateTime::parse(t, &fmt).ok())
+            .map(|t| t.unix_timestamp_nanos() as f64 / 1e9)
+        else {
+            continue;
+        };
+        t0 = t0.min(t);
+        let e = acts
+            .entry(v["action_id"].as_str().unwrap_or_default().to_owned())
+            .or_insert_with(|| (v["op"]["op"].as_str().unwrap_or("?").to_owned(), None, None));
+        match v["phase"].as_str() {
+            Some("before") => e.1 = Some(t),
+            Some("after") | Some("failed") => e.2 = Some(t),
+            _ => {}
+        }
+    }
+    let mut by_op: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    for (op, b, a) in acts.into_values() {
+        if let (Some(b), Some(a)) = (b, a) {
+            by_op.entry(op).or_default().push((b - t0, a - t0));
+        }
+    }
+    let mut out: Vec<_> = by_op
+        .into_iter()
+        .map(|(op, v)| {
+            let n = v.len();
+            let fb = v.iter().map(|x| x.0).fold(f64::INFINITY, f64::min);
+            let lb = v.iter().map(|x| x.0).fold(0.0, f64::max);
+            let la = v.iter().map(|x| x.1).fold(0.0, f64::max);
+            let mean = v.iter().map(|x| x.1 - x.0).sum::<f64>() / n as f64;
+            (op, n, fb, lb, la, mean)
+        })
+        .collect();
+    out.sort_by(|a, b| a.2.total_cmp(&b.2));
+    out
 }
 
 /// The `--stats` text on stderr:
@@ -817,7 +878,7 @@ fn run(args: Args) -> Result<()> {
     } else {
         work.path().to_path_buf()
     };
-    let has_time = Path::new("/usr/bin/time").is_file();
+    let has_time = !args.poll_memory && Path::new("/usr/bin/time").is_file();
     let mut runner = Runner {
         remediate: std::fs::canonicalize(&args.remediate)?,
         work: work_path.clone(),
@@ -1254,44 +1315,47 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     println!("## Critical-path bound of plan @{lms}ms");
     println!();
     println!(
-        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | to 1st request s | requests span s | after last request s | span / bound | emulator floor s | L eff ms | bound with L eff s | measured / bound with L eff |"
+        "| account | C | N calls | D chain | D x L s | N x L / C s | bound s | measured s | measured / bound | emulator floor s |"
     );
-    println!(
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut whys = Vec::new();
+    let mut detail = Vec::new();
     for a in accounts {
         for (cc, runs) in &a.latency_plans {
             let m = best(runs);
             let n = m.total();
             let ch = chain(m, a.regions());
-            let (d, why) = (ch.d, &ch.why);
+            let d = ch.d;
             let depth = d as f64 * l;
             let width = n as f64 * l / *cc as f64;
             let bound = ch.bound(n, l, *cc);
+            println!(
+                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {:.2} |",
+                a.name,
+                m.wall,
+                m.wall / bound,
+                a.best_plan().wall,
+            );
             let first = m.first_request.unwrap_or(f64::NAN);
             let last = m.last_request.unwrap_or(f64::NAN);
-            // The last request's answer arrives L later.
+            // The last request's answer arrives about L later.
             let span = last + l - first;
             let l_eff = a.calibration.map(|c| c.2).unwrap_or(f64::NAN);
             let bound_eff = ch.bound(n, l_eff, *cc);
             let staged_eff = ch.staged(n, l_eff, *cc);
-            println!(
-                "| {} | {cc} | {n} | {d} | {depth:.2} | {width:.2} | {bound:.2} | {:.2} | {:.2} | {first:.2} | {span:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {bound_eff:.2} | {:.2} | {staged_eff:.2} | {:.2} |",
+            detail.push(format!(
+                "| {} | {cc} | {first:.2} | {span:.2} | {:.2} | {:.1} | {bound_eff:.2} | {:.2} | {staged_eff:.2} | {:.2} |",
                 a.name,
-                m.wall,
-                m.wall / bound,
                 m.wall - last - l,
-                span / bound,
-                a.best_plan().wall,
                 l_eff * 1e3,
                 m.wall / bound_eff,
                 m.wall / staged_eff,
-            );
+            ));
             if *cc == args.concurrency {
                 whys.push(format!(
-                    "{}: D = {d}: {why}; phase 2 makes N2 = {} calls, phase 1 N1 = {}",
+                    "{}: D = {d}: {}; phase 2 makes N2 = {} calls, phase 1 N1 = {}",
                     a.name,
+                    ch.why,
                     ch.n2,
                     n.saturating_sub(2 + ch.n2)
                 ));
@@ -1300,11 +1364,24 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
     }
     println!();
     println!(
-        "(to 1st request = process start, config, until the first request reaches the proxy; requests span = first request \
-         to the answer of the last one (last + L); after last request = plan building, rendering, exit; emulator floor = the same \
-         plan without added latency: what moto + remediate need with L = 0; L eff = what one request through the proxy \
-         really takes, measured sequentially: L + the proxy's own cost + moto's service time; \
-         staged bound = the same bound stage by stage with the collector's barriers: 2 L (identity, regions) \
+        "(emulator floor = the same plan without added latency: what moto + remediate need with L = 0)"
+    );
+    println!();
+    println!("Where the time goes:");
+    println!();
+    println!(
+        "| account | C | to 1st request s | requests span s | after last request s | L eff ms | bound with L eff s | measured / bound with L eff | staged bound with L eff s | measured / staged |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in detail {
+        println!("{row}");
+    }
+    println!();
+    println!(
+        "(to 1st request = process start and config until the first request reaches the proxy; requests span = first request \
+         to the answer of the last one; after last request = plan building, rendering, exit; L eff = what one request \
+         through the proxy really takes, measured sequentially: L + the proxy's own cost + moto's service time; \
+         staged bound = the bound stage by stage with the collector's barriers: 2 L (identity, regions) \
          + max(D1 L, N1 L / C) (phase 1) + max(D2 L, N2 L / C) (phase 2, after every phase-1 read))"
     );
     for a in accounts {
@@ -1378,6 +1455,28 @@ fn report(accounts: &[Account], args: &Args, latency: Duration) {
                     exec_calls,
                 );
             }
+        }
+    }
+    for a in accounts {
+        let Some(m) = a.apply_latency.as_ref().or(a.apply.as_ref()) else {
+            continue;
+        };
+        if m.timeline.is_empty() || a.name != "large" && accounts.len() > 1 {
+            continue;
+        }
+        println!();
+        println!(
+            "{}: timeline of the execute phase from the journal (s from the first entry; `before` is journaled right \
+             before an action's first write, `after` once written and read back):",
+            m.label
+        );
+        println!();
+        println!(
+            "| operation | actions | first before | last before | last after | mean after - before |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (op, n, fb, lb, la, mean) in &m.timeline {
+            println!("| {op} | {n} | {fb:.2} | {lb:.2} | {la:.2} | {mean:.3} |");
         }
     }
     for a in accounts {
