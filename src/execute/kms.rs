@@ -286,8 +286,11 @@ fn transient(e: &AwsError) -> bool {
 }
 
 /// An enabled key in this region tagged as made for `alias`: (key id, ARN).
+/// The tag reads run concurrently (a region may hold hundreds of keys).
 async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)>, AwsError> {
+    use futures::StreamExt;
     let kms = cx.aws.kms(cx.region());
+    let mut keys: Vec<(String, String)> = vec![];
     let mut marker: Option<String> = None;
     loop {
         let page = kms
@@ -297,34 +300,52 @@ async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)
             .send()
             .await
             .aws()?;
-        for k in page.keys() {
-            let Some(id) = k.key_id() else { continue };
-            let tags = match kms.list_resource_tags().key_id(id).send().await.aws() {
-                Ok(t) => t,
-                // AWS-managed keys and keys we may not read are not ours.
-                Err(e) if matches!(e.kind, ErrorKind::Denied | ErrorKind::NotFound) => continue,
-                Err(e) => return Err(e),
-            };
-            let ours = tags
-                .tags()
-                .iter()
-                .any(|t| t.tag_key() == ALIAS_TAG && t.tag_value() == alias);
-            if ours
-                && describe(cx, id)
-                    .await?
-                    .is_some_and(|d| d.state == KeyState::Enabled.as_str())
-            {
-                return Ok(Some((
-                    id.to_string(),
-                    k.key_arn().unwrap_or_default().to_string(),
-                )));
-            }
-        }
+        keys.extend(page.keys().iter().filter_map(|k| {
+            Some((
+                k.key_id()?.to_string(),
+                k.key_arn().unwrap_or_default().to_string(),
+            ))
+        }));
         match page.next_marker().filter(|_| page.truncated()) {
             Some(m) => marker = Some(m.to_string()),
-            None => return Ok(None),
+            None => break,
         }
     }
+    let tagged = futures::stream::iter(keys)
+        .map(|(id, arn)| {
+            let kms = kms.clone();
+            async move {
+                match kms.list_resource_tags().key_id(&id).send().await.aws() {
+                    Ok(t) => Ok(t
+                        .tags()
+                        .iter()
+                        .any(|t| t.tag_key() == ALIAS_TAG && t.tag_value() == alias)
+                        .then_some((id, arn))),
+                    // AWS-managed keys and keys we may not read are not ours.
+                    Err(e) if matches!(e.kind, ErrorKind::Denied | ErrorKind::NotFound) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    let mut candidates = vec![];
+    for t in tagged {
+        if let Some(k) = t? {
+            candidates.push(k);
+        }
+    }
+    candidates.sort();
+    for (id, arn) in candidates {
+        if describe(cx, &id)
+            .await?
+            .is_some_and(|d| d.state == KeyState::Enabled.as_str())
+        {
+            return Ok(Some((id, arn)));
+        }
+    }
+    Ok(None)
 }
 
 pub(super) async fn put_key_policy(

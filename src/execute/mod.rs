@@ -157,13 +157,16 @@ pub async fn execute(
     let mut started = vec![false; n];
     let mut interrupted = false;
     let mut running = FuturesUnordered::new();
+    let order = critical_path_first(actions, &index);
 
     loop {
-        // Start (or settle) everything that can be, in plan order.
+        // Start (or settle) everything that can be, longest chain of
+        // dependents first: a ready action that others wait on does not queue
+        // behind hundreds of independent ones (key rotations, say).
         let mut settled_any = true;
         while settled_any {
             settled_any = false;
-            for i in 0..n {
+            for &i in &order {
                 if started[i] {
                     continue;
                 }
@@ -247,6 +250,24 @@ pub async fn execute(
     })
 }
 
+/// Indices of `actions` (which are in dependency order) sorted by the
+/// length of the longest chain of actions waiting on each, longest first,
+/// then by plan order.
+fn critical_path_first(actions: &[Action], index: &HashMap<&str, usize>) -> Vec<usize> {
+    let n = actions.len();
+    let mut height = vec![1usize; n];
+    for i in (0..n).rev() {
+        for d in &actions[i].depends_on {
+            if let Some(&j) = index.get(d.as_str()) {
+                height[j] = height[j].max(height[i] + 1);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(height[i]), i));
+    order
+}
+
 enum Dep {
     Ready,
     Waiting,
@@ -315,5 +336,51 @@ async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action
                 message,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Change, Op, Safety};
+
+    fn act(id: &str, deps: &[&str]) -> Action {
+        Action {
+            id: id.into(),
+            region: "us-east-1".into(),
+            target: id.into(),
+            change: Change::Update,
+            op: Op::StartLogging { trail: id.into() },
+            before: serde_json::Value::Null,
+            after: serde_json::Value::Null,
+            fixes: vec![],
+            controls: vec![],
+            reason: String::new(),
+            safety: Safety::Safe,
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            observed: vec![],
+        }
+    }
+
+    #[test]
+    fn the_head_of_the_longest_chain_starts_before_independent_actions() {
+        // plan order: many independent rotations first, then a 3-step chain
+        let actions = vec![
+            act("r1", &[]),
+            act("r2", &[]),
+            act("a", &[]),
+            act("b", &["a"]),
+            act("c", &["b"]),
+        ];
+        let index: HashMap<&str, usize> = actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let order: Vec<&str> = critical_path_first(&actions, &index)
+            .into_iter()
+            .map(|i| actions[i].id.as_str())
+            .collect();
+        assert_eq!(order, ["a", "b", "r1", "r2", "c"]);
     }
 }

@@ -598,12 +598,48 @@ async fn forward(upstream: &str, req: &Request) -> std::io::Result<Response> {
         bytes.extend_from_slice(&req.body);
         up.write_all(&bytes).await?;
         up.flush().await?;
+        // Read the answer up to its end as framed (Content-Length, or the
+        // last chunk): the emulator closes the connection only ~10 ms later.
+        let head_request = req.method.eq_ignore_ascii_case("HEAD");
         let mut raw = Vec::new();
-        up.read_to_end(&mut raw).await?;
-        parse_response(&raw, req.method.eq_ignore_ascii_case("HEAD"))
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            if answer_complete(&raw, head_request) {
+                break;
+            }
+            let n = up.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+        }
+        parse_response(&raw, head_request)
     })
     .await
     .map_err(|_| std::io::Error::other("upstream timed out"))?
+}
+
+/// True when `raw` holds a whole HTTP response (head and framed body).
+fn answer_complete(raw: &[u8], head_request: bool) -> bool {
+    let Some(i) = find(raw, b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..i]).to_ascii_lowercase();
+    let body = &raw[i + 4..];
+    if head_request || head.starts_with("http/1.1 204") || head.starts_with("http/1.1 304") {
+        return true;
+    }
+    if head.contains("transfer-encoding: chunked") {
+        return body.ends_with(b"0\r\n\r\n");
+    }
+    match head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        Some(len) => body.len() >= len,
+        None => false,
+    }
 }
 
 fn parse_response(raw: &[u8], head_request: bool) -> std::io::Result<Response> {
