@@ -54,12 +54,7 @@ fn permissions(moto: &Moto, for_: &str) -> String {
 #[test]
 fn the_plan_policy_can_plan_everything_and_write_nothing_and_the_apply_policy_can_apply() {
     let moto = Moto::start();
-    rt().block_on(async {
-        let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
-            .await
-            .unwrap();
-    });
+    common::seed_non_compliant(&moto);
     // moto's signature check fails on IAM CreateRole under enforcement
     // (SignatureDoesNotMatch), so the two roles exist beforehand; the planner
     // reuses them. CreateRole/PutRolePolicy stay in the apply policy.
@@ -158,12 +153,7 @@ fn the_plan_policy_can_plan_everything_and_write_nothing_and_the_apply_policy_ca
 #[test]
 fn denied_reads_are_reported_as_errors_and_the_other_controls_go_on() {
     let moto = Moto::start();
-    rt().block_on(async {
-        let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
-            .await
-            .unwrap();
-    });
+    common::seed_non_compliant(&moto);
     let mut policy: serde_json::Value = serde_json::from_str(&permissions(&moto, "plan")).unwrap();
     policy["Statement"].as_array_mut().unwrap().push(serde_json::json!({
         "Sid": "NoFlowLogs", "Effect": "Deny", "Action": ["ec2:DescribeFlowLogs"], "Resource": "*"
@@ -400,12 +390,7 @@ fn sigkill_at_different_points_of_an_apply_then_a_rerun_converges_with_no_duplic
 #[test]
 fn sigint_during_apply_finishes_in_flight_actions_writes_the_journal_and_exits_nonzero() {
     let moto = Moto::start();
-    rt().block_on(async {
-        let cfg = common::sdk_config(&moto.url).await;
-        fixtures::non_compliant(&cfg, &["us-east-1", "eu-west-1"])
-            .await
-            .unwrap();
-    });
+    common::seed_non_compliant(&moto);
     let mut child = spawn_apply(&moto, "j.jsonl");
     assert!(
         wait_for_lines(&moto, "j.jsonl", 10, &mut child),
