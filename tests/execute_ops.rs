@@ -420,25 +420,7 @@ async fn bucket_name_taken_by_another_account_fails_with_a_clear_message() {
     assert!(!report.ok());
 }
 
-#[derive(Debug)]
-struct OtherAccount;
-
-impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
-    fn name(&self) -> &'static str {
-        "OtherAccount"
-    }
-    fn modify_before_signing(
-        &self,
-        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
-        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        ctx.request_mut()
-            .headers_mut()
-            .insert("x-moto-account-id", "111122223333");
-        Ok(())
-    }
-}
+use common::OtherAccount;
 
 #[tokio::test]
 async fn kms_key_is_created_once_found_again_by_alias_and_rotated() {

@@ -280,3 +280,34 @@ pub fn seed_non_compliant(moto: &Moto) -> fixtures::NonCompliant {
             .unwrap()
     })
 }
+
+/// An S3 client that acts as another account (111122223333): moto isolates
+/// accounts by the `x-moto-account-id` header.
+pub fn other_account_s3(cfg: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(cfg)
+            .force_path_style(true)
+            .interceptor(OtherAccount)
+            .build(),
+    )
+}
+
+#[derive(Debug)]
+pub struct OtherAccount;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
+    fn name(&self) -> &'static str {
+        "OtherAccount"
+    }
+    fn modify_before_signing(
+        &self,
+        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        ctx.request_mut()
+            .headers_mut()
+            .insert("x-moto-account-id", "111122223333");
+        Ok(())
+    }
+}

@@ -341,34 +341,7 @@ fn a_failed_action_skips_only_its_dependents_exits_nonzero_and_a_rerun_converges
     assert_eq!(plan_json(&moto, &["--regions", TWO]).0, 0);
 }
 
-fn other_account_s3(cfg: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
-    aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(cfg)
-            .force_path_style(true)
-            .interceptor(OtherAccount)
-            .build(),
-    )
-}
-
-#[derive(Debug)]
-struct OtherAccount;
-
-impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
-    fn name(&self) -> &'static str {
-        "OtherAccount"
-    }
-    fn modify_before_signing(
-        &self,
-        ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
-        _rc: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
-    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        ctx.request_mut()
-            .headers_mut()
-            .insert("x-moto-account-id", "111122223333");
-        Ok(())
-    }
-}
+use common::other_account_s3;
 
 #[test]
 fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
