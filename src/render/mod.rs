@@ -225,11 +225,7 @@ fn text(plan: &Plan, st: Style) -> String {
     }
     out.push('\n');
     if plan.actions.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            st.green("No changes. Nothing fails that this tool can fix; the account matches the selected controls.")
-        );
+        let _ = writeln!(out, "{}", no_changes(plan, st));
         return out;
     }
     let c = counts(&plan.actions);
@@ -245,6 +241,22 @@ fn text(plan: &Plan, st: Style) -> String {
         out.push_str(&action_text(i + 1, a, st));
     }
     out
+}
+
+/// The line an empty plan ends with: clean, or failing with no safe fix.
+fn no_changes(plan: &Plan, st: Style) -> String {
+    let failing = plan
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .count();
+    if failing == 0 {
+        st.green("No changes. The account matches the selected controls.")
+    } else {
+        st.yellow(&format!(
+            "No changes planned, but {failing} resource(s) above still fail: there is no safe automatic fix for them; they need an operator."
+        ))
+    }
 }
 
 pub fn action_text(n: usize, a: &Action, st: Style) -> String {
@@ -367,7 +379,7 @@ fn markdown(plan: &Plan) -> String {
         }
     }
     if plan.actions.is_empty() {
-        let _ = writeln!(out, "\n**No changes.**");
+        let _ = writeln!(out, "\n**{}**", no_changes(plan, Style { color: false }));
         return out;
     }
     let c = counts(&plan.actions);

@@ -546,3 +546,19 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
         p.actions
     );
 }
+
+#[test]
+fn a_failure_without_a_safe_fix_is_not_called_compliant() {
+    // a trail whose CloudWatch delivery stopped a day ago: reported, not overwritten
+    let mut s = compliant();
+    s.trails
+        .values_mut()
+        .next()
+        .unwrap()
+        .latest_cloudwatch_delivery = Some(NOW - 30 * 3600);
+    let p = make(&s);
+    assert!(p.actions.is_empty());
+    let text = render::render(&p, Format::Text, Style { color: false });
+    assert!(text.contains("1 resource(s) above still fail"), "{text}");
+    assert!(!controls::is_clean(&p.findings), "plan must exit 2");
+}
