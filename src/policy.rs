@@ -85,21 +85,44 @@ pub fn merge(existing: Option<&Value>, additions: &[Value]) -> Value {
                 .iter()
                 .position(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
         });
+        // Already said (by any statement, under any Sid): nothing to do.
+        // Checking this first makes merging idempotent: after a merge every
+        // addition is covered, and widening only ever adds coverage.
+        if stmts.iter().any(|s| covers(s, add)) {
+            continue;
+        }
         match same_sid {
-            Some(i) => stmts[i] = widen(&stmts[i], add),
-            None => {
-                if !stmts.iter().any(|s| covers(s, add)) {
-                    stmts.push(add.clone());
-                }
+            // The same grant under the same Sid: widen its source condition.
+            Some(i) if shape(&stmts[i]) == shape(add) => stmts[i] = widen(&stmts[i], add),
+            // The Sid names a different statement: keep it as it is, add ours
+            // beside it under a free Sid.
+            Some(_) => {
+                let mut add = add.clone();
+                add["Sid"] = Value::String(free_sid(&stmts, sid.unwrap_or("Remediate")));
+                stmts.push(add);
             }
+            None => stmts.push(add.clone()),
         }
     }
     with_statements(existing, stmts)
 }
 
-/// `existing` already says what `add` says: the same statement but for the
-/// Sid, with widened condition values that include `add`'s.
-fn covers(existing: &Value, add: &Value) -> bool {
+/// A Sid not used in `stmts`, derived from `sid`.
+fn free_sid(stmts: &[Value], sid: &str) -> String {
+    let taken = |c: &str| {
+        stmts
+            .iter()
+            .any(|s| s.get("Sid").and_then(Value::as_str) == Some(c))
+    };
+    (1..)
+        .map(|n| format!("{sid}Remediate{n}"))
+        .find(|c| !taken(c))
+        .expect("some Sid is free")
+}
+
+/// A statement without its Sid and without the widened condition values:
+/// two statements of one shape grant the same thing to different sources.
+fn shape(v: &Value) -> String {
     let shape = |v: &Value| {
         let mut v = v.clone();
         if let Some(m) = v.as_object_mut() {
@@ -112,9 +135,20 @@ fn covers(existing: &Value, add: &Value) -> bool {
                 }
                 cond.retain(|_, kv| kv.as_object().is_none_or(|o| !o.is_empty()));
             }
+            if m.get("Condition")
+                .is_some_and(|c| c.as_object().is_some_and(|o| o.is_empty()))
+            {
+                m.remove("Condition");
+            }
         }
         canonical(&v)
     };
+    shape(v)
+}
+
+/// `existing` already says what `add` says: the same statement but for the
+/// Sid, with widened condition values that include `add`'s.
+fn covers(existing: &Value, add: &Value) -> bool {
     shape(existing) == shape(add) && canonical(&widen(existing, add)) == canonical(existing)
 }
 
@@ -214,6 +248,29 @@ mod tests {
             json!(["arn:1", "arn:2"])
         );
         assert_eq!(statements(&merged).len(), 1);
+    }
+
+    #[test]
+    fn a_sid_taken_by_a_different_statement_is_kept_and_ours_added_beside_it() {
+        let theirs = json!({"Sid": "W", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/x"},
+                            "Action": "s3:GetObject", "Resource": "*"});
+        let doc = json!({"Version": "2012-10-17", "Statement": [theirs.clone()]});
+        let merged = merge(Some(&doc), &[stmt("W", "arn:2")]);
+        let out = statements(&merged);
+        assert_eq!(out[0], theirs);
+        assert_eq!(out[1]["Sid"], "WRemediate1");
+        assert_eq!(merge(Some(&merged), &[stmt("W", "arn:2")]), merged);
+    }
+
+    #[test]
+    fn an_older_unconditioned_statement_under_our_sid_is_left_as_it_is() {
+        let old = json!({"Sid": "W", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                         "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"});
+        let doc = json!({"Version": "2012-10-17", "Statement": [old.clone()]});
+        assert_eq!(
+            statements(&merge(Some(&doc), &[stmt("W", "arn:2")])),
+            vec![old]
+        );
     }
 
     #[test]
