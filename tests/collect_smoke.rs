@@ -6,9 +6,8 @@
 //! counter only sees the collector), then runs `collect`.
 
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
@@ -18,109 +17,18 @@ use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
     LoggingEnabled,
 };
-use remediate::aws::{Aws, AwsOptions};
+mod common;
+
+use common::Moto;
+use remediate::aws::Aws;
 use remediate::collect::{CollectError, CollectOptions, collect};
 use remediate::snapshot::Snapshot;
 use serde_json::json;
 
 const ACCOUNT: &str = "123456789012";
 
-/// A `moto_server` on 127.0.0.1, killed on drop.
-struct Moto {
-    url: String,
-    child: Child,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Moto {
-    let exe = std::env::var("REMEDIATE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(&exe)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn {exe}: {e}"));
-    let mut moto = Moto {
-        url: format!("http://127.0.0.1:{port}"),
-        child,
-    };
-    let t0 = Instant::now();
-    loop {
-        if let Ok(Some(status)) = moto.child.try_wait() {
-            panic!("moto_server exited during startup: {status}");
-        }
-        if answers(port) {
-            return moto;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "moto_server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// True when the server answers an HTTP request.
-fn answers(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    if s.write_all(b"GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut buf = [0u8; 12];
-    matches!(s.read(&mut buf), Ok(n) if n >= 12 && buf.starts_with(b"HTTP/1."))
-}
-
-/// The SDK reads credentials from the environment; set them once.
-fn test_env() {
-    static ONCE: Mutex<bool> = Mutex::new(false);
-    let mut done = ONCE.lock().unwrap();
-    if !*done {
-        // SAFETY: set once, before any client of this process reads them;
-        // std serialises environment access.
-        unsafe {
-            std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-            std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-            std::env::remove_var("AWS_SESSION_TOKEN");
-            std::env::remove_var("AWS_PROFILE");
-            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-            std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/remediate-test-config");
-            std::env::set_var(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                "/nonexistent/remediate-test-creds",
-            );
-        }
-        *done = true;
-    }
-}
-
 async fn aws_for(moto: &Moto) -> Aws {
-    test_env();
-    Aws::new(&AwsOptions {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(moto.url.clone()),
-        max_attempts: 2,
-        ..Default::default()
-    })
-    .await
+    common::product_aws(&moto.url, 2).await
 }
 
 fn opts(regions: Option<&[&str]>) -> CollectOptions {
@@ -443,7 +351,7 @@ fn count(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_a_seeded_account_in_two_regions() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let seeder = aws_for(&moto).await;
     let seeded = seed(&seeder).await;
 
@@ -717,7 +625,7 @@ async fn collects_a_seeded_account_in_two_regions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shadow_trail_of_an_unscanned_home_is_read_from_its_home() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let seeder = aws_for(&moto).await;
     bucket(&seeder, "us-east-1", B_TRAIL).await;
     seeder
@@ -752,7 +660,7 @@ async fn shadow_trail_of_an_unscanned_home_is_read_from_its_home() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_or_foreign_partition_regions_are_refused() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let aws = aws_for(&moto).await;
     for bad in ["cn-north-1", "us-gov-west-1", "xx-nowhere-1"] {
         let err = collect(&aws, &opts(Some(&[bad])), &|_: &str| {})
@@ -782,19 +690,12 @@ async fn unknown_or_foreign_partition_regions_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_endpoint_is_an_identity_error() {
-    test_env();
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let aws = Aws::new(&AwsOptions {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(format!("http://127.0.0.1:{port}")),
-        max_attempts: 1,
-        ..Default::default()
-    })
-    .await;
+    let aws = common::product_aws(&format!("http://127.0.0.1:{port}"), 1).await;
     let err = collect(&aws, &opts(None), &|_: &str| {})
         .await
         .expect_err("no server");
@@ -805,7 +706,7 @@ async fn unreachable_endpoint_is_an_identity_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_moto_region_scans_without_errors() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let aws = aws_for(&moto).await;
     let t0 = Instant::now();
     let (snap, done) = run(&aws, &opts(None)).await;
@@ -849,7 +750,7 @@ fn moto_post(moto: &Moto, path: &str, body: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_calls_become_read_errors_and_the_rest_is_read() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let seeder = aws_for(&moto).await;
     bucket(&seeder, "us-east-1", B_TRAIL).await;
     seeder

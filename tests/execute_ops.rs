@@ -16,7 +16,7 @@ use aws_config::SdkConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use common::fixtures;
 use common::{ACCOUNT, Clients, Moto};
-use remediate::aws::{Aws, AwsOptions};
+use remediate::aws::Aws;
 use remediate::execute::{
     ExecEvent, ExecOptions, ExecReport, Outcome, Phase, execute, plan_undo, read_journal,
 };
@@ -31,28 +31,6 @@ const EU: &str = "eu-west-1";
 // Harness
 // ---------------------------------------------------------------------------
 
-/// The SDK reads credentials from the environment; set them once.
-fn test_env() {
-    static ONCE: Mutex<bool> = Mutex::new(false);
-    let mut done = ONCE.lock().unwrap();
-    if !*done {
-        // SAFETY: set once, before any client of this process reads them.
-        unsafe {
-            std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-            std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-            std::env::remove_var("AWS_SESSION_TOKEN");
-            std::env::remove_var("AWS_PROFILE");
-            std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-            std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/remediate-test-config");
-            std::env::set_var(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                "/nonexistent/remediate-test-creds",
-            );
-        }
-        *done = true;
-    }
-}
-
 struct Env {
     moto: Moto,
     aws: Aws,
@@ -61,15 +39,8 @@ struct Env {
 
 impl Env {
     async fn start() -> Env {
-        test_env();
         let moto = Moto::start();
-        let aws = Aws::new(&AwsOptions {
-            region: Some(US.into()),
-            endpoint_url: Some(moto.url.clone()),
-            max_attempts: 2,
-            ..Default::default()
-        })
-        .await;
+        let aws = common::product_aws(&moto.url, 2).await;
         let cfg = moto.sdk_config().await;
         Env { moto, aws, cfg }
     }

@@ -311,3 +311,15 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for OtherAccount {
         Ok(())
     }
 }
+
+/// The product's AWS access aimed at `url` with the test credentials, built
+/// from [`sdk_config`] rather than the process environment, and with at
+/// most `max_attempts` attempts per call.
+pub async fn product_aws(url: &str, max_attempts: u32) -> remediate::aws::Aws {
+    let cfg = sdk_config(url)
+        .await
+        .into_builder()
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(max_attempts))
+        .build();
+    remediate::aws::Aws::from_config(cfg, Some(url.to_string()))
+}

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use remediate::aws::Aws;
 use remediate::collect::{self, CollectOptions};
 use remediate::snapshot::Snapshot;
 
@@ -14,7 +13,7 @@ use common::seed_non_compliant as seed;
 
 fn read_all(moto: &Moto) -> Snapshot {
     rt().block_on(async {
-        let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
+        let aws = common::product_aws(&moto.url, 5).await;
         let opts = CollectOptions {
             regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
             ..Default::default()

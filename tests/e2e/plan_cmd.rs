@@ -1,7 +1,6 @@
 //! `remediate plan` through the emulator: it never writes, it is
 //! deterministic, it scans every region, and bad input changes nothing.
 
-use remediate::aws::Aws;
 use remediate::collect::{self, CollectOptions};
 use remediate::snapshot::Snapshot;
 
@@ -9,7 +8,7 @@ use crate::common::{self, Moto};
 use crate::{TWO, plan_json, rt};
 
 async fn read_all(moto: &Moto) -> Snapshot {
-    let aws = Aws::from_config(common::sdk_config(&moto.url).await, Some(moto.url.clone()));
+    let aws = common::product_aws(&moto.url, 5).await;
     let opts = CollectOptions {
         regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
         ..Default::default()
