@@ -906,3 +906,52 @@ async fn keep_leaves_the_fixture_after_a_failure_and_says_how_to_remove_it() {
     assert!(out.status.success(), "{}", show(&out));
     assert_only_run_removed(&moto, &before, &id, 1).await;
 }
+
+#[tokio::test]
+async fn ctrl_c_during_a_step_still_tears_the_fixture_down() {
+    use std::os::unix::process::CommandExt;
+    let moto = Moto::start();
+    let before = state(&moto).await;
+    // A `remediate` whose apply hangs until interrupted.
+    let started = moto.dir().join("apply-started");
+    let slow = moto.dir().join("remediate-slow-apply");
+    std::fs::write(
+        &slow,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = apply ] && {{ touch '{}'; exec sleep 60; }}; done\nexec '{}' \"$@\"\n",
+            started.display(),
+            env!("CARGO_BIN_EXE_remediate")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut cmd = live_check(&moto, Some(ACCOUNT), &[]);
+    cmd.env("REMEDIATE_BIN", &slow)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        // Its own process group, as a terminal's Ctrl-C would signal.
+        .process_group(0);
+    let child = cmd.spawn().expect("start scripts/live-check");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !started.exists() {
+        assert!(std::time::Instant::now() < deadline, "apply never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let group = format!("-{}", child.id());
+    let kill = Command::new("kill").args(["-INT", "--", &group]).status();
+    assert!(kill.expect("run kill").success());
+    let out = child
+        .wait_with_output()
+        .expect("wait for scripts/live-check");
+    assert_eq!(out.status.code(), Some(130), "{}", show(&out));
+    assert!(
+        text(&out.stderr).contains("FAILED at step interrupted"),
+        "{}",
+        show(&out)
+    );
+    assert_step(&text(&out.stdout), "teardown", 0);
+    let id = run_id_of(&out);
+    assert_only_run_removed(&moto, &before, &id, 1).await;
+}
