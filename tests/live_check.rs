@@ -6,10 +6,8 @@
 //! The script runs with the environment the harness gives the product
 //! ([`common::remediate_process`]: static test credentials, AWS_ENDPOINT_URL
 //! at the emulator, no profile files), with the binaries passed in
-//! (REMEDIATE_BIN, LIVE_FIXTURE_BIN) so it builds nothing. Integration tests
-//! get no path to an example, so [`fixture_bin`] finds the `live_fixture`
-//! that `scripts/test` (`--all-targets`) or `cargo build --example
-//! live_fixture` left in the target directory, and refuses a stale one.
+//! (REMEDIATE_BIN, LIVE_FIXTURE_BIN) so it builds nothing; [`fixture_bin`]
+//! builds the example with cargo first.
 //!
 //! What the emulator cannot show (a real account's eventual consistency,
 //! deliveries, billing) is in docs/live-check.md.
@@ -36,14 +34,15 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `live_fixture` example: `LIVE_FIXTURE_BIN` when set, else the one
-/// cargo built beside this test's `remediate` (`<target>/<profile>/examples/`),
-/// which `scripts/test` builds (`--all-targets` includes examples).
+/// The `live_fixture` example: `LIVE_FIXTURE_BIN` when set, else built with
+/// cargo (once per test process; a no-op when it is fresh) into the target
+/// directory of this test's `remediate`. Integration tests get no path to an
+/// example, and `--all-targets` builds examples only as test harnesses.
 ///
-/// Not built from here: a cargo build run inside a test sees the test
-/// runner's environment, which made cargo rebuild the AWS SDK crates, and the
-/// next test build rebuild them back (ten minutes each way on this machine).
-/// A missing or stale binary fails the test with the command that builds it.
+/// The build runs without the variables cargo and the test runner set for
+/// this test (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, …): build scripts that
+/// track them (ring's does) would run again, rebuilding the AWS SDK crates
+/// here and once more in the next test build.
 fn fixture_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -51,35 +50,53 @@ fn fixture_bin() -> &'static Path {
             return PathBuf::from(p);
         }
         let remediate = Path::new(env!("CARGO_BIN_EXE_remediate"));
-        let examples = remediate
+        // <target dir>/<profile>/remediate
+        let target = remediate
             .parent()
-            .expect("the remediate binary lives in <target>/<profile>/")
-            .join("examples");
-        let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
-        // `cargo build` leaves examples/live_fixture; `cargo test` only the
-        // hashed examples/live_fixture-<hash>: take the newest of them.
-        let newest = std::fs::read_dir(&examples)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                name == "live_fixture"
-                    || name
-                        .strip_prefix("live_fixture-")
-                        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            })
-            .filter_map(|p| modified(&p).map(|t| (t, p)))
-            .max();
-        let source = root().join("examples/live_fixture.rs");
-        let build = "build it first: cargo build --example live_fixture (with the same \
-                     CARGO_TARGET_DIR), or run the suite with scripts/test, or set LIVE_FIXTURE_BIN";
-        match (newest, modified(&source)) {
-            (Some((built, path)), Some(edited)) if built >= edited => path,
-            (Some((_, path)), _) => panic!("{} is older than {}: {build}", path.display(), source.display()),
-            (None, _) => panic!("no live_fixture example in {}: {build}", examples.display()),
+            .and_then(Path::parent)
+            .expect("the remediate binary lives in <target>/<profile>/");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "--example", "live_fixture"])
+            .args(["--message-format", "json-render-diagnostics"])
+            .arg("--target-dir")
+            .arg(target)
+            .current_dir(root());
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            let set_for_this_test = [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_BIN_",
+                "CARGO_CFG_",
+                "NEXTEST",
+            ]
+            .iter()
+            .any(|p| k.starts_with(p))
+                || [
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                ]
+                .contains(&&*k);
+            if set_for_this_test {
+                cmd.env_remove(&key);
+            }
         }
+        let out = cmd
+            .output()
+            .expect("run cargo build --example live_fixture");
+        assert!(
+            out.status.success(),
+            "cargo build --example live_fixture failed:\n{}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["reason"] == "compiler-artifact" && v["target"]["name"] == "live_fixture")
+            .and_then(|v| v["executable"].as_str().map(PathBuf::from))
+            .expect("cargo names the live_fixture executable")
     })
 }
 
