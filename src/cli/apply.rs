@@ -53,12 +53,13 @@ pub async fn cmd_apply(
             if !changed.is_empty() {
                 return Err(plan::file::PlanFileError::Stale(name, changed.join(", ")).into());
             }
+            plan::limits::check(&f.plan.actions, &snap)?;
             let regions = f.plan.regions.clone();
             (f.plan, regions)
         }
         None => {
             let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
-            let (_, plan) = build_plan(run, &snap);
+            let (_, plan) = build_plan(run, &snap)?;
             let regions = plan.regions.clone();
             (plan, regions)
         }

@@ -103,6 +103,14 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A concurrency permit, for a request whose raw answer is needed.
+    async fn permit(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.sem
+            .acquire()
+            .await
+            .expect("collector semaphore is never closed")
+    }
+
     /// Run one SDK request while holding a concurrency permit.
     ///
     /// Not an `async fn` on purpose: SDK request futures are large (tens of

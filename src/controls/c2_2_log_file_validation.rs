@@ -2,7 +2,9 @@
 //!
 //! Passes: every trail has LogFileValidationEnabled=true, judged once in its
 //!         home region (shadow copies of multi-region trails are folded).
-//! Skips:  organization trails of another account (manual).
+//! Skips:  an organization trail of another account (seen from a member
+//!         account) is judged as it reads here; when it fails, it is
+//!         `manual`: it is fixed in the management account, never from here.
 //! Fix:    UpdateTrail EnableLogFileValidation=true in the trail's home region.
 //! Safety: safe — adds digest files next to the logs, changes no access.
 

@@ -64,7 +64,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .unwrap_or_default()
             .to_string();
         if let Err(why) = ensure_access_logging(p, "2.6", &[f.id()], &name, &f.region) {
-            tracing::warn!("2.6 {name}: not fixed automatically: {why}");
+            p.cannot_fix(&f.id(), why);
         }
     }
 }

@@ -129,13 +129,26 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                             "ArnLike": {"aws:SourceArn": snap.arn("ec2", "*", "vpc-flow-log/*")}
                         }
                     }]});
+                    // One statement for every region (the group name and the
+                    // region wildcarded), so the inline policy stays the same
+                    // size however many regions there are: IAM caps a role's
+                    // inline policies at 10,240 characters.
+                    let any_group = fill(&p.settings.names.flow_log_group, &snap.account_id, "*");
+                    let any_arn = log_group_arn(snap, "*", &any_group);
                     let policy = json!({"Version": "2012-10-17", "Statement": [{
-                        "Sid": format!("FlowLogs{}", region.replace('-', "")),
+                        "Sid": "FlowLogsAllRegions",
                         "Effect": "Allow",
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                        "Resource": [log_group_arn(snap, &region, &group), log_group_arn(snap, &region, &group).trim_end_matches(":*").to_string()]
+                        "Resource": [any_arn.clone(), any_arn.trim_end_matches(":*").to_string()]
                     }]});
-                    deps.extend(ensure_role(
+                    // A role that already covers this region (made by an
+                    // older version with a statement per region) is kept as is.
+                    let here = log_group_arn(snap, &region, &group);
+                    let need = json!({"Statement": [{"Effect": "Allow", "Action": policy["Statement"][0]["Action"].clone(),
+                                                     "Resource": [here.clone(), here.trim_end_matches(":*").to_string()]}]});
+                    let covered = snap.roles.get(&role_name).and_then(|r| r.inline_policies.get("vpc-flow-logs-to-cloudwatch-logs"))
+                        .is_some_and(|have| crate::policy::grants_all(have, &need));
+                    if !covered { deps.extend(ensure_role(
                         p,
                         "2.9",
                         &fixes,
@@ -144,7 +157,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                         "vpc-flow-logs-to-cloudwatch-logs",
                         policy,
                         "a role VPC Flow Logs assumes to write to CloudWatch Logs",
-                    ));
+                    )); }
                 }
                 (
                     "cloud-watch-logs".to_string(),

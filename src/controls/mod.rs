@@ -74,6 +74,17 @@ pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -
                 f.status = Status::Skipped;
                 f.reason = format!("exempted in settings: {} (was: {})", e.reason, f.reason);
             }
+            if let Some(owner) = foreign_trail(snap, &f) {
+                if f.status == Status::Fail {
+                    f.status = Status::Manual;
+                    f.reason = format!(
+                        "{} (organization trail of account {owner}: fix it in the management account)",
+                        f.reason
+                    );
+                } else if f.status == Status::Pass {
+                    f.reason = format!("{} (organization trail of account {owner})", f.reason);
+                }
+            }
             out.push(f);
         }
     }
@@ -87,16 +98,25 @@ pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -
     out
 }
 
+/// The owner of the trail a finding is about, when another account owns it.
+fn foreign_trail<'a>(snap: &'a Snapshot, f: &Finding) -> Option<&'a str> {
+    snap.trails
+        .get(&f.resource)
+        .map(|t| t.owner_account())
+        .filter(|owner| *owner != snap.account_id)
+}
+
 fn control_order(id: &str) -> usize {
     IDS.iter().position(|c| *c == id).unwrap_or(usize::MAX)
 }
 
-/// The ordered actions that fix every failing finding.
+/// The ordered actions that fix every failing finding. A failing finding
+/// the plan cannot fix gets the reason appended to its own.
 pub fn plan(
     snap: &Snapshot,
     settings: &FileSettings,
     controls: &[&Control],
-    findings: &[Finding],
+    findings: &mut [Finding],
 ) -> Vec<Action> {
     let mut p = Planner::new(snap, settings);
     for c in controls {
@@ -107,6 +127,11 @@ pub fn plan(
             .collect();
         if !failing.is_empty() {
             (c.plan)(&mut p, &failing);
+        }
+    }
+    for f in findings.iter_mut() {
+        if let Some(why) = p.unfixed().get(&f.id()) {
+            f.reason = format!("{}; not fixed automatically: {why}", f.reason);
         }
     }
     p.finish()

@@ -255,13 +255,17 @@ pub(crate) async fn run(cx: &Ctx<'_>) -> Result<Done, Fail> {
                 "allSupported": true,
                 "includeGlobalResourceTypes": include_global_resource_types,
             });
-            config::put_recorder(cx, name, role_arn, &group).await
+            config::put_recorder(cx, name, role_arn, &group, None).await
         }
         Op::RestoreConfigurationRecorder {
             name,
             role_arn,
             recording_group,
-        } => config::put_recorder(cx, name, role_arn, recording_group).await,
+            recording_mode,
+        } => {
+            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref())
+                .await
+        }
         Op::PutDeliveryChannel {
             name,
             bucket,

@@ -2,6 +2,7 @@
 pub mod action;
 pub mod builder;
 pub mod file;
+pub mod limits;
 pub mod simulate;
 pub use action::*;
 
@@ -36,8 +37,8 @@ pub fn make(
     selection: &[String],
 ) -> Plan {
     let selected = crate::controls::selected(selection, settings);
-    let findings = crate::controls::detect(snap, settings, &selected);
-    let actions = crate::controls::plan(snap, settings, &selected, &findings);
+    let mut findings = crate::controls::detect(snap, settings, &selected);
+    let actions = crate::controls::plan(snap, settings, &selected, &mut findings);
     Plan {
         format_version: FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -381,6 +381,7 @@ fn an_exemption_turns_a_failure_into_skipped_with_its_reason() {
     settings.exemptions.push(remediate::settings::Exemption {
         control: "2.9".into(),
         resource: "vpc-west".into(),
+        statement: None,
         reason: "sandbox VPC, deleted weekly".into(),
     });
     let f = controls::detect(
