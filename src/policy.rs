@@ -349,11 +349,18 @@ pub fn describe(stmt: &Value) -> String {
             .map(as_list)
             .unwrap_or_default()
             .iter()
-            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
-    let sid = stmt.get("Sid").and_then(Value::as_str).unwrap_or("(no Sid)");
+    let sid = stmt
+        .get("Sid")
+        .and_then(Value::as_str)
+        .unwrap_or("(no Sid)");
     let who = match condition_keys(stmt).as_slice() {
         [] => "anyone".to_string(),
         keys => format!("anyone matching {}", keys.join(", ")),
@@ -450,28 +457,62 @@ mod tests {
 
     #[test]
     fn wildcards_match_like_iam() {
-        assert!(wildcard_match("arn:aws:s3:::b/AWSLogs/1/*", "arn:aws:s3:::b/AWSLogs/1/x/y"));
+        assert!(wildcard_match(
+            "arn:aws:s3:::b/AWSLogs/1/*",
+            "arn:aws:s3:::b/AWSLogs/1/x/y"
+        ));
         assert!(wildcard_match("s3:*", "s3:PutObject"));
         assert!(wildcard_match("s3:Get?ucketAcl", "s3:GetBucketAcl"));
-        assert!(!wildcard_match("arn:aws:s3:::b/AWSLogs/1/*", "arn:aws:s3:::b/other"));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::b/AWSLogs/1/*",
+            "arn:aws:s3:::b/other"
+        ));
         assert!(wildcard_match("*", ""));
     }
 
     #[test]
     fn allows_reads_principals_actions_and_resources() {
         let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]});
-        assert!(allows(&public, Caller::Service("cloudtrail.amazonaws.com"), &["s3:PutObject"], "arn:aws:s3:::b/AWSLogs/1/x"));
-        assert!(!allows(&public, Caller::Service("cloudtrail.amazonaws.com"), &["s3:GetBucketAcl"], "arn:aws:s3:::b"));
-        assert!(!allows(&public, Caller::Identity, &["s3:PutObject"], "arn:aws:s3:::b/x"));
+        assert!(allows(
+            &public,
+            Caller::Service("cloudtrail.amazonaws.com"),
+            &["s3:PutObject"],
+            "arn:aws:s3:::b/AWSLogs/1/x"
+        ));
+        assert!(!allows(
+            &public,
+            Caller::Service("cloudtrail.amazonaws.com"),
+            &["s3:GetBucketAcl"],
+            "arn:aws:s3:::b"
+        ));
+        assert!(!allows(
+            &public,
+            Caller::Identity,
+            &["s3:PutObject"],
+            "arn:aws:s3:::b/x"
+        ));
         let role = json!({"Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "arn:aws:logs:*:1:log-group:g:*"}]});
-        assert!(allows(&role, Caller::Identity, &["logs:CreateLogStream", "logs:PutLogEvents"], "arn:aws:logs:eu-west-1:1:log-group:g:log-stream:x"));
-        assert!(!allows(&role, Caller::Identity, &["logs:DescribeLogGroups"], "arn:aws:logs:eu-west-1:1:log-group:g:*"));
+        assert!(allows(
+            &role,
+            Caller::Identity,
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            "arn:aws:logs:eu-west-1:1:log-group:g:log-stream:x"
+        ));
+        assert!(!allows(
+            &role,
+            Caller::Identity,
+            &["logs:DescribeLogGroups"],
+            "arn:aws:logs:eu-west-1:1:log-group:g:*"
+        ));
     }
 
     #[test]
     fn iam_size_does_not_count_whitespace() {
         let doc = json!({"Statement": [{"Sid": "A B", "Effect": "Allow"}]});
-        assert_eq!(iam_size(&doc), serde_json::to_string(&doc).unwrap().len() - 1);
+        assert_eq!(
+            iam_size(&doc),
+            serde_json::to_string(&doc).unwrap().len() - 1
+        );
     }
 
     #[test]

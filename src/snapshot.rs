@@ -69,6 +69,15 @@ impl Snapshot {
     }
 }
 
+/// The region of an ARN (`arn:aws:kms:eu-west-1:…` → `eu-west-1`); `None`
+/// for a global resource (IAM) or a text that is not an ARN.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:")?
+        .split(':')
+        .nth(2)
+        .filter(|r| !r.is_empty())
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Service {

@@ -52,7 +52,12 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> Option<RegionConfi
             resource_types.sort();
             let mut exclusion_resource_types: Vec<String> = group
                 .and_then(|g| g.exclusion_by_resource_types())
-                .map(|e| e.resource_types().iter().map(|t| t.as_str().to_string()).collect())
+                .map(|e| {
+                    e.resource_types()
+                        .iter()
+                        .map(|t| t.as_str().to_string())
+                        .collect()
+                })
                 .unwrap_or_default();
             exclusion_resource_types.sort();
             Recorder {

@@ -54,7 +54,9 @@ pub fn gaps(t: &Trail) -> Vec<String> {
     }
     // A trail that logs but cannot deliver records nothing an auditor can read.
     if let Some(e) = &t.latest_delivery_error {
-        g.push(format!("LatestDeliveryError={e} (logs are not reaching S3)"));
+        g.push(format!(
+            "LatestDeliveryError={e} (logs are not reaching S3)"
+        ));
     }
     g
 }
@@ -146,7 +148,10 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                         &t.home_region,
                         &t.arn,
                         Status::Fail,
-                        format!("no trail passes; the organization trail lacks: {}", gaps(t).join(", ")),
+                        format!(
+                            "no trail passes; the organization trail lacks: {}",
+                            gaps(t).join(", ")
+                        ),
                     )
                 })],
                 None => vec![Finding::new(
@@ -166,7 +171,9 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
     snap.trails
         .values()
-        .filter(|t| t.owner_account() == snap.account_id && trail_out_of_reach(snap, "2.1", t).is_none())
+        .filter(|t| {
+            t.owner_account() == snap.account_id && trail_out_of_reach(snap, "2.1", t).is_none()
+        })
         .min_by_key(|t| {
             (
                 !t.is_multi_region,
@@ -282,7 +289,11 @@ fn repair_delivery(p: &mut Planner, fixes: &[String], t: &Trail, err: &str) {
             Some(pre) => format!("{arn}/{pre}/AWSLogs/{}/x", snap.account_id),
             None => format!("{arn}/AWSLogs/{}/x", snap.account_id),
         };
-        let doc = snap.buckets.get(bucket).and_then(|b| b.policy.clone()).unwrap_or_else(policy::empty);
+        let doc = snap
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.policy.clone())
+            .unwrap_or_else(policy::empty);
         if !policy::allows(&doc, svc, &["s3:GetBucketAcl"], &arn)
             || !policy::allows(&doc, svc, &["s3:PutObject"], &logs)
         {
@@ -302,7 +313,9 @@ fn repair_delivery(p: &mut Planner, fixes: &[String], t: &Trail, err: &str) {
         }
     }
     if let Some(key) = t.kms_key_id.as_deref().and_then(|k| {
-        snap.keys.values().find(|x| x.arn == k || x.key_id == k || k.ends_with(&format!("/{}", x.key_id)))
+        snap.keys
+            .values()
+            .find(|x| x.arn == k || x.key_id == k || k.ends_with(&format!("/{}", x.key_id)))
     }) && let Some(doc) = &key.policy
         && !policy::allows(doc, svc, &["kms:GenerateDataKey"], "*")
     {
@@ -408,12 +421,16 @@ fn create(p: &mut Planner, fixes: &[String]) {
         }
         Err(why) => {
             for f in fixes {
-                p.cannot_fix(f, format!("the new trail is created without KMS encryption: {why}"));
+                p.cannot_fix(
+                    f,
+                    format!("the new trail is created without KMS encryption: {why}"),
+                );
             }
             None
         }
     };
-    let (group_arn, role_arn, cw_deps) = shared::ensure_cloudtrail_logs(p, "2.1", fixes, &region, false);
+    let (group_arn, role_arn, cw_deps) =
+        shared::ensure_cloudtrail_logs(p, "2.1", fixes, &region, false);
     deps.extend(cw_deps);
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,

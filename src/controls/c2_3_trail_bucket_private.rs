@@ -161,14 +161,22 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         if let Some(doc) = &b.policy {
             let arn = bucket_arn(p.snap, &name);
             let settings = p.settings;
-            let removable = |s: &Value| policy::is_public_allow(s) && exempt(settings, &arn, s).is_none();
-            let removed: Vec<Value> = policy::statements(doc).into_iter().filter(removable).collect();
+            let removable =
+                |s: &Value| policy::is_public_allow(s) && exempt(settings, &arn, s).is_none();
+            let removed: Vec<Value> = policy::statements(doc)
+                .into_iter()
+                .filter(removable)
+                .collect();
             if !removed.is_empty() {
                 let kept = policy::remove_statements(doc, removable);
                 let (delivery, who) = delivery_statements(p.snap, &name, &kept);
                 let mut reason = format!(
                     "remove the Allow statements with Principal * (every other statement kept); access this cuts: {}",
-                    removed.iter().map(policy::describe).collect::<Vec<_>>().join("; ")
+                    removed
+                        .iter()
+                        .map(policy::describe)
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 );
                 if !who.is_empty() {
                     reason.push_str(&format!(
@@ -184,7 +192,9 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                     &reason,
                     Safety::NeedsReview,
                     vec![],
-                    move |doc| policy::merge(Some(&policy::remove_statements(doc, removable)), &delivery),
+                    move |doc| {
+                        policy::merge(Some(&policy::remove_statements(doc, removable)), &delivery)
+                    },
                 ));
             }
         }
@@ -223,9 +233,11 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         !policy::allows(doc, Caller::Service(svc), &[action], resource)
     };
     let (mut stmts, mut who) = (vec![], vec![]);
-    for t in snap.trails.values().filter(|t| {
-        t.s3_bucket.as_deref() == Some(bucket) && t.owner_account() == snap.account_id
-    }) {
+    for t in snap
+        .trails
+        .values()
+        .filter(|t| t.s3_bucket.as_deref() == Some(bucket) && t.owner_account() == snap.account_id)
+    {
         let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
         let logs = objects(&match prefix {
             Some(pre) => format!("{pre}/AWSLogs/{}/x", snap.account_id),
@@ -238,7 +250,11 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         }
     }
     for (region, c) in &snap.config {
-        for ch in c.channels.iter().filter(|ch| ch.s3_bucket.as_deref() == Some(bucket)) {
+        for ch in c
+            .channels
+            .iter()
+            .filter(|ch| ch.s3_bucket.as_deref() == Some(bucket))
+        {
             let svc = "config.amazonaws.com";
             let logs = objects(&format!("AWSLogs/{}/Config/x", snap.account_id));
             if lacks(svc, "s3:GetBucketAcl", &arn) || lacks(svc, "s3:PutObject", &logs) {
@@ -248,11 +264,15 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         }
     }
     for (source, b) in &snap.buckets {
-        if let Some(l) = b.logging.as_ref().filter(|l| l.target_bucket == bucket) {
-            if lacks("logging.s3.amazonaws.com", "s3:PutObject", &objects(&format!("{}x", l.target_prefix))) {
-                stmts.push(access_log_statement(snap, source, bucket, &l.target_prefix));
-                who.push(format!("S3 server access logs of {source}"));
-            }
+        if let Some(l) = b.logging.as_ref().filter(|l| l.target_bucket == bucket)
+            && lacks(
+                "logging.s3.amazonaws.com",
+                "s3:PutObject",
+                &objects(&format!("{}x", l.target_prefix)),
+            )
+        {
+            stmts.push(access_log_statement(snap, source, bucket, &l.target_prefix));
+            who.push(format!("S3 server access logs of {source}"));
         }
     }
     let mut flow_regions: Vec<&str> = snap
@@ -260,7 +280,9 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         .values()
         .filter(|fl| {
             fl.destination_type == "s3"
-                && fl.destination.as_deref().is_some_and(|d| d.trim_end_matches('/') == arn || d.starts_with(&format!("{arn}/")))
+                && fl.destination.as_deref().is_some_and(|d| {
+                    d.trim_end_matches('/') == arn || d.starts_with(&format!("{arn}/"))
+                })
         })
         .map(|fl| fl.region.as_str())
         .collect();

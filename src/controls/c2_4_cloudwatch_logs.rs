@@ -71,7 +71,8 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             continue;
         }
         let fixes = [f.id()];
-        let (group, role, deps) = ensure_cloudtrail_logs(p, "2.4", &fixes, &t.home_region, t.is_organization);
+        let (group, role, deps) =
+            ensure_cloudtrail_logs(p, "2.4", &fixes, &t.home_region, t.is_organization);
         let mut after = trail_settings(&t);
         after["CloudWatchLogsLogGroupArn"] = json!(group);
         after["CloudWatchLogsRoleArn"] = json!(role);

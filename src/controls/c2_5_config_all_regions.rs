@@ -294,7 +294,11 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             } else {
                 home.clone()
             };
-            let mut bucket = fill(&p.settings.names.config_bucket, &snap.account_id, &bucket_region);
+            let mut bucket = fill(
+                &p.settings.names.config_bucket,
+                &snap.account_id,
+                &bucket_region,
+            );
             if bucket_region != home && !p.settings.names.config_bucket.contains("{region}") {
                 bucket = format!("{bucket}-{bucket_region}");
             }

@@ -64,7 +64,12 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         if let Some(b) = t.s3_bucket.as_deref()
             && p.snap.buckets.get(b).is_none_or(|x| x.region.is_none())
         {
-            p.cannot_fix(&f.id(), format!("the region of trail bucket {b} could not be read, and the key must be in it"));
+            p.cannot_fix(
+                &f.id(),
+                format!(
+                    "the region of trail bucket {b} could not be read, and the key must be in it"
+                ),
+            );
             continue;
         }
         let region = t

@@ -146,18 +146,23 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                     let here = log_group_arn(snap, &region, &group);
                     let need = json!({"Statement": [{"Effect": "Allow", "Action": policy["Statement"][0]["Action"].clone(),
                                                      "Resource": [here.clone(), here.trim_end_matches(":*").to_string()]}]});
-                    let covered = snap.roles.get(&role_name).and_then(|r| r.inline_policies.get("vpc-flow-logs-to-cloudwatch-logs"))
+                    let covered = snap
+                        .roles
+                        .get(&role_name)
+                        .and_then(|r| r.inline_policies.get("vpc-flow-logs-to-cloudwatch-logs"))
                         .is_some_and(|have| crate::policy::grants_all(have, &need));
-                    if !covered { deps.extend(ensure_role(
-                        p,
-                        "2.9",
-                        &fixes,
-                        &role_name,
-                        trust,
-                        "vpc-flow-logs-to-cloudwatch-logs",
-                        policy,
-                        "a role VPC Flow Logs assumes to write to CloudWatch Logs",
-                    )); }
+                    if !covered {
+                        deps.extend(ensure_role(
+                            p,
+                            "2.9",
+                            &fixes,
+                            &role_name,
+                            trust,
+                            "vpc-flow-logs-to-cloudwatch-logs",
+                            policy,
+                            "a role VPC Flow Logs assumes to write to CloudWatch Logs",
+                        ));
+                    }
                 }
                 (
                     "cloud-watch-logs".to_string(),

@@ -247,7 +247,11 @@ pub fn ensure_cloudtrail_logs(
     let role_arn = role_arn(snap, &role);
     {
         let stream = |prefix: &str| {
-            snap.arn("logs", region, &format!("log-group:{group}:log-stream:{prefix}"))
+            snap.arn(
+                "logs",
+                region,
+                &format!("log-group:{group}:log-stream:{prefix}"),
+            )
         };
         // An organization trail also writes the member accounts' events,
         // to streams named `o-<orgid>_*` (REFERENCE; AWS: "Role policy

@@ -125,11 +125,7 @@ async fn kms_matches(cx: &Ctx<'_>, asked: Option<&str>, got: Option<&str>) -> bo
             }
             // A key lives in the region of its ARN (the trail bucket's
             // region), not necessarily the trail's home region.
-            let region = a
-                .strip_prefix("arn:")
-                .and_then(|rest| rest.split(':').nth(2))
-                .filter(|r| !r.is_empty())
-                .unwrap_or(cx.region());
+            let region = crate::snapshot::arn_region(a).unwrap_or(cx.region());
             match cx
                 .aws
                 .kms(region)

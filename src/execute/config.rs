@@ -9,8 +9,8 @@
 
 use aws_sdk_config::types::{
     ConfigurationRecorder, DeliveryChannel, ExclusionByResourceTypes, RecordingFrequency,
-    RecordingGroup, RecordingMode, RecordingModeOverride, RecordingStrategy,
-    RecordingStrategyType, ResourceType,
+    RecordingGroup, RecordingMode, RecordingModeOverride, RecordingStrategy, RecordingStrategyType,
+    ResourceType,
 };
 use serde_json::{Value, json};
 
@@ -96,13 +96,19 @@ pub(crate) fn recording_mode(v: &Value) -> Option<RecordingMode> {
             a.iter()
                 .filter_map(|o| {
                     RecordingModeOverride::builder()
-                        .set_description(o.get("description").and_then(Value::as_str).map(str::to_string))
-                        .set_resource_types(o.get("resourceTypes").and_then(Value::as_array).map(|t| {
-                            t.iter()
-                                .filter_map(Value::as_str)
-                                .map(ResourceType::from)
-                                .collect()
-                        }))
+                        .set_description(
+                            o.get("description")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                        )
+                        .set_resource_types(o.get("resourceTypes").and_then(Value::as_array).map(
+                            |t| {
+                                t.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(ResourceType::from)
+                                    .collect()
+                            },
+                        ))
                         .set_recording_frequency(freq(o))
                         .build()
                         .ok()
@@ -437,5 +443,21 @@ pub(super) async fn delete_delivery_channel(cx: &Ctx<'_>, name: &str) -> Result<
             format!("delivery channel {name} still exists"),
             c,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_mode_reads_back_as_it_was_put() {
+        // PutConfigurationRecorder without a mode resets it to CONTINUOUS:
+        // the mode read before the write must survive the round trip.
+        let v = json!({"recordingFrequency": "DAILY", "recordingModeOverrides": [
+            {"description": "hourly for SGs", "resourceTypes": ["AWS::EC2::SecurityGroup"], "recordingFrequency": "CONTINUOUS"}]});
+        let m = recording_mode(&v).expect("a mode");
+        assert_eq!(mode_json(&m), v);
+        assert!(recording_mode(&Value::Null).is_none());
     }
 }

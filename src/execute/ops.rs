@@ -263,8 +263,7 @@ pub(crate) async fn run(cx: &Ctx<'_>) -> Result<Done, Fail> {
             recording_group,
             recording_mode,
         } => {
-            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref())
-                .await
+            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref()).await
         }
         Op::PutDeliveryChannel {
             name,

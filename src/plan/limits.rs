@@ -91,7 +91,11 @@ pub fn check(actions: &[Action], snap: &Snapshot) -> Result<(), LimitExceeded> {
                 .or_else(|| {
                     over(
                         format!("the trust policy of role {name}"),
-                        if trust_policy.is_null() { 0 } else { iam_size(trust_policy) },
+                        if trust_policy.is_null() {
+                            0
+                        } else {
+                            iam_size(trust_policy)
+                        },
                         ROLE_TRUST_CHARS,
                         "characters",
                     )
@@ -105,4 +109,3 @@ pub fn check(actions: &[Action], snap: &Snapshot) -> Result<(), LimitExceeded> {
     }
     Ok(())
 }
-

@@ -2,6 +2,7 @@
 //! settings over hand-built snapshots. No emulator, no network.
 
 mod detect;
+mod fidelity;
 mod fixtures;
 mod plan;
 mod plan_file;
