@@ -611,3 +611,17 @@ fn in_aws_cn_the_cn_north_1_delivery_channel_gets_a_bucket_in_cn_north_1() {
     assert_eq!(created.region, "cn-north-1");
     assert_ne!(north, channel("cn-northwest-1"));
 }
+
+#[test]
+fn verification_names_a_delivery_error_that_appeared_after_apply() {
+    let s = non_compliant();
+    let p = make(&s, &["2.2"]);
+    assert!(!p.actions.is_empty());
+    let mut after = simulate(&s, &p.actions);
+    assert!(remediate::render::new_delivery_errors(&p, &after).is_empty());
+    let arn = trail_arn("us-east-1", "east-trail");
+    after.trails.get_mut(&arn).unwrap().latest_delivery_error = Some("AccessDenied".into());
+    let lines = remediate::render::new_delivery_errors(&p, &after);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("east-trail now reports LatestDeliveryError=AccessDenied"));
+}
