@@ -58,7 +58,7 @@ impl Run {
             if !controls::is_known(c) {
                 bail!(
                     "unknown control {c:?}: use one of {}",
-                    controls::IDS.join(", ")
+                    controls::ids().join(", ")
                 );
             }
         }

@@ -22,7 +22,7 @@
 
 use serde_json::{Value, json};
 
-use super::Control;
+use super::Check;
 use super::shared::{self, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -31,9 +31,8 @@ use crate::policy;
 use crate::settings::{FileSettings, fill};
 use crate::snapshot::{Service, Snapshot, Trail};
 
-pub const CONTROL: Control = Control {
-    id: "2.1",
-    title: "CloudTrail is enabled in all regions",
+pub const CHECK: Check = Check {
+    key: "cloudtrail-all-regions",
     detect,
     plan,
 };
@@ -104,7 +103,7 @@ fn management_gap(t: &Trail) -> String {
     "IncludeManagementEvents=false".into()
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     let home = &snap.home_region;
     let account = format!(
         "arn:{}:cloudtrail:*:{}:trail/*",
@@ -112,7 +111,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     );
     if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
         return vec![Finding::new(
-            "2.1",
+            id,
             home,
             account,
             Status::Error,
@@ -121,7 +120,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     }
     if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
         return vec![Finding::new(
-            "2.1",
+            id,
             &t.home_region,
             &t.arn,
             Status::Pass,
@@ -130,7 +129,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     }
     match candidate(snap) {
         Some(t) => vec![Finding::new(
-            "2.1",
+            id,
             &t.home_region,
             &t.arn,
             Status::Fail,
@@ -142,9 +141,9 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                 .values()
                 .find(|t| t.owner_account() != snap.account_id);
             match other {
-                Some(t) => vec![trail_out_of_reach(snap, "2.1", t).unwrap_or_else(|| {
+                Some(t) => vec![trail_out_of_reach(snap, id, t).unwrap_or_else(|| {
                     Finding::new(
-                        "2.1",
+                        id,
                         &t.home_region,
                         &t.arn,
                         Status::Fail,
@@ -155,7 +154,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                     )
                 })],
                 None => vec![Finding::new(
-                    "2.1",
+                    id,
                     home,
                     account,
                     Status::Fail,
@@ -172,7 +171,7 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
     snap.trails
         .values()
         .filter(|t| {
-            t.owner_account() == snap.account_id && trail_out_of_reach(snap, "2.1", t).is_none()
+            t.owner_account() == snap.account_id && trail_out_of_reach(snap, "", t).is_none()
         })
         .min_by_key(|t| {
             (
@@ -186,14 +185,18 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     let fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
     match candidate(p.snap).cloned() {
-        Some(t) => repair(p, &fixes, &t),
-        None => create(p, &fixes),
+        Some(t) => repair(p, id, &fixes, &t),
+        None => create(p, id, &fixes),
     }
 }
 
-fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
+fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
     let observes = vec![format!("trails/{}", t.arn)];
     let mut update = vec![];
     if !t.is_multi_region {
@@ -201,7 +204,7 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
         after["IsMultiRegionTrail"] = json!(true);
         after["IncludeGlobalServiceEvents"] = json!(true);
         update.push(p.add(
-            "2.1",
+            id,
             fixes,
             Draft {
                 op: Op::UpdateTrail {
@@ -238,7 +241,7 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
                 selectors: selectors.clone(),
             }
         };
-        update.push(p.add("2.1", fixes, Draft {
+        update.push(p.add(id, fixes, Draft {
             op,
             region: t.home_region.clone(),
             target: t.arn.clone(),
@@ -251,11 +254,11 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
         }));
     }
     if let Some(err) = &t.latest_delivery_error {
-        repair_delivery(p, fixes, t, err);
+        repair_delivery(p, id, fixes, t, err);
     }
     if t.is_logging != Some(true) {
         p.add(
-            "2.1",
+            id,
             fixes,
             Draft {
                 op: Op::StartLogging {
@@ -277,7 +280,7 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
 /// CloudTrail reports that it cannot deliver: give the bucket, then the key,
 /// the statements CloudTrail needs when they lack them; when both already
 /// admit CloudTrail, say so rather than plan a change that fixes nothing.
-fn repair_delivery(p: &mut Planner, fixes: &[String], t: &Trail, err: &str) {
+fn repair_delivery(p: &mut Planner, id: &str, fixes: &[String], t: &Trail, err: &str) {
     let snap = p.snap;
     let svc = policy::Caller::Service("cloudtrail.amazonaws.com");
     if let Some(bucket) = t.s3_bucket.as_deref()
@@ -300,7 +303,7 @@ fn repair_delivery(p: &mut Planner, fixes: &[String], t: &Trail, err: &str) {
             let stmts = shared::cloudtrail_bucket_statements(snap, bucket, prefix, &t.arn);
             let region = shared::bucket_region(snap, bucket, &t.home_region);
             p.edit_bucket_policy(
-                "2.1",
+                id,
                 fixes,
                 bucket,
                 &region,
@@ -321,7 +324,7 @@ fn repair_delivery(p: &mut Planner, fixes: &[String], t: &Trail, err: &str) {
     {
         let stmts = shared::cloudtrail_key_statements(snap, &t.arn);
         p.edit_key_policy(
-            "2.1",
+            id,
             fixes,
             &key.arn,
             &key.region,
@@ -386,7 +389,7 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
     (before, json!({"EventSelectors": after}))
 }
 
-fn create(p: &mut Planner, fixes: &[String]) {
+fn create(p: &mut Planner, id: &str, fixes: &[String]) {
     let snap = p.snap;
     let region = snap.home_region.clone();
     let name = fill(&p.settings.names.trail, &snap.account_id, &region);
@@ -394,7 +397,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     let arn = shared::trail_arn(snap, &region, &name);
     let mut deps = shared::ensure_bucket(
         p,
-        "2.1",
+        id,
         fixes,
         &bucket,
         &region,
@@ -402,7 +405,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     );
     let stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
     deps.push(p.edit_bucket_policy(
-        "2.1",
+        id,
         fixes,
         &bucket,
         &region,
@@ -411,10 +414,10 @@ fn create(p: &mut Planner, fixes: &[String]) {
         deps.clone(),
         |doc| crate::policy::merge(Some(doc), &stmts),
     ));
-    if let Ok(id) = shared::ensure_access_logging(p, "2.1", fixes, &bucket, &region) {
+    if let Ok(id) = shared::ensure_access_logging(p, id, fixes, &bucket, &region) {
         deps.push(id);
     }
-    let key = match shared::ensure_trail_key(p, "2.1", fixes, &region, &arn) {
+    let key = match shared::ensure_trail_key(p, id, fixes, &region, &arn) {
         Ok((key, key_deps)) => {
             deps.extend(key_deps);
             Some(key)
@@ -430,7 +433,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
         }
     };
     let (group_arn, role_arn, cw_deps) =
-        shared::ensure_cloudtrail_logs(p, "2.1", fixes, &region, false);
+        shared::ensure_cloudtrail_logs(p, id, fixes, &region, false);
     deps.extend(cw_deps);
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,
@@ -438,7 +441,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
         "CloudWatchLogsLogGroupArn": group_arn, "CloudWatchLogsRoleArn": role_arn,
     });
     let create = p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::CreateTrail {
@@ -462,7 +465,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     );
     let selectors = json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}]});
     let sel = p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::PutEventSelectors {
@@ -480,7 +483,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
         },
     );
     p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::StartLogging { trail: name },

@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::trail_out_of_reach;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -18,21 +18,20 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.2",
-    title: "CloudTrail log file validation is enabled",
+pub const CHECK: Check = Check {
+    key: "log-file-validation",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            trail_out_of_reach(snap, "2.2", t).unwrap_or_else(|| {
+            trail_out_of_reach(snap, id, t).unwrap_or_else(|| {
                 if t.log_file_validation {
                     Finding::new(
-                        "2.2",
+                        id,
                         &t.home_region,
                         &t.arn,
                         Status::Pass,
@@ -40,7 +39,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                     )
                 } else {
                     Finding::new(
-                        "2.2",
+                        id,
                         &t.home_region,
                         &t.arn,
                         Status::Fail,
@@ -53,6 +52,10 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
@@ -60,7 +63,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         let mut after = trail_settings(&t);
         after["LogFileValidationEnabled"] = json!(true);
         p.add(
-            "2.2",
+            id,
             &[f.id()],
             Draft {
                 op: Op::UpdateTrail {

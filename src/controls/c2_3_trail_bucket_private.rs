@@ -22,7 +22,7 @@
 
 use serde_json::Value;
 
-use super::Control;
+use super::Check;
 use super::c2_5_config_all_regions::config_bucket_statements;
 use super::c2_9_vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
@@ -36,19 +36,18 @@ use crate::policy::{self, Caller};
 use crate::settings::{Exemption, FileSettings};
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.3",
-    title: "The CloudTrail S3 bucket is not publicly accessible",
+pub const CHECK: Check = Check {
+    key: "trail-bucket-private",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, settings: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, settings: &FileSettings, id: &str) -> Vec<Finding> {
     trail_buckets(snap)
         .into_iter()
         .map(|(name, trails)| {
             let region = bucket_region(snap, &name, &trails[0].home_region);
-            if let Some(f) = bucket_out_of_reach(snap, "2.3", &name, &region) {
+            if let Some(f) = bucket_out_of_reach(snap, id, &name, &region) {
                 return f;
             }
             let b = &snap.buckets[&name];
@@ -80,7 +79,7 @@ fn detect(snap: &Snapshot, settings: &FileSettings) -> Vec<Finding> {
                 let keys = policy::condition_keys(&s);
                 if keys.is_empty() {
                     why.push(format!("policy statement {sid} allows Principal *"));
-                } else if let Some(e) = exempt(settings, &arn, &s) {
+                } else if let Some(e) = exempt(settings, id, &arn, &s) {
                     exempted.push(format!("{sid} ({})", e.reason));
                 } else {
                     why.push(format!(
@@ -91,7 +90,7 @@ fn detect(snap: &Snapshot, settings: &FileSettings) -> Vec<Finding> {
             }
             if why.is_empty() && !exempted.is_empty() {
                 return Finding::new(
-                    "2.3",
+                    id,
                     &region,
                     arn,
                     Status::Skipped,
@@ -100,20 +99,24 @@ fn detect(snap: &Snapshot, settings: &FileSettings) -> Vec<Finding> {
             }
             if why.is_empty() {
                 Finding::new(
-                    "2.3",
+                    id,
                     &region,
                     arn,
                     Status::Pass,
                     "no public ACL grant or Allow * statement",
                 )
             } else {
-                Finding::new("2.3", &region, arn, Status::Fail, why.join(", "))
+                Finding::new(id, &region, arn, Status::Fail, why.join(", "))
             }
         })
         .collect()
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     for f in findings {
         let name = f
             .resource
@@ -138,7 +141,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 .cloned()
                 .collect();
             deps.push(p.add(
-                "2.3",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutBucketAcl {
@@ -162,7 +165,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             let arn = bucket_arn(p.snap, &name);
             let settings = p.settings;
             let removable =
-                |s: &Value| policy::is_public_allow(s) && exempt(settings, &arn, s).is_none();
+                |s: &Value| policy::is_public_allow(s) && exempt(settings, id, &arn, s).is_none();
             let removed: Vec<Value> = policy::statements(doc)
                 .into_iter()
                 .filter(removable)
@@ -185,7 +188,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                     ));
                 }
                 deps.push(p.edit_bucket_policy(
-                    "2.3",
+                    id,
                     &fixes,
                     &name,
                     &f.region,
@@ -202,7 +205,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         if !pab_set {
             ensure_public_access_block(
                 p,
-                "2.3",
+                id,
                 &fixes,
                 &name,
                 &f.region,
@@ -215,12 +218,17 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
 
 /// The settings' exemption of a conditioned public statement, if any. A
 /// statement with no condition cannot be exempted: it is public as written.
-fn exempt<'a>(settings: &'a FileSettings, bucket_arn: &str, s: &Value) -> Option<&'a Exemption> {
+fn exempt<'a>(
+    settings: &'a FileSettings,
+    id: &str,
+    bucket_arn: &str,
+    s: &Value,
+) -> Option<&'a Exemption> {
     let sid = s.get("Sid").and_then(Value::as_str)?;
     if policy::condition_keys(s).is_empty() {
         return None;
     }
-    settings.exempt_statement("2.3", bucket_arn, sid)
+    settings.exempt_statement(id, bucket_arn, sid)
 }
 
 /// The documented statements of every service that delivers to `bucket`

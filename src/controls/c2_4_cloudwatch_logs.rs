@@ -19,7 +19,7 @@
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::{ensure_cloudtrail_logs, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -27,23 +27,22 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.4",
-    title: "CloudTrail trails are integrated with CloudWatch Logs",
+pub const CHECK: Check = Check {
+    key: "cloudwatch-logs",
     detect,
     plan,
 };
 
 const DAY: i64 = 24 * 3600;
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            if let Some(f) = trail_out_of_reach(snap, "2.4", t) {
+            if let Some(f) = trail_out_of_reach(snap, id, t) {
                 return f;
             }
-            let f = |status, why: String| Finding::new("2.4", &t.home_region, &t.arn, status, why);
+            let f = |status, why: String| Finding::new(id, &t.home_region, &t.arn, status, why);
             if let (Some(_), Some(e)) = (&t.cloudwatch_log_group_arn, &t.latest_cloudwatch_delivery_error) {
                 return f(Status::Fail, format!("LatestCloudWatchLogsDeliveryError={e}: events are not reaching the log group (check the role's trust and policy and the log group)"));
             }
@@ -58,6 +57,10 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
@@ -72,12 +75,12 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         }
         let fixes = [f.id()];
         let (group, role, deps) =
-            ensure_cloudtrail_logs(p, "2.4", &fixes, &t.home_region, t.is_organization);
+            ensure_cloudtrail_logs(p, id, &fixes, &t.home_region, t.is_organization);
         let mut after = trail_settings(&t);
         after["CloudWatchLogsLogGroupArn"] = json!(group);
         after["CloudWatchLogsRoleArn"] = json!(role);
         p.add(
-            "2.4",
+            id,
             &fixes,
             Draft {
                 op: Op::UpdateTrail {

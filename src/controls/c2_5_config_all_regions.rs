@@ -16,7 +16,7 @@
 
 use serde_json::{Value, json};
 
-use super::Control;
+use super::Check;
 use super::shared::{bucket_arn, ensure_bucket};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
@@ -24,9 +24,8 @@ use crate::plan::{Op, Safety};
 use crate::settings::{FileSettings, fill};
 use crate::snapshot::{Recorder, Service, Snapshot};
 
-pub const CONTROL: Control = Control {
-    id: "2.5",
-    title: "AWS Config is enabled in all regions",
+pub const CHECK: Check = Check {
+    key: "config-all-regions",
     detect,
     plan,
 };
@@ -97,15 +96,14 @@ fn resource(snap: &Snapshot, region: &str) -> String {
     snap.arn("config", region, "configuration-recorder")
 }
 
-fn detect(snap: &Snapshot, s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, s: &FileSettings, id: &str) -> Vec<Finding> {
     let global = global_region(snap, s);
     let needs_global = !someone_records_global(snap);
     snap.regions
         .iter()
         .map(|region| {
-            let f = |status, why: String| {
-                Finding::new("2.5", region, resource(snap, region), status, why)
-            };
+            let f =
+                |status, why: String| Finding::new(id, region, resource(snap, region), status, why);
             if let Some(e) = snap.read_failed(region, Service::Config) {
                 return f(
                     Status::Error,
@@ -184,6 +182,10 @@ fn recorder_doc(r: Option<&Recorder>) -> Value {
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     let snap = p.snap;
     let home = snap.home_region.clone();
     let global = global_region(snap, p.settings);
@@ -210,7 +212,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             None => {
                 if !snap.roles.contains_key(SLR) {
                     deps.push(p.add(
-                        "2.5",
+                        id,
                         &all_fixes,
                         Draft {
                             op: Op::CreateServiceLinkedRole {
@@ -257,7 +259,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 after["recordingMode"] = json!({"recordingFrequency": f});
             }
             let id = p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutConfigurationRecorder {
@@ -304,14 +306,14 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             }
             let mut cdeps = ensure_bucket(
                 p,
-                "2.5",
+                id,
                 &all_fixes,
                 &bucket,
                 &bucket_region,
                 "receives AWS Config snapshots and history",
             );
             let stmts = config_bucket_statements(snap, &bucket);
-            let pol = p.edit_bucket_policy("2.5", &all_fixes, &bucket, &bucket_region,
+            let pol = p.edit_bucket_policy(id, &all_fixes, &bucket, &bucket_region,
                 "lets AWS Config check and write to its delivery bucket (source account conditioned)",
                 Safety::NeedsReview, cdeps.clone(), |doc| crate::policy::merge(Some(doc), &stmts));
             cdeps.push(pol);
@@ -322,7 +324,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 &region,
             );
             start_deps.push(p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutDeliveryChannel {
@@ -343,7 +345,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         }
         if !rec.as_ref().is_some_and(|r| r.recording) {
             p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::StartConfigurationRecorder { name: name.clone() },

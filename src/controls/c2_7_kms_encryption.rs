@@ -15,7 +15,7 @@
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::{bucket_region, ensure_trail_key, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -23,27 +23,26 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.7",
-    title: "CloudTrail logs are encrypted at rest using KMS CMKs",
+pub const CHECK: Check = Check {
+    key: "kms-encryption",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            trail_out_of_reach(snap, "2.7", t).unwrap_or_else(|| match &t.kms_key_id {
+            trail_out_of_reach(snap, id, t).unwrap_or_else(|| match &t.kms_key_id {
                 Some(k) => Finding::new(
-                    "2.7",
+                    id,
                     &t.home_region,
                     &t.arn,
                     Status::Pass,
                     format!("KmsKeyId={k}"),
                 ),
                 None => Finding::new(
-                    "2.7",
+                    id,
                     &t.home_region,
                     &t.arn,
                     Status::Fail,
@@ -55,6 +54,10 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 }
 
 fn plan(p: &mut Planner, findings: &[Finding]) {
+    let Some(id) = findings.first().map(|f| f.control.clone()) else {
+        return;
+    };
+    let id = id.as_str();
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
@@ -77,7 +80,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .as_deref()
             .map(|b| bucket_region(p.snap, b, &t.home_region))
             .unwrap_or_else(|| t.home_region.clone());
-        let (key, deps) = match ensure_trail_key(p, "2.7", &fixes, &region, &t.arn) {
+        let (key, deps) = match ensure_trail_key(p, id, &fixes, &region, &t.arn) {
             Ok(k) => k,
             Err(why) => {
                 p.cannot_fix(&f.id(), why);
@@ -87,7 +90,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         let mut after = trail_settings(&t);
         after["KmsKeyId"] = json!(key);
         p.add(
-            "2.7",
+            id,
             &fixes,
             Draft {
                 op: Op::UpdateTrail {
