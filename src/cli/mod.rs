@@ -197,7 +197,7 @@ pub fn now_unix() -> i64 {
 ///
 /// Refuses a plan whose documents AWS would refuse for their size.
 pub fn build_plan(run: &Run, snap: &Snapshot) -> Result<(Vec<Finding>, Plan)> {
-    let plan = plan::make(snap, &run.file, &run.controls);
+    let plan = crate::pipeline::make(snap, &run.file, &run.controls);
     plan::limits::check(&plan.actions, snap)?;
     Ok((plan.findings.clone(), plan))
 }

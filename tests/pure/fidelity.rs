@@ -13,7 +13,7 @@ use crate::fixtures::*;
 
 fn make(s: &Snapshot, only: &[&str]) -> plan::Plan {
     let sel: Vec<String> = only.iter().map(|c| c.to_string()).collect();
-    plan::make(s, &FileSettings::default(), &sel)
+    remediate::pipeline::make(s, &FileSettings::default(), &sel)
 }
 
 fn finding<'p>(p: &'p plan::Plan, control: &str) -> &'p remediate::finding::Finding {
@@ -198,7 +198,7 @@ fn an_exempted_conditioned_statement_is_kept_and_the_bucket_is_skipped_with_the_
         statement: Some("OrgRead".into()),
         reason: "the organization reads its own logs".into(),
     });
-    let p = plan::make(&s, &settings, &["2.3".into()]);
+    let p = remediate::pipeline::make(&s, &settings, &["2.3".into()]);
     let f = finding(&p, "2.3");
     assert_eq!(f.status, Status::Skipped, "{}", f.reason);
     assert!(f.reason.contains("the organization reads its own logs"));
@@ -225,7 +225,7 @@ fn an_exemption_cannot_keep_an_unconditioned_public_statement() {
         statement: Some("Everyone".into()),
         reason: "please".into(),
     });
-    let p = plan::make(&s, &settings, &["2.3".into()]);
+    let p = remediate::pipeline::make(&s, &settings, &["2.3".into()]);
     assert_eq!(finding(&p, "2.3").status, Status::Fail);
 }
 

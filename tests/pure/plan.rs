@@ -12,11 +12,11 @@ use std::collections::BTreeSet;
 use crate::fixtures::*;
 
 fn make(s: &Snapshot) -> Plan {
-    plan::make(s, &FileSettings::default(), &[])
+    remediate::pipeline::make(s, &FileSettings::default(), &[])
 }
 
 fn assert_converges(s: &Snapshot, settings: &FileSettings) {
-    let p = plan::make(s, settings, &[]);
+    let p = remediate::pipeline::make(s, settings, &[]);
     let after = simulate(s, &p.actions);
     let left: Vec<_> = controls::detect(&after, settings, &controls::selected(&[], settings))
         .into_iter()
@@ -24,7 +24,11 @@ fn assert_converges(s: &Snapshot, settings: &FileSettings) {
         .collect();
     assert!(left.is_empty(), "still failing after the plan: {left:#?}");
     // and planning again on the result plans nothing
-    assert!(plan::make(&after, settings, &[]).actions.is_empty());
+    assert!(
+        remediate::pipeline::make(&after, settings, &[])
+            .actions
+            .is_empty()
+    );
 }
 
 fn assert_valid_order(actions: &[Action]) {
@@ -194,7 +198,7 @@ fn a_plan_never_contains_an_allow_for_everyone() {
     for dest in [FlowLogDestination::CloudWatchLogs, FlowLogDestination::S3] {
         settings.flow_logs.destination = dest;
         for s in [non_compliant(), base()] {
-            let p = plan::make(&s, &settings, &[]);
+            let p = remediate::pipeline::make(&s, &settings, &[]);
             for a in &p.actions {
                 for doc in documents(&a.op) {
                     for st in policy::statements(&doc) {
@@ -494,7 +498,7 @@ fn rendered_plans_of_the_whole_account() {
 fn rendered_plan_per_control() {
     let s = non_compliant();
     for id in controls::ids() {
-        let p = plan::make(&s, &FileSettings::default(), &[id.to_string()]);
+        let p = remediate::pipeline::make(&s, &FileSettings::default(), &[id.to_string()]);
         insta::assert_snapshot!(
             format!("control_{}_text", snapshot_name(id)),
             render::render(&p, Format::Text, Style { color: false })
@@ -507,7 +511,7 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
     // An older version wrote one statement per region and covered us-east-1
     // only; now eu-west-1 VPCs need flow logs too.
     let mut s = non_compliant();
-    let first = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let first = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     let role_op = first
         .actions
         .iter()
@@ -535,7 +539,7 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
             inline_policies: [(policy_name.clone(), east_only)].into(),
         },
     );
-    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     let a = p
         .actions
         .iter()
@@ -554,7 +558,7 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
         .unwrap()
         .inline_policies
         .insert(policy_name, policy.clone());
-    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     assert!(
         !p.actions
             .iter()
@@ -574,7 +578,7 @@ fn the_flow_log_role_policy_is_one_statement_whatever_the_region_count() {
     for r in &regions {
         add_vpc(&mut s, vpc(r, &format!("vpc-{r}")));
     }
-    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     let role = p
         .actions
         .iter()
