@@ -40,7 +40,8 @@ use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState, KeyUsageType};
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
-    LoggingEnabled, PublicAccessBlockConfiguration,
+    LoggingEnabled, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration,
 };
 
 /// Retention (days) of the log groups the seeders make.
@@ -854,11 +855,28 @@ pub async fn create_bucket(cfg: &SdkConfig, region: &str, bucket: &str) -> Resul
     }
 }
 
-/// Canned ACL `public-read`: a READ grant to `.../global/AllUsers` (2.3 fails).
+/// Canned ACL `public-read`: a READ grant to `.../global/AllUsers` (2.3
+/// fails). New buckets have ACLs disabled and Block Public Access on (AWS
+/// since April 2023, and the strict emulator), so first, as a user would:
+/// Block Public Access off and ACLs enabled (ownership `ObjectWriter`).
 pub async fn make_acl_public(cfg: &SdkConfig, region: &str, bucket: &str) -> Result<()> {
-    Clients::new(cfg, region)
-        .s3
-        .put_bucket_acl()
+    let s3 = open_to_public(cfg, region, bucket).await?;
+    let ownership = OwnershipControls::builder()
+        .rules(
+            OwnershipControlsRule::builder()
+                .object_ownership(ObjectOwnership::ObjectWriter)
+                .build()
+                .context("ownership rule")?,
+        )
+        .build()
+        .context("ownership controls")?;
+    s3.put_bucket_ownership_controls()
+        .bucket(bucket)
+        .ownership_controls(ownership)
+        .send()
+        .await
+        .ctx(format!("enable ACLs on {bucket}"))?;
+    s3.put_bucket_acl()
         .bucket(bucket)
         .acl(BucketCannedAcl::PublicRead)
         .send()
@@ -867,13 +885,31 @@ pub async fn make_acl_public(cfg: &SdkConfig, region: &str, bucket: &str) -> Res
     Ok(())
 }
 
+/// Turns the bucket's Block Public Access off (DeletePublicAccessBlock), as
+/// a user must before making a bucket public; returns the S3 client.
+pub async fn open_to_public(
+    cfg: &SdkConfig,
+    region: &str,
+    bucket: &str,
+) -> Result<aws_sdk_s3::Client> {
+    let s3 = Clients::new(cfg, region).s3;
+    s3.delete_public_access_block()
+        .bucket(bucket)
+        .send()
+        .await
+        .ctx(format!("turn Block Public Access off on {bucket}"))?;
+    Ok(s3)
+}
+
 /// Adds statement `PublicRead` (Allow, Principal `*`, `s3:GetObject` on every
-/// object) to the bucket policy, keeping the others (2.3 fails).
+/// object) to the bucket policy, keeping the others (2.3 fails). Turns Block
+/// Public Access off first, as a user must.
 pub async fn add_public_policy_statement(
     cfg: &SdkConfig,
     region: &str,
     bucket: &str,
 ) -> Result<()> {
+    open_to_public(cfg, region, bucket).await?;
     add_bucket_policy_statements(
         cfg,
         region,
@@ -1263,17 +1299,23 @@ pub async fn vpc_without_flow_log(
         .context("CreateVpc returned no id")
 }
 
-/// A flow log on `vpc_id` to a log group that does not exist: moto (like
-/// AWS) keeps `FlowLogStatus=ACTIVE` but reports `DeliverLogsStatus=FAILED`.
+/// A flow log on `vpc_id` to a log group that does not exist, delivered by
+/// role `edge-flow-logs-no-permissions` (trusts VPC Flow Logs, as AWS
+/// requires, but has no permission to create the group): moto (like AWS)
+/// keeps `FlowLogStatus=ACTIVE` but reports `DeliverLogsStatus=FAILED`.
 /// moto cannot make a flow log whose status is not ACTIVE.
 pub async fn flow_log_failing_delivery(
     cfg: &SdkConfig,
     region: &str,
     vpc_id: &str,
 ) -> Result<String> {
-    let account = account_id(cfg).await?;
-    let p = partition_of(region);
     let c = Clients::new(cfg, region);
+    let role_arn = ensure_role(
+        &c,
+        "edge-flow-logs-no-permissions",
+        &trust_policy("vpc-flow-logs.amazonaws.com", None),
+    )
+    .await?;
     let out = c
         .ec2
         .create_flow_logs()
@@ -1282,7 +1324,7 @@ pub async fn flow_log_failing_delivery(
         .traffic_type(TrafficType::Reject)
         .log_destination_type(LogDestinationType::CloudWatchLogs)
         .log_group_name("edge-no-such-log-group")
-        .deliver_logs_permission_arn(format!("arn:{p}:iam::{account}:role/edge-no-such-role"))
+        .deliver_logs_permission_arn(role_arn)
         .send()
         .await
         .ctx(format!("create flow log for {vpc_id}"))?;
