@@ -436,40 +436,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     create_bucket(cfg, home, &log_bucket).await?;
     enable_access_logging(cfg, home, &bucket, &log_bucket, &account).await?;
 
-    let key_policy = json!({
-        "Version": "2012-10-17",
-        "Id": "c-cloudtrail-key",
-        "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": format!("arn:{p}:iam::{account}:root")},
-                "Action": "kms:*",
-                "Resource": "*"
-            },
-            {
-                "Sid": "AllowCloudTrailEncryptLogs",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "kms:GenerateDataKey*",
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceArn": arn},
-                    "StringLike": {
-                        "kms:EncryptionContext:aws:cloudtrail:arn":
-                            format!("arn:{p}:cloudtrail:*:{account}:trail/*")
-                    }
-                }
-            },
-            {
-                "Sid": "AllowCloudTrailDescribeKey",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "kms:DescribeKey",
-                "Resource": "*"
-            }
-        ]
-    });
+    let key_policy = cloudtrail_key_policy(&account, p, std::slice::from_ref(&arn));
     let made = hc
         .kms
         .create_key()
@@ -1150,6 +1117,73 @@ pub async fn enable_access_logging(
 // ---------------------------------------------------------------------------
 // Edge cases: keys
 // ---------------------------------------------------------------------------
+
+/// A key policy: the account administers the key; CloudTrail may encrypt
+/// the logs of `trail_arns` (`aws:SourceArn`; any trail of the account when
+/// empty) and describe the key, as
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+/// shows. AWS checks it at CreateTrail/UpdateTrail.
+pub fn cloudtrail_key_policy(account: &str, p: &str, trail_arns: &[String]) -> Value {
+    let cloudtrail = json!({"Service": "cloudtrail.amazonaws.com"});
+    let mut encrypt = json!({
+        "Sid": "CloudTrailEncryptsLogs",
+        "Principal": cloudtrail,
+        "Effect": "Allow",
+        "Action": ["kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {
+            "StringLike": {
+                "kms:EncryptionContext:aws:cloudtrail:arn":
+                    format!("arn:{p}:cloudtrail:*:{account}:trail/*")
+            }
+        }
+    });
+    if !trail_arns.is_empty() {
+        encrypt["Condition"]["StringEquals"] = json!({"aws:SourceArn": trail_arns});
+    }
+    json!({
+        "Version": "2012-10-17",
+        "Id": "cloudtrail-key",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:{p}:iam::{account}:root")},
+                "Action": "kms:*",
+                "Resource": "*"
+            },
+            encrypt,
+            {
+                "Sid": "CloudTrailDescribesKey",
+                "Principal": cloudtrail,
+                "Effect": "Allow",
+                "Action": ["kms:DescribeKey"],
+                "Resource": "*"
+            }
+        ]
+    })
+}
+
+/// Replaces the policy of `key_id` with [`cloudtrail_key_policy`] for any
+/// trail of the account.
+pub async fn let_cloudtrail_encrypt(
+    cfg: &SdkConfig,
+    region: &str,
+    key_id: &str,
+    account: &str,
+) -> Result<()> {
+    let policy = cloudtrail_key_policy(account, partition_of(region), &[]);
+    Clients::new(cfg, region)
+        .kms
+        .put_key_policy()
+        .key_id(key_id)
+        .policy_name("default")
+        .policy(policy.to_string())
+        .send()
+        .await
+        .ctx(format!("put the CloudTrail key policy on {key_id}"))?;
+    Ok(())
+}
 
 /// A customer SYMMETRIC_DEFAULT key described `description`, rotation as asked.
 pub async fn symmetric_key(
