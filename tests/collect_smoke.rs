@@ -125,7 +125,7 @@ async fn seed(moto: &Moto, s: &Aws) -> Seeded {
     fixtures::enable_access_logging(&sdk, "us-east-1", B_TRAIL, B_LOGS, ACCOUNT)
         .await
         .expect("bucket logging");
-    fixtures::put_config_bucket_policy(&sdk, "us-east-1", B_LOGS, ACCOUNT, "aws")
+    fixtures::put_config_bucket_policy(&sdk, "us-east-1", B_LOGS, ACCOUNT, None)
         .await
         .expect("Config bucket policy");
     let_cloudtrail_write(moto, "us-east-1", B_TRAIL, "multi").await;

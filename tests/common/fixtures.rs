@@ -353,7 +353,7 @@ pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompl
                 .ctx(format!("put a partial configuration recorder in {region}"))?;
             let cb = bucket_name("nc-config", &account, region)?;
             create_bucket(cfg, region, &cb).await?;
-            put_config_bucket_policy(cfg, region, &cb, &account, partition).await?;
+            put_config_bucket_policy(cfg, region, &cb, &account, None).await?;
             c.config
                 .put_delivery_channel()
                 .delivery_channel(
@@ -466,30 +466,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     let log_group = "c-cloudtrail";
     ensure_log_group(&hc, log_group).await?;
     let log_group_arn = format!("arn:{p}:logs:{home}:{account}:log-group:{log_group}:*");
-    let ct_role = "c-cloudtrail-logs-role";
-    let ct_role_arn = ensure_role(
-        &hc,
-        ct_role,
-        &trust_policy("cloudtrail.amazonaws.com", None),
-    )
-    .await?;
-    put_role_policy(
-        &hc,
-        ct_role,
-        "cloudtrail-to-logs",
-        &json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "AWSCloudTrailCreateLogStreamAndPutLogEvents",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": format!(
-                    "arn:{p}:logs:{home}:{account}:log-group:{log_group}:log-stream:{account}_CloudTrail_{home}*"
-                )
-            }]
-        }),
-    )
-    .await?;
+    let ct_role_arn = cloudtrail_to_logs_role(&hc, "c-cloudtrail-logs-role", log_group).await?;
 
     let created = hc
         .cloudtrail
@@ -518,7 +495,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     // AWS Config: one delivery bucket in the home region for all regions.
     let config_bucket = bucket_name("c-config", &account, home)?;
     create_bucket(cfg, home, &config_bucket).await?;
-    put_config_bucket_policy(cfg, home, &config_bucket, &account, p).await?;
+    put_config_bucket_policy(cfg, home, &config_bucket, &account, None).await?;
     block_public_access(cfg, home, &config_bucket).await?;
     let config_role_arn = ensure_service_linked_role(&hc, "config.amazonaws.com").await?;
 
@@ -998,50 +975,57 @@ pub async fn put_cloudtrail_bucket_policy(
     .await
 }
 
-/// The statements AWS Config needs to deliver to `bucket`.
+/// The statements AWS Config needs to deliver to `bucket` under `prefix`
+/// (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
+pub fn config_bucket_statements(
+    bucket: &str,
+    account: &str,
+    p: &str,
+    prefix: Option<&str>,
+) -> Vec<Value> {
+    let source = json!({"StringEquals": {"aws:SourceAccount": account}});
+    let under = prefix.map(|x| format!("{x}/")).unwrap_or_default();
+    let bucket_arn = format!("arn:{p}:s3:::{bucket}");
+    let allow = |sid: &str, action: &str, resource: &str, condition: &Value| {
+        json!({"Sid": sid, "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+               "Action": action, "Resource": resource, "Condition": condition})
+    };
+    vec![
+        allow(
+            "AWSConfigBucketPermissionsCheck",
+            "s3:GetBucketAcl",
+            &bucket_arn,
+            &source,
+        ),
+        allow(
+            "AWSConfigBucketExistenceCheck",
+            "s3:ListBucket",
+            &bucket_arn,
+            &source,
+        ),
+        allow(
+            "AWSConfigBucketDelivery",
+            "s3:PutObject",
+            &format!("{bucket_arn}/{under}AWSLogs/{account}/Config/*"),
+            &json!({"StringEquals": {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SourceAccount": account
+            }}),
+        ),
+    ]
+}
+
+/// Merges [`config_bucket_statements`] into the policy of `bucket`: AWS
+/// checks them at PutDeliveryChannel.
 pub async fn put_config_bucket_policy(
     cfg: &SdkConfig,
     region: &str,
     bucket: &str,
     account: &str,
-    p: &str,
+    prefix: Option<&str>,
 ) -> Result<()> {
-    let source = json!({"StringEquals": {"aws:SourceAccount": account}});
-    add_bucket_policy_statements(
-        cfg,
-        region,
-        bucket,
-        vec![
-            json!({
-                "Sid": "AWSConfigBucketPermissionsCheck",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:GetBucketAcl",
-                "Resource": format!("arn:{p}:s3:::{bucket}"),
-                "Condition": source
-            }),
-            json!({
-                "Sid": "AWSConfigBucketExistenceCheck",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:ListBucket",
-                "Resource": format!("arn:{p}:s3:::{bucket}"),
-                "Condition": source
-            }),
-            json!({
-                "Sid": "AWSConfigBucketDelivery",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:PutObject",
-                "Resource": format!("arn:{p}:s3:::{bucket}/AWSLogs/{account}/Config/*"),
-                "Condition": {"StringEquals": {
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                    "aws:SourceAccount": account
-                }}
-            }),
-        ],
-    )
-    .await
+    let statements = config_bucket_statements(bucket, account, partition_of(region), prefix);
+    add_bucket_policy_statements(cfg, region, bucket, statements).await
 }
 
 /// Public Access Block with all four settings on.
@@ -1495,6 +1479,37 @@ pub async fn put_role_policy(c: &Clients, role: &str, name: &str, doc: &Value) -
     Ok(())
 }
 
+/// Get-or-create role `name` that CloudTrail assumes to deliver to
+/// `log_group` (in the client's region), with its inline policy
+/// `cloudtrail-to-logs` (logs:CreateLogStream and logs:PutLogEvents on the
+/// account's CloudTrail streams), as
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+/// shows; returns its ARN. AWS checks both at CreateTrail/UpdateTrail.
+pub async fn cloudtrail_to_logs_role(c: &Clients, name: &str, log_group: &str) -> Result<String> {
+    let account = account_id_of(c).await?;
+    let (p, region) = (partition_of(&c.region), &c.region);
+    let arn = ensure_role(c, name, &trust_policy("cloudtrail.amazonaws.com", None)).await?;
+    let streams = format!(
+        "arn:{p}:logs:{region}:{account}:log-group:{log_group}:log-stream:{account}_CloudTrail_{region}*"
+    );
+    put_role_policy(
+        c,
+        name,
+        "cloudtrail-to-logs",
+        &json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "AWSCloudTrailCreateLogStreamAndPutLogEvents",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": streams
+            }]
+        }),
+    )
+    .await?;
+    Ok(arn)
+}
+
 /// Get-or-create log group `name` in the client's region, retention set.
 pub async fn ensure_log_group(c: &Clients, name: &str) -> Result<()> {
     match c.logs.create_log_group().log_group_name(name).send().await {
@@ -1522,7 +1537,11 @@ pub async fn ensure_log_group(c: &Clients, name: &str) -> Result<()> {
 
 /// The caller's account (moto: 123456789012).
 pub async fn account_id(cfg: &SdkConfig) -> Result<String> {
-    let c = Clients::new(cfg, "us-east-1");
+    account_id_of(&Clients::new(cfg, "us-east-1")).await
+}
+
+/// The account of `c`'s credentials.
+pub async fn account_id_of(c: &Clients) -> Result<String> {
     let out = c
         .sts
         .get_caller_identity()
