@@ -119,7 +119,7 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Print the IAM policy the tool needs.
+    /// Print the IAM policy a command needs (what AWS checks implicitly included).
     Permissions {
         #[arg(long = "for", value_enum)]
         for_: PermissionsFor,
@@ -131,8 +131,4 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
-pub enum PermissionsFor {
-    Plan,
-    Apply,
-}
+pub use crate::permissions::For as PermissionsFor;

@@ -103,10 +103,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     if let Command::Permissions { for_ } = &cli.command {
-        print!(
-            "{}",
-            crate::permissions::policy_json(*for_ == args::PermissionsFor::Apply)
-        );
+        print!("{}", crate::permissions::policy_json(*for_));
         return Ok(EXIT_OK);
     }
     if let Command::Show { file, format } = &cli.command {

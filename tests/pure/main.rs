@@ -3,6 +3,7 @@
 
 mod detect;
 mod fixtures;
+mod permissions;
 mod plan;
 mod plan_file;
 pub mod plans_dir;
