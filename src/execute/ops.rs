@@ -153,8 +153,8 @@ impl<'a> Ctx<'a> {
                     let wait = delay.min(left);
                     tracing::info!(
                         target: "remediate::progress",
-                        action = %self.action.id, call = what, code = %e.code,
-                        "{}", propagation_message(&self.action.op, &e.code, waited, budget)
+                        action = %self.action.id,
+                        "{}", propagation_message(&self.action.op, what, &e.code, waited, budget)
                     );
                     tokio::time::sleep(wait).await;
                     waited += wait;
@@ -166,9 +166,10 @@ impl<'a> Ctx<'a> {
 }
 
 /// The progress line shown while waiting out IAM's eventual consistency,
-/// e.g. `waiting for IAM to propagate role r (12 s of 120 s): InvalidRoleException`.
+/// e.g. `waiting for IAM to propagate role r (12 s of 120 s): UpdateTrail says InvalidRoleException`.
 pub(crate) fn propagation_message(
     op: &Op,
+    call: &str,
     code: &str,
     waited: Duration,
     budget: Duration,
@@ -198,7 +199,7 @@ pub(crate) fn propagation_message(
         _ => "the role".to_string(),
     };
     format!(
-        "waiting for IAM to propagate {subject} ({} s of {} s): {code}",
+        "waiting for IAM to propagate {subject} ({} s of {} s): {call} says {code}",
         waited.as_secs(),
         budget.as_secs()
     )
@@ -718,7 +719,7 @@ mod tests {
         );
         assert!(
             lines[0].contains(
-                "waiting for IAM to propagate role remediate-cloudtrail-to-logs (0 s of 120 s): InvalidCloudWatchLogsRoleArnException"
+                "waiting for IAM to propagate role remediate-cloudtrail-to-logs (0 s of 120 s): UpdateTrail says InvalidCloudWatchLogsRoleArnException"
             ),
             "{text}"
         );
@@ -729,7 +730,13 @@ mod tests {
     fn the_progress_line_names_what_is_not_visible_yet() {
         let op = |v: Value| -> Op { serde_json::from_value(v).unwrap() };
         let msg = |o: &Op, code: &str| {
-            propagation_message(o, code, Duration::from_secs(12), Duration::from_secs(120))
+            propagation_message(
+                o,
+                "CreateFlowLogs",
+                code,
+                Duration::from_secs(12),
+                Duration::from_secs(120),
+            )
         };
         let flow = op(
             json!({"op": "create_flow_logs", "vpc_ids": ["vpc-1"], "traffic_type": "REJECT",
@@ -738,7 +745,7 @@ mod tests {
         );
         assert_eq!(
             msg(&flow, "InvalidParameter"),
-            "waiting for IAM to propagate role flow (12 s of 120 s): InvalidParameter"
+            "waiting for IAM to propagate role flow (12 s of 120 s): CreateFlowLogs says InvalidParameter"
         );
         let trail = op(json!({"op": "create_trail", "name": "t", "bucket": "b"}));
         assert!(msg(&trail, "InsufficientS3BucketPolicyException").contains("the bucket policy"));
