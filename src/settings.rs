@@ -34,13 +34,25 @@ pub struct AwsSettings {
     pub retry_mode: crate::aws::RetryMode,
     /// Attempts per call (1 = no retries).
     pub max_attempts: u32,
+    /// How long a write that fails because a role or policy just made is not
+    /// visible yet (IAM is eventually consistent) keeps being retried, with
+    /// exponential backoff; 0 = do not wait.
+    pub iam_propagation_seconds: u64,
 }
+
+/// Accepted `max_attempts` (and `--max-attempts`).
+pub const MAX_ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=20;
+/// Accepted `iam_propagation_seconds` (and `--iam-propagation-seconds`).
+pub const IAM_PROPAGATION_SECONDS: std::ops::RangeInclusive<u64> = 0..=3600;
 
 impl Default for AwsSettings {
     fn default() -> Self {
         AwsSettings {
             retry_mode: crate::aws::RetryMode::Standard,
             max_attempts: 5,
+            // IAM changes usually show everywhere within seconds, but AWS
+            // documents no bound; two minutes covers the slow cases seen.
+            iam_propagation_seconds: 120,
         }
     }
 }
@@ -169,11 +181,18 @@ impl FileSettings {
                 RETENTIONS
             ));
         }
-        if !(1..=20).contains(&self.aws.max_attempts) {
+        if !MAX_ATTEMPTS.contains(&self.aws.max_attempts) {
             return Err(format!(
                 "{}aws.max_attempts = {} must be between 1 and 20",
                 line_of("max_attempts"),
                 self.aws.max_attempts
+            ));
+        }
+        if !IAM_PROPAGATION_SECONDS.contains(&self.aws.iam_propagation_seconds) {
+            return Err(format!(
+                "{}aws.iam_propagation_seconds = {} must be between 0 and 3600",
+                line_of("iam_propagation_seconds"),
+                self.aws.iam_propagation_seconds
             ));
         }
         if !["ACCEPT", "REJECT", "ALL"].contains(&self.flow_logs.traffic_type.as_str()) {
@@ -259,10 +278,36 @@ fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
             e.span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
         });
-    match line {
-        Some(n) => format!("line {n}: {}", msg.trim()),
-        None => msg.trim().to_string(),
+    // A bad value: name its key (`aws.max_attempts: invalid type …`).
+    let key = line
+        .filter(|_| unknown.is_none())
+        .and_then(|n| key_at(text, n))
+        .filter(|k| !msg.contains(k.rsplit('.').next().unwrap_or(k)));
+    match (line, key) {
+        (Some(n), Some(k)) => format!("line {n}: {k}: {}", msg.trim()),
+        (Some(n), None) => format!("line {n}: {}", msg.trim()),
+        _ => msg.trim().to_string(),
     }
+}
+
+/// The dotted key set on line `n` (1-based), e.g. `aws.max_attempts`.
+fn key_at(text: &str, n: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (key, _) = lines.get(n - 1)?.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = lines[..n - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']', ' ']).to_string());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 /// Fill `{account}` and `{region}` in a configured name.

@@ -60,8 +60,11 @@ pub struct ExecOptions {
     pub account_id: String,
     pub partition: String,
     /// First wait when retrying an IAM eventual-consistency error; doubles
-    /// each time, total wait capped at 60 x this (30 s with the default 0.5 s).
+    /// each time up to 20 x this (10 s with the default 0.5 s).
     pub retry_base_delay: Duration,
+    /// How long such an error is retried in all before the op fails
+    /// (`[aws] iam_propagation_seconds`, `--iam-propagation-seconds`).
+    pub iam_propagation: Duration,
 }
 
 impl Default for ExecOptions {
@@ -74,6 +77,9 @@ impl Default for ExecOptions {
             account_id: String::new(),
             partition: "aws".into(),
             retry_base_delay: Duration::from_millis(500),
+            iam_propagation: Duration::from_secs(
+                crate::settings::AwsSettings::default().iam_propagation_seconds,
+            ),
         }
     }
 }

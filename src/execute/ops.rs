@@ -127,7 +127,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Sends a request, retrying the errors that mean "what you just made in
-    /// IAM (a role, a policy) is not visible to this service yet".
+    /// IAM (a role, a policy) is not visible to this service yet": waits
+    /// `retry_base_delay`, doubling up to 20 x that, for `iam_propagation` in
+    /// all (the last wait is cut to end exactly there, then one last try),
+    /// and says on stderr what it waits for.
     pub async fn retry<T, E, F, Fut>(&self, what: &str, mut send: F) -> Result<T, AwsError>
     where
         F: FnMut() -> Fut,
@@ -135,28 +138,71 @@ impl<'a> Ctx<'a> {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let base = self.opts.retry_base_delay;
+        let budget = self.opts.iam_propagation;
         let mut delay = base;
         let mut waited = Duration::ZERO;
-        let budget = base * 60;
         loop {
             match send().await {
                 Ok(v) => return Ok(v),
                 Err(err) => {
                     let e = classify(&err);
-                    if !eventually_consistent(&e) || waited + delay > budget {
+                    let left = budget.saturating_sub(waited);
+                    if !eventually_consistent(&e) || left.is_zero() {
                         return Err(e);
                     }
+                    let wait = delay.min(left);
                     tracing::info!(
-                        action = %self.action.id, call = what, code = %e.code,
-                        "not visible yet; retrying in {delay:?}"
+                        target: "remediate::progress",
+                        action = %self.action.id,
+                        "{}", propagation_message(&self.action.op, what, &e.code, waited, budget)
                     );
-                    tokio::time::sleep(delay).await;
-                    waited += delay;
-                    delay = (delay * 2).min(base * 16);
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    delay = (delay * 2).min(base * 20);
                 }
             }
         }
     }
+}
+
+/// The progress line shown while waiting out IAM's eventual consistency,
+/// e.g. `waiting for IAM to propagate role r (12 s of 120 s): UpdateTrail says InvalidRoleException`.
+pub(crate) fn propagation_message(
+    op: &Op,
+    call: &str,
+    code: &str,
+    waited: Duration,
+    budget: Duration,
+) -> String {
+    let role = match op {
+        Op::CreateTrail {
+            cloudwatch_role_arn,
+            ..
+        }
+        | Op::UpdateTrail {
+            cloudwatch_role_arn,
+            ..
+        } => cloudwatch_role_arn.as_deref(),
+        Op::CreateFlowLogs { role_arn, .. } => role_arn.as_deref(),
+        Op::PutConfigurationRecorder { role_arn, .. }
+        | Op::RestoreConfigurationRecorder { role_arn, .. } => Some(role_arn.as_str()),
+        _ => None,
+    }
+    .filter(|r| !r.is_empty())
+    .map(|r| r.rsplit('/').next().unwrap_or(r));
+    let subject = match (code, role) {
+        ("InsufficientS3BucketPolicyException", _) => "the bucket policy".to_string(),
+        ("InsufficientEncryptionPolicyException", _) => "the key policy".to_string(),
+        ("InsufficientDeliveryPolicyException", _) => "the delivery bucket policy".to_string(),
+        (c, _) if c.starts_with("MalformedPolicy") => "the principals of the policy".to_string(),
+        (_, Some(r)) => format!("role {r}"),
+        _ => "the role".to_string(),
+    };
+    format!(
+        "waiting for IAM to propagate {subject} ({} s of {} s): {call} says {code}",
+        waited.as_secs(),
+        budget.as_secs()
+    )
 }
 
 /// Errors that IAM's eventual consistency causes right after a role or a
@@ -389,29 +435,68 @@ mod tests {
         )
     }
 
+    /// What a [`Ctx`] borrows, for an op `op` (JSON), with these delays.
+    struct Fixture {
+        aws: Aws,
+        opts: ExecOptions,
+        journal: Journal,
+        action: Action,
+    }
+
+    impl Fixture {
+        fn new(name: &str, op: Value, base: Duration, budget: Duration) -> Fixture {
+            let dir =
+                std::env::temp_dir().join(format!("remediate-retry-{name}-{}", std::process::id()));
+            let opts = ExecOptions {
+                journal_path: dir.join("j.jsonl"),
+                retry_base_delay: base,
+                iam_propagation: budget,
+                ..Default::default()
+            };
+            let journal = Journal::open(&opts.journal_path).unwrap();
+            let action: Action = serde_json::from_value(json!({
+                "id": "a", "region": "us-east-1", "target": "t", "change": "create",
+                "op": op, "before": null, "after": null,
+                "fixes": [], "controls": [], "reason": "", "safety": "safe",
+                "depends_on": [], "observed": []
+            }))
+            .unwrap();
+            let aws = Aws {
+                config: aws_config::SdkConfig::builder().build(),
+                endpoint_url: None,
+                calls: Default::default(),
+            };
+            Fixture {
+                aws,
+                opts,
+                journal,
+                action,
+            }
+        }
+
+        fn cx(&self) -> Ctx<'_> {
+            Ctx::new(&self.aws, &self.opts, &self.journal, &self.action)
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            if let Some(dir) = self.opts.journal_path.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
     #[tokio::test]
     async fn retry_waits_out_iam_propagation_and_gives_up_on_other_errors() {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let aws = Aws {
-            config: aws_config::SdkConfig::builder().build(),
-            endpoint_url: None,
-            calls: Default::default(),
-        };
-        let dir = std::env::temp_dir().join(format!("remediate-retry-{}", std::process::id()));
-        let opts = ExecOptions {
-            journal_path: dir.join("j.jsonl"),
-            retry_base_delay: Duration::from_millis(1),
-            ..Default::default()
-        };
-        let journal = Journal::open(&opts.journal_path).unwrap();
-        let action: Action = serde_json::from_value(json!({
-            "id": "a", "region": "us-east-1", "target": "t", "change": "create",
-            "op": {"op": "start_logging", "trail": "t"}, "before": null, "after": null,
-            "fixes": [], "controls": [], "reason": "", "safety": "safe",
-            "depends_on": [], "observed": []
-        }))
-        .unwrap();
-        let cx = Ctx::new(&aws, &opts, &journal, &action);
+        let f = Fixture::new(
+            "basic",
+            json!({"op": "start_logging", "trail": "t"}),
+            Duration::from_millis(1),
+            Duration::from_millis(60),
+        );
+        let cx = f.cx();
 
         let calls = AtomicUsize::new(0);
         let got = cx
@@ -455,7 +540,167 @@ mod tests {
             (5..=10).contains(&n),
             "gives up within the budget after {n} calls"
         );
-        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Every call of `send` fails with `code` until `ok_after` calls; returns
+    /// the (paused-clock) times of the calls and the result.
+    async fn timed_retry(f: &Fixture, code: &str, ok_after: usize) -> (Vec<Duration>, bool) {
+        let start = tokio::time::Instant::now();
+        let times = std::sync::Mutex::new(vec![]);
+        let got = f
+            .cx()
+            .retry("UpdateTrail", || {
+                let mut t = times.lock().unwrap();
+                t.push(start.elapsed());
+                let n = t.len();
+                let code = code.to_string();
+                async move {
+                    if n > ok_after {
+                        Ok(())
+                    } else {
+                        Err(sdk_err(&code))
+                    }
+                }
+            })
+            .await;
+        (times.into_inner().unwrap(), got.is_ok())
+    }
+
+    fn role_op() -> Value {
+        json!({"op": "update_trail", "name": "t",
+            "cloudwatch_log_group_arn": "arn:aws:logs:us-east-1:1:log-group:g:*",
+            "cloudwatch_role_arn": "arn:aws:iam::1:role/remediate-cloudtrail-to-logs"})
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_iam_wait_doubles_up_to_a_cap_and_ends_exactly_at_the_budget() {
+        let f = Fixture::new(
+            "budget",
+            role_op(),
+            Duration::from_millis(500),
+            Duration::from_secs(120),
+        );
+        let (times, ok) =
+            timed_retry(&f, "InvalidCloudWatchLogsRoleArnException", usize::MAX).await;
+        assert!(!ok);
+        let gaps: Vec<f64> = times
+            .windows(2)
+            .map(|w| (w[1] - w[0]).as_secs_f64())
+            .collect();
+        assert_eq!(gaps[..6], [0.5, 1.0, 2.0, 4.0, 8.0, 10.0], "{gaps:?}");
+        assert!(
+            gaps.iter().all(|g| *g <= 10.0),
+            "capped at 20 x the base: {gaps:?}"
+        );
+        assert_eq!(
+            *times.last().unwrap(),
+            Duration::from_secs(120),
+            "one last try when the budget is spent: {gaps:?}"
+        );
+        assert_eq!(times.len(), 17, "{gaps:?}");
+
+        // A role that shows up after 3.5 s is used at once.
+        let (times, ok) = timed_retry(&f, "InvalidCloudWatchLogsRoleArnException", 4).await;
+        assert!(ok);
+        assert_eq!(
+            *times.last().unwrap(),
+            Duration::from_millis(7500),
+            "{times:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_iam_wait_follows_its_setting_and_zero_means_no_wait() {
+        for (secs, last) in [(30, 30), (0, 0)] {
+            let f = Fixture::new(
+                &format!("setting{secs}"),
+                role_op(),
+                Duration::from_millis(500),
+                Duration::from_secs(secs),
+            );
+            let (times, ok) =
+                timed_retry(&f, "InvalidCloudWatchLogsRoleArnException", usize::MAX).await;
+            assert!(!ok);
+            assert_eq!(
+                *times.last().unwrap(),
+                Duration::from_secs(last),
+                "{times:?}"
+            );
+        }
+    }
+
+    /// A `tracing` writer into a shared buffer.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_iam_wait_says_what_it_waits_for_and_for_how_long() {
+        let out = Captured::default();
+        let w = out.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || w.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let f = Fixture::new(
+            "progress",
+            role_op(),
+            Duration::from_millis(500),
+            Duration::from_secs(120),
+        );
+        timed_retry(&f, "InvalidCloudWatchLogsRoleArnException", 6).await;
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        assert!(
+            lines.iter().all(|l| l.contains("remediate::progress")),
+            "{text}"
+        );
+        assert!(
+            lines[0].contains(
+                "waiting for IAM to propagate role remediate-cloudtrail-to-logs (0 s of 120 s): UpdateTrail says InvalidCloudWatchLogsRoleArnException"
+            ),
+            "{text}"
+        );
+        assert!(lines[5].contains("(15 s of 120 s)"), "{text}");
+    }
+
+    #[test]
+    fn the_progress_line_names_what_is_not_visible_yet() {
+        let op = |v: Value| -> Op { serde_json::from_value(v).unwrap() };
+        let msg = |o: &Op, code: &str| {
+            propagation_message(
+                o,
+                "CreateFlowLogs",
+                code,
+                Duration::from_secs(12),
+                Duration::from_secs(120),
+            )
+        };
+        let flow = op(
+            json!({"op": "create_flow_logs", "vpc_ids": ["vpc-1"], "traffic_type": "REJECT",
+            "destination_type": "cloud-watch-logs", "destination": "g",
+            "role_arn": "arn:aws:iam::1:role/flow"}),
+        );
+        assert_eq!(
+            msg(&flow, "InvalidParameter"),
+            "waiting for IAM to propagate role flow (12 s of 120 s): CreateFlowLogs says InvalidParameter"
+        );
+        let trail = op(json!({"op": "create_trail", "name": "t", "bucket": "b"}));
+        assert!(msg(&trail, "InsufficientS3BucketPolicyException").contains("the bucket policy"));
+        assert!(msg(&trail, "InsufficientEncryptionPolicyException").contains("the key policy"));
+        let policy = op(json!({"op": "put_bucket_policy", "bucket": "b", "policy": {}}));
+        assert!(msg(&policy, "MalformedPolicy").contains("the principals of the policy"));
     }
 
     /// The CLI may spawn the run on a multi-threaded runtime.

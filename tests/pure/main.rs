@@ -4,6 +4,7 @@
 mod detect;
 mod fidelity;
 mod fixtures;
+mod permissions;
 mod plan;
 mod plan_file;
 pub mod plans_dir;

@@ -51,3 +51,34 @@ fn retry_settings_are_read_and_checked() {
     let e = FileSettings::parse("[aws]\nretry_mode = \"eager\"\n").unwrap_err();
     assert!(e.contains("line 2") && e.contains("eager"), "{e}");
 }
+
+#[test]
+fn the_iam_propagation_budget_is_read_and_checked() {
+    assert_eq!(FileSettings::default().aws.iam_propagation_seconds, 120);
+    let s = FileSettings::parse("[aws]\niam_propagation_seconds = 300\n").unwrap();
+    assert_eq!(s.aws.iam_propagation_seconds, 300);
+    assert_eq!(
+        FileSettings::parse("[aws]\niam_propagation_seconds = 0\n")
+            .unwrap()
+            .aws
+            .iam_propagation_seconds,
+        0,
+        "0 = do not wait"
+    );
+    let e = FileSettings::parse("[aws]\niam_propagation_seconds = 3601\n").unwrap_err();
+    assert!(
+        e.starts_with("line 2: aws.iam_propagation_seconds = 3601 must be between 0 and 3600"),
+        "{e}"
+    );
+    for bad in ["-1", "\"2m\"", "1.5"] {
+        let e = FileSettings::parse(&format!(
+            "[aws]\nmax_attempts = 3\niam_propagation_seconds = {bad}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.starts_with("line 3: aws.iam_propagation_seconds: "),
+            "{bad}: {e}"
+        );
+        assert!(!e.contains('\n'), "{e}");
+    }
+}
