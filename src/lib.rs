@@ -35,6 +35,7 @@ pub mod permissions;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod regions;
 pub mod render;
 pub mod settings;
 pub mod snapshot;

@@ -7,7 +7,6 @@
 //! make a plan differ from what the reviewer believes it says.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -27,11 +26,19 @@ pub struct FileSettings {
     pub aws: AwsSettings,
 }
 
+/// How the SDK retries (`--retry-mode`, `--max-attempts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AwsSettings {
     /// `standard` or `adaptive`.
-    pub retry_mode: crate::aws::RetryMode,
+    pub retry_mode: RetryMode,
     /// Attempts per call (1 = no retries).
     pub max_attempts: u32,
     /// How long a write that fails because a role or policy just made is not
@@ -48,7 +55,7 @@ pub const IAM_PROPAGATION_SECONDS: std::ops::RangeInclusive<u64> = 0..=3600;
 impl Default for AwsSettings {
     fn default() -> Self {
         AwsSettings {
-            retry_mode: crate::aws::RetryMode::Standard,
+            retry_mode: RetryMode::Standard,
             max_attempts: 5,
             // IAM changes usually show everywhere within seconds, but AWS
             // documents no bound; two minutes covers the slow cases seen.
@@ -153,13 +160,9 @@ const RETENTIONS: &[i32] = &[
 ];
 
 impl FileSettings {
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-    }
-
-    /// Parse and validate; the message names the key and line of the problem.
+    /// Parse and validate all but the control ids (see
+    /// `controls::parse_settings`, which checks those too); the message
+    /// names the key and line of the problem.
     pub fn parse(text: &str) -> Result<Self, String> {
         let s: FileSettings = toml::from_str(text).map_err(|e| one_line_toml_error(&e, text))?;
         s.validate(text)?;
@@ -202,24 +205,8 @@ impl FileSettings {
                 self.flow_logs.traffic_type
             ));
         }
-        for c in self
-            .skip_controls
-            .iter()
-            .chain(self.exemptions.iter().map(|e| &e.control))
-        {
-            if !crate::controls::is_known(c) {
-                return Err(format!(
-                    "{}unknown control {c:?} (known: 2.1 to 2.9)",
-                    line_of(if self.skip_controls.contains(c) {
-                        "skip_controls"
-                    } else {
-                        "control"
-                    })
-                ));
-            }
-        }
         if let Some(r) = &self.global_resources_region
-            && !crate::controls::c2_5_config_all_regions::can_record_global(r)
+            && !crate::regions::can_record_global(r)
         {
             return Err(format!(
                 "{}global_resources_region = {r:?} cannot record IAM global resource types (AWS Config came to it after February 2022); use us-east-1 or another older region",
@@ -245,6 +232,37 @@ impl FileSettings {
                 && e.statement.as_deref() == Some(sid)
                 && (e.resource == resource || resource.ends_with(&format!(":::{}", e.resource)))
         })
+    }
+
+    /// Every control id the settings name (skip list, exemptions) is one
+    /// `is_known` accepts; the error names the line. The registry lives in
+    /// `controls`, which calls this: settings know no control.
+    pub fn check_controls(
+        &self,
+        text: &str,
+        is_known: impl Fn(&str) -> bool,
+        known: &str,
+    ) -> Result<(), String> {
+        for c in self
+            .skip_controls
+            .iter()
+            .chain(self.exemptions.iter().map(|e| &e.control))
+        {
+            if !is_known(c) {
+                let key = if self.skip_controls.contains(c) {
+                    "skip_controls"
+                } else {
+                    "control"
+                };
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+                    .map(|n| format!("line {}: ", n + 1))
+                    .unwrap_or_default();
+                return Err(format!("{line}unknown control {c:?} (known: {known})"));
+            }
+        }
+        Ok(())
     }
 
     pub fn is_exempt(&self, control: &str, resource: &str) -> Option<&Exemption> {

@@ -21,15 +21,7 @@ use std::time::Duration;
 
 use crate::snapshot::ErrorKind;
 
-/// How the SDK retries (`--retry-mode`, `--max-attempts`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum RetryMode {
-    Standard,
-    Adaptive,
-}
+pub use crate::settings::RetryMode;
 
 #[derive(Debug, Clone)]
 pub struct AwsOptions {

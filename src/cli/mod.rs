@@ -96,9 +96,9 @@ pub struct Run {
 impl Run {
     pub fn resolve(g: &GlobalArgs) -> Result<Self> {
         let file = match &g.config {
-            Some(p) => FileSettings::load(p)?,
+            Some(p) => crate::controls::load_settings(p)?,
             None if std::path::Path::new("remediate.toml").exists() => {
-                FileSettings::load(std::path::Path::new("remediate.toml"))?
+                crate::controls::load_settings(std::path::Path::new("remediate.toml"))?
             }
             None => FileSettings::default(),
         };

@@ -113,6 +113,21 @@ pub fn is_known(id: &str) -> bool {
     REGISTRY.iter().any(|c| c.id == id)
 }
 
+/// Parse `remediate.toml` and check the control ids it names against the
+/// registry (the settings themselves know no control).
+pub fn parse_settings(text: &str) -> Result<FileSettings, String> {
+    let s = FileSettings::parse(text)?;
+    s.check_controls(text, is_known, &ids().join(", "))?;
+    Ok(s)
+}
+
+/// [`parse_settings`] of a file; the error names the file.
+pub fn load_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+    parse_settings(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
 pub fn get(id: &str) -> Option<&'static Control> {
     REGISTRY.iter().find(|c| c.id == id)
 }

@@ -13,7 +13,7 @@ use aws_sdk_cloudtrail::types::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, unset_empty, with_created};
+use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
 use crate::aws::{AwsError, Classify};
 use crate::plan::Op;
 use crate::snapshot::ErrorKind;

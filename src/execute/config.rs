@@ -14,7 +14,7 @@ use aws_sdk_config::types::{
 };
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, unset_empty, with_created};
+use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
 use crate::aws::{AwsError, Classify};
 
 async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {

@@ -11,7 +11,7 @@
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail};
+use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 

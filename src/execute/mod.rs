@@ -20,6 +20,7 @@
 
 mod cloudtrail;
 mod config;
+mod ctx;
 mod ec2;
 mod iam;
 pub mod journal;
@@ -303,7 +304,7 @@ fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<
 /// Runs one action: the op journals `before` itself (after its live read,
 /// right before its first write); here the `after` / `failed` entry is added.
 async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action) -> Outcome {
-    let cx = ops::Ctx::new(aws, opts, journal, a);
+    let cx = ctx::Ctx::new(aws, opts, journal, a);
     tracing::info!(action = %a.id, op = a.op.name(), "start");
     match ops::run(&cx).await {
         Ok(done) => match journal.append(

@@ -11,7 +11,7 @@ use aws_sdk_s3::types::{
 };
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail};
+use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::{Acl, BucketLogging, ErrorKind, Grant, PublicAccessBlock};
 

@@ -1,6 +1,7 @@
 //! Pure tests: detection, planning, rendering, policy merging, plan files and
 //! settings over hand-built snapshots. No emulator, no network.
 
+mod architecture;
 mod detect;
 mod fidelity;
 mod fixtures;
