@@ -9,6 +9,9 @@ use serde_json::json;
 /// IAM actions `remediate plan` needs (every read the collector makes).
 pub const PLAN: &[&str] = &[
     "sts:GetCallerIdentity",
+    // Only when the account owns an organization trail (its log streams
+    // are named after the organization).
+    "organizations:DescribeOrganization",
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",
     "ec2:DescribeFlowLogs",

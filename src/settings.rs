@@ -111,6 +111,12 @@ pub struct Exemption {
     pub control: String,
     /// ARN, id or name of the resource as the findings show it.
     pub resource: String,
+    /// With a statement Sid, only that bucket-policy statement is exempted
+    /// (2.3: a `Principal *` statement narrowed by a condition such as
+    /// `aws:PrincipalOrgID` or `aws:SourceVpce` that the owner keeps on
+    /// purpose); the rest of the resource is still judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     pub reason: String,
 }
 
@@ -193,6 +199,14 @@ impl FileSettings {
                 ));
             }
         }
+        if let Some(r) = &self.global_resources_region
+            && !crate::controls::c2_5_config_all_regions::can_record_global(r)
+        {
+            return Err(format!(
+                "{}global_resources_region = {r:?} cannot record IAM global resource types (AWS Config came to it after February 2022); use us-east-1 or another older region",
+                line_of("global_resources_region")
+            ));
+        }
         if !self.names.kms_alias.starts_with("alias/")
             || self.names.kms_alias.starts_with("alias/aws/")
         {
@@ -205,9 +219,19 @@ impl FileSettings {
         Ok(())
     }
 
+    /// The exemption of one policy statement (by Sid) of `resource`.
+    pub fn exempt_statement(&self, control: &str, resource: &str, sid: &str) -> Option<&Exemption> {
+        self.exemptions.iter().find(|e| {
+            e.control == control
+                && e.statement.as_deref() == Some(sid)
+                && (e.resource == resource || resource.ends_with(&format!(":::{}", e.resource)))
+        })
+    }
+
     pub fn is_exempt(&self, control: &str, resource: &str) -> Option<&Exemption> {
         self.exemptions.iter().find(|e| {
             e.control == control
+                && e.statement.is_none()
                 && (e.resource == resource
                     || resource.ends_with(&format!("/{}", e.resource))
                     || resource.ends_with(&format!(":{}", e.resource)))

@@ -592,11 +592,13 @@ async fn collects_a_seeded_account_in_two_regions() {
         assert_eq!(count(&calls, op), 1, "{op}");
     }
     assert_eq!(count(&calls, "GetRole"), 2);
+    let foreign = snap.buckets.values().filter(|b| !b.owned).count() as u64;
+    assert_eq!(count(&calls, "HeadBucket"), foreign);
     let expected = 2 // identity, regions
         + n_regions * (1 + 3 + 2 + 2 + 2) // trails, config, kms lists, ec2, logs
         + 3 * 2 // trail status + selectors
         + snap.keys.len() as u64 + 2 + 2 // describe, rotation, policies
-        + 1 + 8 * owned_read // s3
+        + 1 + 8 * owned_read + foreign // s3 (HeadBucket: a bucket of another account's region)
         + 2 + 1 + 1 + 1; // iam
     assert_eq!(aws.calls.total(), expected);
     assert_eq!(aws.calls.writes(), 0, "reads only");

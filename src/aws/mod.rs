@@ -222,6 +222,7 @@ client!(ec2, aws_sdk_ec2);
 client!(iam, aws_sdk_iam);
 client!(logs, aws_sdk_cloudwatchlogs);
 client!(sts, aws_sdk_sts);
+client!(organizations, aws_sdk_organizations);
 
 /// An SDK error reduced to what callers branch on, plus the AWS code and message.
 #[derive(Debug, Clone, thiserror::Error)]

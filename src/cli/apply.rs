@@ -53,12 +53,13 @@ pub async fn cmd_apply(
             if !changed.is_empty() {
                 return Err(plan::file::PlanFileError::Stale(name, changed.join(", ")).into());
             }
+            plan::limits::check(&f.plan.actions, &snap)?;
             let regions = f.plan.regions.clone();
             (f.plan, regions)
         }
         None => {
             let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
-            let (_, plan) = build_plan(run, &snap);
+            let (_, plan) = build_plan(run, &snap)?;
             let regions = plan.regions.clone();
             (plan, regions)
         }
@@ -80,8 +81,12 @@ pub async fn cmd_apply(
         journal.display(),
         journal.display()
     );
-    verify(run, aws, &plan, settings_run_regions).await?;
-    Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
+    let delivering = verify(run, aws, &plan, settings_run_regions).await?;
+    Ok(if report.ok() && delivering {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
 }
 
 fn default_journal() -> PathBuf {
@@ -274,7 +279,9 @@ fn print_summary(actions: &[Action], report: &ExecReport, run: &Run) {
 }
 
 /// Re-read the account and show the touched controls before and after.
-async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<()> {
+/// False when a trail the plan touched reports a delivery error it did not
+/// report when planned: the change may have cut CloudTrail off.
+async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<bool> {
     let touched: BTreeSet<&str> = plan
         .actions
         .iter()
@@ -303,7 +310,11 @@ async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Resu
             f.control, f.region, f.resource, f.reason
         );
     }
-    Ok(())
+    let appeared = render::new_delivery_errors(plan, &snap);
+    for line in &appeared {
+        eprintln!("  error: {line}");
+    }
+    Ok(appeared.is_empty())
 }
 
 pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result<i32> {

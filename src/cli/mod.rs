@@ -58,7 +58,7 @@ impl Run {
             if !controls::is_known(c) {
                 bail!(
                     "unknown control {c:?}: use one of {}",
-                    controls::IDS.join(", ")
+                    controls::ids().join(", ")
                 );
             }
         }
@@ -194,14 +194,17 @@ pub fn now_unix() -> i64 {
 }
 
 /// Detect and plan over a snapshot: pure.
-pub fn build_plan(run: &Run, snap: &Snapshot) -> (Vec<Finding>, Plan) {
-    let plan = plan::make(snap, &run.file, &run.controls);
-    (plan.findings.clone(), plan)
+///
+/// Refuses a plan whose documents AWS would refuse for their size.
+pub fn build_plan(run: &Run, snap: &Snapshot) -> Result<(Vec<Finding>, Plan)> {
+    let plan = crate::pipeline::make(snap, &run.file, &run.controls);
+    plan::limits::check(&plan.actions, snap)?;
+    Ok((plan.findings.clone(), plan))
 }
 
 async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
     let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
-    let (findings, plan) = build_plan(run, &snap);
+    let (findings, plan) = build_plan(run, &snap)?;
     let text = if format == Format::Json && run.stats {
         render::plan_json(
             &plan,

@@ -123,9 +123,12 @@ async fn kms_matches(cx: &Ctx<'_>, asked: Option<&str>, got: Option<&str>) -> bo
             if a == g || g.ends_with(&format!("/{a}")) || a.ends_with(&format!("/{g}")) {
                 return true;
             }
+            // A key lives in the region of its ARN (the trail bucket's
+            // region), not necessarily the trail's home region.
+            let region = crate::snapshot::arn_region(a).unwrap_or(cx.region());
             match cx
                 .aws
-                .kms(cx.region())
+                .kms(region)
                 .describe_key()
                 .key_id(a)
                 .send()

@@ -8,7 +8,7 @@ use std::time::Duration;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::journal::{Journal, Phase};
 use super::{ExecOptions, cloudtrail, config, ec2, iam, kms, logs, s3};
@@ -255,13 +255,16 @@ pub(crate) async fn run(cx: &Ctx<'_>) -> Result<Done, Fail> {
                 "allSupported": true,
                 "includeGlobalResourceTypes": include_global_resource_types,
             });
-            config::put_recorder(cx, name, role_arn, &group).await
+            config::put_recorder(cx, name, role_arn, &group, None).await
         }
         Op::RestoreConfigurationRecorder {
             name,
             role_arn,
             recording_group,
-        } => config::put_recorder(cx, name, role_arn, recording_group).await,
+            recording_mode,
+        } => {
+            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref()).await
+        }
         Op::PutDeliveryChannel {
             name,
             bucket,
@@ -313,60 +316,6 @@ pub(crate) async fn run(cx: &Ctx<'_>) -> Result<Done, Fail> {
 // ---------------------------------------------------------------------------
 // JSON helpers
 // ---------------------------------------------------------------------------
-
-/// Parses a policy document as AWS returns it (IAM URL-encodes them).
-pub(crate) fn parse_policy(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).or_else(|first| {
-        let decoded = urlencoding::decode(text).map_err(|_| first.to_string())?;
-        serde_json::from_str(&decoded).map_err(|e| format!("not a JSON policy document: {e}"))
-    })
-}
-
-/// Policy documents are equal as JSON values, or equal once the forms IAM
-/// treats as the same are normalised (a single string vs a one-element list,
-/// list order, a single statement object vs a list of one).
-pub(crate) fn policy_eq(a: &Value, b: &Value) -> bool {
-    a == b || normalise_policy(a, "") == normalise_policy(b, "")
-}
-
-fn normalise_policy(v: &Value, key: &str) -> Value {
-    const SCALAR_KEYS: &[&str] = &["Version", "Id", "Sid", "Effect"];
-    match v {
-        Value::Object(m) => {
-            let mut out = Map::new();
-            for (k, v) in m {
-                let mut n = normalise_policy(v, k);
-                if k == "Statement" && n.is_object() {
-                    n = Value::Array(vec![n]);
-                }
-                out.insert(k.clone(), n);
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => {
-            // Items of a list stay scalars; objects in it are normalised.
-            let mut items: Vec<Value> = items
-                .iter()
-                .map(|i| match i {
-                    Value::Object(_) | Value::Array(_) => normalise_policy(i, key),
-                    Value::String(s) => Value::String(s.clone()),
-                    other => Value::String(other.to_string()),
-                })
-                .collect();
-            items.sort_by_key(|i| i.to_string());
-            items.dedup();
-            Value::Array(items)
-        }
-        Value::String(_) | Value::Bool(_) | Value::Number(_) if !SCALAR_KEYS.contains(&key) => {
-            let s = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Value::Array(vec![Value::String(s)])
-        }
-        other => other.clone(),
-    }
-}
 
 /// `Some("")` and `None` both mean "not set".
 pub(crate) fn unset_empty(v: Option<&str>) -> Option<String> {
@@ -515,26 +464,5 @@ mod tests {
         fn is_send<T: Send>(_: &T) {}
         let f = super::super::execute(aws, actions, opts, &|_| {});
         is_send(&f);
-    }
-
-    #[test]
-    fn policies_equal_up_to_iam_normal_forms() {
-        let a = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
-            "Resource": "arn:aws:s3:::b"}});
-        let b = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-            "Principal": {"Service": ["cloudtrail.amazonaws.com"]}, "Action": ["s3:GetBucketAcl"],
-            "Resource": "arn:aws:s3:::b"}]});
-        assert!(policy_eq(&a, &b));
-        let c = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
-            "Principal": {"Service": ["cloudtrail.amazonaws.com"]}, "Action": ["s3:GetBucketAcl"],
-            "Resource": "arn:aws:s3:::b"}]});
-        assert!(!policy_eq(&a, &c));
-    }
-
-    #[test]
-    fn iam_url_encoded_documents_parse() {
-        let v = parse_policy("%7B%22Version%22%3A%222012-10-17%22%7D").unwrap();
-        assert_eq!(v, json!({"Version": "2012-10-17"}));
     }
 }
