@@ -267,7 +267,6 @@ impl Compliant {
 /// - the default VPC and VPC 10.20.0.0/16 `nc-extra`, without flow logs.
 pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompliant> {
     let account = account_id(cfg).await?;
-    let partition = partition_of(regions.first().copied().unwrap_or("us-east-1"));
     let mut out = Vec::new();
     let mut config_role_arn: Option<String> = None;
     for (i, region) in regions.iter().copied().enumerate() {

@@ -1076,7 +1076,15 @@ def main(argv: list[str]) -> None:
     lenient = "--lenient" in argv
     argv = [a for a in argv if a != "--lenient"]
     if not lenient:
-        install()
+        try:
+            install()
+        except (AttributeError, ImportError) as err:
+            import moto
+
+            sys.exit(
+                f"strict_moto: cannot patch moto {moto.__version__} ({err}); "
+                "it was written against moto 5.2.1 (scripts/ensure-moto installs it)"
+            )
     from moto.server import main as moto_main
 
     moto_main(argv)
