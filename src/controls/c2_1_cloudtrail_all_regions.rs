@@ -184,11 +184,7 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
         })
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
-    let Some(id) = findings.first().map(|f| f.control.clone()) else {
-        return;
-    };
-    let id = id.as_str();
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
     match candidate(p.snap).cloned() {
         Some(t) => repair(p, id, &fixes, &t),

@@ -51,11 +51,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
-    let Some(id) = findings.first().map(|f| f.control.clone()) else {
-        return;
-    };
-    let id = id.as_str();
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;

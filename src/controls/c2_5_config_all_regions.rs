@@ -159,11 +159,7 @@ fn recorder_doc(r: Option<&Recorder>) -> Value {
     }
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
-    let Some(id) = findings.first().map(|f| f.control.clone()) else {
-        return;
-    };
-    let id = id.as_str();
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let snap = p.snap;
     let home = snap.home_region.clone();
     let global = global_region(snap, p.settings);

@@ -79,11 +79,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     out
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
-    let Some(id) = findings.first().map(|f| f.control.clone()) else {
-        return;
-    };
-    let id = id.as_str();
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(k) = p.snap.keys.get(&f.resource) else {
             continue;

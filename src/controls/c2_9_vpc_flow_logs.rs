@@ -87,11 +87,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     out
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
-    let Some(id) = findings.first().map(|f| f.control.clone()) else {
-        return;
-    };
-    let id = id.as_str();
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let snap = p.snap;
     let mut by_region: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for f in findings {

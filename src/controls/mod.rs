@@ -45,7 +45,7 @@ pub struct Check {
     /// Stable name of the check, independent of any benchmark numbering.
     pub key: &'static str,
     pub detect: fn(&Snapshot, &FileSettings, &str) -> Vec<Finding>,
-    pub plan: fn(&mut Planner, &[Finding]),
+    pub plan: fn(&mut Planner, &str, &[Finding]),
 }
 
 /// A control as a benchmark version states it, mapped to the check that
@@ -207,7 +207,7 @@ pub fn plan(
             .cloned()
             .collect();
         if !failing.is_empty() {
-            (c.check.plan)(&mut p, &failing);
+            (c.check.plan)(&mut p, c.id, &failing);
         }
     }
     for f in findings.iter_mut() {
