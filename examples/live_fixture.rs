@@ -127,11 +127,19 @@ async fn run(args: Args) -> Result<ExitCode> {
             check_run_id(&run_id)?;
             let c = Clients::new(&region).await;
             let failures = teardown(&c, &run_id).await;
-            let left = list(&c, &run_id).await?;
-            let left: Vec<&String> = left
-                .iter()
-                .filter(|l| !l.contains("PendingDeletion"))
-                .collect();
+            // Listings can lag deletes by seconds on AWS: look again before
+            // calling anything left.
+            let mut left = Vec::new();
+            for attempt in 0..4 {
+                if attempt > 0 {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                left = list(&c, &run_id).await?;
+                left.retain(|l| !l.contains("PendingDeletion"));
+                if left.is_empty() {
+                    break;
+                }
+            }
             for l in &left {
                 println!("left {l}");
             }
@@ -207,6 +215,25 @@ fn err<E: std::error::Error + 'static>(
     e: aws_sdk_s3::error::SdkError<E>,
 ) -> anyhow::Error {
     anyhow::anyhow!("{what}: {}", DisplayErrorContext(&e))
+}
+
+/// Error codes that say the resource is already gone: a delete that meets
+/// one has nothing left to do (undo or an earlier teardown got there first,
+/// and listings lag behind deletes).
+const GONE: &[&str] = &[
+    "NoSuchEntity",
+    "NoSuchBucket",
+    "NotFoundException",
+    "ResourceNotFoundException",
+    "TrailNotFoundException",
+    "NoSuchConfigurationRecorderException",
+    "NoSuchDeliveryChannelException",
+    "InvalidVpcID.NotFound",
+    "InvalidFlowLogId.NotFound",
+];
+
+fn gone<E: ProvideErrorMetadata>(e: &aws_sdk_s3::error::SdkError<E>) -> bool {
+    code(e).is_some_and(|c| GONE.contains(&c))
 }
 
 fn code<E: ProvideErrorMetadata>(e: &aws_sdk_s3::error::SdkError<E>) -> Option<&str> {
@@ -787,6 +814,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
     for t in attempt!("list trails", run_trails(c, run_id)).unwrap_or_default() {
         match c.cloudtrail.delete_trail().name(&t).send().await {
             Ok(_) => println!("deleted trail {t}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!(
                 "{}",
                 err(&format!("cloudtrail DeleteTrail {t}"), e)
@@ -804,6 +832,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
             .configuration_recorder_name(r)
             .send()
             .await
+            && !gone(&e)
         {
             failures.push(format!(
                 "{}",
@@ -820,6 +849,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
             .await
         {
             Ok(_) => println!("deleted delivery channel {d}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!(
                 "{}",
                 err(&format!("config DeleteDeliveryChannel {d}"), e)
@@ -835,6 +865,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
             .await
         {
             Ok(_) => println!("deleted configuration recorder {r}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!(
                 "{}",
                 err(&format!("config DeleteConfigurationRecorder {r}"), e)
@@ -859,12 +890,14 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
                 println!("deleted flow logs {}", flow_logs.join(" "))
             }
             Ok(o) => failures.push(format!("ec2 DeleteFlowLogs: {:?}", o.unsuccessful())),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!("{}", err("ec2 DeleteFlowLogs", e))),
         }
     }
     for v in &vpcs {
         match c.ec2.delete_vpc().vpc_id(v).send().await {
             Ok(_) => println!("deleted vpc {v}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!("{}", err(&format!("ec2 DeleteVpc {v}"), e))),
         }
     }
@@ -875,6 +908,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
     for (g, _) in &groups {
         match c.logs.delete_log_group().log_group_name(g).send().await {
             Ok(_) => println!("deleted log group {g}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!("{}", err(&format!("logs DeleteLogGroup {g}"), e))),
         }
     }
@@ -922,6 +956,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
     for (a, _) in attempt!("list aliases", run_aliases(c, run_id)).unwrap_or_default() {
         match c.kms.delete_alias().alias_name(&a).send().await {
             Ok(_) => println!("deleted alias {a}"),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!("{}", err(&format!("kms DeleteAlias {a}"), e))),
         }
     }
@@ -938,7 +973,9 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
         }
         if k.state == "PendingDeletion" {
             // Scheduled with a longer window (undo uses 30 days): shorten it.
-            if let Err(e) = c.kms.cancel_key_deletion().key_id(&k.id).send().await {
+            if let Err(e) = c.kms.cancel_key_deletion().key_id(&k.id).send().await
+                && !gone(&e)
+            {
                 failures.push(format!(
                     "{}",
                     err(&format!("kms CancelKeyDeletion {}", k.id), e)
@@ -959,6 +996,7 @@ async fn teardown(c: &Clients, run_id: &str) -> Vec<String> {
                 k.id,
                 o.deletion_date().map(|d| d.to_string()).unwrap_or_default()
             ),
+            Err(e) if gone(&e) => {}
             Err(e) => failures.push(format!(
                 "{}",
                 err(&format!("kms ScheduleKeyDeletion {}", k.id), e)
@@ -985,46 +1023,35 @@ async fn config_census(c: &Clients, run_id: &str) -> Result<()> {
 }
 
 async fn delete_role(c: &Clients, role: &str) -> Result<()> {
-    let inline = c
-        .iam
-        .list_role_policies()
-        .role_name(role)
-        .send()
-        .await
-        .map_err(|e| err("iam ListRolePolicies", e))?;
-    for p in inline.policy_names() {
-        c.iam
-            .delete_role_policy()
-            .role_name(role)
-            .policy_name(p)
-            .send()
-            .await
-            .map_err(|e| err("iam DeleteRolePolicy", e))?;
+    // A role that is gone meanwhile (undo, listings that lag) is done.
+    macro_rules! call {
+        ($what:expr, $req:expr) => {
+            match $req.send().await {
+                Ok(v) => v,
+                Err(e) if gone(&e) => return Ok(()),
+                Err(e) => return Err(err($what, e)),
+            }
+        };
     }
-    let attached = c
-        .iam
-        .list_attached_role_policies()
-        .role_name(role)
-        .send()
-        .await
-        .map_err(|e| err("iam ListAttachedRolePolicies", e))?;
+    let inline = call!(
+        "iam ListRolePolicies",
+        c.iam.list_role_policies().role_name(role)
+    );
+    for p in inline.policy_names() {
+        let req = c.iam.delete_role_policy().role_name(role).policy_name(p);
+        call!("iam DeleteRolePolicy", req);
+    }
+    let attached = call!(
+        "iam ListAttachedRolePolicies",
+        c.iam.list_attached_role_policies().role_name(role)
+    );
     for p in attached.attached_policies() {
         if let Some(arn) = p.policy_arn() {
-            c.iam
-                .detach_role_policy()
-                .role_name(role)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(|e| err("iam DetachRolePolicy", e))?;
+            let req = c.iam.detach_role_policy().role_name(role).policy_arn(arn);
+            call!("iam DetachRolePolicy", req);
         }
     }
-    c.iam
-        .delete_role()
-        .role_name(role)
-        .send()
-        .await
-        .map_err(|e| err("iam DeleteRole", e))?;
+    call!("iam DeleteRole", c.iam.delete_role().role_name(role));
     Ok(())
 }
 
