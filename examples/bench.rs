@@ -7,10 +7,11 @@
 //!     [--latency-ms 50] [--concurrency 16] [--sweep 16,64] [--runs 1]
 //! ```
 //!
-//! Starts its own `moto_server`s on free 127.0.0.1 ports (two per account:
-//! A for the plans and a direct apply, B for an apply through the latency
-//! proxy), seeds them with `seed_large` (`--small` and the large default),
-//! and runs the `remediate` binary as a subprocess with static test
+//! Starts its own plain moto servers (`tests/strict/strict_moto.py
+//! --lenient`) on free 127.0.0.1 ports (two per account: A for the plans and
+//! a direct apply, B for an apply through the latency proxy), seeds them
+//! with `seed_large` (`--small` and the large default), and runs the
+//! `remediate` binary as a subprocess with static test
 //! credentials aimed at the emulator. For each run it measures wall time,
 //! the API calls per service (`--stats`), the peak resident memory of the
 //! remediate process (`/usr/bin/time -f %M`, else VmHWM polled from
@@ -94,26 +95,29 @@ fn main() -> std::process::ExitCode {
 // Emulator
 // ---------------------------------------------------------------------------
 
-fn moto_server_path() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("REMEDIATE_MOTO_SERVER") {
+/// The Python that runs the emulator (`REMEDIATE_MOTO_PYTHON`, which
+/// scripts/bench sets from scripts/ensure-moto; else that script's answer).
+fn moto_python() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("REMEDIATE_MOTO_PYTHON") {
         return Ok(PathBuf::from(p));
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let c = dir.join("moto_server");
-            if c.is_file() {
-                return Ok(c);
-            }
-        }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ensure-moto");
+    let out = Command::new(&script)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("run {}", script.display()))?;
+    let answer = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || answer.is_empty() {
+        bail!("{} found no Python with moto", script.display());
     }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
-    if venv.is_file() {
-        return Ok(venv);
-    }
-    bail!("moto_server not found (PATH, .venv); run scripts/ensure-moto")
+    Ok(PathBuf::from(answer))
 }
 
-/// A `moto_server` on 127.0.0.1, killed on drop.
+/// Plain moto (tests/strict/strict_moto.py --lenient) on 127.0.0.1, killed
+/// on drop. The benchmark measures remediate against the same emulator as
+/// the figures in docs/performance.md; the strict layer's checks run only on
+/// the few policy writes and would not change them.
 struct Moto {
     url: String,
     pid: u32,
@@ -121,11 +125,14 @@ struct Moto {
 }
 
 impl Moto {
-    fn start(exe: &Path, log: &Path) -> Result<Moto> {
+    fn start(python: &Path, log: &Path) -> Result<Moto> {
+        let module = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/strict/strict_moto.py");
         for _ in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
             let out = std::fs::File::create(log)?;
-            let mut child = Command::new(exe)
+            let mut child = Command::new(python)
+                .arg(&module)
+                .arg("--lenient")
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -133,7 +140,7 @@ impl Moto {
                 .stdout(out.try_clone()?)
                 .stderr(out)
                 .spawn()
-                .with_context(|| format!("spawn {}", exe.display()))?;
+                .with_context(|| format!("spawn {} {}", python.display(), module.display()))?;
             let started = Instant::now();
             loop {
                 if child.try_wait()?.is_some() {
@@ -151,14 +158,14 @@ impl Moto {
                     let _ = child.kill();
                     let _ = child.wait();
                     bail!(
-                        "moto_server did not answer within 60 s (log {})",
+                        "the emulator did not answer within 60 s (log {})",
                         log.display()
                     );
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
-        bail!("moto_server could not start (log {})", log.display())
+        bail!("the emulator could not start (log {})", log.display())
     }
 
     /// CPU seconds (user + system) the emulator has used so far.
@@ -853,7 +860,7 @@ fn run(args: Args) -> Result<()> {
         }
     }
     let total = Instant::now();
-    let moto_exe = moto_server_path()?;
+    let moto_python = moto_python()?;
     let seed_bin = match &args.seed_bin {
         Some(p) => p.clone(),
         None => std::env::current_exe()?
@@ -922,7 +929,7 @@ fn run(args: Args) -> Result<()> {
             servers.push(Server {
                 kind,
                 role,
-                moto: Moto::start(&moto_exe, &log)?,
+                moto: Moto::start(&moto_python, &log)?,
             });
         }
     }

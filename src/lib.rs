@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! Settings ─► collect (reads) ─► Snapshot ─► controls::detect ─► Findings
-//!                                    └────────► plan::build ◄───────┘
+//!                                    └──────► controls::plan ◄──────┘
+//!                                  (pipeline::make: the two, pure)
 //!                                                    │
 //!                          render (text / json / markdown)   execute (writes) ─► journal
 //! ```
@@ -15,7 +16,9 @@
 //! - [`snapshot`]  the account as plain serializable data.
 //! - [`collect`]   fills a snapshot: every region concurrently, reads only.
 //! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
-//! - [`controls`]  one file per control (detect + plan), listed in one registry.
+//! - [`controls`]  one file per check (detect + plan); the registry maps each
+//!                 benchmark control id to its check.
+//! - [`pipeline`]  snapshot → findings → plan: the pure middle of every command.
 //! - [`policy`]    IAM policy documents: normalise, merge, compare.
 //! - [`plan`]      actions, ordering, fingerprints, the plan file.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown.
@@ -29,8 +32,10 @@ pub mod controls;
 pub mod execute;
 pub mod finding;
 pub mod permissions;
+pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod regions;
 pub mod render;
 pub mod settings;
 pub mod snapshot;

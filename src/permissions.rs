@@ -1,14 +1,42 @@
-//! The IAM permissions the tool needs, for `plan` (reads) and `apply`
-//! (reads + writes). Kept next to [`iam_action`], which maps every SDK call
-//! the call counter records to its IAM action: a test runs plan and apply
-//! against the emulator and fails if any call made is missing here, so the
-//! printed policy and the code cannot drift apart.
+//! The IAM permissions the tool needs, for `plan` (reads), `apply` (reads +
+//! the writes a plan can hold) and `undo` (the reversals undo can run).
+//!
+//! Two tables, and the printed policies are derived from both:
+//!
+//! - [`OPS`]: for every [`Op`](crate::plan::Op) the executor runs, the IAM
+//!   actions of the SDK calls it makes (the live read before the write, the
+//!   write, the read-back). [`iam_action`] maps an SDK call, as the call
+//!   counter names it, to its action; an e2e test runs plan, apply and undo
+//!   against the emulator and fails if any call made is missing from the
+//!   policy printed for that command.
+//! - [`IMPLICIT`]: what AWS evaluates on top of the action named after the
+//!   call (`iam:PassRole` for a role handed to a service, `kms:Decrypt` for a
+//!   trail on an S3 Bucket Key bucket, log delivery for flow logs to S3, …),
+//!   each with the AWS page that documents it. No call counter sees these.
+//!
+//! Which ops each command runs is checked by `tests/pure/permissions.rs`:
+//! every op the planner makes is in [`APPLY_OPS`]; exactly the ops
+//! [`crate::execute::plan_undo`] makes from any journal are [`UNDO_OPS`].
+
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
+/// Which command's policy to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum For {
+    Plan,
+    Apply,
+    Undo,
+}
+
 /// IAM actions `remediate plan` needs (every read the collector makes).
+/// `apply` scans (and verifies) with the same reads.
 pub const PLAN: &[&str] = &[
     "sts:GetCallerIdentity",
+    // Only when the account owns an organization trail (its log streams
+    // are named after the organization).
+    "organizations:DescribeOrganization",
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",
     "ec2:DescribeFlowLogs",
@@ -43,48 +71,407 @@ pub const PLAN: &[&str] = &[
     "s3:GetEncryptionConfiguration",
 ];
 
-/// IAM actions `remediate apply` needs on top of [`PLAN`].
-pub const APPLY: &[&str] = &[
-    "s3:CreateBucket",
-    "s3:PutBucketAcl",
-    "s3:PutBucketPolicy",
-    "s3:PutBucketPublicAccessBlock",
-    "s3:PutBucketLogging",
-    "kms:CreateKey",
-    "kms:CreateAlias",
-    "kms:TagResource",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:EnableKeyRotation",
-    "logs:CreateLogGroup",
-    "logs:PutRetentionPolicy",
-    "iam:CreateRole",
-    "iam:PutRolePolicy",
-    "iam:PassRole",
-    "iam:CreateServiceLinkedRole",
-    "cloudtrail:CreateTrail",
-    "cloudtrail:UpdateTrail",
-    "cloudtrail:PutEventSelectors",
-    "cloudtrail:StartLogging",
-    "config:PutConfigurationRecorder",
-    "config:PutDeliveryChannel",
-    "config:StartConfigurationRecorder",
-    "ec2:CreateFlowLogs",
-    // undo
-    "s3:DeleteBucketPolicy",
-    "s3:DeleteBucket",
-    "kms:DisableKeyRotation",
-    "kms:ScheduleKeyDeletion",
-    "kms:DeleteAlias",
-    "logs:DeleteLogGroup",
-    "iam:DeleteRole",
-    "iam:DeleteRolePolicy",
-    "cloudtrail:DeleteTrail",
-    "cloudtrail:StopLogging",
-    "config:DeleteConfigurationRecorder",
-    "config:DeleteDeliveryChannel",
-    "config:StopConfigurationRecorder",
-    "ec2:DeleteFlowLogs",
+/// Reads `undo` makes besides its ops (it does not scan the account).
+pub const UNDO_READS: &[&str] = &["sts:GetCallerIdentity"];
+
+/// Op (as [`Op::name`](crate::plan::Op::name) spells it) → the IAM actions
+/// of every SDK call its executor makes (`src/execute/<service>.rs`).
+pub const OPS: &[(&str, &[&str])] = &[
+    ("create_bucket", &["s3:ListAllMyBuckets", "s3:CreateBucket"]),
+    (
+        "delete_bucket",
+        &["s3:ListAllMyBuckets", "s3:ListBucket", "s3:DeleteBucket"],
+    ),
+    (
+        "put_public_access_block",
+        &[
+            "s3:GetBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+        ],
+    ),
+    (
+        // DeletePublicAccessBlock is authorized by s3:PutBucketPublicAccessBlock.
+        "delete_public_access_block",
+        &[
+            "s3:GetBucketPublicAccessBlock",
+            "s3:PutBucketPublicAccessBlock",
+        ],
+    ),
+    ("put_bucket_acl", &["s3:GetBucketAcl", "s3:PutBucketAcl"]),
+    (
+        "put_bucket_policy",
+        &["s3:GetBucketPolicy", "s3:PutBucketPolicy"],
+    ),
+    (
+        "delete_bucket_policy",
+        &["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
+    ),
+    (
+        "put_bucket_logging",
+        &["s3:GetBucketLogging", "s3:PutBucketLogging"],
+    ),
+    (
+        "disable_bucket_logging",
+        &["s3:GetBucketLogging", "s3:PutBucketLogging"],
+    ),
+    (
+        "create_key",
+        &[
+            "kms:ListAliases",
+            "kms:ListKeys",
+            "kms:ListResourceTags",
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:CreateKey",
+            "kms:CreateAlias",
+        ],
+    ),
+    (
+        "put_key_policy",
+        &[
+            "kms:DescribeKey",
+            "kms:ListAliases",
+            "kms:GetKeyPolicy",
+            "kms:PutKeyPolicy",
+        ],
+    ),
+    (
+        "enable_key_rotation",
+        &[
+            "kms:DescribeKey",
+            "kms:ListAliases",
+            "kms:GetKeyRotationStatus",
+            "kms:EnableKeyRotation",
+        ],
+    ),
+    (
+        "disable_key_rotation",
+        &[
+            "kms:DescribeKey",
+            "kms:ListAliases",
+            "kms:GetKeyRotationStatus",
+            "kms:DisableKeyRotation",
+        ],
+    ),
+    (
+        "schedule_key_deletion",
+        &[
+            "kms:DescribeKey",
+            "kms:ListAliases",
+            "kms:DeleteAlias",
+            "kms:ScheduleKeyDeletion",
+        ],
+    ),
+    (
+        "create_log_group",
+        &[
+            "logs:DescribeLogGroups",
+            "logs:CreateLogGroup",
+            "logs:PutRetentionPolicy",
+        ],
+    ),
+    (
+        "delete_log_group",
+        &["logs:DescribeLogGroups", "logs:DeleteLogGroup"],
+    ),
+    (
+        "create_role",
+        &[
+            "iam:GetRole",
+            "iam:ListRolePolicies",
+            "iam:GetRolePolicy",
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+        ],
+    ),
+    (
+        "delete_role",
+        &[
+            "iam:GetRole",
+            "iam:ListRolePolicies",
+            "iam:GetRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:DeleteRole",
+        ],
+    ),
+    (
+        "create_service_linked_role",
+        &["iam:ListRoles", "iam:CreateServiceLinkedRole"],
+    ),
+    (
+        "delete_service_linked_role",
+        &[
+            "iam:GetRole",
+            "iam:ListRolePolicies",
+            "iam:DeleteServiceLinkedRole",
+            "iam:GetServiceLinkedRoleDeletionStatus",
+        ],
+    ),
+    (
+        "create_trail",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "kms:DescribeKey",
+            "cloudtrail:CreateTrail",
+        ],
+    ),
+    (
+        "update_trail",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "kms:DescribeKey",
+            "cloudtrail:UpdateTrail",
+        ],
+    ),
+    (
+        "put_event_selectors",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:PutEventSelectors",
+        ],
+    ),
+    (
+        "put_advanced_event_selectors",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:PutEventSelectors",
+        ],
+    ),
+    (
+        "start_logging",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:StartLogging",
+        ],
+    ),
+    (
+        "stop_logging",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:StopLogging",
+        ],
+    ),
+    (
+        "delete_trail",
+        &[
+            "cloudtrail:GetTrail",
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:GetEventSelectors",
+            "cloudtrail:DeleteTrail",
+        ],
+    ),
+    (
+        "put_configuration_recorder",
+        &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:PutConfigurationRecorder",
+        ],
+    ),
+    (
+        "restore_configuration_recorder",
+        &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:PutConfigurationRecorder",
+        ],
+    ),
+    (
+        "start_configuration_recorder",
+        &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:StartConfigurationRecorder",
+        ],
+    ),
+    (
+        "stop_configuration_recorder",
+        &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:StopConfigurationRecorder",
+        ],
+    ),
+    (
+        "delete_configuration_recorder",
+        &[
+            "config:DescribeConfigurationRecorders",
+            "config:DescribeConfigurationRecorderStatus",
+            "config:DeleteConfigurationRecorder",
+        ],
+    ),
+    (
+        "put_delivery_channel",
+        &[
+            "config:DescribeDeliveryChannels",
+            "config:PutDeliveryChannel",
+        ],
+    ),
+    (
+        "delete_delivery_channel",
+        &[
+            "config:DescribeDeliveryChannels",
+            "config:DeleteDeliveryChannel",
+        ],
+    ),
+    (
+        "create_flow_logs",
+        &["ec2:DescribeFlowLogs", "ec2:CreateFlowLogs"],
+    ),
+    (
+        "delete_flow_logs",
+        &["ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"],
+    ),
+];
+
+/// The ops a plan can hold (what the planner makes).
+pub const APPLY_OPS: &[&str] = &[
+    "create_bucket",
+    "put_public_access_block",
+    "put_bucket_acl",
+    "put_bucket_policy",
+    // 2.3: when removing the public statements leaves none, the policy is deleted.
+    "delete_bucket_policy",
+    "put_bucket_logging",
+    "create_key",
+    "put_key_policy",
+    "enable_key_rotation",
+    "create_log_group",
+    "create_role",
+    "create_service_linked_role",
+    "create_trail",
+    "update_trail",
+    "put_event_selectors",
+    "put_advanced_event_selectors",
+    "start_logging",
+    "put_configuration_recorder",
+    "put_delivery_channel",
+    "start_configuration_recorder",
+    "create_flow_logs",
+];
+
+/// The ops `undo` can run: a setting put back as it was, or what the apply
+/// created removed (`src/execute/undo.rs`). An undo journal can itself be
+/// undone, so the reversals of reversals are here too.
+pub const UNDO_OPS: &[&str] = &[
+    "put_public_access_block",
+    "delete_public_access_block",
+    "put_bucket_acl",
+    "put_bucket_policy",
+    "delete_bucket_policy",
+    "put_bucket_logging",
+    "disable_bucket_logging",
+    "delete_bucket",
+    "put_key_policy",
+    "enable_key_rotation",
+    "disable_key_rotation",
+    "schedule_key_deletion",
+    "delete_log_group",
+    "delete_role",
+    "delete_service_linked_role",
+    "update_trail",
+    "put_event_selectors",
+    "put_advanced_event_selectors",
+    "start_logging",
+    "stop_logging",
+    "delete_trail",
+    "restore_configuration_recorder",
+    "start_configuration_recorder",
+    "stop_configuration_recorder",
+    "delete_configuration_recorder",
+    "put_delivery_channel",
+    "delete_delivery_channel",
+    "delete_flow_logs",
+];
+
+/// Actions AWS evaluates for a call beyond the one named after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Implicit {
+    /// The call's own action (`ec2:CreateFlowLogs`).
+    pub call: &'static str,
+    /// When AWS checks them.
+    pub when: &'static str,
+    pub actions: &'static [&'static str],
+    /// The AWS page that says so.
+    pub doc: &'static str,
+}
+
+/// What AWS checks implicitly, per call. Every action here is printed in the
+/// policy of each command whose ops make that call.
+pub const IMPLICIT: &[Implicit] = &[
+    Implicit {
+        call: "ec2:CreateFlowLogs",
+        when: "flow logs to S3 (flow_logs.destination = \"s3\"): the log delivery is created for the caller",
+        actions: &["logs:CreateLogDelivery"],
+        doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3); https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html",
+    },
+    Implicit {
+        call: "ec2:CreateFlowLogs",
+        when: "flow logs to CloudWatch Logs: the delivery role is passed to vpc-flow-logs.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (IAM role for publishing flow logs to CloudWatch Logs: iam:PassRole)",
+    },
+    Implicit {
+        call: "ec2:DeleteFlowLogs",
+        when: "deleting a flow log to S3 deletes its log delivery",
+        actions: &["logs:DeleteLogDelivery"],
+        doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3)",
+    },
+    Implicit {
+        call: "cloudtrail:CreateTrail",
+        when: "a trail with CloudWatch Logs: its role is passed to cloudtrail.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html; https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html",
+    },
+    Implicit {
+        call: "cloudtrail:UpdateTrail",
+        when: "setting the trail's CloudWatch Logs role passes it to cloudtrail.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html; https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html",
+    },
+    Implicit {
+        call: "cloudtrail:CreateTrail",
+        when: "SSE-KMS on a trail whose bucket uses an S3 Bucket Key: the caller needs kms:Decrypt on the key",
+        actions: &["kms:Decrypt"],
+        doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html (\"kms:Decrypt permissions are required to create or update a trail with SSE-KMS encryption enabled\" on an existing bucket with an S3 Bucket Key)",
+    },
+    Implicit {
+        call: "cloudtrail:UpdateTrail",
+        when: "SSE-KMS on a trail whose bucket uses an S3 Bucket Key: the caller needs kms:Decrypt on the key",
+        actions: &["kms:Decrypt"],
+        doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+    },
+    Implicit {
+        call: "config:PutConfigurationRecorder",
+        when: "the recorder's role is passed to config.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+    },
+    Implicit {
+        call: "kms:CreateKey",
+        when: "the key is created with a tag (the tool finds its keys by it)",
+        actions: &["kms:TagResource"],
+        doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
+    },
+];
+
+/// Services a role may be passed to (`iam:PassedToService`).
+const PASSED_TO: &[&str] = &[
+    "cloudtrail.amazonaws.com",
+    "config.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com",
 ];
 
 /// The IAM action that authorizes an SDK operation, as the call counter
@@ -98,6 +485,7 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     let op = match (prefix, operation) {
         ("s3", "ListBuckets") => "ListAllMyBuckets",
         ("s3", "HeadBucket") => "ListBucket",
+        ("s3", "ListObjectsV2") => "ListBucket",
         ("s3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
         ("s3", "PutPublicAccessBlock") => "PutBucketPublicAccessBlock",
         ("s3", "DeletePublicAccessBlock") => "PutBucketPublicAccessBlock",
@@ -108,26 +496,82 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     format!("{prefix}:{op}")
 }
 
-pub fn actions(apply: bool) -> Vec<&'static str> {
-    let mut v: Vec<&str> = PLAN.to_vec();
-    if apply {
-        v.extend_from_slice(APPLY);
-    }
-    v.sort();
-    v.dedup();
-    v
+/// The IAM actions of the calls an op makes (empty for an unknown op).
+pub fn op_actions(op: &str) -> &'static [&'static str] {
+    OPS.iter()
+        .find(|(name, _)| *name == op)
+        .map(|(_, a)| *a)
+        .unwrap_or(&[])
 }
 
-pub fn policy_json(apply: bool) -> String {
-    let doc = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": if apply { "RemediateApply" } else { "RemediatePlanReadOnly" },
+/// The actions named after the calls a command makes.
+pub fn explicit(for_: For) -> BTreeSet<&'static str> {
+    let (reads, ops): (&[&str], &[&str]) = match for_ {
+        For::Plan => (PLAN, &[]),
+        For::Apply => (PLAN, APPLY_OPS),
+        For::Undo => (UNDO_READS, UNDO_OPS),
+    };
+    reads
+        .iter()
+        .copied()
+        .chain(ops.iter().flat_map(|op| op_actions(op).iter().copied()))
+        .collect()
+}
+
+/// The actions AWS evaluates implicitly for those calls (not among them).
+pub fn implicit(for_: For) -> BTreeSet<&'static str> {
+    let calls = explicit(for_);
+    IMPLICIT
+        .iter()
+        .filter(|i| calls.contains(i.call))
+        .flat_map(|i| i.actions.iter().copied())
+        .filter(|a| !calls.contains(a))
+        .collect()
+}
+
+/// Every action a command needs, sorted.
+pub fn actions(for_: For) -> Vec<&'static str> {
+    let mut all = explicit(for_);
+    all.extend(implicit(for_));
+    all.into_iter().collect()
+}
+
+/// The policy `remediate permissions --for …` prints: the actions named
+/// after the calls, then what AWS checks implicitly (`iam:PassRole` only
+/// towards the services the tool hands roles to).
+pub fn policy_json(for_: For) -> String {
+    let name = match for_ {
+        For::Plan => "RemediatePlanReadOnly",
+        For::Apply => "RemediateApply",
+        For::Undo => "RemediateUndo",
+    };
+    let mut statements = vec![json!({
+        "Sid": name,
+        "Effect": "Allow",
+        "Action": explicit(for_).into_iter().collect::<Vec<_>>(),
+        "Resource": "*"
+    })];
+    let implicit = implicit(for_);
+    let (pass, other): (Vec<&str>, Vec<&str>) =
+        implicit.into_iter().partition(|a| *a == "iam:PassRole");
+    if !other.is_empty() {
+        statements.push(json!({
+            "Sid": format!("{name}CheckedImplicitly"),
             "Effect": "Allow",
-            "Action": actions(apply),
+            "Action": other,
             "Resource": "*"
-        }]
-    });
+        }));
+    }
+    if !pass.is_empty() {
+        statements.push(json!({
+            "Sid": format!("{name}PassRole"),
+            "Effect": "Allow",
+            "Action": pass,
+            "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PassedToService": PASSED_TO}}
+        }));
+    }
+    let doc = json!({"Version": "2012-10-17", "Statement": statements});
     let mut s = serde_json::to_string_pretty(&doc).unwrap();
     s.push('\n');
     s

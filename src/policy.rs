@@ -60,6 +60,12 @@ pub fn is_public_allow(stmt: &Value) -> bool {
         && stmt.get("Principal").map(is_everyone).unwrap_or(false)
 }
 
+/// The document without the statements `drop` picks (all else kept).
+pub fn remove_statements(doc: &Value, drop: impl Fn(&Value) -> bool) -> Value {
+    let kept = statements(doc).into_iter().filter(|s| !drop(s)).collect();
+    with_statements(Some(doc), kept)
+}
+
 /// Remove the public `Allow` statements; returns the new document and the
 /// removed statements (for the reviewer).
 pub fn remove_public_allows(doc: &Value) -> (Value, Vec<Value>) {
@@ -220,12 +226,228 @@ pub fn canonical(v: &Value) -> String {
     serde_json::to_string(&sort(v)).unwrap_or_default()
 }
 
+/// Who a statement is evaluated for in [`allows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller<'a> {
+    /// An AWS service principal, e.g. `cloudtrail.amazonaws.com`.
+    Service(&'a str),
+    /// An identity policy (a role's own policy): no `Principal` element.
+    Identity,
+}
+
+/// True when some `Allow` statement of `doc` grants `caller` every action
+/// of `actions` on `resource`, reading `*`/`?` wildcards in actions and
+/// resources. Conditions are not evaluated: a conditioned statement counts
+/// as granting (the caller is the service we write the condition for), and
+/// `Deny` statements are not considered. Used to tell whether a service
+/// still has the access it delivers with once public statements go, and
+/// whether a role already covers a region — not as an authorizer.
+pub fn allows(doc: &Value, caller: Caller<'_>, actions: &[&str], resource: &str) -> bool {
+    actions.iter().all(|action| {
+        statements(doc).iter().any(|s| {
+            s.get("Effect").and_then(Value::as_str) == Some("Allow")
+                && principal_matches(s.get("Principal"), caller)
+                && s.get("NotAction").is_none()
+                && s.get("NotResource").is_none()
+                && s.get("Action")
+                    .map(as_list)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|a| wildcard_match(&a.to_ascii_lowercase(), &action.to_ascii_lowercase()))
+                && s.get("Resource")
+                    .map(as_list)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|r| wildcard_match(r, resource))
+        })
+    })
+}
+
+/// True when `have` (an identity policy) already grants every action on
+/// every resource that the `Allow` statements of `want` grant.
+pub fn grants_all(have: &Value, want: &Value) -> bool {
+    statements(want).iter().all(|w| {
+        let strings = |k: &str| {
+            w.get(k)
+                .map(as_list)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        let actions = strings("Action");
+        let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+        strings("Resource")
+            .iter()
+            .all(|r| allows(have, Caller::Identity, &actions, r))
+    })
+}
+
+fn principal_matches(principal: Option<&Value>, caller: Caller<'_>) -> bool {
+    match (caller, principal) {
+        (Caller::Identity, None) => true,
+        (Caller::Identity, Some(_)) => false,
+        (Caller::Service(_), None) => false,
+        (Caller::Service(svc), Some(p)) => {
+            is_everyone(p)
+                || p.get("Service")
+                    .map(as_list)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|v| v == svc)
+        }
+    }
+}
+
+/// IAM's glob: `*` any run of characters, `?` any one character.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// The condition keys of a statement (`aws:PrincipalOrgID`, …), sorted.
+pub fn condition_keys(stmt: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = stmt
+        .get("Condition")
+        .and_then(Value::as_object)
+        .map(|c| {
+            c.values()
+                .filter_map(Value::as_object)
+                .flat_map(|kv| kv.keys().cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// One line that says what a statement grants, for a reviewer:
+/// `Sid X: Allow s3:GetObject on arn:…/* to anyone with aws:SourceVpce`.
+pub fn describe(stmt: &Value) -> String {
+    let list = |k: &str| {
+        stmt.get(k)
+            .map(as_list)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let sid = stmt
+        .get("Sid")
+        .and_then(Value::as_str)
+        .unwrap_or("(no Sid)");
+    let who = match condition_keys(stmt).as_slice() {
+        [] => "anyone".to_string(),
+        keys => format!("anyone matching {}", keys.join(", ")),
+    };
+    format!(
+        "{sid}: Allow {} on {} to {who}",
+        list("Action"),
+        list("Resource")
+    )
+}
+
+/// Size of a document as IAM counts it against its limits: characters of
+/// the compact JSON text, whitespace not counted.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
+pub fn iam_size(doc: &Value) -> usize {
+    serde_json::to_string(doc)
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+}
+
+/// Size in bytes of the compact JSON text (S3 and KMS count bytes).
+pub fn byte_size(doc: &Value) -> usize {
+    serde_json::to_string(doc).map(|t| t.len()).unwrap_or(0)
+}
+
 /// True when `doc` has a statement with this Sid.
 pub fn has_sid(doc: Option<&Value>, sid: &str) -> bool {
     doc.map(statements)
         .unwrap_or_default()
         .iter()
         .any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
+}
+
+/// Parses a policy document as AWS returns it (IAM URL-encodes them).
+pub fn parse(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).or_else(|first| {
+        let decoded = urlencoding::decode(text).map_err(|_| first.to_string())?;
+        serde_json::from_str(&decoded).map_err(|e| format!("not a JSON policy document: {e}"))
+    })
+}
+
+/// Policy documents are equal as JSON values, or equal once the forms IAM
+/// treats as the same are normalised (a single string vs a one-element list,
+/// list order, a single statement object vs a list of one).
+pub fn equivalent(a: &Value, b: &Value) -> bool {
+    a == b || normalise_policy(a, "") == normalise_policy(b, "")
+}
+
+fn normalise_policy(v: &Value, key: &str) -> Value {
+    const SCALAR_KEYS: &[&str] = &["Version", "Id", "Sid", "Effect"];
+    match v {
+        Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                let mut n = normalise_policy(v, k);
+                if k == "Statement" && n.is_object() {
+                    n = Value::Array(vec![n]);
+                }
+                out.insert(k.clone(), n);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            // Items of a list stay scalars; objects in it are normalised.
+            let mut items: Vec<Value> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Object(_) | Value::Array(_) => normalise_policy(i, key),
+                    Value::String(s) => Value::String(s.clone()),
+                    other => Value::String(other.to_string()),
+                })
+                .collect();
+            items.sort_by_key(|i| i.to_string());
+            items.dedup();
+            Value::Array(items)
+        }
+        Value::String(_) | Value::Bool(_) | Value::Number(_) if !SCALAR_KEYS.contains(&key) => {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Value::Array(vec![Value::String(s)])
+        }
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -288,10 +510,91 @@ mod tests {
     }
 
     #[test]
+    fn wildcards_match_like_iam() {
+        assert!(wildcard_match(
+            "arn:aws:s3:::b/AWSLogs/1/*",
+            "arn:aws:s3:::b/AWSLogs/1/x/y"
+        ));
+        assert!(wildcard_match("s3:*", "s3:PutObject"));
+        assert!(wildcard_match("s3:Get?ucketAcl", "s3:GetBucketAcl"));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::b/AWSLogs/1/*",
+            "arn:aws:s3:::b/other"
+        ));
+        assert!(wildcard_match("*", ""));
+    }
+
+    #[test]
+    fn allows_reads_principals_actions_and_resources() {
+        let public = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]});
+        assert!(allows(
+            &public,
+            Caller::Service("cloudtrail.amazonaws.com"),
+            &["s3:PutObject"],
+            "arn:aws:s3:::b/AWSLogs/1/x"
+        ));
+        assert!(!allows(
+            &public,
+            Caller::Service("cloudtrail.amazonaws.com"),
+            &["s3:GetBucketAcl"],
+            "arn:aws:s3:::b"
+        ));
+        assert!(!allows(
+            &public,
+            Caller::Identity,
+            &["s3:PutObject"],
+            "arn:aws:s3:::b/x"
+        ));
+        let role = json!({"Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "arn:aws:logs:*:1:log-group:g:*"}]});
+        assert!(allows(
+            &role,
+            Caller::Identity,
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            "arn:aws:logs:eu-west-1:1:log-group:g:log-stream:x"
+        ));
+        assert!(!allows(
+            &role,
+            Caller::Identity,
+            &["logs:DescribeLogGroups"],
+            "arn:aws:logs:eu-west-1:1:log-group:g:*"
+        ));
+    }
+
+    #[test]
+    fn iam_size_does_not_count_whitespace() {
+        let doc = json!({"Statement": [{"Sid": "A B", "Effect": "Allow"}]});
+        assert_eq!(
+            iam_size(&doc),
+            serde_json::to_string(&doc).unwrap().len() - 1
+        );
+    }
+
+    #[test]
     fn single_statement_object_is_read_as_a_list() {
         let doc = json!({"Statement": stmt("A", "x")});
         assert_eq!(statements(&doc).len(), 1);
         let merged = merge(Some(&doc), &[stmt("B", "y")]);
         assert_eq!(statements(&merged).len(), 2);
+    }
+
+    #[test]
+    fn policies_equal_up_to_iam_normal_forms() {
+        let a = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+            "Resource": "arn:aws:s3:::b"}});
+        let b = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": ["cloudtrail.amazonaws.com"]}, "Action": ["s3:GetBucketAcl"],
+            "Resource": "arn:aws:s3:::b"}]});
+        assert!(equivalent(&a, &b));
+        let c = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+            "Principal": {"Service": ["cloudtrail.amazonaws.com"]}, "Action": ["s3:GetBucketAcl"],
+            "Resource": "arn:aws:s3:::b"}]});
+        assert!(!equivalent(&a, &c));
+    }
+
+    #[test]
+    fn iam_url_encoded_documents_parse() {
+        let v = parse("%7B%22Version%22%3A%222012-10-17%22%7D").unwrap();
+        assert_eq!(v, json!({"Version": "2012-10-17"}));
     }
 }

@@ -7,7 +7,6 @@
 //! make a plan differ from what the reviewer believes it says.
 
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -27,20 +26,40 @@ pub struct FileSettings {
     pub aws: AwsSettings,
 }
 
+/// How the SDK retries (`--retry-mode`, `--max-attempts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AwsSettings {
     /// `standard` or `adaptive`.
-    pub retry_mode: crate::aws::RetryMode,
+    pub retry_mode: RetryMode,
     /// Attempts per call (1 = no retries).
     pub max_attempts: u32,
+    /// How long a write that fails because a role or policy just made is not
+    /// visible yet (IAM is eventually consistent) keeps being retried, with
+    /// exponential backoff; 0 = do not wait.
+    pub iam_propagation_seconds: u64,
 }
+
+/// Accepted `max_attempts` (and `--max-attempts`).
+pub const MAX_ATTEMPTS: std::ops::RangeInclusive<u32> = 1..=20;
+/// Accepted `iam_propagation_seconds` (and `--iam-propagation-seconds`).
+pub const IAM_PROPAGATION_SECONDS: std::ops::RangeInclusive<u64> = 0..=3600;
 
 impl Default for AwsSettings {
     fn default() -> Self {
         AwsSettings {
-            retry_mode: crate::aws::RetryMode::Standard,
+            retry_mode: RetryMode::Standard,
             max_attempts: 5,
+            // IAM changes usually show everywhere within seconds, but AWS
+            // documents no bound; two minutes covers the slow cases seen.
+            iam_propagation_seconds: 120,
         }
     }
 }
@@ -111,6 +130,12 @@ pub struct Exemption {
     pub control: String,
     /// ARN, id or name of the resource as the findings show it.
     pub resource: String,
+    /// With a statement Sid, only that bucket-policy statement is exempted
+    /// (2.3: a `Principal *` statement narrowed by a condition such as
+    /// `aws:PrincipalOrgID` or `aws:SourceVpce` that the owner keeps on
+    /// purpose); the rest of the resource is still judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     pub reason: String,
 }
 
@@ -135,13 +160,9 @@ const RETENTIONS: &[i32] = &[
 ];
 
 impl FileSettings {
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
-    }
-
-    /// Parse and validate; the message names the key and line of the problem.
+    /// Parse and validate all but the control ids (see
+    /// `controls::parse_settings`, which checks those too); the message
+    /// names the key and line of the problem.
     pub fn parse(text: &str) -> Result<Self, String> {
         let s: FileSettings = toml::from_str(text).map_err(|e| one_line_toml_error(&e, text))?;
         s.validate(text)?;
@@ -163,11 +184,18 @@ impl FileSettings {
                 RETENTIONS
             ));
         }
-        if !(1..=20).contains(&self.aws.max_attempts) {
+        if !MAX_ATTEMPTS.contains(&self.aws.max_attempts) {
             return Err(format!(
                 "{}aws.max_attempts = {} must be between 1 and 20",
                 line_of("max_attempts"),
                 self.aws.max_attempts
+            ));
+        }
+        if !IAM_PROPAGATION_SECONDS.contains(&self.aws.iam_propagation_seconds) {
+            return Err(format!(
+                "{}aws.iam_propagation_seconds = {} must be between 0 and 3600",
+                line_of("iam_propagation_seconds"),
+                self.aws.iam_propagation_seconds
             ));
         }
         if !["ACCEPT", "REJECT", "ALL"].contains(&self.flow_logs.traffic_type.as_str()) {
@@ -177,21 +205,13 @@ impl FileSettings {
                 self.flow_logs.traffic_type
             ));
         }
-        for c in self
-            .skip_controls
-            .iter()
-            .chain(self.exemptions.iter().map(|e| &e.control))
+        if let Some(r) = &self.global_resources_region
+            && !crate::regions::can_record_global(r)
         {
-            if !crate::controls::is_known(c) {
-                return Err(format!(
-                    "{}unknown control {c:?} (known: 2.1 to 2.9)",
-                    line_of(if self.skip_controls.contains(c) {
-                        "skip_controls"
-                    } else {
-                        "control"
-                    })
-                ));
-            }
+            return Err(format!(
+                "{}global_resources_region = {r:?} cannot record IAM global resource types (AWS Config came to it after February 2022); use us-east-1 or another older region",
+                line_of("global_resources_region")
+            ));
         }
         if !self.names.kms_alias.starts_with("alias/")
             || self.names.kms_alias.starts_with("alias/aws/")
@@ -205,9 +225,50 @@ impl FileSettings {
         Ok(())
     }
 
+    /// The exemption of one policy statement (by Sid) of `resource`.
+    pub fn exempt_statement(&self, control: &str, resource: &str, sid: &str) -> Option<&Exemption> {
+        self.exemptions.iter().find(|e| {
+            e.control == control
+                && e.statement.as_deref() == Some(sid)
+                && (e.resource == resource || resource.ends_with(&format!(":::{}", e.resource)))
+        })
+    }
+
+    /// Every control id the settings name (skip list, exemptions) is one
+    /// `is_known` accepts; the error names the line. The registry lives in
+    /// `controls`, which calls this: settings know no control.
+    pub fn check_controls(
+        &self,
+        text: &str,
+        is_known: impl Fn(&str) -> bool,
+        known: &str,
+    ) -> Result<(), String> {
+        for c in self
+            .skip_controls
+            .iter()
+            .chain(self.exemptions.iter().map(|e| &e.control))
+        {
+            if !is_known(c) {
+                let key = if self.skip_controls.contains(c) {
+                    "skip_controls"
+                } else {
+                    "control"
+                };
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+                    .map(|n| format!("line {}: ", n + 1))
+                    .unwrap_or_default();
+                return Err(format!("{line}unknown control {c:?} (known: {known})"));
+            }
+        }
+        Ok(())
+    }
+
     pub fn is_exempt(&self, control: &str, resource: &str) -> Option<&Exemption> {
         self.exemptions.iter().find(|e| {
             e.control == control
+                && e.statement.is_none()
                 && (e.resource == resource
                     || resource.ends_with(&format!("/{}", e.resource))
                     || resource.ends_with(&format!(":{}", e.resource)))
@@ -235,10 +296,36 @@ fn one_line_toml_error(e: &toml::de::Error, text: &str) -> String {
             e.span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
         });
-    match line {
-        Some(n) => format!("line {n}: {}", msg.trim()),
-        None => msg.trim().to_string(),
+    // A bad value: name its key (`aws.max_attempts: invalid type …`).
+    let key = line
+        .filter(|_| unknown.is_none())
+        .and_then(|n| key_at(text, n))
+        .filter(|k| !msg.contains(k.rsplit('.').next().unwrap_or(k)));
+    match (line, key) {
+        (Some(n), Some(k)) => format!("line {n}: {k}: {}", msg.trim()),
+        (Some(n), None) => format!("line {n}: {}", msg.trim()),
+        _ => msg.trim().to_string(),
     }
+}
+
+/// The dotted key set on line `n` (1-based), e.g. `aws.max_attempts`.
+fn key_at(text: &str, n: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (key, _) = lines.get(n - 1)?.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty() || key.starts_with('[') {
+        return None;
+    }
+    let table = lines[..n - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']', ' ']).to_string());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 /// Fill `{account}` and `{region}` in a configured name.

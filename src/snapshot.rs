@@ -47,6 +47,10 @@ pub struct Snapshot {
     pub log_groups: BTreeMap<String, BTreeMap<String, LogGroup>>,
     /// IAM roles the tool may reuse, by name.
     pub roles: BTreeMap<String, Role>,
+    /// The AWS Organization's id (`o-…`), read when the account owns an
+    /// organization trail (its CloudWatch Logs streams are named after it).
+    #[serde(default)]
+    pub organization_id: Option<String>,
 }
 
 impl Snapshot {
@@ -63,6 +67,15 @@ impl Snapshot {
             self.partition, service, region, self.account_id, resource
         )
     }
+}
+
+/// The region of an ARN (`arn:aws:kms:eu-west-1:…` → `eu-west-1`); `None`
+/// for a global resource (IAM) or a text that is not an ARN.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    arn.strip_prefix("arn:")?
+        .split(':')
+        .nth(2)
+        .filter(|r| !r.is_empty())
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,6 +145,9 @@ pub struct Trail {
     pub latest_delivery_error: Option<String>,
     /// Unix seconds of the last CloudWatch Logs delivery.
     pub latest_cloudwatch_delivery: Option<i64>,
+    /// `LatestCloudWatchLogsDeliveryError` from GetTrailStatus.
+    #[serde(default)]
+    pub latest_cloudwatch_delivery_error: Option<String>,
     pub event_selectors: Vec<EventSelector>,
     pub advanced_event_selectors: Vec<AdvancedEventSelector>,
 }
@@ -280,6 +296,15 @@ pub struct Recorder {
     pub all_supported: bool,
     pub include_global_resource_types: bool,
     pub resource_types: Vec<String>,
+    /// `recordingStrategy.useOnly`, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_strategy: Option<String>,
+    /// `exclusionByResourceTypes.resourceTypes`, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusion_resource_types: Vec<String>,
+    /// `recordingMode.recordingFrequency` (`CONTINUOUS` / `DAILY`), when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_frequency: Option<String>,
     /// From DescribeConfigurationRecorderStatus.
     pub recording: bool,
     pub last_status: Option<String>,

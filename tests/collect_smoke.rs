@@ -1,7 +1,7 @@
 //! The collector against moto: a seeded account read back into a snapshot,
 //! the number of calls it takes, and a scan of every region moto offers.
 //!
-//! Each test starts its own `moto_server` on a free loopback port (killed on
+//! Each test starts its own strict emulator on a free loopback port (killed on
 //! drop), seeds it with the Rust SDK (a separate `Aws`, so the collector's call
 //! counter only sees the collector), then runs `collect`.
 
@@ -13,13 +13,10 @@ use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
-use aws_sdk_s3::types::{
-    BucketCannedAcl, BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
-    LoggingEnabled,
-};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 mod common;
 
-use common::Moto;
+use common::{Moto, fixtures};
 use remediate::aws::Aws;
 use remediate::collect::{CollectError, CollectOptions, collect};
 use remediate::snapshot::Snapshot;
@@ -92,41 +89,27 @@ async fn key(s: &Aws, region: &str, spec: Option<KeySpec>) -> String {
     out.key_metadata().unwrap().key_id().to_string()
 }
 
-async fn seed(s: &Aws) -> Seeded {
+/// The statements CloudTrail needs on `bucket` for trail `name` homed in
+/// `region`: AWS checks them at CreateTrail.
+async fn let_cloudtrail_write(moto: &Moto, region: &str, bucket: &str, name: &str) {
+    let arn = fixtures::trail_arn(region, ACCOUNT, name);
+    let cfg = moto.sdk_config().await;
+    fixtures::put_cloudtrail_bucket_policy(&cfg, region, bucket, ACCOUNT, &[arn])
+        .await
+        .expect("CloudTrail bucket policy");
+}
+
+async fn seed(moto: &Moto, s: &Aws) -> Seeded {
+    let sdk = moto.sdk_config().await;
     // Buckets.
     for b in [B_TRAIL, B_LOGS, B_UNRELATED, B_GONE] {
         bucket(s, "us-east-1", b).await;
     }
     bucket(s, "eu-west-1", B_EU).await;
     let s3 = s.s3("us-east-1");
-    s3.put_bucket_acl()
-        .bucket(B_TRAIL)
-        .acl(BucketCannedAcl::PublicRead)
-        .send()
+    fixtures::make_acl_public(&sdk, "us-east-1", B_TRAIL)
         .await
         .expect("public acl");
-    s3.put_bucket_acl()
-        .bucket(B_LOGS)
-        .acl(BucketCannedAcl::from("log-delivery-write"))
-        .send()
-        .await
-        .expect("log-delivery acl");
-    s3.put_bucket_logging()
-        .bucket(B_TRAIL)
-        .bucket_logging_status(
-            BucketLoggingStatus::builder()
-                .logging_enabled(
-                    LoggingEnabled::builder()
-                        .target_bucket(B_LOGS)
-                        .target_prefix("ct/")
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .expect("bucket logging");
     let policy = json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": format!("arn:aws:s3:::{B_TRAIL}/*")},
@@ -139,6 +122,15 @@ async fn seed(s: &Aws) -> Seeded {
         .send()
         .await
         .expect("bucket policy");
+    fixtures::enable_access_logging(&sdk, "us-east-1", B_TRAIL, B_LOGS, ACCOUNT)
+        .await
+        .expect("bucket logging");
+    fixtures::put_config_bucket_policy(&sdk, "us-east-1", B_LOGS, ACCOUNT, None)
+        .await
+        .expect("Config bucket policy");
+    let_cloudtrail_write(moto, "us-east-1", B_TRAIL, "multi").await;
+    let_cloudtrail_write(moto, "eu-west-1", B_EU, "single-eu").await;
+    let_cloudtrail_write(moto, "eu-west-1", B_GONE, "gone").await;
 
     // Keys (us-east-1): rotating, plain (behind the tool's alias), asymmetric, disabled.
     let kms = s.kms("us-east-1");
@@ -156,6 +148,9 @@ async fn seed(s: &Aws) -> Seeded {
         .send()
         .await
         .expect("disable");
+    fixtures::let_cloudtrail_encrypt(&sdk, "us-east-1", &key_rotating, ACCOUNT)
+        .await
+        .expect("trail key policy");
     for (alias, target) in [
         ("alias/trail-key", &key_rotating),
         ("alias/remediate-cloudtrail", &key_plain),
@@ -205,6 +200,12 @@ async fn seed(s: &Aws) -> Seeded {
         .send()
         .await
         .expect("eu trail");
+    // A trail bucket without a policy: removed after the trail was made.
+    s3.delete_bucket_policy()
+        .bucket(B_EU)
+        .send()
+        .await
+        .expect("delete the policy of the EU trail bucket");
     ct_eu
         .create_trail()
         .name("gone")
@@ -302,7 +303,15 @@ async fn seed(s: &Aws) -> Seeded {
         .await
         .expect("retention");
 
-    // EC2: a VPC with a flow log to CloudWatch Logs.
+    // EC2: a VPC with a flow log to CloudWatch Logs, through a role VPC Flow
+    // Logs may assume (named so the collector does not read it).
+    let flow_logs_role = fixtures::ensure_role(
+        &fixtures::Clients::new(&sdk, "us-east-1"),
+        "seed-flow-logs",
+        &fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None),
+    )
+    .await
+    .expect("flow logs role");
     let ec2 = s.ec2("us-east-1");
     let vpc = ec2
         .create_vpc()
@@ -321,7 +330,7 @@ async fn seed(s: &Aws) -> Seeded {
         .traffic_type(TrafficType::Reject)
         .log_destination_type(LogDestinationType::CloudWatchLogs)
         .log_group_name("remediate/vpc-flow-logs")
-        .deliver_logs_permission_arn(&role_arn)
+        .deliver_logs_permission_arn(&flow_logs_role)
         .send()
         .await
         .expect("flow log");
@@ -353,7 +362,7 @@ fn count(
 async fn collects_a_seeded_account_in_two_regions() {
     let moto = Moto::start();
     let seeder = aws_for(&moto).await;
-    let seeded = seed(&seeder).await;
+    let seeded = seed(&moto, &seeder).await;
 
     let aws = aws_for(&moto).await;
     let regions = ["us-east-1", "eu-west-1"];
@@ -583,11 +592,13 @@ async fn collects_a_seeded_account_in_two_regions() {
         assert_eq!(count(&calls, op), 1, "{op}");
     }
     assert_eq!(count(&calls, "GetRole"), 2);
+    let foreign = snap.buckets.values().filter(|b| !b.owned).count() as u64;
+    assert_eq!(count(&calls, "HeadBucket"), foreign);
     let expected = 2 // identity, regions
         + n_regions * (1 + 3 + 2 + 2 + 2) // trails, config, kms lists, ec2, logs
         + 3 * 2 // trail status + selectors
         + snap.keys.len() as u64 + 2 + 2 // describe, rotation, policies
-        + 1 + 8 * owned_read // s3
+        + 1 + 8 * owned_read + foreign // s3 (HeadBucket: a bucket of another account's region)
         + 2 + 1 + 1 + 1; // iam
     assert_eq!(aws.calls.total(), expected);
     assert_eq!(aws.calls.writes(), 0, "reads only");
@@ -628,6 +639,7 @@ async fn shadow_trail_of_an_unscanned_home_is_read_from_its_home() {
     let moto = Moto::start();
     let seeder = aws_for(&moto).await;
     bucket(&seeder, "us-east-1", B_TRAIL).await;
+    let_cloudtrail_write(&moto, "us-east-1", B_TRAIL, "multi").await;
     seeder
         .cloudtrail("us-east-1")
         .create_trail()
@@ -753,6 +765,7 @@ async fn denied_calls_become_read_errors_and_the_rest_is_read() {
     let moto = Moto::start();
     let seeder = aws_for(&moto).await;
     bucket(&seeder, "us-east-1", B_TRAIL).await;
+    let_cloudtrail_write(&moto, "us-east-1", B_TRAIL, "multi").await;
     seeder
         .cloudtrail("us-east-1")
         .create_trail()

@@ -131,19 +131,41 @@ fn log_group_arn(region: &str, name: &str) -> String {
     format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}:*")
 }
 
-fn trail_bucket_policy(bucket: &str, trail: &str) -> Value {
-    let source = format!("arn:aws:cloudtrail:{US}:{ACCOUNT}:trail/{trail}");
+/// CloudTrail's statements for `trails` (name, key prefix) writing to
+/// `bucket`: AWS checks them at CreateTrail.
+fn trail_bucket_policy(bucket: &str, trails: &[(&str, Option<&str>)]) -> Value {
+    let sources: Vec<String> = trails
+        .iter()
+        .map(|(t, _)| format!("arn:aws:cloudtrail:{US}:{ACCOUNT}:trail/{t}"))
+        .collect();
+    let objects: Vec<String> = trails
+        .iter()
+        .map(|(_, prefix)| {
+            let under = prefix.map(|x| format!("{x}/")).unwrap_or_default();
+            format!("arn:aws:s3:::{bucket}/{under}AWSLogs/{ACCOUNT}/*")
+        })
+        .collect();
     json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow",
          "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
          "Resource": format!("arn:aws:s3:::{bucket}"),
-         "Condition": {"StringEquals": {"aws:SourceArn": source}}},
+         "Condition": {"StringEquals": {"aws:SourceArn": sources}}},
         {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow",
          "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
-         "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT}/*"),
-         "Condition": {"StringEquals": {"aws:SourceArn": source,
+         "Resource": objects,
+         "Condition": {"StringEquals": {"aws:SourceArn": sources,
                                         "s3:x-amz-acl": "bucket-owner-full-control"}}}
     ]})
+}
+
+/// Puts `policy` on `bucket` directly (a state found, not an action).
+async fn put_policy(c: &Clients, bucket: &str, policy: &Value) {
+    c.s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("put the policy of {bucket}: {e:?}"));
 }
 
 fn access_log_policy(target: &str, source: &str) -> Value {
@@ -224,7 +246,7 @@ async fn s3_ops_apply_read_back_and_converge_on_rerun() {
     }];
     let logs_bucket = "remediate-access-logs";
     let eu_bucket = "remediate-logs-eu";
-    let src_policy = trail_bucket_policy(src, "main");
+    let src_policy = trail_bucket_policy(src, &[("main", None)]);
     let actions = vec![
         act(
             "eu",
@@ -502,6 +524,8 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
     let c = env.c(US);
     let bucket = "trail-bucket";
     fixtures::create_bucket(&env.cfg, US, bucket).await.unwrap();
+    let both = [("legacy", None), ("remediate", Some("ct"))];
+    put_policy(&c, bucket, &trail_bucket_policy(bucket, &both)).await;
     // An existing single-region trail without validation, not logging.
     c.cloudtrail
         .create_trail()
@@ -511,6 +535,9 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
         .await
         .unwrap();
     let key = fixtures::symmetric_key(&env.cfg, US, "trail key", true)
+        .await
+        .unwrap();
+    fixtures::let_cloudtrail_encrypt(&env.cfg, US, &key.key_id, ACCOUNT)
         .await
         .unwrap();
     let group = "remediate-cloudtrail";
@@ -711,6 +738,16 @@ async fn config_ops_record_all_resources_deliver_and_converge() {
             &[],
         ),
         act(
+            "bucket-policy",
+            US,
+            Op::PutBucketPolicy {
+                bucket: bucket.into(),
+                policy: json!({"Version": "2012-10-17",
+                    "Statement": fixtures::config_bucket_statements(bucket, ACCOUNT, "aws", Some("config"))}),
+            },
+            &["bucket"],
+        ),
+        act(
             "recorder",
             US,
             Op::PutConfigurationRecorder {
@@ -728,7 +765,7 @@ async fn config_ops_record_all_resources_deliver_and_converge() {
                 bucket: bucket.into(),
                 prefix: Some("config".into()),
             },
-            &["recorder", "bucket"],
+            &["recorder", "bucket-policy"],
         ),
         act(
             "start",
@@ -1088,13 +1125,8 @@ async fn journal_records_the_live_prior_value_and_the_read_back() {
     let p0 = json!({"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecure", "Effect": "Deny",
         "Principal": "*", "Action": "s3:*", "Resource": format!("arn:aws:s3:::{bucket}/*"),
         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
-    c.s3.put_bucket_policy()
-        .bucket(bucket)
-        .policy(p0.to_string())
-        .send()
-        .await
-        .unwrap();
-    let p1 = trail_bucket_policy(bucket, "main");
+    put_policy(&c, bucket, &p0).await;
+    let p1 = trail_bucket_policy(bucket, &[("main", None)]);
     let actions = [
         act(
             "policy",
@@ -1161,15 +1193,13 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
     // What was there before the run.
     let old = "existing-bucket";
     fixtures::create_bucket(&env.cfg, US, old).await.unwrap();
+    // A bucket without Block Public Access (made before April 2023, or
+    // turned off since), so that undo has one to remove.
+    fixtures::open_to_public(&env.cfg, US, old).await.unwrap();
     let p0 = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Keep", "Effect": "Allow",
         "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "s3:GetObject",
         "Resource": format!("arn:aws:s3:::{old}/*")}]});
-    c.s3.put_bucket_policy()
-        .bucket(old)
-        .policy(p0.to_string())
-        .send()
-        .await
-        .unwrap();
+    put_policy(&c, old, &p0).await;
     fixtures::ensure_log_group(&c, "existing-group")
         .await
         .unwrap();
@@ -1187,7 +1217,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
             US,
             Op::PutBucketPolicy {
                 bucket: old.into(),
-                policy: trail_bucket_policy(old, "t"),
+                policy: trail_bucket_policy(old, &[("t", None)]),
             },
             &[],
         ),
@@ -1247,9 +1277,11 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
             Op::CreateKey {
                 alias: alias.into(),
                 description: "new".into(),
-                policy: json!({"Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
-                "Action": "kms:*", "Resource": "*"}]}),
+                policy: fixtures::cloudtrail_key_policy(
+                    ACCOUNT,
+                    "aws",
+                    &[format!("arn:aws:cloudtrail:{US}:{ACCOUNT}:trail/new-trail")],
+                ),
             },
             &[],
         ),
@@ -1282,7 +1314,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
             US,
             Op::PutBucketPolicy {
                 bucket: new_bucket.into(),
-                policy: trail_bucket_policy(new_bucket, "new-trail"),
+                policy: trail_bucket_policy(new_bucket, &[("new-trail", None)]),
             },
             &["bucket"],
         ),
@@ -1368,7 +1400,7 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
     assert_eq!(restore.after, p0, "shows the policy it puts back");
     assert_eq!(
         restore.before,
-        trail_bucket_policy(old, "t"),
+        trail_bucket_policy(old, &[("t", None)]),
         "and the one it replaces"
     );
 
@@ -1473,14 +1505,10 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
     fixtures::create_bucket(&env.cfg, US, src).await.unwrap();
     fixtures::make_acl_public(&env.cfg, US, src).await.unwrap();
     fixtures::create_bucket(&env.cfg, US, tgt).await.unwrap();
-    c.s3.put_bucket_policy()
-        .bucket(tgt)
-        .policy(access_log_policy(tgt, src).to_string())
-        .send()
-        .await
-        .unwrap();
+    put_policy(&c, tgt, &access_log_policy(tgt, src)).await;
     let acl0 = c.s3.get_bucket_acl().bucket(src).send().await.unwrap();
     let owner_id = acl0.owner().unwrap().id().unwrap().to_string();
+    put_policy(&c, src, &trail_bucket_policy(src, &[("legacy", None)])).await;
     c.cloudtrail
         .create_trail()
         .name("legacy")
@@ -1501,6 +1529,17 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         .await
         .unwrap();
     let key = fixtures::symmetric_key(&env.cfg, US, "trail key", true)
+        .await
+        .unwrap();
+    fixtures::let_cloudtrail_encrypt(&env.cfg, US, &key.key_id, ACCOUNT)
+        .await
+        .unwrap();
+    // What the repair delivers to, and the Config bucket's policy.
+    fixtures::ensure_log_group(&c, "ct").await.unwrap();
+    fixtures::cloudtrail_to_logs_role(&c, "ct-role", "ct")
+        .await
+        .unwrap();
+    fixtures::put_config_bucket_policy(&env.cfg, US, tgt, ACCOUNT, Some("config"))
         .await
         .unwrap();
     let old_role = arn_role("old-config-role");

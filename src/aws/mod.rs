@@ -21,15 +21,7 @@ use std::time::Duration;
 
 use crate::snapshot::ErrorKind;
 
-/// How the SDK retries (`--retry-mode`, `--max-attempts`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum RetryMode {
-    Standard,
-    Adaptive,
-}
+pub use crate::settings::RetryMode;
 
 #[derive(Debug, Clone)]
 pub struct AwsOptions {
@@ -222,6 +214,7 @@ client!(ec2, aws_sdk_ec2);
 client!(iam, aws_sdk_iam);
 client!(logs, aws_sdk_cloudwatchlogs);
 client!(sts, aws_sdk_sts);
+client!(organizations, aws_sdk_organizations);
 
 /// An SDK error reduced to what callers branch on, plus the AWS code and message.
 #[derive(Debug, Clone, thiserror::Error)]

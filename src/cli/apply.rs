@@ -41,7 +41,7 @@ pub async fn cmd_apply(
     aws: &Aws,
     file: Option<PathBuf>,
     approval: Approval,
-    journal: Option<PathBuf>,
+    journal: PathBuf,
 ) -> Result<i32> {
     let (plan, settings_run_regions) = match &file {
         Some(path) => {
@@ -53,12 +53,13 @@ pub async fn cmd_apply(
             if !changed.is_empty() {
                 return Err(plan::file::PlanFileError::Stale(name, changed.join(", ")).into());
             }
+            plan::limits::check(&f.plan.actions, &snap)?;
             let regions = f.plan.regions.clone();
             (f.plan, regions)
         }
         None => {
             let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
-            let (_, plan) = build_plan(run, &snap);
+            let (_, plan) = build_plan(run, &snap)?;
             let regions = plan.regions.clone();
             (plan, regions)
         }
@@ -72,7 +73,6 @@ pub async fn cmd_apply(
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
-    let journal = journal.unwrap_or_else(default_journal);
     let report = execute_with_progress(run, aws, &plan, &plan.actions, skip, &journal).await?;
     print_summary(&plan.actions, &report, run);
     eprintln!(
@@ -80,13 +80,22 @@ pub async fn cmd_apply(
         journal.display(),
         journal.display()
     );
-    verify(run, aws, &plan, settings_run_regions).await?;
-    Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
+    let delivering = verify(run, aws, &plan, settings_run_regions).await?;
+    Ok(if report.ok() && delivering {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
 }
 
-fn default_journal() -> PathBuf {
+pub(super) fn default_journal() -> PathBuf {
     let t = timestamp().replace([':', '-'], "");
     PathBuf::from(format!("remediate-journal-{t}.jsonl"))
+}
+
+/// Where `undo JOURNAL` journals its own writes.
+pub(super) fn undo_journal(journal: &Path) -> PathBuf {
+    journal.with_extension("undo.jsonl")
 }
 
 /// [`approve`] with Ctrl-C handled: a SIGINT while the prompt waits (the
@@ -215,6 +224,7 @@ async fn execute_with_progress(
         cancel: cancel.clone(),
         account_id: plan.account_id.clone(),
         partition: plan.partition.clone(),
+        iam_propagation: run.iam_propagation,
         ..Default::default()
     };
     let st = run.err_style;
@@ -274,7 +284,9 @@ fn print_summary(actions: &[Action], report: &ExecReport, run: &Run) {
 }
 
 /// Re-read the account and show the touched controls before and after.
-async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<()> {
+/// False when a trail the plan touched reports a delivery error it did not
+/// report when planned: the change may have cut CloudTrail off.
+async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Result<bool> {
     let touched: BTreeSet<&str> = plan
         .actions
         .iter()
@@ -303,11 +315,16 @@ async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Resu
             f.control, f.region, f.resource, f.reason
         );
     }
-    Ok(())
+    let appeared = render::new_delivery_errors(plan, &snap);
+    for line in &appeared {
+        eprintln!("  error: {line}");
+    }
+    Ok(appeared.is_empty())
 }
 
 pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result<i32> {
     let entries = execute::read_journal(journal)?;
+    super::check_writable(&undo_journal(journal), "the undo journal")?;
     let actions = execute::plan_undo(&entries);
     if actions.is_empty() {
         eprintln!("Nothing to undo in {}.", journal.display());
@@ -341,7 +358,7 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         findings: vec![],
         actions: actions.clone(),
     };
-    let undo_journal = journal.with_extension("undo.jsonl");
+    let undo_journal = undo_journal(journal);
     let report = execute_with_progress(run, aws, &plan, &actions, skip, &undo_journal).await?;
     print_summary(&actions, &report, run);
     Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })

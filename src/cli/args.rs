@@ -9,8 +9,8 @@ use crate::render::Format;
 
 /// Find and fix drift from the CIS AWS Foundations v1.2 Logging controls (2.1–2.9).
 ///
-/// Exit codes: 0 nothing to fix (or applied), 2 `plan` found drift, 1 error
-/// or a failed action.
+/// Exit codes: 0 nothing to fix (or applied), 2 `plan` found drift, 1 error,
+/// a failed action or a usage error.
 #[derive(Debug, Parser)]
 #[command(name = "remediate", version, about, long_about = None)]
 pub struct Cli {
@@ -40,16 +40,21 @@ pub struct GlobalArgs {
     /// Settings file (default: ./remediate.toml when it exists).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// Concurrent AWS calls / actions.
-    #[arg(long, global = true, default_value_t = 16)]
+    /// Concurrent AWS calls / actions (at least 1).
+    #[arg(long, global = true, default_value_t = 16, value_parser = at_least_one)]
     pub concurrency: usize,
     /// SDK retry mode (default: settings, else standard). `adaptive` rate-limits the client after a throttle
     /// (seconds per call): for heavily throttled, unhurried jobs only.
     #[arg(long, global = true, value_enum)]
     pub retry_mode: Option<RetryModeArg>,
-    /// SDK attempts per call, 1 = no retries (default: settings, else 5).
-    #[arg(long, global = true)]
+    /// SDK attempts per call, 1 (no retries) to 20 (default: settings, else 5).
+    #[arg(long, global = true, value_parser = attempts)]
     pub max_attempts: Option<u32>,
+    /// How long to keep retrying a write that fails because a role or policy
+    /// just made is not visible yet (IAM is eventually consistent), 0 to 3600
+    /// (default: settings, else 120).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = propagation_seconds)]
+    pub iam_propagation_seconds: Option<u64>,
     /// Print API call counts per service on stderr (and in JSON output).
     #[arg(long, global = true)]
     pub stats: bool,
@@ -59,6 +64,30 @@ pub struct GlobalArgs {
     /// Colour: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorArg,
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("not a whole number".into()),
+    }
+}
+
+fn attempts(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if crate::settings::MAX_ATTEMPTS.contains(&n) => Ok(n),
+        Ok(_) => Err("must be between 1 and 20".into()),
+        Err(_) => Err("not a whole number".into()),
+    }
+}
+
+fn propagation_seconds(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(n) if crate::settings::IAM_PROPAGATION_SECONDS.contains(&n) => Ok(n),
+        Ok(_) => Err("must be between 0 and 3600".into()),
+        Err(_) => Err("not a whole number of seconds".into()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -119,7 +148,7 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Print the IAM policy the tool needs.
+    /// Print the IAM policy a command needs (what AWS checks implicitly included).
     Permissions {
         #[arg(long = "for", value_enum)]
         for_: PermissionsFor,
@@ -131,8 +160,4 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
-pub enum PermissionsFor {
-    Plan,
-    Apply,
-}
+pub use crate::permissions::For as PermissionsFor;

@@ -10,7 +10,7 @@ pub mod args;
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::aws::{Aws, AwsOptions};
 use crate::collect::{self, CollectOptions};
@@ -28,6 +28,52 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_DRIFT: i32 = 2;
 
+/// A usage error clap found, as one line: its message, its tips, and which
+/// `--help` to read. (clap prints several lines and exits 2, which `plan`
+/// uses for "drift found".)
+pub fn usage_line(e: &clap::Error) -> String {
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
+        return format!(
+            "error: no command given: use one of {} (see 'remediate --help')",
+            names.join(", ")
+        );
+    }
+    let text = e.render().to_string();
+    // Paragraphs: the message (maybe over several lines, e.g. the missing
+    // arguments or the possible values), tips, the usage, "For more …".
+    let mut paragraphs = text.split("\n\n").map(|p| {
+        p.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let first = paragraphs.next().unwrap_or_default();
+    let mut parts = vec![if first.starts_with("error:") {
+        first
+    } else {
+        format!("error: {first}")
+    }];
+    let mut command = "remediate".to_string();
+    for p in paragraphs {
+        if let Some(tip) = p.strip_prefix("tip:") {
+            parts.push(tip.trim().to_string());
+        } else if let Some(u) = p.strip_prefix("Usage:") {
+            command = u
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    format!("{} (see '{command} --help')", parts.join("; "))
+}
+
 /// Everything a command needs, resolved once from arguments, environment
 /// and the settings file.
 pub struct Run {
@@ -36,6 +82,8 @@ pub struct Run {
     pub controls: Vec<String>,
     pub regions: Option<Vec<String>>,
     pub concurrency: usize,
+    /// How long writes wait out IAM's eventual consistency.
+    pub iam_propagation: std::time::Duration,
     pub stats: bool,
     /// Colour on stdout.
     pub out_style: Style,
@@ -48,9 +96,9 @@ pub struct Run {
 impl Run {
     pub fn resolve(g: &GlobalArgs) -> Result<Self> {
         let file = match &g.config {
-            Some(p) => FileSettings::load(p)?,
+            Some(p) => crate::controls::load_settings(p)?,
             None if std::path::Path::new("remediate.toml").exists() => {
-                FileSettings::load(std::path::Path::new("remediate.toml"))?
+                crate::controls::load_settings(std::path::Path::new("remediate.toml"))?
             }
             None => FileSettings::default(),
         };
@@ -58,9 +106,14 @@ impl Run {
             if !controls::is_known(c) {
                 bail!(
                     "unknown control {c:?}: use one of {}",
-                    controls::IDS.join(", ")
+                    controls::ids().join(", ")
                 );
             }
+        }
+        if g.regions.iter().any(|r| r.trim().is_empty()) {
+            bail!(
+                "--regions holds an empty region name: give them comma separated, e.g. us-east-1,eu-west-1"
+            );
         }
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let style = |tty: bool| Style {
@@ -70,6 +123,10 @@ impl Run {
                 ColorArg::Auto => tty && !no_color,
             },
         };
+        let iam_propagation = std::time::Duration::from_secs(
+            g.iam_propagation_seconds
+                .unwrap_or(file.aws.iam_propagation_seconds),
+        );
         Ok(Run {
             aws: AwsOptions {
                 profile: g.profile.clone(),
@@ -83,6 +140,7 @@ impl Run {
             controls: g.controls.clone(),
             regions: (!g.regions.is_empty()).then(|| g.regions.clone()),
             concurrency: g.concurrency.max(1),
+            iam_propagation,
             stats: g.stats,
             out_style: style(std::io::stdout().is_terminal()),
             err_style: style(std::io::stderr().is_terminal()),
@@ -103,10 +161,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     if let Command::Permissions { for_ } = &cli.command {
-        print!(
-            "{}",
-            crate::permissions::policy_json(*for_ == args::PermissionsFor::Apply)
-        );
+        print!("{}", crate::permissions::policy_json(*for_));
         return Ok(EXIT_OK);
     }
     if let Command::Show { file, format } = &cli.command {
@@ -116,7 +171,24 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     let run = Run::resolve(&cli.global)?;
+    let mut cli = cli;
+    // Refuse what cannot work before the account is read.
+    match &mut cli.command {
+        Command::Plan { out: Some(p), .. } => check_writable(p, "the plan")?,
+        Command::Apply { journal, .. } => check_writable(
+            journal.get_or_insert_with(apply::default_journal),
+            "the journal",
+        )?,
+        _ => {}
+    }
     let aws = Aws::new(&run.aws).await;
+    if aws
+        .config
+        .region()
+        .is_some_and(|r| r.as_ref().trim().is_empty())
+    {
+        bail!("no region: set --region or AWS_REGION");
+    }
     let code = match cli.command {
         Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
         Command::Apply {
@@ -130,7 +202,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
                 &aws,
                 file,
                 apply::Approval::from_flags(yes, step),
-                journal,
+                journal.unwrap_or_else(apply::default_journal),
             )
             .await?
         }
@@ -194,14 +266,17 @@ pub fn now_unix() -> i64 {
 }
 
 /// Detect and plan over a snapshot: pure.
-pub fn build_plan(run: &Run, snap: &Snapshot) -> (Vec<Finding>, Plan) {
-    let plan = plan::make(snap, &run.file, &run.controls);
-    (plan.findings.clone(), plan)
+///
+/// Refuses a plan whose documents AWS would refuse for their size.
+pub fn build_plan(run: &Run, snap: &Snapshot) -> Result<(Vec<Finding>, Plan)> {
+    let plan = crate::pipeline::make(snap, &run.file, &run.controls);
+    plan::limits::check(&plan.actions, snap)?;
+    Ok((plan.findings.clone(), plan))
 }
 
 async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
     let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
-    let (findings, plan) = build_plan(run, &snap);
+    let (findings, plan) = build_plan(run, &snap)?;
     let text = if format == Format::Json && run.stats {
         render::plan_json(
             &plan,
@@ -234,6 +309,39 @@ async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) ->
     } else {
         EXIT_OK
     })
+}
+
+/// Refuses up front a file that cannot be written (a missing directory, a
+/// directory in its place, no permission), leaving nothing behind, so a long
+/// scan is not wasted on a plan that cannot be saved.
+pub fn check_writable(path: &Path, what: &str) -> Result<()> {
+    let fail = |why: String| anyhow::anyhow!("cannot write {what} to {}: {why}", path.display());
+    if path.is_dir() {
+        return Err(fail("it is a directory".into()));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(format!("no directory {}", dir.display())));
+    }
+    if path.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| fail(e.to_string()))?;
+    }
+    // Files are written beside their final name, then renamed: the directory
+    // must take a new file.
+    let probe = dir.join(format!(".remediate-write-check-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| fail(e.to_string()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 pub fn timestamp() -> String {

@@ -88,6 +88,10 @@ pub(super) async fn read_status(cx: &Cx<'_>, region: &str, t: &mut Trail) {
                 .map(str::to_string);
             t.latest_cloudwatch_delivery =
                 s.latest_cloud_watch_logs_delivery_time().map(|d| d.secs());
+            t.latest_cloudwatch_delivery_error = s
+                .latest_cloud_watch_logs_delivery_error()
+                .filter(|e| !e.is_empty())
+                .map(str::to_string);
         }
         Err(e) if tolerated(e.kind) => {
             tracing::debug!(trail = %t.arn, error = %e, "status of another account's trail not readable");

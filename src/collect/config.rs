@@ -50,7 +50,25 @@ pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> Option<RegionConfi
                 })
                 .unwrap_or_default();
             resource_types.sort();
+            let mut exclusion_resource_types: Vec<String> = group
+                .and_then(|g| g.exclusion_by_resource_types())
+                .map(|e| {
+                    e.resource_types()
+                        .iter()
+                        .map(|t| t.as_str().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            exclusion_resource_types.sort();
             Recorder {
+                recording_strategy: group
+                    .and_then(|g| g.recording_strategy())
+                    .and_then(|s| s.use_only())
+                    .map(|s| s.as_str().to_string()),
+                exclusion_resource_types,
+                recording_frequency: r
+                    .recording_mode()
+                    .map(|m| m.recording_frequency().as_str().to_string()),
                 service_linked: name.starts_with("AWSConfigurationRecorderFor")
                     || r.service_principal().is_some_and(|p| !p.is_empty()),
                 role_arn: r.role_arn().filter(|s| !s.is_empty()).map(str::to_string),

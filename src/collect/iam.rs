@@ -151,12 +151,7 @@ async fn config_service_role(cx: &Cx<'_>, client: &aws_sdk_iam::Client) -> Optio
 
 /// An IAM policy document: URL-encoded JSON (plain JSON is accepted too).
 fn document(cx: &Cx<'_>, operation: &str, resource: &str, text: &str) -> Option<Value> {
-    let decoded = urlencoding::decode(text).map(|c| c.into_owned());
-    let parsed = decoded
-        .as_deref()
-        .ok()
-        .and_then(|d| serde_json::from_str::<Value>(d).ok())
-        .or_else(|| serde_json::from_str::<Value>(text).ok());
+    let parsed = crate::policy::parse(text).ok();
     if parsed.is_none() {
         cx.record_other(
             "*",

@@ -83,6 +83,27 @@ pub enum CollectError {
 /// Longest `ReadError::message` kept, in characters.
 const MAX_MESSAGE: usize = 300;
 
+/// The organization's id, read only when the account owns an organization
+/// trail (whose CloudWatch Logs streams are named `o-<id>_*`). Optional: when
+/// it cannot be read, plans fall back to `o-*` and say so.
+async fn organization_id(cx: &Cx<'_>, home: &str, wanted: bool) -> Option<String> {
+    if !wanted {
+        return None;
+    }
+    match cx
+        .call(cx.aws.organizations(home).describe_organization().send())
+        .await
+    {
+        Ok(out) => out.organization().and_then(|o| o.id()).map(str::to_string),
+        Err(e) => {
+            tracing::warn!(
+                "cannot read the organization id ({e}); the CloudTrail log role will allow o-*_* streams"
+            );
+            None
+        }
+    }
+}
+
 /// Shared state of one collection run.
 pub(crate) struct Cx<'a> {
     aws: &'a Aws,
@@ -101,6 +122,14 @@ impl<'a> Cx<'a> {
             account,
             partition,
         }
+    }
+
+    /// A concurrency permit, for a request whose raw answer is needed.
+    async fn permit(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.sem
+            .acquire()
+            .await
+            .expect("collector semaphore is never closed")
     }
 
     /// Run one SDK request while holding a concurrency permit.
@@ -437,11 +466,17 @@ pub async fn collect(
             cloudtrail::read_status(cx, &region, t).await;
         }
     }));
-    let (_, policies, buckets) = tokio::join!(
+    let owns_org_trail = snap
+        .trails
+        .values()
+        .any(|t| t.is_organization && t.owner_account() == account);
+    let (_, policies, buckets, organization_id) = tokio::join!(
         orphan_reads,
         kms::read_policies(&cx, &snap, &policy_keys),
         s3::read_buckets(&cx, &bucket_names, listing.as_ref()),
+        organization_id(&cx, &home, owns_org_trail),
     );
+    snap.organization_id = organization_id;
     for t in orphans {
         snap.trails.insert(t.arn.clone(), t);
     }
@@ -556,9 +591,7 @@ fn buckets_of_interest(
 }
 
 /// Region from an ARN (`arn:<p>:<service>:<region>:...`).
-fn arn_region(arn: &str) -> Option<&str> {
-    arn.split(':').nth(3).filter(|r| !r.is_empty())
-}
+pub use crate::snapshot::arn_region;
 
 #[cfg(test)]
 mod tests {
@@ -611,5 +644,11 @@ mod tests {
             Some("eu-west-1")
         );
         assert_eq!(arn_region("arn:aws:iam::123456789012:role/r"), None);
+        // a key given by alias ARN is read in the alias's region
+        assert_eq!(
+            arn_region("arn:aws:kms:eu-west-1:123456789012:alias/remediate-cloudtrail"),
+            Some("eu-west-1")
+        );
+        assert_eq!(arn_region("alias/remediate-cloudtrail"), None);
     }
 }

@@ -83,6 +83,7 @@ pub(super) async fn read_buckets(
                 return Bucket {
                     name: name.clone(),
                     owned: false,
+                    region: foreign_region(cx, global, name).await,
                     ..Default::default()
                 };
             }
@@ -94,6 +95,23 @@ pub(super) async fn read_buckets(
         .into_iter()
         .map(|b| (b.name.clone(), b))
         .collect()
+}
+
+/// The region of a bucket this account does not own (another account's
+/// trail bucket): HeadBucket answers with `x-amz-bucket-region` even when it
+/// refuses access (403), so the bucket's real region is known without any
+/// permission on it. `None` when the bucket does not answer at all.
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html>
+async fn foreign_region(cx: &Cx<'_>, global: &str, name: &str) -> Option<String> {
+    let _permit = cx.permit().await;
+    match cx.aws.s3(global).head_bucket().bucket(name).send().await {
+        Ok(out) => out.bucket_region().map(str::to_string),
+        Err(e) => e
+            .raw_response()
+            .and_then(|r| r.headers().get("x-amz-bucket-region"))
+            .map(str::to_string),
+    }
+    .filter(|r| !r.is_empty())
 }
 
 /// `LocationConstraint` to region: empty → us-east-1, `EU` → eu-west-1.

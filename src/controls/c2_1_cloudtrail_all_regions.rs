@@ -4,29 +4,35 @@
 //!         records all management events: a basic selector with
 //!         IncludeManagementEvents=true, ReadWriteType=All and no excluded
 //!         sources, or an advanced selector on eventCategory=Management with
-//!         no readOnly and no eventSource filter.
+//!         no readOnly and no eventSource filter; and CloudTrail reports no
+//!         LatestDeliveryError (a trail that logs but cannot deliver to S3
+//!         records nothing an auditor can read). An organization trail of
+//!         the management account counts in a member account.
 //! Skips:  nothing; one account-wide finding (in the home region).
 //! Fix:    reuse before create — repair the best existing trail of this
 //!         account (make it multi-region, start logging, add a management
 //!         selector keeping its data selectors); only when the account has no
 //!         trail, create one (bucket with policy, private, access logged; KMS;
 //!         CloudWatch Logs), so one new trail passes every trail control.
+//!         A delivery error gets the CloudTrail statements the bucket (or
+//!         key) policy lacks; when they are there, it is reported instead.
+//!         An added advanced selector is named `Management events selector`.
 //! Safety: needs review — a multi-region trail bills for extra events and a
 //!         new trail creates a bucket, a key and a role.
 
 use serde_json::{Value, json};
 
-use super::Control;
+use super::Check;
 use super::shared::{self, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
+use crate::policy;
 use crate::settings::{FileSettings, fill};
 use crate::snapshot::{Service, Snapshot, Trail};
 
-pub const CONTROL: Control = Control {
-    id: "2.1",
-    title: "CloudTrail is enabled in all regions",
+pub const CHECK: Check = Check {
+    key: "cloudtrail-all-regions",
     detect,
     plan,
 };
@@ -44,6 +50,12 @@ pub fn gaps(t: &Trail) -> Vec<String> {
     }
     if !records_all_management_events(t) {
         g.push(management_gap(t));
+    }
+    // A trail that logs but cannot deliver records nothing an auditor can read.
+    if let Some(e) = &t.latest_delivery_error {
+        g.push(format!(
+            "LatestDeliveryError={e} (logs are not reaching S3)"
+        ));
     }
     g
 }
@@ -91,7 +103,7 @@ fn management_gap(t: &Trail) -> String {
     "IncludeManagementEvents=false".into()
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     let home = &snap.home_region;
     let account = format!(
         "arn:{}:cloudtrail:*:{}:trail/*",
@@ -99,7 +111,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     );
     if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
         return vec![Finding::new(
-            "2.1",
+            id,
             home,
             account,
             Status::Error,
@@ -108,7 +120,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     }
     if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
         return vec![Finding::new(
-            "2.1",
+            id,
             &t.home_region,
             &t.arn,
             Status::Pass,
@@ -117,7 +129,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     }
     match candidate(snap) {
         Some(t) => vec![Finding::new(
-            "2.1",
+            id,
             &t.home_region,
             &t.arn,
             Status::Fail,
@@ -129,9 +141,20 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                 .values()
                 .find(|t| t.owner_account() != snap.account_id);
             match other {
-                Some(t) => vec![trail_out_of_reach(snap, "2.1", t).unwrap()],
+                Some(t) => vec![trail_out_of_reach(snap, id, t).unwrap_or_else(|| {
+                    Finding::new(
+                        id,
+                        &t.home_region,
+                        &t.arn,
+                        Status::Fail,
+                        format!(
+                            "no trail passes; the organization trail lacks: {}",
+                            gaps(t).join(", ")
+                        ),
+                    )
+                })],
                 None => vec![Finding::new(
-                    "2.1",
+                    id,
                     home,
                     account,
                     Status::Fail,
@@ -147,7 +170,9 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
 pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
     snap.trails
         .values()
-        .filter(|t| trail_out_of_reach(snap, "2.1", t).is_none())
+        .filter(|t| {
+            t.owner_account() == snap.account_id && trail_out_of_reach(snap, "", t).is_none()
+        })
         .min_by_key(|t| {
             (
                 !t.is_multi_region,
@@ -159,15 +184,15 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
         })
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
     match candidate(p.snap).cloned() {
-        Some(t) => repair(p, &fixes, &t),
-        None => create(p, &fixes),
+        Some(t) => repair(p, id, &fixes, &t),
+        None => create(p, id, &fixes),
     }
 }
 
-fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
+fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
     let observes = vec![format!("trails/{}", t.arn)];
     let mut update = vec![];
     if !t.is_multi_region {
@@ -175,7 +200,7 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
         after["IsMultiRegionTrail"] = json!(true);
         after["IncludeGlobalServiceEvents"] = json!(true);
         update.push(p.add(
-            "2.1",
+            id,
             fixes,
             Draft {
                 op: Op::UpdateTrail {
@@ -212,7 +237,7 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
                 selectors: selectors.clone(),
             }
         };
-        update.push(p.add("2.1", fixes, Draft {
+        update.push(p.add(id, fixes, Draft {
             op,
             region: t.home_region.clone(),
             target: t.arn.clone(),
@@ -224,9 +249,12 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
             observes: observes.clone(),
         }));
     }
+    if let Some(err) = &t.latest_delivery_error {
+        repair_delivery(p, id, fixes, t, err);
+    }
     if t.is_logging != Some(true) {
         p.add(
-            "2.1",
+            id,
             fixes,
             Draft {
                 op: Op::StartLogging {
@@ -245,6 +273,74 @@ fn repair(p: &mut Planner, fixes: &[String], t: &Trail) {
     }
 }
 
+/// CloudTrail reports that it cannot deliver: give the bucket, then the key,
+/// the statements CloudTrail needs when they lack them; when both already
+/// admit CloudTrail, say so rather than plan a change that fixes nothing.
+fn repair_delivery(p: &mut Planner, id: &str, fixes: &[String], t: &Trail, err: &str) {
+    let snap = p.snap;
+    let svc = policy::Caller::Service("cloudtrail.amazonaws.com");
+    if let Some(bucket) = t.s3_bucket.as_deref()
+        && snap.owned_buckets.iter().any(|b| b == bucket)
+    {
+        let arn = shared::bucket_arn(snap, bucket);
+        let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
+        let logs = match prefix {
+            Some(pre) => format!("{arn}/{pre}/AWSLogs/{}/x", snap.account_id),
+            None => format!("{arn}/AWSLogs/{}/x", snap.account_id),
+        };
+        let doc = snap
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.policy.clone())
+            .unwrap_or_else(policy::empty);
+        if !policy::allows(&doc, svc, &["s3:GetBucketAcl"], &arn)
+            || !policy::allows(&doc, svc, &["s3:PutObject"], &logs)
+        {
+            let stmts = shared::cloudtrail_bucket_statements(snap, bucket, prefix, &t.arn);
+            let region = shared::bucket_region(snap, bucket, &t.home_region);
+            p.edit_bucket_policy(
+                id,
+                fixes,
+                bucket,
+                &region,
+                &format!("CloudTrail cannot deliver ({err}): let it write the trail's logs (conditioned on the trail ARN)"),
+                Safety::NeedsReview,
+                vec![],
+                |d| policy::merge(Some(d), &stmts),
+            );
+            return;
+        }
+    }
+    if let Some(key) = t.kms_key_id.as_deref().and_then(|k| {
+        snap.keys
+            .values()
+            .find(|x| x.arn == k || x.key_id == k || k.ends_with(&format!("/{}", x.key_id)))
+    }) && let Some(doc) = &key.policy
+        && !policy::allows(doc, svc, &["kms:GenerateDataKey"], "*")
+    {
+        let stmts = shared::cloudtrail_key_statements(snap, &t.arn);
+        p.edit_key_policy(
+            id,
+            fixes,
+            &key.arn,
+            &key.region,
+            &format!("CloudTrail cannot deliver ({err}): let it encrypt the trail's logs"),
+            &stmts,
+        );
+        return;
+    }
+    for f in fixes {
+        p.cannot_fix(
+            f,
+            format!("CloudTrail reports LatestDeliveryError={err}, but the bucket and key policies already admit CloudTrail: check that the bucket exists and the key is enabled; the error clears after the next successful delivery"),
+        );
+    }
+}
+
+/// The name scanners and auditors look for on the advanced selector that
+/// records management events (read and write: no `readOnly` field).
+pub const MANAGEMENT_SELECTOR_NAME: &str = "Management events selector";
+
 /// The selectors after the fix, and before. Basic selectors: keep each one's
 /// data resources, move management events into one All selector. Advanced
 /// selectors: keep the data ones, add one Management selector.
@@ -261,7 +357,7 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
             })
             .map(|s| serde_json::to_value(s).unwrap())
             .collect();
-        kept.insert(0, json!({"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}));
+        kept.insert(0, json!({"name": MANAGEMENT_SELECTOR_NAME, "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}));
         return (before, json!({"AdvancedEventSelectors": kept}));
     }
     let basic = |s: &crate::snapshot::EventSelector| {
@@ -289,7 +385,7 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
     (before, json!({"EventSelectors": after}))
 }
 
-fn create(p: &mut Planner, fixes: &[String]) {
+fn create(p: &mut Planner, id: &str, fixes: &[String]) {
     let snap = p.snap;
     let region = snap.home_region.clone();
     let name = fill(&p.settings.names.trail, &snap.account_id, &region);
@@ -297,7 +393,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     let arn = shared::trail_arn(snap, &region, &name);
     let mut deps = shared::ensure_bucket(
         p,
-        "2.1",
+        id,
         fixes,
         &bucket,
         &region,
@@ -305,7 +401,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     );
     let stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
     deps.push(p.edit_bucket_policy(
-        "2.1",
+        id,
         fixes,
         &bucket,
         &region,
@@ -314,12 +410,26 @@ fn create(p: &mut Planner, fixes: &[String]) {
         deps.clone(),
         |doc| crate::policy::merge(Some(doc), &stmts),
     ));
-    if let Ok(id) = shared::ensure_access_logging(p, "2.1", fixes, &bucket, &region) {
+    if let Ok(id) = shared::ensure_access_logging(p, id, fixes, &bucket, &region) {
         deps.push(id);
     }
-    let (key, key_deps) = shared::ensure_trail_key(p, "2.1", fixes, &region, &arn);
-    deps.extend(key_deps);
-    let (group_arn, role_arn, cw_deps) = shared::ensure_cloudtrail_logs(p, "2.1", fixes, &region);
+    let key = match shared::ensure_trail_key(p, id, fixes, &region, &arn) {
+        Ok((key, key_deps)) => {
+            deps.extend(key_deps);
+            Some(key)
+        }
+        Err(why) => {
+            for f in fixes {
+                p.cannot_fix(
+                    f,
+                    format!("the new trail is created without KMS encryption: {why}"),
+                );
+            }
+            None
+        }
+    };
+    let (group_arn, role_arn, cw_deps) =
+        shared::ensure_cloudtrail_logs(p, id, fixes, &region, false);
     deps.extend(cw_deps);
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,
@@ -327,14 +437,14 @@ fn create(p: &mut Planner, fixes: &[String]) {
         "CloudWatchLogsLogGroupArn": group_arn, "CloudWatchLogsRoleArn": role_arn,
     });
     let create = p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::CreateTrail {
                 name: name.clone(),
                 bucket: bucket.clone(),
                 prefix: None,
-                kms_key_id: Some(key),
+                kms_key_id: key,
                 cloudwatch_log_group_arn: Some(group_arn),
                 cloudwatch_role_arn: Some(role_arn),
             },
@@ -351,7 +461,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
     );
     let selectors = json!({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}]});
     let sel = p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::PutEventSelectors {
@@ -369,7 +479,7 @@ fn create(p: &mut Planner, fixes: &[String]) {
         },
     );
     p.add(
-        "2.1",
+        id,
         fixes,
         Draft {
             op: Op::StartLogging { trail: name },

@@ -2,13 +2,15 @@
 //!
 //! Passes: every trail has LogFileValidationEnabled=true, judged once in its
 //!         home region (shadow copies of multi-region trails are folded).
-//! Skips:  organization trails of another account (manual).
+//! Skips:  an organization trail of another account (seen from a member
+//!         account) is judged as it reads here; when it fails, it is
+//!         `manual`: it is fixed in the management account, never from here.
 //! Fix:    UpdateTrail EnableLogFileValidation=true in the trail's home region.
 //! Safety: safe — adds digest files next to the logs, changes no access.
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::trail_out_of_reach;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -16,21 +18,20 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.2",
-    title: "CloudTrail log file validation is enabled",
+pub const CHECK: Check = Check {
+    key: "log-file-validation",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            trail_out_of_reach(snap, "2.2", t).unwrap_or_else(|| {
+            trail_out_of_reach(snap, id, t).unwrap_or_else(|| {
                 if t.log_file_validation {
                     Finding::new(
-                        "2.2",
+                        id,
                         &t.home_region,
                         &t.arn,
                         Status::Pass,
@@ -38,7 +39,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                     )
                 } else {
                     Finding::new(
-                        "2.2",
+                        id,
                         &t.home_region,
                         &t.arn,
                         Status::Fail,
@@ -50,7 +51,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
@@ -58,7 +59,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         let mut after = trail_settings(&t);
         after["LogFileValidationEnabled"] = json!(true);
         p.add(
-            "2.2",
+            id,
             &[f.id()],
             Draft {
                 op: Op::UpdateTrail {

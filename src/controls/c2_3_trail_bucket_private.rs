@@ -7,37 +7,47 @@
 //!         alone hides but does not remove a grant: a literal audit still
 //!         fails, so it does here.
 //! Skips:  buckets of another account (manual).
+//!         A `Principal *` statement narrowed by a condition
+//!         (`aws:PrincipalOrgID`, `aws:SourceVpce`, `aws:SourceIp`, …) still
+//!         fails as written; an exemption naming its Sid keeps it.
 //! Fix:    rewrite the ACL without the public grants, remove the public
 //!         `Allow` statements (every other statement kept), then put a Public
-//!         Access Block with all four settings on.
-//! Safety: needs review — whoever read the logs anonymously loses access.
+//!         Access Block with all four settings on. When a removed statement
+//!         is what let a service deliver (CloudTrail, Config, S3 log
+//!         delivery, VPC flow logs), the documented service statements go
+//!         into the same document, so delivery never stops; when nothing is
+//!         left, the policy is deleted (S3 refuses an empty one).
+//! Safety: needs review — whoever read the logs anonymously loses access;
+//!         the plan names what each removed statement granted.
 
 use serde_json::Value;
 
-use super::Control;
+use super::Check;
+use super::c2_5_config_all_regions::config_bucket_statements;
+use super::c2_9_vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
-    bucket_arn, bucket_out_of_reach, bucket_region, ensure_public_access_block, trail_buckets,
+    access_log_statement, bucket_arn, bucket_out_of_reach, bucket_region,
+    cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
 };
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
-use crate::policy;
-use crate::settings::FileSettings;
+use crate::policy::{self, Caller};
+use crate::settings::{Exemption, FileSettings};
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.3",
-    title: "The CloudTrail S3 bucket is not publicly accessible",
+pub const CHECK: Check = Check {
+    key: "trail-bucket-private",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, settings: &FileSettings, id: &str) -> Vec<Finding> {
     trail_buckets(snap)
         .into_iter()
         .map(|(name, trails)| {
             let region = bucket_region(snap, &name, &trails[0].home_region);
-            if let Some(f) = bucket_out_of_reach(snap, "2.3", &name, &region) {
+            if let Some(f) = bucket_out_of_reach(snap, id, &name, &region) {
                 return f;
             }
             let b = &snap.buckets[&name];
@@ -57,6 +67,8 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                     .unwrap_or("");
                 why.push(format!("ACL grants {} to {who}", g.permission));
             }
+            let arn = bucket_arn(snap, &name);
+            let mut exempted = vec![];
             for s in b
                 .policy
                 .iter()
@@ -64,25 +76,43 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
                 .filter(policy::is_public_allow)
             {
                 let sid = s.get("Sid").and_then(Value::as_str).unwrap_or("(no Sid)");
-                why.push(format!("policy statement {sid} allows Principal *"));
+                let keys = policy::condition_keys(&s);
+                if keys.is_empty() {
+                    why.push(format!("policy statement {sid} allows Principal *"));
+                } else if let Some(e) = exempt(settings, id, &arn, &s) {
+                    exempted.push(format!("{sid} ({})", e.reason));
+                } else {
+                    why.push(format!(
+                        "policy statement {sid} allows Principal * (narrowed only by {})",
+                        keys.join(", ")
+                    ));
+                }
             }
-            let arn = bucket_arn(snap, &name);
+            if why.is_empty() && !exempted.is_empty() {
+                return Finding::new(
+                    id,
+                    &region,
+                    arn,
+                    Status::Skipped,
+                    format!("exempted in settings: statement {}", exempted.join(", ")),
+                );
+            }
             if why.is_empty() {
                 Finding::new(
-                    "2.3",
+                    id,
                     &region,
                     arn,
                     Status::Pass,
                     "no public ACL grant or Allow * statement",
                 )
             } else {
-                Finding::new("2.3", &region, arn, Status::Fail, why.join(", "))
+                Finding::new(id, &region, arn, Status::Fail, why.join(", "))
             }
         })
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let name = f
             .resource
@@ -107,7 +137,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 .cloned()
                 .collect();
             deps.push(p.add(
-                "2.3",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutBucketAcl {
@@ -127,26 +157,51 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 },
             ));
         }
-        if b.policy
-            .as_ref()
-            .is_some_and(|d| policy::statements(d).iter().any(policy::is_public_allow))
-        {
-            deps.push(p.edit_bucket_policy(
-                "2.3",
-                &fixes,
-                &name,
-                &f.region,
-                "remove the Allow statements with Principal * (every other statement kept)",
-                Safety::NeedsReview,
-                vec![],
-                |doc| policy::remove_public_allows(doc).0,
-            ));
+        if let Some(doc) = &b.policy {
+            let arn = bucket_arn(p.snap, &name);
+            let settings = p.settings;
+            let removable =
+                |s: &Value| policy::is_public_allow(s) && exempt(settings, id, &arn, s).is_none();
+            let removed: Vec<Value> = policy::statements(doc)
+                .into_iter()
+                .filter(removable)
+                .collect();
+            if !removed.is_empty() {
+                let kept = policy::remove_statements(doc, removable);
+                let (delivery, who) = delivery_statements(p.snap, &name, &kept);
+                let mut reason = format!(
+                    "remove the Allow statements with Principal * (every other statement kept); access this cuts: {}",
+                    removed
+                        .iter()
+                        .map(policy::describe)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+                if !who.is_empty() {
+                    reason.push_str(&format!(
+                        "; add the documented statements for {} so delivery never stops",
+                        who.join(", ")
+                    ));
+                }
+                deps.push(p.edit_bucket_policy(
+                    id,
+                    &fixes,
+                    &name,
+                    &f.region,
+                    &reason,
+                    Safety::NeedsReview,
+                    vec![],
+                    move |doc| {
+                        policy::merge(Some(&policy::remove_statements(doc, removable)), &delivery)
+                    },
+                ));
+            }
         }
         let pab_set = b.public_access_block.as_ref().is_some_and(|x| x.is_all());
         if !pab_set {
             ensure_public_access_block(
                 p,
-                "2.3",
+                id,
                 &fixes,
                 &name,
                 &f.region,
@@ -155,4 +210,93 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             );
         }
     }
+}
+
+/// The settings' exemption of a conditioned public statement, if any. A
+/// statement with no condition cannot be exempted: it is public as written.
+fn exempt<'a>(
+    settings: &'a FileSettings,
+    id: &str,
+    bucket_arn: &str,
+    s: &Value,
+) -> Option<&'a Exemption> {
+    let sid = s.get("Sid").and_then(Value::as_str)?;
+    if policy::condition_keys(s).is_empty() {
+        return None;
+    }
+    settings.exempt_statement(id, bucket_arn, sid)
+}
+
+/// The documented statements of every service that delivers to `bucket`
+/// and that `doc` (the policy once public statements are gone) no longer
+/// lets deliver, with the names of those deliveries for the reviewer.
+fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value>, Vec<String>) {
+    let arn = bucket_arn(snap, bucket);
+    let objects = |path: &str| format!("{arn}/{path}");
+    let lacks = |svc: &str, action: &str, resource: &str| {
+        !policy::allows(doc, Caller::Service(svc), &[action], resource)
+    };
+    let (mut stmts, mut who) = (vec![], vec![]);
+    for t in snap
+        .trails
+        .values()
+        .filter(|t| t.s3_bucket.as_deref() == Some(bucket) && t.owner_account() == snap.account_id)
+    {
+        let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
+        let logs = objects(&match prefix {
+            Some(pre) => format!("{pre}/AWSLogs/{}/x", snap.account_id),
+            None => format!("AWSLogs/{}/x", snap.account_id),
+        });
+        let svc = "cloudtrail.amazonaws.com";
+        if lacks(svc, "s3:GetBucketAcl", &arn) || lacks(svc, "s3:PutObject", &logs) {
+            stmts.extend(cloudtrail_bucket_statements(snap, bucket, prefix, &t.arn));
+            who.push(format!("CloudTrail (trail {})", t.name));
+        }
+    }
+    for (region, c) in &snap.config {
+        for ch in c
+            .channels
+            .iter()
+            .filter(|ch| ch.s3_bucket.as_deref() == Some(bucket))
+        {
+            let svc = "config.amazonaws.com";
+            let logs = objects(&format!("AWSLogs/{}/Config/x", snap.account_id));
+            if lacks(svc, "s3:GetBucketAcl", &arn) || lacks(svc, "s3:PutObject", &logs) {
+                stmts.extend(config_bucket_statements(snap, bucket));
+                who.push(format!("AWS Config (channel {} in {region})", ch.name));
+            }
+        }
+    }
+    for (source, b) in &snap.buckets {
+        if let Some(l) = b.logging.as_ref().filter(|l| l.target_bucket == bucket)
+            && lacks(
+                "logging.s3.amazonaws.com",
+                "s3:PutObject",
+                &objects(&format!("{}x", l.target_prefix)),
+            )
+        {
+            stmts.push(access_log_statement(snap, source, bucket, &l.target_prefix));
+            who.push(format!("S3 server access logs of {source}"));
+        }
+    }
+    let mut flow_regions: Vec<&str> = snap
+        .flow_logs
+        .values()
+        .filter(|fl| {
+            fl.destination_type == "s3"
+                && fl.destination.as_deref().is_some_and(|d| {
+                    d.trim_end_matches('/') == arn || d.starts_with(&format!("{arn}/"))
+                })
+        })
+        .map(|fl| fl.region.as_str())
+        .collect();
+    flow_regions.dedup();
+    for region in flow_regions {
+        let logs = objects(&format!("AWSLogs/{}/x", snap.account_id));
+        if lacks("delivery.logs.amazonaws.com", "s3:PutObject", &logs) {
+            stmts.extend(flow_log_bucket_statements(snap, bucket, region));
+            who.push(format!("VPC flow logs in {region}"));
+        }
+    }
+    (stmts, who)
 }

@@ -4,18 +4,22 @@
 //!         CloudWatch Logs delivery is within 24 hours of the scan.
 //! Pending: the log group is set but no delivery has been reported yet (right
 //!         after a fix): neither pass nor fail.
-//! Fails:  no log group, or the last delivery is older than 24 hours (the
-//!         role or group is broken: reported, no automatic fix).
-//! Skips:  organization trails of another account (manual).
+//! Fails:  no log group, a LatestCloudWatchLogsDeliveryError, or the last
+//!         delivery is older than 24 hours (the role or group is broken:
+//!         reported, no automatic fix).
+//! Skips:  an organization trail of another account (seen from a member
+//!         account) is judged as it reads here; when it fails, it is
+//!         `manual`: it is fixed in the management account, never from here.
 //! Fix:    a log group with retention, a role trusting cloudtrail.amazonaws.com
-//!         (source account / ARN conditioned) allowed CreateLogStream and
-//!         PutLogEvents on the trail's streams, then UpdateTrail with the group
-//!         ARN (`:*`) and the role ARN together.
+//!         (AWS's documented trust, no condition) allowed CreateLogStream and
+//!         PutLogEvents on the trail's streams (and `o-<orgid>_*` for an
+//!         organization trail), then UpdateTrail with the group ARN (`:*`)
+//!         and the role ARN together.
 //! Safety: needs review — creates a role and a billed log group.
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::{ensure_cloudtrail_logs, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -23,23 +27,25 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.4",
-    title: "CloudTrail trails are integrated with CloudWatch Logs",
+pub const CHECK: Check = Check {
+    key: "cloudwatch-logs",
     detect,
     plan,
 };
 
 const DAY: i64 = 24 * 3600;
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            if let Some(f) = trail_out_of_reach(snap, "2.4", t) {
+            if let Some(f) = trail_out_of_reach(snap, id, t) {
                 return f;
             }
-            let f = |status, why: String| Finding::new("2.4", &t.home_region, &t.arn, status, why);
+            let f = |status, why: String| Finding::new(id, &t.home_region, &t.arn, status, why);
+            if let (Some(_), Some(e)) = (&t.cloudwatch_log_group_arn, &t.latest_cloudwatch_delivery_error) {
+                return f(Status::Fail, format!("LatestCloudWatchLogsDeliveryError={e}: events are not reaching the log group (check the role's trust and policy and the log group)"));
+            }
             match (&t.cloudwatch_log_group_arn, t.latest_cloudwatch_delivery) {
                 (None, _) => f(Status::Fail, "CloudWatchLogsLogGroupArn not set".into()),
                 (Some(_), None) => f(Status::Pending, "log group set; no delivery reported yet (expect one within minutes of the next API activity)".into()),
@@ -50,22 +56,27 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
         };
         // A set but silent integration is not something to overwrite blindly.
         if t.cloudwatch_log_group_arn.is_some() {
+            p.cannot_fix(
+                &f.id(),
+                "the trail already names a log group and role; repair them by hand rather than have them replaced",
+            );
             continue;
         }
         let fixes = [f.id()];
-        let (group, role, deps) = ensure_cloudtrail_logs(p, "2.4", &fixes, &t.home_region);
+        let (group, role, deps) =
+            ensure_cloudtrail_logs(p, id, &fixes, &t.home_region, t.is_organization);
         let mut after = trail_settings(&t);
         after["CloudWatchLogsLogGroupArn"] = json!(group);
         after["CloudWatchLogsRoleArn"] = json!(role);
         p.add(
-            "2.4",
+            id,
             &fixes,
             Draft {
                 op: Op::UpdateTrail {

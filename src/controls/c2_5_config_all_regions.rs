@@ -16,7 +16,7 @@
 
 use serde_json::{Value, json};
 
-use super::Control;
+use super::Check;
 use super::shared::{bucket_arn, ensure_bucket};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
@@ -24,9 +24,8 @@ use crate::plan::{Op, Safety};
 use crate::settings::{FileSettings, fill};
 use crate::snapshot::{Recorder, Service, Snapshot};
 
-pub const CONTROL: Control = Control {
-    id: "2.5",
-    title: "AWS Config is enabled in all regions",
+pub const CHECK: Check = Check {
+    key: "config-all-regions",
     detect,
     plan,
 };
@@ -42,22 +41,32 @@ fn customer(snap: &Snapshot, region: &str) -> Option<Recorder> {
         .cloned()
 }
 
-/// The region that should record global resource types.
+pub use crate::regions::{NO_IAM_GLOBAL_TYPES, can_record_global};
+
+/// The region that should record global resource types: the settings'
+/// choice, else the partition's first region (us-east-1, us-gov-west-1,
+/// cn-north-1), else the home region, else the first scanned region that
+/// can record them.
 pub fn global_region(snap: &Snapshot, s: &FileSettings) -> String {
-    let want = s
-        .global_resources_region
-        .clone()
-        .unwrap_or_else(|| snap.home_region.clone());
-    if snap.regions.contains(&want) {
-        want
-    } else {
-        snap.regions.first().cloned().unwrap_or(want)
-    }
+    let default = match snap.partition.as_str() {
+        "aws-us-gov" => "us-gov-west-1",
+        "aws-cn" => "cn-north-1",
+        _ => "us-east-1",
+    };
+    let scanned = |r: &String| snap.regions.contains(r) && can_record_global(r);
+    s.global_resources_region
+        .iter()
+        .chain([&default.to_string(), &snap.home_region])
+        .chain(&snap.regions)
+        .find(|r| scanned(r))
+        .cloned()
+        .unwrap_or_else(|| default.to_string())
 }
 
 fn someone_records_global(snap: &Snapshot) -> bool {
     snap.regions.iter().any(|r| {
-        customer(snap, r).is_some_and(|c| c.include_global_resource_types && c.all_supported)
+        can_record_global(r)
+            && customer(snap, r).is_some_and(|c| c.include_global_resource_types && c.all_supported)
     })
 }
 
@@ -65,15 +74,14 @@ fn resource(snap: &Snapshot, region: &str) -> String {
     snap.arn("config", region, "configuration-recorder")
 }
 
-fn detect(snap: &Snapshot, s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, s: &FileSettings, id: &str) -> Vec<Finding> {
     let global = global_region(snap, s);
     let needs_global = !someone_records_global(snap);
     snap.regions
         .iter()
         .map(|region| {
-            let f = |status, why: String| {
-                Finding::new("2.5", region, resource(snap, region), status, why)
-            };
+            let f =
+                |status, why: String| Finding::new(id, region, resource(snap, region), status, why);
             if let Some(e) = snap.read_failed(region, Service::Config) {
                 return f(
                     Status::Error,
@@ -131,15 +139,27 @@ fn detect(snap: &Snapshot, s: &FileSettings) -> Vec<Finding> {
 fn recorder_doc(r: Option<&Recorder>) -> Value {
     match r {
         None => Value::Null,
-        Some(r) => json!({
-            "name": r.name, "roleARN": r.role_arn,
-            "recordingGroup": {"allSupported": r.all_supported, "includeGlobalResourceTypes": r.include_global_resource_types},
-            "recording": r.recording,
-        }),
+        Some(r) => {
+            let mut group = json!({"allSupported": r.all_supported, "includeGlobalResourceTypes": r.include_global_resource_types});
+            if let Some(s) = &r.recording_strategy {
+                group["recordingStrategy"] = json!(s);
+            }
+            if !r.exclusion_resource_types.is_empty() {
+                group["exclusionByResourceTypes"] = json!(r.exclusion_resource_types);
+            }
+            if !r.resource_types.is_empty() {
+                group["resourceTypes"] = json!(r.resource_types);
+            }
+            let mut doc = json!({"name": r.name, "roleARN": r.role_arn, "recordingGroup": group, "recording": r.recording});
+            if let Some(f) = &r.recording_frequency {
+                doc["recordingMode"] = json!({"recordingFrequency": f});
+            }
+            doc
+        }
     }
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let snap = p.snap;
     let home = snap.home_region.clone();
     let global = global_region(snap, p.settings);
@@ -166,7 +186,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             None => {
                 if !snap.roles.contains_key(SLR) {
                     deps.push(p.add(
-                        "2.5",
+                        id,
                         &all_fixes,
                         Draft {
                             op: Op::CreateServiceLinkedRole {
@@ -201,13 +221,19 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .is_some_and(|r| r.all_supported && r.include_global_resource_types == include_global);
         let mut start_deps = vec![];
         if !recorder_ok {
-            let after = json!({
+            // The recording mode is kept as it is (the executor sends the
+            // recorder's own); an exclusion list cannot stand beside
+            // allSupported=true, so it goes, as the diff shows.
+            let mut after = json!({
                 "name": name, "roleARN": role,
                 "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": include_global},
                 "recording": rec.as_ref().is_some_and(|r| r.recording),
             });
+            if let Some(f) = rec.as_ref().and_then(|r| r.recording_frequency.as_ref()) {
+                after["recordingMode"] = json!({"recordingFrequency": f});
+            }
             let id = p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutConfigurationRecorder {
@@ -236,17 +262,32 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .get(&region)
             .is_none_or(|c| c.channels.is_empty())
         {
-            let bucket = fill(&p.settings.names.config_bucket, &snap.account_id, &home);
+            // In aws-cn, a delivery channel in cn-north-1 needs a bucket in
+            // cn-north-1; elsewhere one bucket in the home region serves all.
+            // https://docs.amazonaws.cn/en_us/config/latest/developerguide/s3-bucket-policy.html
+            let bucket_region = if snap.partition == "aws-cn" && region == "cn-north-1" {
+                region.clone()
+            } else {
+                home.clone()
+            };
+            let mut bucket = fill(
+                &p.settings.names.config_bucket,
+                &snap.account_id,
+                &bucket_region,
+            );
+            if bucket_region != home && !p.settings.names.config_bucket.contains("{region}") {
+                bucket = format!("{bucket}-{bucket_region}");
+            }
             let mut cdeps = ensure_bucket(
                 p,
-                "2.5",
+                id,
                 &all_fixes,
                 &bucket,
-                &home,
+                &bucket_region,
                 "receives AWS Config snapshots and history",
             );
             let stmts = config_bucket_statements(snap, &bucket);
-            let pol = p.edit_bucket_policy("2.5", &all_fixes, &bucket, &home,
+            let pol = p.edit_bucket_policy(id, &all_fixes, &bucket, &bucket_region,
                 "lets AWS Config check and write to its delivery bucket (source account conditioned)",
                 Safety::NeedsReview, cdeps.clone(), |doc| crate::policy::merge(Some(doc), &stmts));
             cdeps.push(pol);
@@ -257,7 +298,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                 &region,
             );
             start_deps.push(p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::PutDeliveryChannel {
@@ -278,7 +319,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
         }
         if !rec.as_ref().is_some_and(|r| r.recording) {
             p.add(
-                "2.5",
+                id,
                 &fixes,
                 Draft {
                     op: Op::StartConfigurationRecorder { name: name.clone() },

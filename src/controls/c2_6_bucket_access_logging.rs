@@ -10,7 +10,7 @@
 //!         PutBucketLogging on the trail bucket. Never logs a bucket to itself.
 //! Safety: safe for the trail bucket; the new log bucket needs review.
 
-use super::Control;
+use super::Check;
 use super::shared::{
     bucket_arn, bucket_out_of_reach, bucket_region, ensure_access_logging, trail_buckets,
 };
@@ -19,32 +19,31 @@ use crate::plan::builder::Planner;
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.6",
-    title: "S3 bucket access logging is enabled on the CloudTrail bucket",
+pub const CHECK: Check = Check {
+    key: "bucket-access-logging",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     trail_buckets(snap)
         .into_iter()
         .map(|(name, trails)| {
             let region = bucket_region(snap, &name, &trails[0].home_region);
-            if let Some(f) = bucket_out_of_reach(snap, "2.6", &name, &region) {
+            if let Some(f) = bucket_out_of_reach(snap, id, &name, &region) {
                 return f;
             }
             let arn = bucket_arn(snap, &name);
             match &snap.buckets[&name].logging {
                 Some(l) => Finding::new(
-                    "2.6",
+                    id,
                     &region,
                     arn,
                     Status::Pass,
                     format!("logs to {}/{}", l.target_bucket, l.target_prefix),
                 ),
                 None => Finding::new(
-                    "2.6",
+                    id,
                     &region,
                     arn,
                     Status::Fail,
@@ -55,7 +54,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let name = f
             .resource
@@ -63,8 +62,8 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .next()
             .unwrap_or_default()
             .to_string();
-        if let Err(why) = ensure_access_logging(p, "2.6", &[f.id()], &name, &f.region) {
-            tracing::warn!("2.6 {name}: not fixed automatically: {why}");
+        if let Err(why) = ensure_access_logging(p, id, &[f.id()], &name, &f.region) {
+            p.cannot_fix(&f.id(), why);
         }
     }
 }

@@ -1,17 +1,21 @@
 //! CIS 2.7 — CloudTrail logs are encrypted at rest using KMS CMKs.
 //!
 //! Passes: every trail has KmsKeyId set.
-//! Skips:  organization trails of another account (manual).
+//! Skips:  an organization trail of another account (seen from a member
+//!         account) is judged as it reads here; when it fails, it is
+//!         `manual`: it is fixed in the management account, never from here.
 //! Fix:    the tool's key (alias from settings) in the trail bucket's region:
 //!         reused when the alias exists, its policy merged with the
 //!         CloudTrail statements (GenerateDataKey* conditioned on the trail's
 //!         encryption context and aws:SourceArn, DescribeKey); else a new
-//!         symmetric key with rotation on. Then UpdateTrail KmsKeyId.
+//!         symmetric key with rotation on. Then UpdateTrail KmsKeyId. A key
+//!         behind the alias that is not Enabled (disabled, pending deletion)
+//!         is reported, never used.
 //! Safety: needs review — whoever reads the logs now also needs kms:Decrypt.
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use super::shared::{bucket_region, ensure_trail_key, trail_out_of_reach};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
@@ -19,27 +23,26 @@ use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub const CONTROL: Control = Control {
-    id: "2.7",
-    title: "CloudTrail logs are encrypted at rest using KMS CMKs",
+pub const CHECK: Check = Check {
+    key: "kms-encryption",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     snap.trails
         .values()
         .map(|t| {
-            trail_out_of_reach(snap, "2.7", t).unwrap_or_else(|| match &t.kms_key_id {
+            trail_out_of_reach(snap, id, t).unwrap_or_else(|| match &t.kms_key_id {
                 Some(k) => Finding::new(
-                    "2.7",
+                    id,
                     &t.home_region,
                     &t.arn,
                     Status::Pass,
                     format!("KmsKeyId={k}"),
                 ),
                 None => Finding::new(
-                    "2.7",
+                    id,
                     &t.home_region,
                     &t.arn,
                     Status::Fail,
@@ -50,22 +53,40 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
         .collect()
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(t) = p.snap.trails.get(&f.resource).cloned() else {
             continue;
         };
         let fixes = [f.id()];
+        // The key must be in the bucket's region: never guess it.
+        if let Some(b) = t.s3_bucket.as_deref()
+            && p.snap.buckets.get(b).is_none_or(|x| x.region.is_none())
+        {
+            p.cannot_fix(
+                &f.id(),
+                format!(
+                    "the region of trail bucket {b} could not be read, and the key must be in it"
+                ),
+            );
+            continue;
+        }
         let region = t
             .s3_bucket
             .as_deref()
             .map(|b| bucket_region(p.snap, b, &t.home_region))
             .unwrap_or_else(|| t.home_region.clone());
-        let (key, deps) = ensure_trail_key(p, "2.7", &fixes, &region, &t.arn);
+        let (key, deps) = match ensure_trail_key(p, id, &fixes, &region, &t.arn) {
+            Ok(k) => k,
+            Err(why) => {
+                p.cannot_fix(&f.id(), why);
+                continue;
+            }
+        };
         let mut after = trail_settings(&t);
         after["KmsKeyId"] = json!(key);
         p.add(
-            "2.7",
+            id,
             &fixes,
             Draft {
                 op: Op::UpdateTrail {

@@ -10,16 +10,15 @@
 
 use serde_json::json;
 
-use super::Control;
+use super::Check;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
 use crate::snapshot::{Key, Service, Snapshot};
 
-pub const CONTROL: Control = Control {
-    id: "2.8",
-    title: "Rotation is enabled for customer-created KMS keys",
+pub const CHECK: Check = Check {
+    key: "key-rotation",
     detect,
     plan,
 };
@@ -50,12 +49,12 @@ pub fn out_of_scope(k: &Key) -> Option<String> {
     None
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     let mut out: Vec<Finding> = snap
         .keys
         .values()
         .map(|k| {
-            let f = |status, why: String| Finding::new("2.8", &k.region, &k.arn, status, why);
+            let f = |status, why: String| Finding::new(id, &k.region, &k.arn, status, why);
             if let Some(why) = out_of_scope(k) {
                 return f(Status::Skipped, why);
             }
@@ -69,7 +68,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     for r in &snap.regions {
         if let Some(e) = snap.read_failed(r, Service::Kms) {
             out.push(Finding::new(
-                "2.8",
+                id,
                 r,
                 snap.arn("kms", r, "key/*"),
                 Status::Error,
@@ -80,13 +79,13 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     out
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     for f in findings {
         let Some(k) = p.snap.keys.get(&f.resource) else {
             continue;
         };
         p.add(
-            "2.8",
+            id,
             &[f.id()],
             Draft {
                 op: Op::EnableKeyRotation {

@@ -15,7 +15,7 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-use super::Control;
+use super::Check;
 use super::shared::{
     bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
@@ -25,9 +25,8 @@ use crate::plan::{Op, Safety};
 use crate::settings::{FileSettings, FlowLogDestination, fill};
 use crate::snapshot::{Service, Snapshot};
 
-pub const CONTROL: Control = Control {
-    id: "2.9",
-    title: "VPC flow logging is enabled in all VPCs",
+pub const CHECK: Check = Check {
+    key: "vpc-flow-logs",
     detect,
     plan,
 };
@@ -36,12 +35,12 @@ fn vpc_arn(snap: &Snapshot, region: &str, vpc: &str) -> String {
     snap.arn("ec2", region, &format!("vpc/{vpc}"))
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
     let mut out = vec![];
     for r in &snap.regions {
         if let Some(e) = snap.read_failed(r, Service::Ec2) {
             out.push(Finding::new(
-                "2.9",
+                id,
                 r,
                 snap.arn("ec2", r, "vpc/*"),
                 Status::Error,
@@ -52,7 +51,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     for v in snap.vpcs.values() {
         let f = |status, why: String| {
             Finding::new(
-                "2.9",
+                id,
                 &v.region,
                 vpc_arn(snap, &v.region, &v.vpc_id),
                 status,
@@ -88,7 +87,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings) -> Vec<Finding> {
     out
 }
 
-fn plan(p: &mut Planner, findings: &[Finding]) {
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let snap = p.snap;
     let mut by_region: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for f in findings {
@@ -117,7 +116,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             FlowLogDestination::CloudWatchLogs => {
                 let group = fill(&p.settings.names.flow_log_group, &snap.account_id, &region);
                 let mut deps =
-                    ensure_log_group(p, "2.9", &fixes, &region, &group, "receives VPC flow logs");
+                    ensure_log_group(p, id, &fixes, &region, &group, "receives VPC flow logs");
                 {
                     // Any region of this account: the trust does not change as regions are added.
                     let trust = json!({"Version": "2012-10-17", "Statement": [{
@@ -129,22 +128,40 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
                             "ArnLike": {"aws:SourceArn": snap.arn("ec2", "*", "vpc-flow-log/*")}
                         }
                     }]});
+                    // One statement for every region (the group name and the
+                    // region wildcarded), so the inline policy stays the same
+                    // size however many regions there are: IAM caps a role's
+                    // inline policies at 10,240 characters.
+                    let any_group = fill(&p.settings.names.flow_log_group, &snap.account_id, "*");
+                    let any_arn = log_group_arn(snap, "*", &any_group);
                     let policy = json!({"Version": "2012-10-17", "Statement": [{
-                        "Sid": format!("FlowLogs{}", region.replace('-', "")),
+                        "Sid": "FlowLogsAllRegions",
                         "Effect": "Allow",
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                        "Resource": [log_group_arn(snap, &region, &group), log_group_arn(snap, &region, &group).trim_end_matches(":*").to_string()]
+                        "Resource": [any_arn.clone(), any_arn.trim_end_matches(":*").to_string()]
                     }]});
-                    deps.extend(ensure_role(
-                        p,
-                        "2.9",
-                        &fixes,
-                        &role_name,
-                        trust,
-                        "vpc-flow-logs-to-cloudwatch-logs",
-                        policy,
-                        "a role VPC Flow Logs assumes to write to CloudWatch Logs",
-                    ));
+                    // A role that already covers this region (made by an
+                    // older version with a statement per region) is kept as is.
+                    let here = log_group_arn(snap, &region, &group);
+                    let need = json!({"Statement": [{"Effect": "Allow", "Action": policy["Statement"][0]["Action"].clone(),
+                                                     "Resource": [here.clone(), here.trim_end_matches(":*").to_string()]}]});
+                    let covered = snap
+                        .roles
+                        .get(&role_name)
+                        .and_then(|r| r.inline_policies.get("vpc-flow-logs-to-cloudwatch-logs"))
+                        .is_some_and(|have| crate::policy::grants_all(have, &need));
+                    if !covered {
+                        deps.extend(ensure_role(
+                            p,
+                            id,
+                            &fixes,
+                            &role_name,
+                            trust,
+                            "vpc-flow-logs-to-cloudwatch-logs",
+                            policy,
+                            "a role VPC Flow Logs assumes to write to CloudWatch Logs",
+                        ));
+                    }
                 }
                 (
                     "cloud-watch-logs".to_string(),
@@ -156,9 +173,9 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             FlowLogDestination::S3 => {
                 let bucket = fill(&p.settings.names.flow_log_bucket, &snap.account_id, &region);
                 let mut deps =
-                    ensure_bucket(p, "2.9", &fixes, &bucket, &region, "receives VPC flow logs");
+                    ensure_bucket(p, id, &fixes, &bucket, &region, "receives VPC flow logs");
                 let stmts = flow_log_bucket_statements(snap, &bucket, &region);
-                deps.push(p.edit_bucket_policy("2.9", &fixes, &bucket, &region,
+                deps.push(p.edit_bucket_policy(id, &fixes, &bucket, &region,
                     "lets log delivery write flow logs (merged first: AWS would replace the policy)",
                     Safety::NeedsReview, deps.clone(), |doc| crate::policy::merge(Some(doc), &stmts)));
                 ("s3".to_string(), bucket_arn(snap, &bucket), None, deps)
@@ -168,7 +185,7 @@ fn plan(p: &mut Planner, findings: &[Finding]) {
             .iter()
             .map(|v| format!("vpc_flow_logs/{region}/{v}"))
             .collect();
-        p.add("2.9", &fixes, Draft {
+        p.add(id, &fixes, Draft {
             op: Op::CreateFlowLogs { vpc_ids: ids.clone(), traffic_type: traffic.clone(), destination_type: dtype.clone(), destination: destination.clone(), role_arn: role.clone() },
             region: region.clone(),
             target: snap.arn("ec2", &region, "vpc-flow-log/*"),

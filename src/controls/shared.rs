@@ -11,8 +11,13 @@ use crate::settings::fill;
 use crate::snapshot::{PublicAccessBlock, Service, Snapshot, Trail};
 
 /// A finding that says the trail cannot be judged here, or `None` when it can.
+///
+/// An organization trail of another account (seen from a member account) is
+/// judged like any trail: its settings are readable here, and an auditor of
+/// the member account reads them. [`super::detect`] turns its failures into
+/// `manual` (fixed in the management account, never from here).
 pub fn trail_out_of_reach(snap: &Snapshot, control: &str, t: &Trail) -> Option<Finding> {
-    if t.owner_account() != snap.account_id {
+    if t.owner_account() != snap.account_id && !t.is_organization {
         return Some(Finding::new(
             control,
             &t.home_region,
@@ -224,6 +229,7 @@ pub fn ensure_cloudtrail_logs(
     control: &str,
     fixes: &[String],
     region: &str,
+    organization: bool,
 ) -> (String, String, Vec<String>) {
     let snap = p.snap;
     let names = &p.settings.names;
@@ -240,28 +246,36 @@ pub fn ensure_cloudtrail_logs(
     ));
     let role_arn = role_arn(snap, &role);
     {
-        let stream = snap.arn(
-            "logs",
-            region,
-            &format!(
-                "log-group:{group}:log-stream:{}_CloudTrail_{region}*",
-                snap.account_id
-            ),
-        );
+        let stream = |prefix: &str| {
+            snap.arn(
+                "logs",
+                region,
+                &format!("log-group:{group}:log-stream:{prefix}"),
+            )
+        };
+        // An organization trail also writes the member accounts' events,
+        // to streams named `o-<orgid>_*` (REFERENCE; AWS: "Role policy
+        // document for CloudTrail to use CloudWatch Logs for monitoring",
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html).
+        let mut streams = vec![stream(&format!("{}_CloudTrail_{region}*", snap.account_id))];
+        if organization {
+            let org = snap.organization_id.as_deref().unwrap_or("o-*");
+            streams.push(stream(&format!("{org}_*")));
+        }
+        // The trust AWS documents for this role: CloudTrail, no condition.
+        // AWS documents no source condition for it (unlike VPC Flow Logs'),
+        // so none is added: an undocumented one could stop delivery.
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
         let trust = json!({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow",
             "Principal": {"Service": "cloudtrail.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {
-                "StringEquals": {"aws:SourceAccount": snap.account_id},
-                "ArnLike": {"aws:SourceArn": format!("arn:{}:cloudtrail:*:{}:trail/*", snap.partition, snap.account_id)}
-            }
+            "Action": "sts:AssumeRole"
         }]});
         let policy = json!({"Version": "2012-10-17", "Statement": [{
             "Sid": format!("CloudTrailLogs{}", region.replace('-', "")),
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": stream
+            "Resource": if streams.len() == 1 { streams[0].clone().into() } else { json!(streams) }
         }]});
         deps.extend(ensure_role(
             p,
@@ -311,6 +325,16 @@ pub fn ensure_role(
         Some(Op::CreateRole { policy: prev, .. }) => Some(prev.clone()),
         _ => existing_inline.clone(),
     };
+    // Already allowed by what the role has (a broader or older statement):
+    // nothing to add.
+    if existing.is_some()
+        && !p.has(&id)
+        && existing_inline
+            .as_ref()
+            .is_some_and(|have| crate::policy::grants_all(have, &policy))
+    {
+        return None;
+    }
     let merged = crate::policy::merge(base.as_ref(), &crate::policy::statements(&policy));
     if existing.is_some() && !p.has(&id) && existing_inline.as_ref() == Some(&merged) {
         return None;
@@ -421,19 +445,33 @@ pub fn ensure_trail_key(
     fixes: &[String],
     region: &str,
     trail_arn: &str,
-) -> (String, Vec<String>) {
+) -> Result<(String, Vec<String>), String> {
     let snap = p.snap;
     let alias = p.settings.names.kms_alias.clone();
     let alias_arn = snap.arn("kms", region, &alias);
-    let existing = snap
-        .aliases
-        .get(region)
-        .and_then(|m| m.get(&alias))
-        .and_then(|key_id| {
-            snap.keys
-                .values()
-                .find(|k| k.region == region && (&k.key_id == key_id || &k.arn == key_id))
-        });
+    let target = snap.aliases.get(region).and_then(|m| m.get(&alias));
+    let existing = target.and_then(|key_id| {
+        snap.keys
+            .values()
+            .find(|k| k.region == region && (&k.key_id == key_id || &k.arn == key_id))
+    });
+    // Only a key that can encrypt is reused: CloudTrail refuses a disabled
+    // or pending-deletion key, and re-enabling one is the owner's call.
+    if let Some(k) = existing {
+        if k.state != "Enabled" || k.spec != "SYMMETRIC_DEFAULT" || k.manager != "CUSTOMER" {
+            return Err(format!(
+                "{alias} in {region} points at key {} which is {} ({}, {}-managed): it is not used; enable it, or point the alias (names.kms_alias) at an enabled symmetric customer key",
+                k.key_id,
+                k.state,
+                k.spec,
+                k.manager.to_lowercase()
+            ));
+        }
+    } else if let Some(key_id) = target {
+        return Err(format!(
+            "{alias} in {region} points at key {key_id}, which could not be read: it is not used"
+        ));
+    }
     let why = "lets CloudTrail encrypt this trail's logs (log readers also need kms:Decrypt on it)";
     if let Some(key) = existing {
         let arn = key.arn.clone();
@@ -445,7 +483,7 @@ pub fn ensure_trail_key(
             why,
             &cloudtrail_key_statements(snap, trail_arn),
         );
-        return (alias_arn, vec![id]);
+        return Ok((alias_arn, vec![id]));
     }
     let root = json!({
         "Sid": "EnableIamUserPermissions",
@@ -508,7 +546,28 @@ pub fn ensure_trail_key(
             observes: vec![],
         },
     );
-    (alias_arn, vec![id, rotate])
+    Ok((alias_arn, vec![id, rotate]))
+}
+
+/// REFERENCE 2.6: the statement that lets S3 log delivery write `source`'s
+/// access logs under `target/prefix`, conditioned on the source bucket and
+/// account (the documented form for buckets with ACLs disabled).
+pub fn access_log_statement(snap: &Snapshot, source: &str, target: &str, prefix: &str) -> Value {
+    let sid: String = format!("S3ServerAccessLogs{source}")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    json!({
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": format!("arn:{}:s3:::{target}/{prefix}*", snap.partition),
+        "Condition": {
+            "ArnLike": {"aws:SourceArn": bucket_arn(snap, source)},
+            "StringEquals": {"aws:SourceAccount": snap.account_id}
+        }
+    })
 }
 
 /// REFERENCE 2.6: server access logging for `bucket` into the region's
@@ -560,21 +619,7 @@ pub fn ensure_access_logging(
     // One statement per source bucket, on exactly its prefix (REFERENCE:
     // `target/prefix*`), so each source can write only its own logs.
     let target_prefix = format!("s3-access-logs/{bucket}/");
-    let sid: String = format!("S3ServerAccessLogs{bucket}")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let stmt = json!({
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": "s3:PutObject",
-        "Resource": format!("arn:{}:s3:::{target}/{target_prefix}*", snap.partition),
-        "Condition": {
-            "ArnLike": {"aws:SourceArn": bucket_arn(snap, bucket)},
-            "StringEquals": {"aws:SourceAccount": snap.account_id}
-        }
-    });
+    let stmt = access_log_statement(snap, bucket, &target, &target_prefix);
     deps.push(p.edit_bucket_policy(
         control,
         fixes,

@@ -13,7 +13,7 @@ use aws_sdk_cloudtrail::types::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, unset_empty, with_created};
+use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
 use crate::aws::{AwsError, Classify};
 use crate::plan::Op;
 use crate::snapshot::ErrorKind;
@@ -123,9 +123,12 @@ async fn kms_matches(cx: &Ctx<'_>, asked: Option<&str>, got: Option<&str>) -> bo
             if a == g || g.ends_with(&format!("/{a}")) || a.ends_with(&format!("/{g}")) {
                 return true;
             }
+            // A key lives in the region of its ARN (the trail bucket's
+            // region), not necessarily the trail's home region.
+            let region = crate::snapshot::arn_region(a).unwrap_or(cx.region());
             match cx
                 .aws
-                .kms(cx.region())
+                .kms(region)
                 .describe_key()
                 .key_id(a)
                 .send()

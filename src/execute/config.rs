@@ -1,19 +1,20 @@
 //! AWS Config: the recorder, the delivery channel, and recording on/off.
 //!
-//! Prior / result: recorder `{name, role_arn, recording_group, recording,
-//! last_status}` / null; channel `{name, s3_bucket, s3_prefix, s3_kms_key_arn,
+//! Prior / result: recorder `{name, role_arn, recording_group,
+//! recording_mode, recording, last_status}` / null; channel `{name, s3_bucket, s3_prefix, s3_kms_key_arn,
 //! sns_topic_arn, delivery_frequency}` / null; recording `{recording}`.
 //! `recording_group` uses the API's names (`allSupported`,
 //! `includeGlobalResourceTypes`, `resourceTypes`, `recordingStrategy`,
 //! `exclusionResourceTypes`) so that it can be put back as it was.
 
 use aws_sdk_config::types::{
-    ConfigurationRecorder, DeliveryChannel, ExclusionByResourceTypes, RecordingGroup,
-    RecordingStrategy, RecordingStrategyType, ResourceType,
+    ConfigurationRecorder, DeliveryChannel, ExclusionByResourceTypes, RecordingFrequency,
+    RecordingGroup, RecordingMode, RecordingModeOverride, RecordingStrategy, RecordingStrategyType,
+    ResourceType,
 };
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, unset_empty, with_created};
+use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
 use crate::aws::{AwsError, Classify};
 
 async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
@@ -62,9 +63,64 @@ async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsErr
         "name": name,
         "role_arn": r.role_arn(),
         "recording_group": group,
+        "recording_mode": r.recording_mode().map(mode_json),
         "recording": st.map(|s| s.recording()).unwrap_or(false),
         "last_status": st.and_then(|s| s.last_status()).map(|s| s.as_str()),
     })))
+}
+
+/// `RecordingMode` in the API's names, so it can be put back as it was.
+fn mode_json(m: &RecordingMode) -> Value {
+    json!({
+        "recordingFrequency": m.recording_frequency().as_str(),
+        "recordingModeOverrides": m.recording_mode_overrides().iter().map(|o| json!({
+            "description": o.description(),
+            "resourceTypes": o.resource_types().iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            "recordingFrequency": o.recording_frequency().as_str(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The `RecordingMode` of [`mode_json`]'s form; `None` for null or a form
+/// that does not read (then the put leaves AWS's default).
+pub(crate) fn recording_mode(v: &Value) -> Option<RecordingMode> {
+    let freq = |v: &Value| {
+        v.get("recordingFrequency")
+            .and_then(Value::as_str)
+            .map(RecordingFrequency::from)
+    };
+    let overrides = v
+        .get("recordingModeOverrides")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|o| {
+                    RecordingModeOverride::builder()
+                        .set_description(
+                            o.get("description")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                        )
+                        .set_resource_types(o.get("resourceTypes").and_then(Value::as_array).map(
+                            |t| {
+                                t.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(ResourceType::from)
+                                    .collect()
+                            },
+                        ))
+                        .set_recording_frequency(freq(o))
+                        .build()
+                        .ok()
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|o| !o.is_empty());
+    RecordingMode::builder()
+        .set_recording_frequency(freq(v))
+        .set_recording_mode_overrides(overrides)
+        .build()
+        .ok()
 }
 
 fn recording_group(v: &Value) -> RecordingGroup {
@@ -120,17 +176,29 @@ pub(super) async fn put_recorder(
     name: &str,
     role_arn: &str,
     group: &Value,
+    mode: Option<&Value>,
 ) -> Result<Done, Fail> {
     let prior = read_recorder(cx, name)
         .await
         .map_err(|e| Fail::reading("configuration recorder", e))?;
     let created = prior.is_none();
+    // PutConfigurationRecorder replaces the whole recorder: a recording mode
+    // left out falls back to CONTINUOUS. Unless asked for one (undo), send
+    // the mode the recorder has, so daily recording stays daily.
+    let mode = match mode {
+        Some(m) => m.clone(),
+        None => prior
+            .as_ref()
+            .and_then(|p| p.get("recording_mode").cloned())
+            .unwrap_or(Value::Null),
+    };
     cx.before(prior.unwrap_or(Value::Null))?;
     let cfg = cx.aws.configservice(cx.region());
     let recorder = ConfigurationRecorder::builder()
         .name(name)
         .role_arn(role_arn)
         .recording_group(recording_group(group))
+        .set_recording_mode(recording_mode(&mode))
         .build();
     cx.retry("PutConfigurationRecorder", || {
         cfg.put_configuration_recorder()
@@ -375,5 +443,21 @@ pub(super) async fn delete_delivery_channel(cx: &Ctx<'_>, name: &str) -> Result<
             format!("delivery channel {name} still exists"),
             c,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_mode_reads_back_as_it_was_put() {
+        // PutConfigurationRecorder without a mode resets it to CONTINUOUS:
+        // the mode read before the write must survive the round trip.
+        let v = json!({"recordingFrequency": "DAILY", "recordingModeOverrides": [
+            {"description": "hourly for SGs", "resourceTypes": ["AWS::EC2::SecurityGroup"], "recordingFrequency": "CONTINUOUS"}]});
+        let m = recording_mode(&v).expect("a mode");
+        assert_eq!(mode_json(&m), v);
+        assert!(recording_mode(&Value::Null).is_none());
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::types::{Filter, FlowLogsResourceType, LogDestinationType, TrafficType};
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail};
+use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 
 /// Flow logs matching `filter` = `values`: (id, resource, status).

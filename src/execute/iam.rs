@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, parse_policy, policy_eq, with_created};
+use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
@@ -39,7 +39,7 @@ async fn get_role(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
         "role_name": role.role_name(),
         "arn": role.arn(),
         "path": role.path(),
-        "trust_policy": role.assume_role_policy_document().and_then(|d| parse_policy(d).ok()),
+        "trust_policy": role.assume_role_policy_document().and_then(|d| crate::policy::parse(d).ok()),
         "inline_policies": inline,
     })))
 }
@@ -59,7 +59,7 @@ async fn get_inline(
         .await
         .aws()
     {
-        Ok(out) => Ok(parse_policy(out.policy_document()).ok()),
+        Ok(out) => Ok(crate::policy::parse(out.policy_document()).ok()),
         Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
@@ -113,7 +113,9 @@ pub(super) async fn create_role(
         .await
         .map_err(|e| Fail::from(e).with(made.clone()))?;
     let want = crate::policy::merge(current.as_ref(), &crate::policy::statements(policy));
-    let changed = !current.as_ref().is_some_and(|c| policy_eq(c, &want));
+    let changed = !current
+        .as_ref()
+        .is_some_and(|c| crate::policy::equivalent(c, &want));
     if changed {
         let text = serde_json::to_string(&want).map_err(|e| Fail::invalid(e.to_string()))?;
         iam.put_role_policy()
@@ -135,13 +137,16 @@ pub(super) async fn create_role(
         return Err(Fail::mismatch(format!("role {name} cannot be found"), made));
     };
     let result = with_created(now.clone(), created);
-    if created && !now["trust_policy"].is_null() && !policy_eq(&now["trust_policy"], trust) {
+    if created
+        && !now["trust_policy"].is_null()
+        && !crate::policy::equivalent(&now["trust_policy"], trust)
+    {
         return Err(Fail::mismatch(
             format!("role {name}: trust policy differs"),
             result,
         ));
     }
-    if !inline.is_some_and(|p| policy_eq(&p, &want)) {
+    if !inline.is_some_and(|p| crate::policy::equivalent(&p, &want)) {
         return Err(Fail::mismatch(
             format!("role {name}: inline policy {policy_name} differs"),
             result,

@@ -11,7 +11,7 @@
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, parse_policy, policy_eq};
+use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
@@ -101,7 +101,7 @@ async fn get_policy(cx: &Ctx<'_>, key_id: &str) -> Result<Value, AwsError> {
         .send()
         .await
         .aws()?;
-    parse_policy(out.policy().unwrap_or_default()).map_err(|m| AwsError {
+    crate::policy::parse(out.policy().unwrap_or_default()).map_err(|m| AwsError {
         kind: ErrorKind::Other,
         code: "UnreadablePolicy".into(),
         message: format!("the policy of key {key_id}: {m}"),
@@ -189,7 +189,7 @@ pub(super) async fn create_key(
         Some(k) => wrong.push(format!("key is {} / {}", k.state, k.spec)),
         None => wrong.push("key cannot be found".into()),
     }
-    if !policy_eq(&now_policy, policy) {
+    if !crate::policy::equivalent(&now_policy, policy) {
         wrong.push("key policy differs from the one asked for".into());
     }
     if !wrong.is_empty() {
@@ -369,7 +369,7 @@ pub(super) async fn put_key_policy(
     })
     .await?;
     let now = get_policy(cx, &key.key_id).await?;
-    if !policy_eq(&now, policy) {
+    if !crate::policy::equivalent(&now, policy) {
         return Err(Fail::mismatch(
             format!(
                 "the policy of key {} reads back differently from what was put",

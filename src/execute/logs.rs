@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, with_created};
+use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 

@@ -20,6 +20,7 @@
 
 mod cloudtrail;
 mod config;
+mod ctx;
 mod ec2;
 mod iam;
 pub mod journal;
@@ -60,8 +61,11 @@ pub struct ExecOptions {
     pub account_id: String,
     pub partition: String,
     /// First wait when retrying an IAM eventual-consistency error; doubles
-    /// each time, total wait capped at 60 x this (30 s with the default 0.5 s).
+    /// each time up to 20 x this (10 s with the default 0.5 s).
     pub retry_base_delay: Duration,
+    /// How long such an error is retried in all before the op fails
+    /// (`[aws] iam_propagation_seconds`, `--iam-propagation-seconds`).
+    pub iam_propagation: Duration,
 }
 
 impl Default for ExecOptions {
@@ -74,6 +78,9 @@ impl Default for ExecOptions {
             account_id: String::new(),
             partition: "aws".into(),
             retry_base_delay: Duration::from_millis(500),
+            iam_propagation: Duration::from_secs(
+                crate::settings::AwsSettings::default().iam_propagation_seconds,
+            ),
         }
     }
 }
@@ -297,7 +304,7 @@ fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<
 /// Runs one action: the op journals `before` itself (after its live read,
 /// right before its first write); here the `after` / `failed` entry is added.
 async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action) -> Outcome {
-    let cx = ops::Ctx::new(aws, opts, journal, a);
+    let cx = ctx::Ctx::new(aws, opts, journal, a);
     tracing::info!(action = %a.id, op = a.op.name(), "start");
     match ops::run(&cx).await {
         Ok(done) => match journal.append(

@@ -11,7 +11,7 @@ use aws_sdk_s3::types::{
 };
 use serde_json::{Value, json};
 
-use super::ops::{Ctx, Done, Fail, parse_policy, policy_eq};
+use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::{Acl, BucketLogging, ErrorKind, Grant, PublicAccessBlock};
 
@@ -419,7 +419,7 @@ async fn get_policy(cx: &Ctx<'_>, bucket: &str) -> Result<Option<Value>, AwsErro
     {
         Ok(out) => match out.policy() {
             None | Some("") => Ok(None),
-            Some(text) => parse_policy(text).map(Some).map_err(|m| AwsError {
+            Some(text) => crate::policy::parse(text).map(Some).map_err(|m| AwsError {
                 kind: ErrorKind::Other,
                 code: "UnreadablePolicy".into(),
                 message: format!("the policy of {bucket} is not JSON: {m}"),
@@ -451,7 +451,7 @@ pub(super) async fn put_bucket_policy(
     .await?;
     let now = get_policy(cx, bucket).await?;
     let result = now.clone().unwrap_or(Value::Null);
-    if !now.is_some_and(|p| policy_eq(&p, policy)) {
+    if !now.is_some_and(|p| crate::policy::equivalent(&p, policy)) {
         return Err(Fail::mismatch(
             format!("the policy of {bucket} reads back differently from what was put"),
             result,

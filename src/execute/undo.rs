@@ -418,6 +418,7 @@ fn reverse(r: &Record) -> Option<Rev> {
                         name: name.clone(),
                         role_arn: s(prior, "role_arn").unwrap_or_default(),
                         recording_group: prior.get("recording_group").cloned().unwrap_or(Value::Null),
+                        recording_mode: prior.get("recording_mode").cloned(),
                     },
                     format!("put back configuration recorder {name} as it was"),
                     prior,

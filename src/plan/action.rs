@@ -187,6 +187,10 @@ pub enum Op {
         name: String,
         role_arn: String,
         recording_group: Value,
+        /// `{recordingFrequency, recordingModeOverrides}` as it was; absent
+        /// in journals of older versions (the current mode is then kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recording_mode: Option<Value>,
     },
     StopConfigurationRecorder {
         name: String,

@@ -59,6 +59,8 @@ pub struct Planner<'a> {
     pub snap: &'a Snapshot,
     pub settings: &'a FileSettings,
     actions: BTreeMap<String, Action>,
+    /// Failing findings this plan leaves alone, by finding id, with why.
+    unfixed: BTreeMap<String, String>,
     bucket_policies: BTreeMap<String, PolicyEdit>,
     key_policies: BTreeMap<String, PolicyEdit>,
 }
@@ -69,6 +71,7 @@ impl<'a> Planner<'a> {
             snap,
             settings,
             actions: BTreeMap::new(),
+            unfixed: BTreeMap::new(),
             bucket_policies: BTreeMap::new(),
             key_policies: BTreeMap::new(),
         }
@@ -107,10 +110,11 @@ impl<'a> Planner<'a> {
             target: d.target.clone(),
             // A "create" op on something that exists (a role gaining a
             // statement) is shown, and counted, as a change.
-            change: if d.before.is_null() {
-                d.op.change()
-            } else {
-                super::action::Change::Update
+            change: match d.op.change() {
+                super::action::Change::Create if !d.before.is_null() => {
+                    super::action::Change::Update
+                }
+                c => c,
             },
             op: d.op.clone(),
             before: d.before.clone(),
@@ -242,11 +246,29 @@ impl<'a> Planner<'a> {
         )
     }
 
+    /// Record that a failing finding gets no action, and why: the reason
+    /// is shown with the finding, so a reviewer never reads silence as a fix.
+    pub fn cannot_fix(&mut self, finding_id: &str, why: impl Into<String>) {
+        self.unfixed.insert(finding_id.to_string(), why.into());
+    }
+
+    /// The findings left alone (see [`Planner::cannot_fix`]).
+    pub fn unfixed(&self) -> &BTreeMap<String, String> {
+        &self.unfixed
+    }
+
     /// Turn the policy edits into actions (skipping edits that change
     /// nothing) and order everything.
     pub fn finish(mut self) -> Vec<Action> {
         for (bucket, e) in std::mem::take(&mut self.bucket_policies) {
             if Some(&e.doc) == e.before.as_ref() {
+                continue;
+            }
+            if policy::statements(&e.doc).is_empty() {
+                // S3 refuses a policy without statements (MalformedPolicy):
+                // when nothing is left, the policy is deleted instead, and
+                // what waited for the put waits for the delete.
+                self.delete_bucket_policy(bucket, e);
                 continue;
             }
             let op = Op::PutBucketPolicy {
@@ -266,6 +288,32 @@ impl<'a> Planner<'a> {
             self.add_edit(op, &key, format!("keys/{key}#policy"), e);
         }
         order(self.actions.into_values().collect())
+    }
+
+    fn delete_bucket_policy(&mut self, bucket: String, mut e: PolicyEdit) {
+        let put_id = action_id(
+            &Op::PutBucketPolicy {
+                bucket: bucket.clone(),
+                policy: Value::Null,
+            },
+            &e.region,
+            &bucket,
+        );
+        let op = Op::DeleteBucketPolicy {
+            bucket: bucket.clone(),
+        };
+        let delete_id = action_id(&op, &e.region, &bucket);
+        e.reasons.push(
+            "no statement is left and S3 refuses an empty policy: delete the policy (undo puts it back)"
+                .into(),
+        );
+        e.doc = Value::Null;
+        self.add_edit(op, &bucket, format!("buckets/{bucket}/policy"), e);
+        for a in self.actions.values_mut() {
+            for d in a.depends_on.iter_mut().filter(|d| **d == put_id) {
+                *d = delete_id.clone();
+            }
+        }
     }
 
     fn add_edit(&mut self, op: Op, target: &str, observes: String, e: PolicyEdit) {

@@ -2,6 +2,7 @@
 pub mod action;
 pub mod builder;
 pub mod file;
+pub mod limits;
 pub mod simulate;
 pub use action::*;
 
@@ -26,28 +27,4 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// In execution order: every action comes after all of its `depends_on`.
     pub actions: Vec<Action>,
-}
-
-/// Detect and plan: a pure function of the snapshot, the settings and the
-/// selected controls (empty = all).
-pub fn make(
-    snap: &crate::snapshot::Snapshot,
-    settings: &FileSettings,
-    selection: &[String],
-) -> Plan {
-    let selected = crate::controls::selected(selection, settings);
-    let findings = crate::controls::detect(snap, settings, &selected);
-    let actions = crate::controls::plan(snap, settings, &selected, &findings);
-    Plan {
-        format_version: FORMAT_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        account_id: snap.account_id.clone(),
-        partition: snap.partition.clone(),
-        home_region: snap.home_region.clone(),
-        regions: snap.regions.clone(),
-        controls: selected.iter().map(|c| c.id.to_string()).collect(),
-        settings: settings.clone(),
-        findings,
-        actions,
-    }
 }

@@ -58,6 +58,11 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 b.policy = Some(policy.clone());
             }
         }
+        Op::DeleteBucketPolicy { bucket } => {
+            if let Some(b) = s.buckets.get_mut(bucket) {
+                b.policy = None;
+            }
+        }
         Op::PutBucketLogging {
             bucket,
             target_bucket,

@@ -422,6 +422,50 @@ fn markdown(plan: &Plan) -> String {
 }
 
 /// Before/after compliance of the controls an apply touched.
+/// Delivery errors CloudTrail reports now for the trails `plan` touched,
+/// that the plan's findings did not already name: one line each.
+pub fn new_delivery_errors(plan: &Plan, snap: &crate::snapshot::Snapshot) -> Vec<String> {
+    let touched: std::collections::BTreeSet<&str> = plan
+        .actions
+        .iter()
+        .filter(|a| a.target.contains(":cloudtrail:"))
+        .map(|a| a.target.as_str())
+        .collect();
+    let known = |arn: &str, err: &str| {
+        plan.findings
+            .iter()
+            .any(|f| f.resource == arn && f.reason.contains(err))
+    };
+    let mut out = vec![];
+    for t in snap
+        .trails
+        .values()
+        .filter(|t| touched.contains(t.arn.as_str()))
+    {
+        if let Some(e) = t
+            .latest_delivery_error
+            .as_deref()
+            .filter(|e| !known(&t.arn, e))
+        {
+            out.push(format!(
+                "trail {} now reports LatestDeliveryError={e}: its logs are not reaching S3 (check the bucket and key policies)",
+                t.arn
+            ));
+        }
+        if let Some(e) = t
+            .latest_cloudwatch_delivery_error
+            .as_deref()
+            .filter(|e| !known(&t.arn, e))
+        {
+            out.push(format!(
+                "trail {} now reports LatestCloudWatchLogsDeliveryError={e}: events are not reaching CloudWatch Logs (check the role and log group)",
+                t.arn
+            ));
+        }
+    }
+    out
+}
+
 pub fn before_after(before: &[ControlSummary], after: &[ControlSummary], st: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(

@@ -40,7 +40,8 @@ use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState, KeyUsageType};
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
-    LoggingEnabled, PublicAccessBlockConfiguration,
+    LoggingEnabled, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration,
 };
 
 /// Retention (days) of the log groups the seeders make.
@@ -266,7 +267,6 @@ impl Compliant {
 /// - the default VPC and VPC 10.20.0.0/16 `nc-extra`, without flow logs.
 pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompliant> {
     let account = account_id(cfg).await?;
-    let partition = partition_of(regions.first().copied().unwrap_or("us-east-1"));
     let mut out = Vec::new();
     let mut config_role_arn: Option<String> = None;
     for (i, region) in regions.iter().copied().enumerate() {
@@ -352,7 +352,7 @@ pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompl
                 .ctx(format!("put a partial configuration recorder in {region}"))?;
             let cb = bucket_name("nc-config", &account, region)?;
             create_bucket(cfg, region, &cb).await?;
-            put_config_bucket_policy(cfg, region, &cb, &account, partition).await?;
+            put_config_bucket_policy(cfg, region, &cb, &account, None).await?;
             c.config
                 .put_delivery_channel()
                 .delivery_channel(
@@ -435,40 +435,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     create_bucket(cfg, home, &log_bucket).await?;
     enable_access_logging(cfg, home, &bucket, &log_bucket, &account).await?;
 
-    let key_policy = json!({
-        "Version": "2012-10-17",
-        "Id": "c-cloudtrail-key",
-        "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": format!("arn:{p}:iam::{account}:root")},
-                "Action": "kms:*",
-                "Resource": "*"
-            },
-            {
-                "Sid": "AllowCloudTrailEncryptLogs",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "kms:GenerateDataKey*",
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceArn": arn},
-                    "StringLike": {
-                        "kms:EncryptionContext:aws:cloudtrail:arn":
-                            format!("arn:{p}:cloudtrail:*:{account}:trail/*")
-                    }
-                }
-            },
-            {
-                "Sid": "AllowCloudTrailDescribeKey",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                "Action": "kms:DescribeKey",
-                "Resource": "*"
-            }
-        ]
-    });
+    let key_policy = cloudtrail_key_policy(&account, p, std::slice::from_ref(&arn));
     let made = hc
         .kms
         .create_key()
@@ -498,30 +465,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     let log_group = "c-cloudtrail";
     ensure_log_group(&hc, log_group).await?;
     let log_group_arn = format!("arn:{p}:logs:{home}:{account}:log-group:{log_group}:*");
-    let ct_role = "c-cloudtrail-logs-role";
-    let ct_role_arn = ensure_role(
-        &hc,
-        ct_role,
-        &trust_policy("cloudtrail.amazonaws.com", None),
-    )
-    .await?;
-    put_role_policy(
-        &hc,
-        ct_role,
-        "cloudtrail-to-logs",
-        &json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "AWSCloudTrailCreateLogStreamAndPutLogEvents",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": format!(
-                    "arn:{p}:logs:{home}:{account}:log-group:{log_group}:log-stream:{account}_CloudTrail_{home}*"
-                )
-            }]
-        }),
-    )
-    .await?;
+    let ct_role_arn = cloudtrail_to_logs_role(&hc, "c-cloudtrail-logs-role", log_group).await?;
 
     let created = hc
         .cloudtrail
@@ -550,7 +494,7 @@ pub async fn compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<Compliant> {
     // AWS Config: one delivery bucket in the home region for all regions.
     let config_bucket = bucket_name("c-config", &account, home)?;
     create_bucket(cfg, home, &config_bucket).await?;
-    put_config_bucket_policy(cfg, home, &config_bucket, &account, p).await?;
+    put_config_bucket_policy(cfg, home, &config_bucket, &account, None).await?;
     block_public_access(cfg, home, &config_bucket).await?;
     let config_role_arn = ensure_service_linked_role(&hc, "config.amazonaws.com").await?;
 
@@ -854,11 +798,28 @@ pub async fn create_bucket(cfg: &SdkConfig, region: &str, bucket: &str) -> Resul
     }
 }
 
-/// Canned ACL `public-read`: a READ grant to `.../global/AllUsers` (2.3 fails).
+/// Canned ACL `public-read`: a READ grant to `.../global/AllUsers` (2.3
+/// fails). New buckets have ACLs disabled and Block Public Access on (AWS
+/// since April 2023, and the strict emulator), so first, as a user would:
+/// Block Public Access off and ACLs enabled (ownership `ObjectWriter`).
 pub async fn make_acl_public(cfg: &SdkConfig, region: &str, bucket: &str) -> Result<()> {
-    Clients::new(cfg, region)
-        .s3
-        .put_bucket_acl()
+    let s3 = open_to_public(cfg, region, bucket).await?;
+    let ownership = OwnershipControls::builder()
+        .rules(
+            OwnershipControlsRule::builder()
+                .object_ownership(ObjectOwnership::ObjectWriter)
+                .build()
+                .context("ownership rule")?,
+        )
+        .build()
+        .context("ownership controls")?;
+    s3.put_bucket_ownership_controls()
+        .bucket(bucket)
+        .ownership_controls(ownership)
+        .send()
+        .await
+        .ctx(format!("enable ACLs on {bucket}"))?;
+    s3.put_bucket_acl()
         .bucket(bucket)
         .acl(BucketCannedAcl::PublicRead)
         .send()
@@ -867,13 +828,31 @@ pub async fn make_acl_public(cfg: &SdkConfig, region: &str, bucket: &str) -> Res
     Ok(())
 }
 
+/// Turns the bucket's Block Public Access off (DeletePublicAccessBlock), as
+/// a user must before making a bucket public; returns the S3 client.
+pub async fn open_to_public(
+    cfg: &SdkConfig,
+    region: &str,
+    bucket: &str,
+) -> Result<aws_sdk_s3::Client> {
+    let s3 = Clients::new(cfg, region).s3;
+    s3.delete_public_access_block()
+        .bucket(bucket)
+        .send()
+        .await
+        .ctx(format!("turn Block Public Access off on {bucket}"))?;
+    Ok(s3)
+}
+
 /// Adds statement `PublicRead` (Allow, Principal `*`, `s3:GetObject` on every
-/// object) to the bucket policy, keeping the others (2.3 fails).
+/// object) to the bucket policy, keeping the others (2.3 fails). Turns Block
+/// Public Access off first, as a user must.
 pub async fn add_public_policy_statement(
     cfg: &SdkConfig,
     region: &str,
     bucket: &str,
 ) -> Result<()> {
+    open_to_public(cfg, region, bucket).await?;
     add_bucket_policy_statements(
         cfg,
         region,
@@ -995,50 +974,57 @@ pub async fn put_cloudtrail_bucket_policy(
     .await
 }
 
-/// The statements AWS Config needs to deliver to `bucket`.
+/// The statements AWS Config needs to deliver to `bucket` under `prefix`
+/// (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
+pub fn config_bucket_statements(
+    bucket: &str,
+    account: &str,
+    p: &str,
+    prefix: Option<&str>,
+) -> Vec<Value> {
+    let source = json!({"StringEquals": {"aws:SourceAccount": account}});
+    let under = prefix.map(|x| format!("{x}/")).unwrap_or_default();
+    let bucket_arn = format!("arn:{p}:s3:::{bucket}");
+    let allow = |sid: &str, action: &str, resource: &str, condition: &Value| {
+        json!({"Sid": sid, "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+               "Action": action, "Resource": resource, "Condition": condition})
+    };
+    vec![
+        allow(
+            "AWSConfigBucketPermissionsCheck",
+            "s3:GetBucketAcl",
+            &bucket_arn,
+            &source,
+        ),
+        allow(
+            "AWSConfigBucketExistenceCheck",
+            "s3:ListBucket",
+            &bucket_arn,
+            &source,
+        ),
+        allow(
+            "AWSConfigBucketDelivery",
+            "s3:PutObject",
+            &format!("{bucket_arn}/{under}AWSLogs/{account}/Config/*"),
+            &json!({"StringEquals": {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SourceAccount": account
+            }}),
+        ),
+    ]
+}
+
+/// Merges [`config_bucket_statements`] into the policy of `bucket`: AWS
+/// checks them at PutDeliveryChannel.
 pub async fn put_config_bucket_policy(
     cfg: &SdkConfig,
     region: &str,
     bucket: &str,
     account: &str,
-    p: &str,
+    prefix: Option<&str>,
 ) -> Result<()> {
-    let source = json!({"StringEquals": {"aws:SourceAccount": account}});
-    add_bucket_policy_statements(
-        cfg,
-        region,
-        bucket,
-        vec![
-            json!({
-                "Sid": "AWSConfigBucketPermissionsCheck",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:GetBucketAcl",
-                "Resource": format!("arn:{p}:s3:::{bucket}"),
-                "Condition": source
-            }),
-            json!({
-                "Sid": "AWSConfigBucketExistenceCheck",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:ListBucket",
-                "Resource": format!("arn:{p}:s3:::{bucket}"),
-                "Condition": source
-            }),
-            json!({
-                "Sid": "AWSConfigBucketDelivery",
-                "Effect": "Allow",
-                "Principal": {"Service": "config.amazonaws.com"},
-                "Action": "s3:PutObject",
-                "Resource": format!("arn:{p}:s3:::{bucket}/AWSLogs/{account}/Config/*"),
-                "Condition": {"StringEquals": {
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                    "aws:SourceAccount": account
-                }}
-            }),
-        ],
-    )
-    .await
+    let statements = config_bucket_statements(bucket, account, partition_of(region), prefix);
+    add_bucket_policy_statements(cfg, region, bucket, statements).await
 }
 
 /// Public Access Block with all four settings on.
@@ -1114,6 +1100,73 @@ pub async fn enable_access_logging(
 // ---------------------------------------------------------------------------
 // Edge cases: keys
 // ---------------------------------------------------------------------------
+
+/// A key policy: the account administers the key; CloudTrail may encrypt
+/// the logs of `trail_arns` (`aws:SourceArn`; any trail of the account when
+/// empty) and describe the key, as
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+/// shows. AWS checks it at CreateTrail/UpdateTrail.
+pub fn cloudtrail_key_policy(account: &str, p: &str, trail_arns: &[String]) -> Value {
+    let cloudtrail = json!({"Service": "cloudtrail.amazonaws.com"});
+    let mut encrypt = json!({
+        "Sid": "CloudTrailEncryptsLogs",
+        "Principal": cloudtrail,
+        "Effect": "Allow",
+        "Action": ["kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {
+            "StringLike": {
+                "kms:EncryptionContext:aws:cloudtrail:arn":
+                    format!("arn:{p}:cloudtrail:*:{account}:trail/*")
+            }
+        }
+    });
+    if !trail_arns.is_empty() {
+        encrypt["Condition"]["StringEquals"] = json!({"aws:SourceArn": trail_arns});
+    }
+    json!({
+        "Version": "2012-10-17",
+        "Id": "cloudtrail-key",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:{p}:iam::{account}:root")},
+                "Action": "kms:*",
+                "Resource": "*"
+            },
+            encrypt,
+            {
+                "Sid": "CloudTrailDescribesKey",
+                "Principal": cloudtrail,
+                "Effect": "Allow",
+                "Action": ["kms:DescribeKey"],
+                "Resource": "*"
+            }
+        ]
+    })
+}
+
+/// Replaces the policy of `key_id` with [`cloudtrail_key_policy`] for any
+/// trail of the account.
+pub async fn let_cloudtrail_encrypt(
+    cfg: &SdkConfig,
+    region: &str,
+    key_id: &str,
+    account: &str,
+) -> Result<()> {
+    let policy = cloudtrail_key_policy(account, partition_of(region), &[]);
+    Clients::new(cfg, region)
+        .kms
+        .put_key_policy()
+        .key_id(key_id)
+        .policy_name("default")
+        .policy(policy.to_string())
+        .send()
+        .await
+        .ctx(format!("put the CloudTrail key policy on {key_id}"))?;
+    Ok(())
+}
 
 /// A customer SYMMETRIC_DEFAULT key described `description`, rotation as asked.
 pub async fn symmetric_key(
@@ -1263,17 +1316,23 @@ pub async fn vpc_without_flow_log(
         .context("CreateVpc returned no id")
 }
 
-/// A flow log on `vpc_id` to a log group that does not exist: moto (like
-/// AWS) keeps `FlowLogStatus=ACTIVE` but reports `DeliverLogsStatus=FAILED`.
+/// A flow log on `vpc_id` to a log group that does not exist, delivered by
+/// role `edge-flow-logs-no-permissions` (trusts VPC Flow Logs, as AWS
+/// requires, but has no permission to create the group): moto (like AWS)
+/// keeps `FlowLogStatus=ACTIVE` but reports `DeliverLogsStatus=FAILED`.
 /// moto cannot make a flow log whose status is not ACTIVE.
 pub async fn flow_log_failing_delivery(
     cfg: &SdkConfig,
     region: &str,
     vpc_id: &str,
 ) -> Result<String> {
-    let account = account_id(cfg).await?;
-    let p = partition_of(region);
     let c = Clients::new(cfg, region);
+    let role_arn = ensure_role(
+        &c,
+        "edge-flow-logs-no-permissions",
+        &trust_policy("vpc-flow-logs.amazonaws.com", None),
+    )
+    .await?;
     let out = c
         .ec2
         .create_flow_logs()
@@ -1282,7 +1341,7 @@ pub async fn flow_log_failing_delivery(
         .traffic_type(TrafficType::Reject)
         .log_destination_type(LogDestinationType::CloudWatchLogs)
         .log_group_name("edge-no-such-log-group")
-        .deliver_logs_permission_arn(format!("arn:{p}:iam::{account}:role/edge-no-such-role"))
+        .deliver_logs_permission_arn(role_arn)
         .send()
         .await
         .ctx(format!("create flow log for {vpc_id}"))?;
@@ -1419,6 +1478,37 @@ pub async fn put_role_policy(c: &Clients, role: &str, name: &str, doc: &Value) -
     Ok(())
 }
 
+/// Get-or-create role `name` that CloudTrail assumes to deliver to
+/// `log_group` (in the client's region), with its inline policy
+/// `cloudtrail-to-logs` (logs:CreateLogStream and logs:PutLogEvents on the
+/// account's CloudTrail streams), as
+/// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+/// shows; returns its ARN. AWS checks both at CreateTrail/UpdateTrail.
+pub async fn cloudtrail_to_logs_role(c: &Clients, name: &str, log_group: &str) -> Result<String> {
+    let account = account_id_of(c).await?;
+    let (p, region) = (partition_of(&c.region), &c.region);
+    let arn = ensure_role(c, name, &trust_policy("cloudtrail.amazonaws.com", None)).await?;
+    let streams = format!(
+        "arn:{p}:logs:{region}:{account}:log-group:{log_group}:log-stream:{account}_CloudTrail_{region}*"
+    );
+    put_role_policy(
+        c,
+        name,
+        "cloudtrail-to-logs",
+        &json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "AWSCloudTrailCreateLogStreamAndPutLogEvents",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": streams
+            }]
+        }),
+    )
+    .await?;
+    Ok(arn)
+}
+
 /// Get-or-create log group `name` in the client's region, retention set.
 pub async fn ensure_log_group(c: &Clients, name: &str) -> Result<()> {
     match c.logs.create_log_group().log_group_name(name).send().await {
@@ -1446,7 +1536,11 @@ pub async fn ensure_log_group(c: &Clients, name: &str) -> Result<()> {
 
 /// The caller's account (moto: 123456789012).
 pub async fn account_id(cfg: &SdkConfig) -> Result<String> {
-    let c = Clients::new(cfg, "us-east-1");
+    account_id_of(&Clients::new(cfg, "us-east-1")).await
+}
+
+/// The account of `c`'s credentials.
+pub async fn account_id_of(c: &Clients) -> Result<String> {
     let out = c
         .sts
         .get_caller_identity()

@@ -1,9 +1,17 @@
 //! Test harness: one moto server (the local AWS emulator) per test.
 //!
 //! Every integration test declares `mod common;` and starts its own
-//! [`Moto`]: a fresh `moto_server` on a free loopback port, so tests share no
+//! [`Moto`]: a fresh emulator on a free loopback port, so tests share no
 //! state and run in parallel under nextest. The server is killed when the
 //! `Moto` value is dropped.
+//!
+//! The emulator is strict by default: `tests/strict/strict_moto.py` starts
+//! moto with its backends patched to refuse what AWS refuses (policy sizes
+//! and contents, CloudTrail's bucket/key/role checks, Config's delivery
+//! check, S3 logging targets, ACLs on buckets that disable them, flow-log
+//! role trust; docs/safety.md, "The strict emulator"). [`Moto::start_lenient`]
+//! starts plain moto, for the rare test that needs a state AWS would refuse
+//! to create.
 //!
 //! moto differs from AWS in places (see /work/shared/REFERENCE.md); tests
 //! must not encode those quirks as truths.
@@ -30,7 +38,16 @@ const POLL: Duration = Duration::from_millis(50);
 /// Attempts at finding a port and starting a server on it.
 const START_ATTEMPTS: usize = 5;
 
-/// A running `moto_server` on 127.0.0.1, killed on drop.
+/// Which emulator [`Moto`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emulator {
+    /// moto with AWS's validations (the default).
+    Strict,
+    /// Plain moto.
+    Lenient,
+}
+
+/// A running emulator on 127.0.0.1, killed on drop.
 pub struct Moto {
     /// `http://127.0.0.1:PORT`
     pub url: String,
@@ -41,14 +58,25 @@ pub struct Moto {
     dir: tempfile::TempDir,
     /// Time from spawn to the first answered request.
     pub startup: Duration,
+    pub emulator: Emulator,
 }
 
 impl Moto {
-    /// Starts a fresh server and waits until it answers.
+    /// Starts a fresh strict server and waits until it answers.
     ///
     /// Panics (with the server's log tail) when it cannot start.
     pub fn start() -> Moto {
-        let exe = moto_server_path();
+        Moto::start_with(Emulator::Strict)
+    }
+
+    /// Starts plain moto, without the strict layer: only for a state that
+    /// AWS would refuse to create (say why at the call site).
+    pub fn start_lenient() -> Moto {
+        Moto::start_with(Emulator::Lenient)
+    }
+
+    pub fn start_with(emulator: Emulator) -> Moto {
+        let python = moto_python();
         let dir = tempfile::Builder::new()
             .prefix("remediate-moto-")
             .tempdir()
@@ -57,7 +85,7 @@ impl Moto {
         for attempt in 1..=START_ATTEMPTS {
             let port = free_port();
             let log = dir.path().join(format!("moto-{attempt}.log"));
-            match spawn_and_wait(&exe, port, &log, dir.path()) {
+            match spawn_and_wait(&python, emulator, port, &log, dir.path()) {
                 Ok((child, startup)) => {
                     return Moto {
                         url: format!("http://127.0.0.1:{port}"),
@@ -66,6 +94,7 @@ impl Moto {
                         log,
                         dir,
                         startup,
+                        emulator,
                     };
                 }
                 // Another process took the port between our probe and the
@@ -74,18 +103,22 @@ impl Moto {
                     last_error = tail;
                 }
                 Err(StartError::Exited(tail)) => panic!(
-                    "moto_server ({}) exited during startup on port {port}; log tail:\n{tail}",
-                    exe.display()
+                    "the emulator ({} {}) exited during startup on port {port}; log tail:\n{tail}\n\
+                     (a stale interpreter? remove {} or set REMEDIATE_MOTO_PYTHON)",
+                    python.display(),
+                    STRICT_MODULE,
+                    python_cache().display()
                 ),
                 Err(StartError::Timeout(tail)) => panic!(
-                    "moto_server ({}) did not answer on 127.0.0.1:{port} within {:?}; log tail:\n{tail}",
-                    exe.display(),
+                    "the emulator ({} {}) did not answer on 127.0.0.1:{port} within {:?}; log tail:\n{tail}",
+                    python.display(),
+                    STRICT_MODULE,
                     START_TIMEOUT
                 ),
             }
         }
         panic!(
-            "moto_server could not bind a free port in {START_ATTEMPTS} attempts; last log tail:\n{last_error}"
+            "the emulator could not bind a free port in {START_ATTEMPTS} attempts; last log tail:\n{last_error}"
         )
     }
 
@@ -112,35 +145,47 @@ impl Drop for Moto {
     }
 }
 
-/// `moto_server` from PATH, else `.venv/bin/moto_server` in the crate root
-/// (made by `scripts/ensure-moto`). `REMEDIATE_MOTO_SERVER` overrides both.
-pub fn moto_server_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("REMEDIATE_MOTO_SERVER") {
+/// The strict emulator's entry point, relative to the crate root.
+pub const STRICT_MODULE: &str = "tests/strict/strict_moto.py";
+
+/// The Python that runs the emulator: `REMEDIATE_MOTO_PYTHON`, else the
+/// answer of `scripts/ensure-moto` (the one place that decides, installing
+/// moto into `.venv` if needed), cached in the target directory because
+/// each test is its own process and the script takes about a second.
+pub fn moto_python() -> PathBuf {
+    if let Some(p) = std::env::var_os("REMEDIATE_MOTO_PYTHON") {
         return PathBuf::from(p);
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join("moto_server");
-            if is_executable(&candidate) {
-                return candidate;
-            }
+    let cache = python_cache();
+    if let Ok(cached) = std::fs::read_to_string(&cache) {
+        let path = PathBuf::from(cached.trim());
+        if path.is_file() {
+            return path;
         }
     }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
-    if is_executable(&venv) {
-        return venv;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ensure-moto");
+    let out = Command::new(&script)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", script.display()));
+    let answer = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        out.status.success() && !answer.is_empty(),
+        "{} found no Python with moto ({}); see its message above",
+        script.display(),
+        out.status
+    );
+    // Write then rename: parallel tests may race here.
+    let tmp = cache.with_extension(format!("{}", std::process::id()));
+    if std::fs::write(&tmp, &answer).is_ok() {
+        let _ = std::fs::rename(&tmp, &cache);
     }
-    panic!(
-        "moto_server not found on PATH nor at {}; run scripts/ensure-moto (or scripts/test)",
-        venv.display()
-    )
+    PathBuf::from(answer)
 }
 
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    p.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
+fn python_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("moto-python")
 }
 
 /// A port that was free a moment ago (the OS picks it; we release it).
@@ -155,7 +200,8 @@ enum StartError {
 }
 
 fn spawn_and_wait(
-    exe: &Path,
+    python: &Path,
+    emulator: Emulator,
     port: u16,
     log: &Path,
     dir: &Path,
@@ -163,7 +209,13 @@ fn spawn_and_wait(
     let out = std::fs::File::create(log).expect("create the moto log file");
     let err = out.try_clone().expect("clone the moto log file handle");
     let started = Instant::now();
-    let mut child = Command::new(exe)
+    let module = Path::new(env!("CARGO_MANIFEST_DIR")).join(STRICT_MODULE);
+    let mut cmd = Command::new(python);
+    cmd.arg(&module);
+    if emulator == Emulator::Lenient {
+        cmd.arg("--lenient");
+    }
+    let mut child = cmd
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -172,7 +224,7 @@ fn spawn_and_wait(
         .stdout(out)
         .stderr(err)
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn {}: {e}", exe.display()));
+        .unwrap_or_else(|e| panic!("spawn {} {}: {e}", python.display(), module.display()));
     loop {
         if let Ok(Some(_status)) = child.try_wait() {
             return Err(StartError::Exited(tail(log, 20)));

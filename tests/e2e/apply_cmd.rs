@@ -415,3 +415,89 @@ fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
         assert_eq!(k.state, "PendingDeletion", "{arn}");
     }
 }
+
+/// Issue 9 item 1, the reported case: the trail bucket's only statement is a
+/// public Allow, which is also what lets CloudTrail write. Removing it must
+/// not leave `"Statement": []` (S3 refuses it; on the strict emulator the
+/// apply fails) nor a policy CloudTrail cannot deliver through.
+#[test]
+fn removing_the_only_public_statement_leaves_a_policy_cloudtrail_delivers_through() {
+    let moto = Moto::start();
+    let bucket = "open-trail-bucket";
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let c = common::Clients::new(&cfg, "us-east-1");
+        c.s3.create_bucket().bucket(bucket).send().await.unwrap();
+        // What a user must do on AWS before a bucket policy can be public.
+        c.s3.delete_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .unwrap();
+        let public = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "s3:*",
+             "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]}]});
+        c.s3.put_bucket_policy()
+            .bucket(bucket)
+            .policy(public.to_string())
+            .send()
+            .await
+            .unwrap();
+        c.cloudtrail
+            .create_trail()
+            .name("open")
+            .s3_bucket_name(bucket)
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, _, err) = run(
+        &moto,
+        &[
+            "apply",
+            "--yes",
+            "--regions",
+            "us-east-1",
+            "--control",
+            "2.3",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let doc = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let c = common::Clients::new(&cfg, "us-east-1");
+        let text =
+            c.s3.get_bucket_policy()
+                .bucket(bucket)
+                .send()
+                .await
+                .unwrap()
+                .policy
+                .unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    });
+    use remediate::policy::{self, Caller};
+    assert!(!policy::statements(&doc).is_empty(), "{doc}");
+    assert!(
+        !policy::statements(&doc).iter().any(policy::is_public_allow),
+        "{doc}"
+    );
+    let ct = Caller::Service("cloudtrail.amazonaws.com");
+    assert!(policy::allows(
+        &doc,
+        ct,
+        &["s3:GetBucketAcl"],
+        &format!("arn:aws:s3:::{bucket}")
+    ));
+    assert!(policy::allows(
+        &doc,
+        ct,
+        &["s3:PutObject"],
+        &format!(
+            "arn:aws:s3:::{bucket}/AWSLogs/{}/CloudTrail/x",
+            common::ACCOUNT
+        )
+    ));
+    let (code, _, err) = plan_json(&moto, &["--regions", "us-east-1", "--control", "2.3"]);
+    assert_eq!(code, 0, "{err}");
+}

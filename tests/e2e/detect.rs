@@ -183,3 +183,125 @@ fn excluded_management_sources_fail_2_1() {
         "{f}"
     );
 }
+
+/// Issue 9 item 5: another account's trail bucket is judged in its own
+/// region (read with HeadBucket, which answers with the bucket's region even
+/// to a caller without access), not in the trail's home region.
+#[test]
+fn a_trail_bucket_of_another_account_is_manual_in_the_buckets_own_region() {
+    let moto = Moto::start();
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let theirs = common::other_account_s3(&cfg);
+        theirs
+            .create_bucket()
+            .bucket("central-trail-logs")
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        // What the owner of a central log bucket writes so that this
+        // account's trail may deliver to it.
+        let trail = format!("arn:aws:cloudtrail:us-east-1:{}:trail/to-central", common::ACCOUNT);
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::central-trail-logs",
+             "Condition": {"StringEquals": {"aws:SourceArn": trail}}},
+            {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::central-trail-logs/AWSLogs/{}/*", common::ACCOUNT),
+             "Condition": {"StringEquals": {"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"}}}
+        ]});
+        theirs
+            .put_bucket_policy()
+            .bucket("central-trail-logs")
+            .policy(policy.to_string())
+            .send()
+            .await
+            .unwrap();
+        let clients = common::Clients::new(&cfg, "us-east-1");
+        clients
+            .cloudtrail
+            .create_trail()
+            .name("to-central")
+            .s3_bucket_name("central-trail-logs")
+            .send()
+            .await
+            .unwrap();
+    });
+    let (_code, plan, stderr) =
+        plan_json(&moto, &["--regions", "us-east-1", "--control", "2.3,2.6"]);
+    for c in ["2.3", "2.6"] {
+        let f = findings(&plan, c)
+            .into_iter()
+            .find(|f| f["resource"] == "arn:aws:s3:::central-trail-logs")
+            .unwrap_or_else(|| panic!("{c}: {plan:#}\n{stderr}"));
+        assert_eq!(f["status"], "manual", "{f}");
+        assert_eq!(f["region"], "eu-west-1", "{f}");
+    }
+}
+
+/// Issue 9 item 6: the CloudWatch Logs role planned for an organization
+/// trail allows the organization's streams (`o-<id>_*`), the id read from
+/// AWS Organizations.
+#[test]
+fn an_organization_trail_gets_a_log_role_for_the_organization_streams() {
+    let moto = Moto::start();
+    let org_id = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let org = aws_sdk_organizations::Client::new(&cfg)
+            .create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .unwrap()
+            .organization
+            .unwrap()
+            .id
+            .unwrap();
+        let c = common::Clients::new(&cfg, "us-east-1");
+        let bucket = "org-trail-logs";
+        c.s3.create_bucket().bucket(bucket).send().await.unwrap();
+        let trail = format!("arn:aws:cloudtrail:us-east-1:{}:trail/org", common::ACCOUNT);
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket}"),
+             "Condition": {"StringEquals": {"aws:SourceArn": trail}}},
+            {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": [format!("arn:aws:s3:::{bucket}/AWSLogs/{}/*", common::ACCOUNT), format!("arn:aws:s3:::{bucket}/AWSLogs/{org}/*")],
+             "Condition": {"StringEquals": {"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control"}}}
+        ]});
+        c.s3.put_bucket_policy()
+            .bucket(bucket)
+            .policy(policy.to_string())
+            .send()
+            .await
+            .unwrap();
+        c.cloudtrail
+            .create_trail()
+            .name("org")
+            .s3_bucket_name(bucket)
+            .is_multi_region_trail(true)
+            .is_organization_trail(true)
+            .send()
+            .await
+            .unwrap();
+        org
+    });
+    let (code, plan, stderr) = plan_json(&moto, &["--regions", "us-east-1", "--control", "2.4"]);
+    assert_eq!(code, 2, "{stderr}");
+    let role = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["op"]["op"] == "create_role")
+        .unwrap_or_else(|| panic!("{plan:#}"));
+    let resource = role["op"]["policy"]["Statement"][0]["Resource"].to_string();
+    assert!(
+        resource.contains(&format!("log-stream:{org_id}_*")),
+        "{resource}"
+    );
+}

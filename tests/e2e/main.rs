@@ -6,6 +6,7 @@ mod common;
 
 mod apply_cmd;
 mod detect;
+mod permissions_cmd;
 mod plan_cmd;
 mod safety;
 

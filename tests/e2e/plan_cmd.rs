@@ -191,6 +191,37 @@ fn bad_input_is_one_line_exit_1_and_changes_nothing() {
                 || !String::from_utf8_lossy(&out.stdout).contains("Apply complete")
         );
     }
+    // Usage errors and senseless values: refused before any AWS call (the
+    // emulator sees no request), one line, exit 1 (never 2, "drift found"),
+    // and no stray file.
+    let requests = |m: &Moto| {
+        m.log_tail(usize::MAX)
+            .lines()
+            .filter(|l| l.contains(" HTTP/1.1\""))
+            .count()
+    };
+    let seen = requests(&moto);
+    assert!(
+        seen > 0,
+        "the emulator's log lists the requests it answered"
+    );
+    let files = || {
+        let mut v: Vec<String> = std::fs::read_dir(moto.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| !n.starts_with("moto-"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files();
+    for (args, want) in USAGE_CASES {
+        let out = common::remediate_cmd(&moto).args(*args).output().unwrap();
+        assert_usage_error(&out, args, want);
+    }
+    assert_eq!(requests(&moto), seen, "a usage error made an AWS call");
+    assert_eq!(files(), before, "a refused command left a file behind");
+
     // no credentials anywhere in the chain
     let out = common::remediate_cmd(&moto)
         .env_remove("AWS_ACCESS_KEY_ID")
@@ -220,5 +251,142 @@ fn shell_completions_are_generated() {
             text.contains("remediate") && text.contains("apply"),
             "{shell}"
         );
+    }
+}
+
+/// Exit 1, nothing on stdout, one line on stderr: `error: …want…`.
+fn assert_usage_error(out: &std::process::Output, args: &[&str], want: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(want),
+        "{args:?}: {err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+}
+
+/// Usage errors and values that make no sense, with what the one line says.
+const USAGE_CASES: &[(&[&str], &str)] = &[
+    (&[], "no command given: use one of plan, apply, show, undo"),
+    (&["plan", "--bogus"], "unexpected argument '--bogus' found"),
+    (&["plan", "--regionz", "x"], "a similar argument exists"),
+    (&["plan", "--format"], "a value is required for '--format"),
+    (&["plan", "--format", "yaml"], "invalid value 'yaml'"),
+    (
+        &["plan", "--concurrency", "0"],
+        "'--concurrency <CONCURRENCY>': must be at least 1",
+    ),
+    (&["plan", "--concurrency", "many"], "not a whole number"),
+    (
+        &["apply", "--yes", "--max-attempts", "0"],
+        "must be between 1 and 20",
+    ),
+    (
+        &["plan", "--max-attempts", "21"],
+        "must be between 1 and 20",
+    ),
+    (
+        &["apply", "--iam-propagation-seconds", "4000"],
+        "must be between 0 and 3600",
+    ),
+    (
+        &["apply", "--yes", "--step"],
+        "'--yes' cannot be used with '--step'",
+    ),
+    (
+        &["permissions"],
+        "required arguments were not provided: --for",
+    ),
+    (
+        &["permissions", "--for", "all"],
+        "[possible values: plan, apply, undo]",
+    ),
+    (&["undo"], "required arguments were not provided: <JOURNAL>"),
+    (&["completions", "tcsh"], "invalid value 'tcsh'"),
+    (
+        &["plan", "--out", "no-such-dir/plan.json"],
+        "cannot write the plan to no-such-dir/plan.json: no directory no-such-dir",
+    ),
+    (
+        &["plan", "--out", "."],
+        "cannot write the plan to .: it is a directory",
+    ),
+    (
+        &["apply", "--yes", "--journal", "no-such-dir/j.jsonl"],
+        "cannot write the journal to no-such-dir/j.jsonl",
+    ),
+    (
+        &["plan", "--region", ""],
+        "no region: set --region or AWS_REGION",
+    ),
+    (
+        &["plan", "--regions", "us-east-1,,eu-west-1"],
+        "empty region name",
+    ),
+];
+
+/// The same without any emulator: the endpoint is closed, so a command that
+/// made an AWS call would fail with "cannot reach the AWS endpoint" instead.
+#[test]
+fn usage_errors_exit_1_with_one_line_before_any_aws_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str], region: &str| {
+        assert_cmd::Command::new(env!("CARGO_BIN_EXE_remediate"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", region)
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    let mut cases: Vec<(&[&str], &str, &str)> = USAGE_CASES
+        .iter()
+        .map(|(a, w)| (*a, *w, "us-east-1"))
+        .collect();
+    // An empty AWS_REGION is named, not passed to the SDK as a region.
+    cases.push((&["plan"], "no region: set --region or AWS_REGION", ""));
+    cases.push((
+        &["apply", "--yes"],
+        "no region: set --region or AWS_REGION",
+        " ",
+    ));
+    for (args, want, region) in cases {
+        let out = cmd(args, region);
+        assert_usage_error(&out, args, want);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("cannot reach"),
+            "{args:?} made an AWS call: {err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a refused command left a file behind"
+    );
+    // the control: a valid command does try the (closed) endpoint
+    let out = cmd(&["plan", "--max-attempts", "1"], "us-east-1");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the AWS endpoint"));
+    // --help and --version are not errors: stdout, exit 0
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["plan", "--help"],
+        &["help", "apply"],
+    ] {
+        let out = cmd(args, "us-east-1");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty() && out.stderr.is_empty(), "{args:?}");
     }
 }

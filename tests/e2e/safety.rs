@@ -109,7 +109,7 @@ fn the_plan_policy_can_plan_everything_and_write_nothing_and_the_apply_policy_ca
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     // every call the tool made is in the policy it prints: the two cannot drift apart
-    let allowed = remediate::permissions::actions(true);
+    let allowed = remediate::permissions::actions(remediate::permissions::For::Apply);
     let mut service = String::new();
     for line in err
         .lines()

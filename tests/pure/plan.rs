@@ -12,11 +12,11 @@ use std::collections::BTreeSet;
 use crate::fixtures::*;
 
 fn make(s: &Snapshot) -> Plan {
-    plan::make(s, &FileSettings::default(), &[])
+    remediate::pipeline::make(s, &FileSettings::default(), &[])
 }
 
 fn assert_converges(s: &Snapshot, settings: &FileSettings) {
-    let p = plan::make(s, settings, &[]);
+    let p = remediate::pipeline::make(s, settings, &[]);
     let after = simulate(s, &p.actions);
     let left: Vec<_> = controls::detect(&after, settings, &controls::selected(&[], settings))
         .into_iter()
@@ -24,7 +24,11 @@ fn assert_converges(s: &Snapshot, settings: &FileSettings) {
         .collect();
     assert!(left.is_empty(), "still failing after the plan: {left:#?}");
     // and planning again on the result plans nothing
-    assert!(plan::make(&after, settings, &[]).actions.is_empty());
+    assert!(
+        remediate::pipeline::make(&after, settings, &[])
+            .actions
+            .is_empty()
+    );
 }
 
 fn assert_valid_order(actions: &[Action]) {
@@ -151,7 +155,7 @@ fn plan_covers_all_nine_controls() {
         .iter()
         .flat_map(|a| a.controls.iter().map(String::as_str))
         .collect();
-    for id in controls::IDS {
+    for id in controls::ids() {
         assert!(served.contains(id), "no action for {id}");
     }
 }
@@ -194,11 +198,26 @@ fn a_plan_never_contains_an_allow_for_everyone() {
     for dest in [FlowLogDestination::CloudWatchLogs, FlowLogDestination::S3] {
         settings.flow_logs.destination = dest;
         for s in [non_compliant(), base()] {
-            let p = plan::make(&s, &settings, &[]);
+            let p = remediate::pipeline::make(&s, &settings, &[]);
             for a in &p.actions {
                 for doc in documents(&a.op) {
                     for st in policy::statements(&doc) {
                         assert!(!policy::is_public_allow(&st), "{}: {st}", a.id);
+                        // The CloudTrail → CloudWatch Logs role's trust is the
+                        // form AWS documents, which has no source condition
+                        // (issue 9, item 10); every other service statement
+                        // carries one.
+                        if st["Action"] == "sts:AssumeRole"
+                            && st["Principal"]["Service"] == "cloudtrail.amazonaws.com"
+                        {
+                            assert_eq!(
+                                st,
+                                serde_json::json!({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}),
+                                "{}: the CloudTrail role trust is not AWS's documented form",
+                                a.id
+                            );
+                            continue;
+                        }
                         if st["Principal"].get("Service").is_some() {
                             let cond = st
                                 .get("Condition")
@@ -300,12 +319,11 @@ fn documents_match_the_reference_field_by_field() {
     else {
         unreachable!()
     };
+    // AWS's documented trust for this role: CloudTrail, no condition.
     let t = &policy::statements(trust_policy)[0];
-    assert_eq!(t["Principal"]["Service"], "cloudtrail.amazonaws.com");
-    assert_eq!(t["Action"], "sts:AssumeRole");
     assert_eq!(
-        t["Condition"]["StringEquals"]["aws:SourceAccount"],
-        "111122223333"
+        t,
+        &json!({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"})
     );
     let r = &policy::statements(rp)[0];
     assert_eq!(
@@ -479,8 +497,8 @@ fn rendered_plans_of_the_whole_account() {
 #[test]
 fn rendered_plan_per_control() {
     let s = non_compliant();
-    for id in controls::IDS {
-        let p = plan::make(&s, &FileSettings::default(), &[id.to_string()]);
+    for id in controls::ids() {
+        let p = remediate::pipeline::make(&s, &FileSettings::default(), &[id.to_string()]);
         insta::assert_snapshot!(
             format!("control_{}_text", snapshot_name(id)),
             render::render(&p, Format::Text, Style { color: false })
@@ -489,10 +507,11 @@ fn rendered_plan_per_control() {
 }
 
 #[test]
-fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
-    // A first run covered us-east-1 only; now eu-west-1 VPCs need flow logs too.
+fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
+    // An older version wrote one statement per region and covered us-east-1
+    // only; now eu-west-1 VPCs need flow logs too.
     let mut s = non_compliant();
-    let first = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let first = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     let role_op = first
         .actions
         .iter()
@@ -501,14 +520,16 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
     let Op::CreateRole {
         trust_policy,
         policy_name,
-        policy: full,
         ..
     } = role_op.op.clone()
     else {
         unreachable!()
     };
-    let mut east_only = full.clone();
-    east_only["Statement"] = json!([statement(&full, "FlowLogsuseast1"), {"Sid": "Theirs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]);
+    let east = json!({"Sid": "FlowLogsuseast1", "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+        "Resource": ["arn:aws:logs:us-east-1:111122223333:log-group:remediate/vpc-flow-logs:*",
+                     "arn:aws:logs:us-east-1:111122223333:log-group:remediate/vpc-flow-logs"]});
+    let east_only = json!({"Version": "2012-10-17", "Statement": [east, {"Sid": "Theirs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]});
     s.roles.insert(
         "remediate-vpc-flow-logs".into(),
         remediate::snapshot::Role {
@@ -518,7 +539,7 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
             inline_policies: [(policy_name.clone(), east_only)].into(),
         },
     );
-    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     let a = p
         .actions
         .iter()
@@ -528,7 +549,7 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
     let Op::CreateRole { policy, .. } = &a.op else {
         unreachable!()
     };
-    for sid in ["FlowLogsuseast1", "FlowLogseuwest1", "Theirs"] {
+    for sid in ["FlowLogsuseast1", "FlowLogsAllRegions", "Theirs"] {
         statement(policy, sid);
     }
     // and once it has everything, nothing is planned for it
@@ -537,7 +558,7 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
         .unwrap()
         .inline_policies
         .insert(policy_name, policy.clone());
-    let p = plan::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     assert!(
         !p.actions
             .iter()
@@ -545,6 +566,30 @@ fn an_existing_tool_role_gains_the_new_regions_statement_and_keeps_its_own() {
         "{:#?}",
         p.actions
     );
+}
+
+#[test]
+fn the_flow_log_role_policy_is_one_statement_whatever_the_region_count() {
+    // Issue 9 item 2: one statement per region passed IAM's 10,240-character
+    // limit at about 33 regions.
+    let mut s = base();
+    let regions: Vec<String> = (0..40).map(|i| format!("xx-test-{i}")).collect();
+    s.regions = regions.clone();
+    for r in &regions {
+        add_vpc(&mut s, vpc(r, &format!("vpc-{r}")));
+    }
+    let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
+    let role = p
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"))
+        .expect("a flow-log role");
+    let Op::CreateRole { policy, .. } = &role.op else {
+        unreachable!()
+    };
+    assert_eq!(policy::statements(policy).len(), 1, "{policy:#}");
+    assert!(policy::iam_size(policy) < 1_000);
+    remediate::plan::limits::check(&p.actions, &s).expect("within AWS's limits");
 }
 
 #[test]

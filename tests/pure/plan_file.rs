@@ -1,5 +1,5 @@
 use remediate::plan::file::{self, PlanFileError};
-use remediate::plan::{self};
+
 use remediate::settings::FileSettings;
 
 use crate::fixtures::*;
@@ -7,7 +7,7 @@ use crate::fixtures::*;
 fn saved() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let p = plan::make(&non_compliant(), &FileSettings::default(), &[]);
+    let p = remediate::pipeline::make(&non_compliant(), &FileSettings::default(), &[]);
     file::write(&path, &p, "2026-11-29T00:00:00Z".into()).unwrap();
     (dir, path)
 }
@@ -18,7 +18,7 @@ fn a_saved_plan_reads_back_equal() {
     let f = file::read(&path).unwrap();
     assert_eq!(
         f.plan,
-        plan::make(&non_compliant(), &FileSettings::default(), &[])
+        remediate::pipeline::make(&non_compliant(), &FileSettings::default(), &[])
     );
 }
 
@@ -78,11 +78,11 @@ mod fuzz {
     //! The plan-file reader never panics, and never accepts a file whose
     //! content was changed.
     use proptest::prelude::*;
-    use remediate::plan::{self, file};
+    use remediate::plan::file;
     use remediate::settings::FileSettings;
 
     fn valid() -> String {
-        let p = plan::make(
+        let p = remediate::pipeline::make(
             &crate::fixtures::non_compliant(),
             &FileSettings::default(),
             &["2.3".into(), "2.8".into()],

@@ -2,7 +2,7 @@
 //! non-compliant account, both kept current by this test. Regenerate with
 //! `REMEDIATE_UPDATE_PLANS=1 cargo test --test pure plans_dir`.
 
-use remediate::plan::{self, file};
+use remediate::plan::file;
 use remediate::settings::FileSettings;
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ fn schema_and_example_plan_are_current_and_the_example_validates() {
         "plan.schema.json",
         &(serde_json::to_string_pretty(&schema).unwrap() + "\n"),
     );
-    let p = plan::make(
+    let p = remediate::pipeline::make(
         &crate::fixtures::non_compliant(),
         &FileSettings::default(),
         &[],

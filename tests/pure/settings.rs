@@ -30,7 +30,7 @@ fn a_bad_value_is_an_error_naming_the_key_and_line() {
     assert!(e.starts_with("line 2: log_retention_days = 42"), "{e}");
     let e = FileSettings::parse("[flow_logs]\ntraffic_type = \"SOME\"\n").unwrap_err();
     assert!(e.contains("line 2") && e.contains("traffic_type"), "{e}");
-    let e = FileSettings::parse("skip_controls = [\"3.1\"]\n").unwrap_err();
+    let e = remediate::controls::parse_settings("skip_controls = [\"3.1\"]\n").unwrap_err();
     assert!(e.contains("unknown control \"3.1\""), "{e}");
 }
 
@@ -50,4 +50,35 @@ fn retry_settings_are_read_and_checked() {
     assert!(e.starts_with("line 2: aws.max_attempts = 0"), "{e}");
     let e = FileSettings::parse("[aws]\nretry_mode = \"eager\"\n").unwrap_err();
     assert!(e.contains("line 2") && e.contains("eager"), "{e}");
+}
+
+#[test]
+fn the_iam_propagation_budget_is_read_and_checked() {
+    assert_eq!(FileSettings::default().aws.iam_propagation_seconds, 120);
+    let s = FileSettings::parse("[aws]\niam_propagation_seconds = 300\n").unwrap();
+    assert_eq!(s.aws.iam_propagation_seconds, 300);
+    assert_eq!(
+        FileSettings::parse("[aws]\niam_propagation_seconds = 0\n")
+            .unwrap()
+            .aws
+            .iam_propagation_seconds,
+        0,
+        "0 = do not wait"
+    );
+    let e = FileSettings::parse("[aws]\niam_propagation_seconds = 3601\n").unwrap_err();
+    assert!(
+        e.starts_with("line 2: aws.iam_propagation_seconds = 3601 must be between 0 and 3600"),
+        "{e}"
+    );
+    for bad in ["-1", "\"2m\"", "1.5"] {
+        let e = FileSettings::parse(&format!(
+            "[aws]\nmax_attempts = 3\niam_propagation_seconds = {bad}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.starts_with("line 3: aws.iam_propagation_seconds: "),
+            "{bad}: {e}"
+        );
+        assert!(!e.contains('\n'), "{e}");
+    }
 }

@@ -1,0 +1,317 @@
+//! The printed IAM policies: every op has its calls, the ops each command
+//! runs are the ones the planner and undo really make, and what AWS checks
+//! implicitly is printed for the command whose calls trigger it.
+
+use std::collections::BTreeSet;
+
+use remediate::execute::{JournalEntry, Phase, plan_undo};
+use remediate::permissions::{
+    self, APPLY_OPS, For, IMPLICIT, OPS, UNDO_OPS, actions, explicit, op_actions, policy_json,
+};
+use remediate::plan::Op;
+use serde_json::{Value, json};
+
+/// A value of every `Op` variant, every field filled in, from the schema.
+fn every_op() -> Vec<Op> {
+    let schema = serde_json::to_value(schemars::schema_for!(Op)).unwrap();
+    let defs = schema
+        .get("$defs")
+        .or_else(|| schema.get("definitions"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let variants = schema["oneOf"].as_array().expect("Op is a oneOf");
+    variants
+        .iter()
+        .map(|v| serde_json::from_value(sample(v, &defs)).unwrap_or_else(|e| panic!("{e}: {v}")))
+        .collect()
+}
+
+fn sample(s: &Value, defs: &Value) -> Value {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        return sample(&defs[r.rsplit('/').next().unwrap()], defs);
+    }
+    if let Some(c) = s.get("const") {
+        return c.clone();
+    }
+    if let Some(e) = s.get("enum").and_then(Value::as_array) {
+        return e[0].clone();
+    }
+    for k in ["oneOf", "anyOf"] {
+        if let Some(alts) = s.get(k).and_then(Value::as_array) {
+            let alt = alts
+                .iter()
+                .find(|a| a.get("type") != Some(&json!("null")))
+                .unwrap_or(&alts[0]);
+            return sample(alt, defs);
+        }
+    }
+    let ty = match s.get("type") {
+        Some(Value::Array(t)) => t.iter().find(|t| *t != "null").cloned().unwrap_or_default(),
+        Some(t) => t.clone(),
+        None => return json!({}),
+    };
+    match ty.as_str().unwrap_or("") {
+        "string" => json!("x"),
+        "boolean" => json!(true),
+        "integer" => json!(7),
+        "number" => json!(1.0),
+        "array" => json!([]),
+        "object" => {
+            let mut o = serde_json::Map::new();
+            if let Some(props) = s.get("properties").and_then(Value::as_object) {
+                for (k, p) in props {
+                    o.insert(k.clone(), sample(p, defs));
+                }
+            }
+            Value::Object(o)
+        }
+        _ => Value::Null,
+    }
+}
+
+fn op_names() -> BTreeSet<&'static str> {
+    every_op().iter().map(Op::name).collect()
+}
+
+#[test]
+fn every_op_has_the_actions_of_its_calls_and_only_real_ops_are_listed() {
+    let names = op_names();
+    let listed: BTreeSet<&str> = OPS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(listed.len(), OPS.len(), "an op is listed twice");
+    assert_eq!(listed, names, "src/permissions.rs OPS vs the Op variants");
+    for (op, actions) in OPS {
+        assert!(!actions.is_empty(), "{op}");
+        for a in *actions {
+            let (service, action) = a.split_once(':').unwrap();
+            assert!(
+                ["s3", "kms", "iam", "logs", "cloudtrail", "config", "ec2"].contains(&service)
+                    && action.chars().next().unwrap().is_ascii_uppercase(),
+                "{op}: {a}"
+            );
+        }
+    }
+    for op in APPLY_OPS.iter().chain(UNDO_OPS) {
+        assert!(names.contains(op), "{op} is not an op");
+    }
+}
+
+/// `Op::CamelCase` mentioned in these source files, as snake_case names.
+fn ops_in_sources(dirs: &[&str], skip: &[&str]) -> BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = BTreeSet::new();
+    for d in dirs {
+        for e in std::fs::read_dir(root.join(d)).unwrap() {
+            let p = e.unwrap().path();
+            let file = p.file_name().unwrap().to_string_lossy().to_string();
+            if !file.ends_with(".rs") || skip.contains(&file.as_str()) {
+                continue;
+            }
+            let src = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in src.match_indices("Op::") {
+                let name: String = src[i + 4..]
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    continue;
+                }
+                let mut snake = String::new();
+                for (j, c) in name.chars().enumerate() {
+                    if c.is_ascii_uppercase() && j > 0 {
+                        snake.push('_');
+                    }
+                    snake.push(c.to_ascii_lowercase());
+                }
+                out.insert(snake);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_op_the_planner_makes_is_in_the_apply_policy() {
+    // The planner builds actions in src/controls and src/plan; action.rs
+    // declares the ops and simulate.rs plays every one of them.
+    let made = ops_in_sources(&["src/controls", "src/plan"], &["action.rs", "simulate.rs"]);
+    assert!(made.contains("create_trail"), "{made:?}");
+    let apply: BTreeSet<String> = APPLY_OPS.iter().map(|s| s.to_string()).collect();
+    let missing: Vec<&String> = made.difference(&apply).collect();
+    assert!(
+        missing.is_empty(),
+        "the planner makes {missing:?}: add them to APPLY_OPS in src/permissions.rs"
+    );
+}
+
+/// A prior value every reversal can read (`flag` for every on/off setting).
+fn prior(flag: bool) -> Value {
+    let selectors = json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}]);
+    json!({
+        "block_public_acls": flag, "ignore_public_acls": flag,
+        "block_public_policy": flag, "restrict_public_buckets": flag,
+        "owner_id": "o", "grants": [],
+        "target_bucket": "t", "target_prefix": "p",
+        "key_id": "k", "rotation_enabled": flag,
+        "name": "n", "arn": "arn:aws:cloudtrail:us-east-1:1:trail/n",
+        "is_multi_region": flag, "include_global_service_events": flag,
+        "log_file_validation": flag, "is_organization": false, "is_logging": flag,
+        "event_selectors": if flag { json!([]) } else { selectors.clone() },
+        "advanced_event_selectors": if flag { selectors } else { json!([]) },
+        "role_arn": "arn:aws:iam::1:role/r", "recording_group": {}, "recording": flag,
+        "s3_bucket": "b", "s3_prefix": "p",
+        "Version": "2012-10-17", "Statement": []
+    })
+}
+
+fn journal(op: &Op, prior: Value, result: Value) -> Vec<JournalEntry> {
+    let entry = |seq, phase| JournalEntry {
+        seq,
+        time: "2026-01-01T00:00:00Z".into(),
+        action_id: format!("{}:us-east-1:x", op.name()),
+        region: "us-east-1".into(),
+        target: "x".into(),
+        op: op.clone(),
+        phase,
+        depends_on: vec![],
+        controls: vec![],
+    };
+    vec![
+        entry(1, Phase::Before { prior }),
+        entry(2, Phase::After { result }),
+    ]
+}
+
+#[test]
+fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
+    let mut made = BTreeSet::new();
+    // Every op (undo journals can be undone too), as created by the run, and
+    // as a change of a setting that was on, or off, before.
+    for op in every_op() {
+        let created =
+            json!({"created": ["fl-1"], "role_name": "AWSServiceRoleForConfig", "key_id": "k"});
+        for (p, r) in [
+            (Value::Null, created),
+            (prior(true), json!({"changed": true})),
+            (prior(false), json!({"changed": true})),
+        ] {
+            for a in plan_undo(&journal(&op, p, r)) {
+                made.insert(a.op.name());
+            }
+        }
+    }
+    let listed: BTreeSet<&str> = UNDO_OPS.iter().copied().collect();
+    assert_eq!(
+        made, listed,
+        "UNDO_OPS in src/permissions.rs vs what plan_undo makes"
+    );
+}
+
+fn printed(for_: For) -> BTreeSet<String> {
+    let doc: Value = serde_json::from_str(&policy_json(for_)).unwrap();
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn what_aws_checks_implicitly_is_printed_for_the_commands_that_trigger_it() {
+    for i in IMPLICIT {
+        assert!(i.doc.starts_with("https://docs.aws.amazon.com/"), "{i:?}");
+        for f in [For::Plan, For::Apply, For::Undo] {
+            let policy = printed(f);
+            if explicit(f).contains(i.call) {
+                for a in i.actions {
+                    assert!(policy.contains(*a), "{f:?} lacks {a} ({})", i.when);
+                }
+            }
+        }
+    }
+    let apply = printed(For::Apply);
+    for a in [
+        "logs:CreateLogDelivery",
+        "iam:PassRole",
+        "kms:Decrypt",
+        "kms:TagResource",
+        "ec2:CreateFlowLogs",
+        "cloudtrail:CreateTrail",
+    ] {
+        assert!(apply.contains(a), "apply lacks {a}");
+    }
+    let undo = printed(For::Undo);
+    for a in ["logs:DeleteLogDelivery", "iam:PassRole", "kms:Decrypt"] {
+        assert!(undo.contains(a), "undo lacks {a}");
+    }
+    // plan is read-only: nothing implicit, no write
+    let plan = printed(For::Plan);
+    assert!(permissions::implicit(For::Plan).is_empty());
+    for a in &plan {
+        let verb = a.split_once(':').unwrap().1;
+        assert!(
+            ["Get", "List", "Describe"]
+                .iter()
+                .any(|v| verb.starts_with(v)),
+            "{a} in the plan policy"
+        );
+    }
+    for f in [For::Plan, For::Apply, For::Undo] {
+        let want: BTreeSet<String> = actions(f).iter().map(|s| s.to_string()).collect();
+        assert_eq!(printed(f), want, "{f:?}");
+    }
+}
+
+#[test]
+fn the_undo_policy_holds_every_reversing_write_and_no_create() {
+    let undo = printed(For::Undo);
+    for op in UNDO_OPS {
+        for a in op_actions(op) {
+            assert!(undo.contains(*a), "undo lacks {a} ({op})");
+        }
+    }
+    for a in [
+        "iam:DeleteServiceLinkedRole",
+        "iam:GetServiceLinkedRoleDeletionStatus",
+        "iam:DeleteRole",
+        "cloudtrail:DeleteTrail",
+        "kms:ScheduleKeyDeletion",
+        "ec2:DeleteFlowLogs",
+        "s3:DeleteBucket",
+        "sts:GetCallerIdentity",
+    ] {
+        assert!(undo.contains(a), "undo lacks {a}");
+    }
+    for a in &undo {
+        assert!(!a.contains(":Create"), "undo never creates: {a}");
+    }
+    // apply holds no deletion it never plans
+    let apply = printed(For::Apply);
+    for a in [
+        "cloudtrail:DeleteTrail",
+        "iam:DeleteRole",
+        "ec2:DeleteFlowLogs",
+    ] {
+        assert!(!apply.contains(a), "apply holds {a}");
+    }
+}
+
+#[test]
+fn pass_role_is_limited_to_the_services_given_a_role() {
+    let doc: Value = serde_json::from_str(&policy_json(For::Apply)).unwrap();
+    let pass = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Action"] == json!(["iam:PassRole"]))
+        .expect("a PassRole statement");
+    assert_eq!(
+        pass["Condition"]["StringEquals"]["iam:PassedToService"],
+        json!([
+            "cloudtrail.amazonaws.com",
+            "config.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com"
+        ])
+    );
+}
