@@ -388,6 +388,23 @@ async fn bucket(a: &Aws, name: &str) {
 
 async fn trail(a: &Aws, name: &str, bucket_name: &str) {
     bucket(a, bucket_name).await;
+    // What CloudTrail checks before it accepts the bucket (as on AWS).
+    let account = ACCOUNT;
+    let trail_arn = format!("arn:aws:cloudtrail:{REGION}:{account}:trail/{name}");
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket_name}"),
+         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}},
+        {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket_name}/AWSLogs/{account}/*"),
+         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}}}
+    ]});
+    a.s3.put_bucket_policy()
+        .bucket(bucket_name)
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("PutBucketPolicy {bucket_name}: {e:?}"));
     a.cloudtrail
         .create_trail()
         .name(name)
@@ -592,6 +609,21 @@ async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
         .send()
         .await
         .expect("PutConfigurationRecorder");
+    // What AWS Config checks before it accepts the delivery bucket.
+    let config_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AWSConfigBucketPermissionsCheck", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{logs_bucket}"),
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+        {"Sid": "AWSConfigBucketDelivery", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{logs_bucket}/AWSLogs/{ACCOUNT}/Config/*"),
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control"}}}
+    ]});
+    a.s3.put_bucket_policy()
+        .bucket(&logs_bucket)
+        .policy(config_policy.to_string())
+        .send()
+        .await
+        .expect("PutBucketPolicy (Config delivery)");
     a.config
         .put_delivery_channel()
         .delivery_channel(
