@@ -528,14 +528,12 @@ impl Runner {
                 }
                 if let Some(rest) = l.strip_prefix("Apply complete: ") {
                     m.exec_end = Some(*t);
-                    // "a applied, f failed, s skipped."
-                    let nums: Vec<usize> = rest
-                        .split(|c: char| !c.is_ascii_digit())
-                        .filter_map(|x| x.parse().ok())
-                        .collect();
-                    if nums.len() >= 2 {
-                        m.failed = nums[1];
-                    }
+                    // "a applied, f failed, s skipped." (a zero count is left out)
+                    m.failed = rest
+                        .trim_end_matches('.')
+                        .split(", ")
+                        .find_map(|part| part.strip_suffix(" failed")?.parse().ok())
+                        .unwrap_or(0);
                 }
             }
         }

@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, scan, timestamp};
 use crate::aws::Aws;
 use crate::controls;
-use crate::execute::{self, ExecEvent, ExecOptions, ExecReport, Outcome};
+use crate::execute::{self, ExecEvent, ExecOptions, ExecReport};
 use crate::plan::{self, Action, Plan};
-use crate::render::{self, Format};
+use crate::render::{self, Format, Held, Verb};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Approval {
@@ -33,8 +33,9 @@ impl Approval {
     }
 }
 
-/// What the user decided: `None` = do nothing at all.
-type Decision = Option<BTreeMap<String, String>>;
+/// What the user decided: the actions held back (and why), or `None` = do
+/// nothing at all.
+type Decision = Option<BTreeMap<String, Held>>;
 
 pub async fn cmd_apply(
     run: &Run,
@@ -69,12 +70,15 @@ pub async fn cmd_apply(
         eprintln!("Nothing to apply.");
         return Ok(EXIT_OK);
     }
-    let Some(skip) = approve_guarded(&plan.actions, approval, run)? else {
+    let Some(held) = approve_guarded(&plan.actions, approval, run)? else {
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
-    let report = execute_with_progress(run, aws, &plan, &plan.actions, skip, &journal).await?;
-    print_summary(&plan.actions, &report, run);
+    let report = execute_with_progress(run, aws, &plan, &plan.actions, &held, &journal).await?;
+    eprint!(
+        "{}",
+        render::summary(Verb::Apply, &plan.actions, &report, &held, run.err_style)
+    );
     eprintln!(
         "Journal: {} (undo with: remediate undo {})",
         journal.display(),
@@ -114,8 +118,8 @@ fn approve_guarded(actions: &[Action], approval: Approval, run: &Run) -> Result<
     decision
 }
 
-/// Ask for approval. Returns the actions the user chose to skip (with why),
-/// or `None` when nothing is to be done.
+/// Ask for approval. Returns the actions the user held back (with why), or
+/// `None` when nothing is to be done.
 fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision> {
     if approval == Approval::Yes {
         return Ok(Some(BTreeMap::new()));
@@ -140,12 +144,12 @@ fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision
             Ok((answer.trim() == "yes").then(BTreeMap::new))
         }
         Approval::Step => {
-            let mut skip = BTreeMap::new();
+            let mut held = BTreeMap::new();
             let mut any = false;
             for (i, a) in actions.iter().enumerate() {
-                if let Some(d) = a.depends_on.iter().find(|d| skip.contains_key(*d)) {
+                if let Some(d) = a.depends_on.iter().find(|d| held.contains_key(*d)) {
                     eprintln!("Skipping {}: it depends on {d}, which is skipped.", a.id);
-                    skip.insert(a.id.clone(), format!("depends on {d}, which was skipped"));
+                    held.insert(a.id.clone(), Held::Dependent(d.clone()));
                     continue;
                 }
                 eprint!("{}", render::action_text(i + 1, a, run.err_style));
@@ -159,18 +163,17 @@ fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision
                 match choice {
                     0 => any = true,
                     1 => {
-                        skip.insert(a.id.clone(), "skipped at the prompt".into());
+                        held.insert(a.id.clone(), Held::Skipped);
                     }
                     _ => {
                         for rest in &actions[i..] {
-                            skip.entry(rest.id.clone())
-                                .or_insert_with(|| "not applied: quit at the prompt".into());
+                            held.entry(rest.id.clone()).or_insert(Held::Quit);
                         }
                         break;
                     }
                 }
             }
-            Ok(any.then_some(skip))
+            Ok(any.then_some(held))
         }
         Approval::Yes => unreachable!(),
     }
@@ -194,7 +197,7 @@ async fn execute_with_progress(
     aws: &Aws,
     plan: &Plan,
     actions: &[Action],
-    skip: BTreeMap<String, String>,
+    held: &BTreeMap<String, Held>,
     journal: &Path,
 ) -> Result<ExecReport> {
     let cancel = Arc::new(AtomicBool::new(false));
@@ -220,7 +223,10 @@ async fn execute_with_progress(
     let opts = ExecOptions {
         concurrency: run.concurrency,
         journal_path: journal.to_path_buf(),
-        skip,
+        skip: held
+            .iter()
+            .map(|(id, h)| (id.clone(), h.reason()))
+            .collect(),
         cancel: cancel.clone(),
         account_id: plan.account_id.clone(),
         partition: plan.partition.clone(),
@@ -230,57 +236,13 @@ async fn execute_with_progress(
     let st = run.err_style;
     let on_event = move |e: ExecEvent| match e {
         ExecEvent::Started(a) => tracing::info!("start {}", a.id),
-        ExecEvent::Finished(a, o) => match o {
-            Outcome::Applied { detail } => {
-                eprintln!("  {} {} {}", st.green("✓"), a.id, st.dim(detail))
+        ExecEvent::Finished(a, o) => {
+            if let Some(line) = render::progress(a, o, st) {
+                eprint!("{line}");
             }
-            Outcome::Failed { code, message } => {
-                eprintln!("  {} {} failed: {code}: {message}", st.red("✗"), a.id)
-            }
-            Outcome::Skipped { reason } => {
-                eprintln!("  {} {} skipped: {reason}", st.yellow("-"), a.id)
-            }
-        },
-    };
-    let report = execute::execute(aws, actions, &opts, &on_event).await?;
-    if cancel.load(Ordering::SeqCst) {
-        eprintln!("Apply interrupted.");
-    }
-    Ok(report)
-}
-
-fn print_summary(actions: &[Action], report: &ExecReport, run: &Run) {
-    let st = run.err_style;
-    eprintln!(
-        "\n{} {} applied, {} failed, {} skipped.",
-        st.bold("Apply complete:"),
-        report.applied(),
-        report.failed(),
-        report.skipped()
-    );
-    let by_id: BTreeMap<&str, &Action> = actions.iter().map(|a| (a.id.as_str(), a)).collect();
-    for r in &report.results {
-        let target = by_id
-            .get(r.id.as_str())
-            .map(|a| a.target.as_str())
-            .unwrap_or("");
-        match &r.outcome {
-            Outcome::Failed { code, message } => eprintln!(
-                "  {} {} ({target}): {code}: {message}",
-                st.red("failed "),
-                r.id
-            ),
-            Outcome::Skipped { reason } => {
-                eprintln!("  {} {} ({target}): {reason}", st.yellow("skipped"), r.id)
-            }
-            Outcome::Applied { .. } => {}
         }
-    }
-    if !report.ok() {
-        eprintln!(
-            "Some actions did not apply. Fix the cause and run `remediate apply` again: it plans only what is still missing."
-        );
-    }
+    };
+    execute::execute(aws, actions, &opts, &on_event).await
 }
 
 /// Re-read the account and show the touched controls before and after.
@@ -341,7 +303,7 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         print!("{}", render::action_text(i + 1, a, run.out_style));
     }
     let approval = if yes { Approval::Yes } else { Approval::Ask };
-    let Some(skip) = approve_guarded(&actions, approval, run)? else {
+    let Some(held) = approve_guarded(&actions, approval, run)? else {
         eprintln!("Undo cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
@@ -359,7 +321,10 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         actions: actions.clone(),
     };
     let undo_journal = undo_journal(journal);
-    let report = execute_with_progress(run, aws, &plan, &actions, skip, &undo_journal).await?;
-    print_summary(&actions, &report, run);
+    let report = execute_with_progress(run, aws, &plan, &actions, &held, &undo_journal).await?;
+    eprint!(
+        "{}",
+        render::summary(Verb::Undo, &actions, &report, &held, run.err_style)
+    );
     Ok(if report.ok() { EXIT_OK } else { EXIT_ERROR })
 }

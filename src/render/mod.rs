@@ -1,4 +1,5 @@
-//! The one printer: a plan (or a report) as text, JSON or markdown.
+//! The one printer: a plan (or a report) as text, JSON or markdown, and
+//! what `apply` and `undo` print about their results (`results.rs`).
 //!
 //! Everything here is a pure function from data to a `String`; the caller
 //! decides where it goes (stdout for data). Colour is a parameter, decided
@@ -13,6 +14,9 @@ use std::fmt::Write;
 use crate::controls;
 use crate::finding::{Finding, Status};
 use crate::plan::{Action, Change, Plan, Safety};
+
+mod results;
+pub use results::{End, Held, Verb, ends, progress, short, summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use remediate::collect::{self, CollectOptions};
+use remediate::execute::{Phase, read_journal};
 use remediate::snapshot::Snapshot;
 
 use crate::common::{self, Moto, fixtures};
@@ -34,6 +35,31 @@ fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The line of counts that ends the summary of `apply` or `undo`
+/// ("Apply complete: 30 applied.").
+fn counts_line<'a>(stderr: &'a str, verb: &str) -> &'a str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("{verb} ")) && l.contains(" applied"))
+        .unwrap_or_else(|| panic!("no {verb} summary in:\n{stderr}"))
+}
+
+/// How each action of the run journaled in `name` ended, from its typed
+/// entries: (applied, failed with their AWS code, skipped) action ids.
+#[allow(clippy::type_complexity)]
+fn journaled(moto: &Moto, name: &str) -> (Vec<String>, Vec<(String, String)>, Vec<String>) {
+    let (mut applied, mut failed, mut skipped) = (vec![], vec![], vec![]);
+    for e in read_journal(moto.dir().join(name)).unwrap() {
+        match e.phase {
+            Phase::After { .. } => applied.push(e.action_id),
+            Phase::Failed { code, .. } => failed.push((e.action_id, code)),
+            Phase::Skipped { .. } => skipped.push(e.action_id),
+            Phase::Before { .. } | Phase::Progress { .. } => {}
+        }
+    }
+    (applied, failed, skipped)
+}
+
 /// Operations listed after "API calls:" in `--stats` output on stderr.
 fn ops_in_stats(stderr: &str) -> Vec<String> {
     stderr
@@ -62,7 +88,12 @@ fn apply_yes_converges_then_plan_is_empty_and_a_second_apply_writes_nothing() {
         &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("0 failed, 0 skipped"), "{err}");
+    let (applied, failed, skipped) = journaled(&moto, "j.jsonl");
+    assert!(!applied.is_empty() && failed.is_empty() && skipped.is_empty());
+    assert_eq!(
+        counts_line(&err, "Apply"),
+        format!("Apply complete: {} applied.", applied.len())
+    );
     // every control passes or is pending where the emulator cannot show a pass
     let (code, plan, err) = plan_json(&moto, &["--regions", TWO]);
     assert_eq!(code, 0, "{err}");
@@ -138,8 +169,7 @@ fn prompt_answered_yes_applies() {
     let mut s = pty(&moto, &["apply", "--regions", TWO, "--control", "2.8"]);
     s.expect("Enter a value").unwrap();
     s.send_line("yes").unwrap();
-    s.expect("Apply complete: 2 applied, 0 failed, 0 skipped.")
-        .unwrap();
+    s.expect("Apply complete: 2 applied.").unwrap();
     assert_eq!(exit_code(&mut s), 0);
     let (code, _, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.8"]);
     assert_eq!(code, 0);
@@ -188,6 +218,79 @@ fn step_mode_skipping_an_action_skips_its_dependents() {
     s.expect("nothing was changed").unwrap();
     assert_eq!(exit_code(&mut s), 1);
     assert_eq!(before, read_all(&moto));
+}
+
+/// Issue 10: yes, skip, quit. The summary counts on one line and lists each
+/// action that was not started once.
+#[test]
+fn step_mode_quitting_lists_each_action_not_started_once() {
+    use expectrl::Expect;
+    let moto = Moto::start();
+    seed(&moto);
+    let scope = ["--regions", TWO, "--control", "2.2,2.8"];
+    let (_, plan, _) = plan_json(&moto, &scope);
+    let actions = plan["actions"].as_array().unwrap().clone();
+    let id = |i: usize| actions[i]["id"].as_str().unwrap().to_string();
+    assert!(actions.len() >= 3, "{plan:#}");
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["depends_on"].as_array().unwrap().is_empty()),
+        "the test wants independent actions: {plan:#}"
+    );
+    let mut s = pty(
+        &moto,
+        &[&["apply", "--step", "--journal", "j.jsonl"], &scope[..]].concat(),
+    );
+    s.expect(format!("Apply {}?", id(0)).as_str()).unwrap();
+    s.send("\r").unwrap(); // yes
+    s.expect(format!("Apply {}?", id(1)).as_str()).unwrap();
+    s.send("\x1b[B").unwrap(); // skip
+    s.send("\r").unwrap();
+    s.expect(format!("Apply {}?", id(2)).as_str()).unwrap();
+    s.send("\x1b[B\x1b[B").unwrap(); // quit
+    s.send("\r").unwrap();
+    let n = actions.len() - 2;
+    let m = s
+        .expect(
+            format!("Apply stopped at your request: 1 applied, 1 skipped, {n} not started.")
+                .as_str(),
+        )
+        .unwrap();
+    let shown = String::from_utf8_lossy(m.before()).to_string();
+    assert_eq!(exit_code(&mut s), 0);
+    let (applied, failed, skipped) = journaled(&moto, "j.jsonl");
+    assert_eq!(applied, [id(0)]);
+    assert!(failed.is_empty());
+    assert_eq!(skipped.len(), n + 1);
+    // each not-started action: one short line, no id
+    let lines: Vec<&str> = shown.lines().map(str::trim_end).collect();
+    assert!(
+        lines.contains(&format!("Not started ({n}):").as_str()),
+        "{shown}"
+    );
+    for a in &actions[2..] {
+        let (op, target, region) = (
+            a["op"]["op"].as_str().unwrap(),
+            a["target"].as_str().unwrap(),
+            a["region"].as_str().unwrap(),
+        );
+        let line = if target.contains(region) {
+            format!("  {op} {target}")
+        } else {
+            format!("  {op} {target} ({region})")
+        };
+        assert_eq!(
+            lines.iter().filter(|l| **l == line).count(),
+            1,
+            "{line}\n{shown}"
+        );
+    }
+    // the ids never offered are not repeated either
+    for a in &actions[3..] {
+        let id = a["id"].as_str().unwrap();
+        assert!(!shown.contains(id), "{id}\n{shown}");
+    }
 }
 
 #[test]
@@ -280,34 +383,47 @@ fn a_failed_action_skips_only_its_dependents_exits_nonzero_and_a_rerun_converges
             .await
             .unwrap();
     });
-    let (code, _, err) = run(&moto, &["apply", "--yes", "--regions", TWO]);
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "--regions", TWO, "--journal", "j.jsonl"],
+    );
     assert_eq!(code, 1, "{err}");
-    let summary: Vec<&str> = err
-        .lines()
-        .skip_while(|l| !l.starts_with("Apply complete"))
-        .take_while(|l| !l.starts_with("Some actions"))
-        .collect();
-    let failed: Vec<&&str> = summary
-        .iter()
-        .filter(|l| l.trim_start().starts_with("failed"))
-        .collect();
-    let skipped: Vec<&&str> = summary
-        .iter()
-        .filter(|l| l.trim_start().starts_with("skipped"))
-        .collect();
-    assert_eq!(failed.len(), 1, "{err}");
-    assert!(
-        failed[0].contains(&format!("create_bucket:us-east-1:{taken}"))
-            && failed[0].contains("BucketAlreadyExists"),
+    let (applied, failed, skipped) = journaled(&moto, "j.jsonl");
+    assert_eq!(
+        failed,
+        [(
+            format!("create_bucket:us-east-1:{taken}"),
+            "BucketAlreadyExists".to_string()
+        )],
         "{err}"
     );
     assert_eq!(skipped.len(), 3, "{err}");
     for s in &skipped {
         assert!(
-            s.contains(taken) || s.contains("put_bucket_logging:us-east-1:nc-trail"),
+            s.contains(taken) || s.starts_with("put_bucket_logging:us-east-1:nc-trail"),
             "{s}"
         );
     }
+    // The summary names the failure once, with its code and message, and
+    // what it kept from running under it.
+    let summary: Vec<&str> = err
+        .lines()
+        .skip_while(|l| *l != "Failed:")
+        .take_while(|l| !l.starts_with("Apply complete"))
+        .collect();
+    assert!(
+        summary[1].starts_with(&format!("  create_bucket {taken}: BucketAlreadyExists: ")),
+        "{err}"
+    );
+    assert_eq!(summary[2..].len(), 4, "{err}");
+    assert_eq!(summary[2], "    dependents skipped (3):", "{err}");
+    assert_eq!(
+        counts_line(&err, "Apply"),
+        format!(
+            "Apply complete: {} applied, 1 failed, 3 skipped.",
+            applied.len()
+        )
+    );
     // everything independent was applied: eu-west-1 logging passes
     let (_, plan, _) = plan_json(&moto, &["--regions", TWO, "--control", "2.6"]);
     let west = plan["findings"]
@@ -354,6 +470,13 @@ fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl"]);
     assert_eq!(code, 0, "{out}\n{err}");
+    let (undone, failed, skipped) = journaled(&moto, "j.undo.jsonl");
+    assert!(failed.is_empty() && skipped.is_empty(), "{err}");
+    assert_eq!(
+        counts_line(&err, "Undo"),
+        format!("Undo complete: {} applied.", undone.len())
+    );
+    assert!(!err.contains("Apply complete"), "{err}");
     let after = read_all(&moto);
     for (name, b) in &before.buckets {
         let a = after

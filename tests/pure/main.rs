@@ -10,6 +10,7 @@ mod plan;
 mod plan_file;
 pub mod plans_dir;
 mod policy_props;
+mod results;
 mod settings;
 
 /// docs/controls.md carries each control file's header verbatim.
