@@ -16,10 +16,10 @@
 //! - [`snapshot`]  the account as plain serializable data.
 //! - [`collect`]   fills a snapshot: every region concurrently, reads only.
 //! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
-//! - [`controls`]  one file per check (detect + plan); the registry maps each
-//!                 benchmark control id to its check.
+//! - [`controls`]  one file per check (detect + plan); a registry maps control ids to checks.
 //! - [`pipeline`]  snapshot → findings → plan: the pure middle of every command.
-//! - [`policy`]    IAM policy documents: normalise, merge, compare.
+//! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
+//! - [`regions`]   facts about AWS regions (where global types can be recorded).
 //! - [`plan`]      actions, ordering, fingerprints, the plan file.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown.
 //! - [`execute`]   runs a plan's actions, reads back, journals; undo.
