@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use aws_config::{Region, SdkConfig};
-use common::{ACCOUNT, Moto};
+use common::{ACCOUNT, Moto, fixtures};
 
 const REGION: &str = "us-east-1";
 /// The run the fixture tests create and tear down.
@@ -166,6 +166,7 @@ fn run_id_of(out: &Output) -> String {
 // ---------------------------------------------------------------------------
 
 struct Aws {
+    cfg: SdkConfig,
     s3: aws_sdk_s3::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
     kms: aws_sdk_kms::Client,
@@ -191,6 +192,7 @@ async fn aws(moto: &Moto) -> Aws {
         iam: aws_sdk_iam::Client::new(&cfg),
         logs: aws_sdk_cloudwatchlogs::Client::new(&cfg),
         config: aws_sdk_config::Client::new(&cfg),
+        cfg,
     }
 }
 
@@ -386,8 +388,14 @@ async fn bucket(a: &Aws, name: &str) {
         .unwrap_or_else(|e| panic!("CreateBucket {name}: {e:?}"));
 }
 
+/// A trail into a new bucket whose policy lets CloudTrail write (the
+/// emulator checks it, as AWS does).
 async fn trail(a: &Aws, name: &str, bucket_name: &str) {
     bucket(a, bucket_name).await;
+    let trail_arn = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}");
+    fixtures::put_cloudtrail_bucket_policy(&a.cfg, REGION, bucket_name, ACCOUNT, &[trail_arn])
+        .await
+        .expect("put the CloudTrail bucket policy");
     a.cloudtrail
         .create_trail()
         .name(name)
@@ -503,7 +511,7 @@ async fn seed_bystanders(moto: &Moto, a: &Aws) {
 /// What `remediate apply` makes under the script's names and `undo` may
 /// leave (or leaves when it fails): a non-empty access-log bucket, a log
 /// group, roles, a key scheduled for deletion in 30 days, a flow log on the
-/// default VPC, a started recorder with its channel.
+/// default VPC, a started recorder with its channel and bucket.
 async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
     let logs_bucket = format!("{run_id}-al-{ACCOUNT}-{REGION}");
     bucket(a, &logs_bucket).await;
@@ -572,6 +580,12 @@ async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
         .send()
         .await
         .expect("CreateFlowLogs");
+    // The Config bucket, with the policy AWS Config needs to deliver.
+    let config_bucket = format!("{run_id}-cfg-{ACCOUNT}-{REGION}");
+    bucket(a, &config_bucket).await;
+    fixtures::put_config_bucket_policy(&a.cfg, REGION, &config_bucket, ACCOUNT, None)
+        .await
+        .expect("put the Config bucket policy");
     let recorder = format!("{run_id}-recorder");
     a.config
         .put_configuration_recorder()
@@ -597,7 +611,7 @@ async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
         .delivery_channel(
             aws_sdk_config::types::DeliveryChannel::builder()
                 .name(format!("{run_id}-channel"))
-                .s3_bucket_name(&logs_bucket)
+                .s3_bucket_name(&config_bucket)
                 .build(),
         )
         .send()
