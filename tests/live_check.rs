@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use aws_config::{Region, SdkConfig};
-use common::{ACCOUNT, Moto};
+use common::{ACCOUNT, Moto, fixtures};
 
 const REGION: &str = "us-east-1";
 /// The run the fixture tests create and tear down.
@@ -166,6 +166,7 @@ fn run_id_of(out: &Output) -> String {
 // ---------------------------------------------------------------------------
 
 struct Aws {
+    cfg: SdkConfig,
     s3: aws_sdk_s3::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
     kms: aws_sdk_kms::Client,
@@ -191,6 +192,7 @@ async fn aws(moto: &Moto) -> Aws {
         iam: aws_sdk_iam::Client::new(&cfg),
         logs: aws_sdk_cloudwatchlogs::Client::new(&cfg),
         config: aws_sdk_config::Client::new(&cfg),
+        cfg,
     }
 }
 
@@ -386,25 +388,14 @@ async fn bucket(a: &Aws, name: &str) {
         .unwrap_or_else(|e| panic!("CreateBucket {name}: {e:?}"));
 }
 
+/// A trail into a new bucket whose policy lets CloudTrail write (the
+/// emulator checks it, as AWS does).
 async fn trail(a: &Aws, name: &str, bucket_name: &str) {
     bucket(a, bucket_name).await;
-    // What CloudTrail checks before it accepts the bucket (as on AWS).
-    let account = ACCOUNT;
-    let trail_arn = format!("arn:aws:cloudtrail:{REGION}:{account}:trail/{name}");
-    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
-        {"Sid": "AWSCloudTrailAclCheck20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket_name}"),
-         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}}},
-        {"Sid": "AWSCloudTrailWrite20150319", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-         "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket_name}/AWSLogs/{account}/*"),
-         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}}}
-    ]});
-    a.s3.put_bucket_policy()
-        .bucket(bucket_name)
-        .policy(policy.to_string())
-        .send()
+    let trail_arn = format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}");
+    fixtures::put_cloudtrail_bucket_policy(&a.cfg, REGION, bucket_name, ACCOUNT, &[trail_arn])
         .await
-        .unwrap_or_else(|e| panic!("PutBucketPolicy {bucket_name}: {e:?}"));
+        .expect("put the CloudTrail bucket policy");
     a.cloudtrail
         .create_trail()
         .name(name)
@@ -520,7 +511,7 @@ async fn seed_bystanders(moto: &Moto, a: &Aws) {
 /// What `remediate apply` makes under the script's names and `undo` may
 /// leave (or leaves when it fails): a non-empty access-log bucket, a log
 /// group, roles, a key scheduled for deletion in 30 days, a flow log on the
-/// default VPC, a started recorder with its channel.
+/// default VPC, a started recorder with its channel and bucket.
 async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
     let logs_bucket = format!("{run_id}-al-{ACCOUNT}-{REGION}");
     bucket(a, &logs_bucket).await;
@@ -589,6 +580,12 @@ async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
         .send()
         .await
         .expect("CreateFlowLogs");
+    // The Config bucket, with the policy AWS Config needs to deliver.
+    let config_bucket = format!("{run_id}-cfg-{ACCOUNT}-{REGION}");
+    bucket(a, &config_bucket).await;
+    fixtures::put_config_bucket_policy(&a.cfg, REGION, &config_bucket, ACCOUNT, None)
+        .await
+        .expect("put the Config bucket policy");
     let recorder = format!("{run_id}-recorder");
     a.config
         .put_configuration_recorder()
@@ -609,27 +606,12 @@ async fn seed_what_apply_leaves(a: &Aws, run_id: &str) {
         .send()
         .await
         .expect("PutConfigurationRecorder");
-    // What AWS Config checks before it accepts the delivery bucket.
-    let config_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
-        {"Sid": "AWSConfigBucketPermissionsCheck", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
-         "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{logs_bucket}"),
-         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
-        {"Sid": "AWSConfigBucketDelivery", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
-         "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{logs_bucket}/AWSLogs/{ACCOUNT}/Config/*"),
-         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control"}}}
-    ]});
-    a.s3.put_bucket_policy()
-        .bucket(&logs_bucket)
-        .policy(config_policy.to_string())
-        .send()
-        .await
-        .expect("PutBucketPolicy (Config delivery)");
     a.config
         .put_delivery_channel()
         .delivery_channel(
             aws_sdk_config::types::DeliveryChannel::builder()
                 .name(format!("{run_id}-channel"))
-                .s3_bucket_name(&logs_bucket)
+                .s3_bucket_name(&config_bucket)
                 .build(),
         )
         .send()
