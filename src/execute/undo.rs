@@ -149,7 +149,39 @@ fn created_resources(r: &Record) -> Vec<String> {
             v
         }
         Op::CreateTrail { name, .. } => vec![format!("trail:{region}:{name}")],
-        _ => vec![],
+        Op::CreateFlowLogs { .. }
+        | Op::CreateLogGroup { .. }
+        | Op::CreateRole { .. }
+        | Op::CreateServiceLinkedRole { .. }
+        | Op::DeleteBucket { .. }
+        | Op::DeleteBucketPolicy { .. }
+        | Op::DeleteConfigurationRecorder { .. }
+        | Op::DeleteDeliveryChannel { .. }
+        | Op::DeleteFlowLogs { .. }
+        | Op::DeleteLogGroup { .. }
+        | Op::DeletePublicAccessBlock { .. }
+        | Op::DeleteRole { .. }
+        | Op::DeleteServiceLinkedRole { .. }
+        | Op::DeleteTrail { .. }
+        | Op::DisableBucketLogging { .. }
+        | Op::DisableKeyRotation { .. }
+        | Op::EnableKeyRotation { .. }
+        | Op::PutAdvancedEventSelectors { .. }
+        | Op::PutBucketAcl { .. }
+        | Op::PutBucketLogging { .. }
+        | Op::PutBucketPolicy { .. }
+        | Op::PutConfigurationRecorder { .. }
+        | Op::PutDeliveryChannel { .. }
+        | Op::PutEventSelectors { .. }
+        | Op::PutKeyPolicy { .. }
+        | Op::PutPublicAccessBlock { .. }
+        | Op::RestoreConfigurationRecorder { .. }
+        | Op::ScheduleKeyDeletion { .. }
+        | Op::StartConfigurationRecorder { .. }
+        | Op::StartLogging { .. }
+        | Op::StopConfigurationRecorder { .. }
+        | Op::StopLogging { .. }
+        | Op::UpdateTrail { .. } => vec![],
     }
 }
 
@@ -159,7 +191,9 @@ fn touched_resource(op: &Op, region: &str) -> Option<String> {
         Op::PutPublicAccessBlock { bucket, .. }
         | Op::PutBucketAcl { bucket, .. }
         | Op::PutBucketPolicy { bucket, .. }
-        | Op::PutBucketLogging { bucket, .. } => Some(format!("bucket:{bucket}")),
+        | Op::PutBucketLogging { bucket, .. }
+        // 2.3 deletes a policy left with no statement: a forward update too.
+        | Op::DeleteBucketPolicy { bucket } => Some(format!("bucket:{bucket}")),
         Op::PutKeyPolicy { key_id, .. } | Op::EnableKeyRotation { key_id } => {
             Some(alias_key(region, key_id))
         }
@@ -167,7 +201,32 @@ fn touched_resource(op: &Op, region: &str) -> Option<String> {
         Op::PutEventSelectors { trail, .. } | Op::StartLogging { trail } => {
             Some(format!("trail:{region}:{}", trail_name(trail)))
         }
-        _ => None,
+        Op::CreateBucket { .. }
+        | Op::CreateFlowLogs { .. }
+        | Op::CreateKey { .. }
+        | Op::CreateLogGroup { .. }
+        | Op::CreateRole { .. }
+        | Op::CreateServiceLinkedRole { .. }
+        | Op::CreateTrail { .. }
+        | Op::DeleteBucket { .. }
+        | Op::DeleteConfigurationRecorder { .. }
+        | Op::DeleteDeliveryChannel { .. }
+        | Op::DeleteFlowLogs { .. }
+        | Op::DeleteLogGroup { .. }
+        | Op::DeletePublicAccessBlock { .. }
+        | Op::DeleteRole { .. }
+        | Op::DeleteServiceLinkedRole { .. }
+        | Op::DeleteTrail { .. }
+        | Op::DisableBucketLogging { .. }
+        | Op::DisableKeyRotation { .. }
+        | Op::PutAdvancedEventSelectors { .. }
+        | Op::PutConfigurationRecorder { .. }
+        | Op::PutDeliveryChannel { .. }
+        | Op::RestoreConfigurationRecorder { .. }
+        | Op::ScheduleKeyDeletion { .. }
+        | Op::StartConfigurationRecorder { .. }
+        | Op::StopConfigurationRecorder { .. }
+        | Op::StopLogging { .. } => None,
     }
 }
 

@@ -316,7 +316,24 @@ impl Op {
             | Op::DeleteFlowLogs { .. }
             | Op::DeleteBucket { .. }
             | Op::ScheduleKeyDeletion { .. } => Change::Delete,
-            _ => Change::Update,
+            Op::PutPublicAccessBlock { .. }
+            | Op::PutBucketAcl { .. }
+            | Op::PutBucketPolicy { .. }
+            | Op::PutBucketLogging { .. }
+            | Op::PutKeyPolicy { .. }
+            | Op::EnableKeyRotation { .. }
+            | Op::UpdateTrail { .. }
+            | Op::PutEventSelectors { .. }
+            | Op::StartLogging { .. }
+            | Op::PutConfigurationRecorder { .. }
+            | Op::PutDeliveryChannel { .. }
+            | Op::StartConfigurationRecorder { .. }
+            | Op::DisableBucketLogging { .. }
+            | Op::DisableKeyRotation { .. }
+            | Op::StopLogging { .. }
+            | Op::PutAdvancedEventSelectors { .. }
+            | Op::RestoreConfigurationRecorder { .. }
+            | Op::StopConfigurationRecorder { .. } => Change::Update,
         }
     }
 }

@@ -298,8 +298,23 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 );
             }
         }
-        #[allow(unreachable_patterns)]
-        _ => {}
+        // Undo's reversals: plans never hold them, and the convergence
+        // tests simulate plans only.
+        Op::DeleteBucket { .. }
+        | Op::DeleteConfigurationRecorder { .. }
+        | Op::DeleteDeliveryChannel { .. }
+        | Op::DeleteFlowLogs { .. }
+        | Op::DeleteLogGroup { .. }
+        | Op::DeletePublicAccessBlock { .. }
+        | Op::DeleteRole { .. }
+        | Op::DeleteServiceLinkedRole { .. }
+        | Op::DeleteTrail { .. }
+        | Op::DisableBucketLogging { .. }
+        | Op::DisableKeyRotation { .. }
+        | Op::RestoreConfigurationRecorder { .. }
+        | Op::ScheduleKeyDeletion { .. }
+        | Op::StopConfigurationRecorder { .. }
+        | Op::StopLogging { .. } => {}
     }
 }
 
