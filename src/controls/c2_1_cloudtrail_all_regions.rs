@@ -171,7 +171,10 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
     snap.trails
         .values()
         .filter(|t| {
-            t.owner_account() == snap.account_id && trail_out_of_reach(snap, "", t).is_none()
+            t.owner_account() == snap.account_id
+                && snap
+                    .read_failed(&t.home_region, Service::Cloudtrail)
+                    .is_none()
         })
         .min_by_key(|t| {
             (
@@ -282,20 +285,13 @@ fn repair_delivery(p: &mut Planner, id: &str, fixes: &[String], t: &Trail, err: 
     if let Some(bucket) = t.s3_bucket.as_deref()
         && snap.owned_buckets.iter().any(|b| b == bucket)
     {
-        let arn = shared::bucket_arn(snap, bucket);
-        let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
-        let logs = match prefix {
-            Some(pre) => format!("{arn}/{pre}/AWSLogs/{}/x", snap.account_id),
-            None => format!("{arn}/AWSLogs/{}/x", snap.account_id),
-        };
         let doc = snap
             .buckets
             .get(bucket)
             .and_then(|b| b.policy.clone())
             .unwrap_or_else(policy::empty);
-        if !policy::allows(&doc, svc, &["s3:GetBucketAcl"], &arn)
-            || !policy::allows(&doc, svc, &["s3:PutObject"], &logs)
-        {
+        if !shared::admits_cloudtrail(snap, &doc, bucket, t) {
+            let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
             let stmts = shared::cloudtrail_bucket_statements(snap, bucket, prefix, &t.arn);
             let region = shared::bucket_region(snap, bucket, &t.home_region);
             p.edit_bucket_policy(
@@ -410,8 +406,8 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         deps.clone(),
         |doc| crate::policy::merge(Some(doc), &stmts),
     ));
-    if let Ok(id) = shared::ensure_access_logging(p, id, fixes, &bucket, &region) {
-        deps.push(id);
+    if let Ok(logging) = shared::ensure_access_logging(p, id, fixes, &bucket, &region) {
+        deps.push(logging);
     }
     let key = match shared::ensure_trail_key(p, id, fixes, &region, &arn) {
         Ok((key, key_deps)) => {

@@ -26,7 +26,7 @@ use super::Check;
 use super::c2_5_config_all_regions::config_bucket_statements;
 use super::c2_9_vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
-    access_log_statement, bucket_arn, bucket_out_of_reach, bucket_region,
+    access_log_statement, admits_cloudtrail, bucket_arn, bucket_out_of_reach, bucket_region,
     cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
 };
 use crate::finding::{Finding, Status};
@@ -242,13 +242,8 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         .values()
         .filter(|t| t.s3_bucket.as_deref() == Some(bucket) && t.owner_account() == snap.account_id)
     {
-        let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
-        let logs = objects(&match prefix {
-            Some(pre) => format!("{pre}/AWSLogs/{}/x", snap.account_id),
-            None => format!("AWSLogs/{}/x", snap.account_id),
-        });
-        let svc = "cloudtrail.amazonaws.com";
-        if lacks(svc, "s3:GetBucketAcl", &arn) || lacks(svc, "s3:PutObject", &logs) {
+        if !admits_cloudtrail(snap, doc, bucket, t) {
+            let prefix = t.s3_prefix.as_deref().filter(|x| !x.is_empty());
             stmts.extend(cloudtrail_bucket_statements(snap, bucket, prefix, &t.arn));
             who.push(format!("CloudTrail (trail {})", t.name));
         }
@@ -279,7 +274,7 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
             who.push(format!("S3 server access logs of {source}"));
         }
     }
-    let mut flow_regions: Vec<&str> = snap
+    let flow_regions: std::collections::BTreeSet<&str> = snap
         .flow_logs
         .values()
         .filter(|fl| {
@@ -290,7 +285,6 @@ fn delivery_statements(snap: &Snapshot, bucket: &str, doc: &Value) -> (Vec<Value
         })
         .map(|fl| fl.region.as_str())
         .collect();
-    flow_regions.dedup();
     for region in flow_regions {
         let logs = objects(&format!("AWSLogs/{}/x", snap.account_id));
         if lacks("delivery.logs.amazonaws.com", "s3:PutObject", &logs) {

@@ -222,6 +222,20 @@ pub fn cloudtrail_bucket_statements(
     ]
 }
 
+/// True when `doc` (a bucket policy) lets CloudTrail deliver `trail`'s logs
+/// to `bucket`: `s3:GetBucketAcl` on the bucket and `s3:PutObject` under
+/// `[prefix/]AWSLogs/<account>/`.
+pub fn admits_cloudtrail(snap: &Snapshot, doc: &Value, bucket: &str, trail: &Trail) -> bool {
+    let arn = bucket_arn(snap, bucket);
+    let logs = match trail.s3_prefix.as_deref().filter(|x| !x.is_empty()) {
+        Some(pre) => format!("{arn}/{pre}/AWSLogs/{}/x", snap.account_id),
+        None => format!("{arn}/AWSLogs/{}/x", snap.account_id),
+    };
+    let svc = crate::policy::Caller::Service("cloudtrail.amazonaws.com");
+    crate::policy::allows(doc, svc, &["s3:GetBucketAcl"], &arn)
+        && crate::policy::allows(doc, svc, &["s3:PutObject"], &logs)
+}
+
 /// REFERENCE 2.4: log group + role CloudTrail delivers through, in the
 /// trail's home region. Returns (log group ARN for UpdateTrail, role ARN, deps).
 pub fn ensure_cloudtrail_logs(
