@@ -13,15 +13,15 @@ use crate::plan::builder::Planner;
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
-pub mod c2_1_cloudtrail_all_regions;
-pub mod c2_2_log_file_validation;
-pub mod c2_3_trail_bucket_private;
-pub mod c2_4_cloudwatch_logs;
-pub mod c2_5_config_all_regions;
-pub mod c2_6_bucket_access_logging;
-pub mod c2_7_kms_encryption;
-pub mod c2_8_key_rotation;
-pub mod c2_9_vpc_flow_logs;
+pub mod cloudtrail_all_regions;
+pub mod log_file_validation;
+pub mod trail_bucket_private;
+pub mod cloudwatch_logs;
+pub mod config_all_regions;
+pub mod bucket_access_logging;
+pub mod kms_encryption;
+pub mod key_rotation;
+pub mod vpc_flow_logs;
 pub mod shared;
 
 /// A version of a benchmark whose controls this tool checks.
@@ -75,15 +75,15 @@ impl Control {
 /// Security Hub ids: its "CIS AWS Foundations Benchmark v1.2.0" standard.
 #[rustfmt::skip]
 pub static REGISTRY: [Control; 9] = [
-    control("2.1", "CloudTrail is enabled in all regions", 1, "CloudTrail.1", &c2_1_cloudtrail_all_regions::CHECK),
-    control("2.2", "CloudTrail log file validation is enabled", 2, "CloudTrail.4", &c2_2_log_file_validation::CHECK),
-    control("2.3", "The CloudTrail S3 bucket is not publicly accessible", 1, "CloudTrail.6", &c2_3_trail_bucket_private::CHECK),
-    control("2.4", "CloudTrail trails are integrated with CloudWatch Logs", 1, "CloudTrail.5", &c2_4_cloudwatch_logs::CHECK),
-    control("2.5", "AWS Config is enabled in all regions", 1, "Config.1", &c2_5_config_all_regions::CHECK),
-    control("2.6", "S3 bucket access logging is enabled on the CloudTrail bucket", 1, "CloudTrail.7", &c2_6_bucket_access_logging::CHECK),
-    control("2.7", "CloudTrail logs are encrypted at rest using KMS CMKs", 2, "CloudTrail.2", &c2_7_kms_encryption::CHECK),
-    control("2.8", "Rotation is enabled for customer-created KMS keys", 2, "KMS.4", &c2_8_key_rotation::CHECK),
-    control("2.9", "VPC flow logging is enabled in all VPCs", 2, "EC2.6", &c2_9_vpc_flow_logs::CHECK),
+    control("2.1", "CloudTrail is enabled in all regions", 1, "CloudTrail.1", &cloudtrail_all_regions::CHECK),
+    control("2.2", "CloudTrail log file validation is enabled", 2, "CloudTrail.4", &log_file_validation::CHECK),
+    control("2.3", "The CloudTrail S3 bucket is not publicly accessible", 1, "CloudTrail.6", &trail_bucket_private::CHECK),
+    control("2.4", "CloudTrail trails are integrated with CloudWatch Logs", 1, "CloudTrail.5", &cloudwatch_logs::CHECK),
+    control("2.5", "AWS Config is enabled in all regions", 1, "Config.1", &config_all_regions::CHECK),
+    control("2.6", "S3 bucket access logging is enabled on the CloudTrail bucket", 1, "CloudTrail.7", &bucket_access_logging::CHECK),
+    control("2.7", "CloudTrail logs are encrypted at rest using KMS CMKs", 2, "CloudTrail.2", &kms_encryption::CHECK),
+    control("2.8", "Rotation is enabled for customer-created KMS keys", 2, "KMS.4", &key_rotation::CHECK),
+    control("2.9", "VPC flow logging is enabled in all VPCs", 2, "EC2.6", &vpc_flow_logs::CHECK),
 ];
 
 const fn control(

@@ -535,13 +535,13 @@ fn global_types_default_to_us_east_1_and_a_region_that_cannot_record_them_is_ref
     let mut s = base();
     s.home_region = "eu-west-1".into();
     assert_eq!(
-        controls::c2_5_config_all_regions::global_region(&s, &FileSettings::default()),
+        controls::config_all_regions::global_region(&s, &FileSettings::default()),
         "us-east-1"
     );
     s.regions = vec!["ap-south-2".into(), "eu-west-1".into()];
     s.home_region = "ap-south-2".into();
     assert_eq!(
-        controls::c2_5_config_all_regions::global_region(&s, &FileSettings::default()),
+        controls::config_all_regions::global_region(&s, &FileSettings::default()),
         "eu-west-1"
     );
     let err = FileSettings::parse("global_resources_region = \"ap-south-2\"\n").unwrap_err();

@@ -23,8 +23,8 @@
 use serde_json::Value;
 
 use super::Check;
-use super::c2_5_config_all_regions::config_bucket_statements;
-use super::c2_9_vpc_flow_logs::flow_log_bucket_statements;
+use super::config_all_regions::config_bucket_statements;
+use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
     access_log_statement, admits_cloudtrail, bucket_arn, bucket_out_of_reach, bucket_region,
     cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
