@@ -1,14 +1,24 @@
-//! End to end: the `remediate` binary, as a user runs it, against the moto
-//! emulator (one fresh server per test, so tests run in parallel).
+//! Against the moto emulator: the `remediate` binary as a user runs it
+//! (apply_cmd, detect, plan_cmd, safety, permissions_cmd, live_check), the
+//! collector and executor through the library (collect_smoke, execute_ops),
+//! fault injection (faults), the strict layer (strict_emulator) and the
+//! harness itself (harness_smoke). One fresh server per test, so tests run
+//! in parallel; one binary, so the harness compiles once.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod apply_cmd;
+mod collect_smoke;
 mod detect;
+mod execute_ops;
+mod faults;
+mod harness_smoke;
+mod live_check;
 mod permissions_cmd;
 mod plan_cmd;
 mod safety;
+mod strict_emulator;
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! The test harness itself: moto starts, and the fixtures make what they say,
 //! read back with the SDK directly (the product is not involved).
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 
@@ -9,8 +9,8 @@ use aws_sdk_cloudtrail::types::ReadWriteType;
 use aws_sdk_ec2::types::Filter;
 use aws_sdk_kms::types::{KeySpec, KeyState};
 use aws_sdk_s3::types::{Permission, Type};
-use common::fixtures::{self, Exposure, NotLogging};
-use common::{ACCOUNT, Clients, Moto};
+use crate::common::fixtures::{self, Exposure, NotLogging};
+use crate::common::{ACCOUNT, Clients, Moto};
 use serde_json::Value;
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];

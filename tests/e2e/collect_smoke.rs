@@ -14,9 +14,9 @@ use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGro
 use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
-mod common;
+use crate::common;
 
-use common::{Moto, fixtures};
+use crate::common::{Moto, fixtures};
 use remediate::aws::Aws;
 use remediate::collect::{CollectError, CollectOptions, collect};
 use remediate::snapshot::Snapshot;

@@ -6,7 +6,7 @@
 //! Each test prints its timings and the proxy's fault counts (`--nocapture`);
 //! `FAULTS_VERBOSE=1` also prints the whole output of failed apply runs.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use serde_json::Value;
 
-use common::proxy::{FaultKind, Proxy, ProxyConfig};
-use common::{Clients, Moto, fixtures};
+use crate::common::proxy::{FaultKind, Proxy, ProxyConfig};
+use crate::common::{Clients, Moto, fixtures};
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 const TWO: &str = "us-east-1,eu-west-1";

@@ -4,7 +4,6 @@
 //! the AWS pages they encode are listed in docs/safety.md ("The strict
 //! emulator").
 
-mod common;
 
 use std::fmt::Debug;
 
@@ -18,7 +17,7 @@ use aws_sdk_s3::types::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use common::{ACCOUNT, Clients, Moto, fixtures};
+use crate::common::{ACCOUNT, Clients, Moto, fixtures};
 use serde_json::{Value, json};
 
 const US: &str = "us-east-1";

@@ -6,7 +6,7 @@
 //! Actions are built by hand here (the planner has its own tests); the
 //! emulator's state is asserted with plain SDK reads.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use common::fixtures;
-use common::{ACCOUNT, Clients, Moto};
+use crate::common::fixtures;
+use crate::common::{ACCOUNT, Clients, Moto};
 use remediate::aws::Aws;
 use remediate::execute::{
     ExecEvent, ExecOptions, ExecReport, Outcome, Phase, execute, plan_undo, read_journal,
@@ -413,7 +413,7 @@ async fn bucket_name_taken_by_another_account_fails_with_a_clear_message() {
     assert!(!report.ok());
 }
 
-use common::OtherAccount;
+use crate::common::OtherAccount;
 
 #[tokio::test]
 async fn kms_key_is_created_once_found_again_by_alias_and_rotated() {

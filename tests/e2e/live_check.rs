@@ -12,7 +12,7 @@
 //! What the emulator cannot show (a real account's eventual consistency,
 //! deliveries, billing) is in docs/live-check.md.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use aws_config::{Region, SdkConfig};
-use common::{ACCOUNT, Moto, fixtures};
+use crate::common::{ACCOUNT, Moto, fixtures};
 
 const REGION: &str = "us-east-1";
 /// The run the fixture tests create and tear down.
