@@ -2,7 +2,7 @@
 //! verification. A plan is built (or loaded and checked) first; a declined
 //! or interrupted approval returns before the executor is ever called.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -92,9 +92,25 @@ pub async fn cmd_apply(
     })
 }
 
-pub(super) fn default_journal() -> PathBuf {
+/// The state directory journals go to by default, in the working directory.
+pub const STATE_DIR: &str = ".remediate";
+
+/// `.remediate/journal-<time>.jsonl`, creating the directory with a
+/// `.gitignore` of `*`: running `apply` in a repository leaves nothing
+/// untracked in its root (the way `.pytest_cache` does it).
+pub(super) fn default_journal() -> Result<PathBuf> {
+    let dir = Path::new(STATE_DIR);
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the state directory {STATE_DIR}"))?;
+        std::fs::write(
+            dir.join(".gitignore"),
+            "# Created by remediate: journals of apply and undo runs.\n*\n",
+        )
+        .with_context(|| format!("cannot write {STATE_DIR}/.gitignore"))?;
+    }
     let t = timestamp().replace([':', '-'], "");
-    PathBuf::from(format!("remediate-journal-{t}.jsonl"))
+    Ok(dir.join(format!("journal-{t}.jsonl")))
 }
 
 /// Where `undo JOURNAL` journals its own writes.

@@ -132,7 +132,7 @@ pub enum Command {
         /// Ask for each action (yes / skip / quit).
         #[arg(long, conflicts_with = "yes")]
         step: bool,
-        /// Journal file (default: remediate-journal-<time>.jsonl here).
+        /// Journal file (default: .remediate/journal-<time>.jsonl in the working directory).
         #[arg(long)]
         journal: Option<PathBuf>,
     },

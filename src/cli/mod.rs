@@ -175,10 +175,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
     // Refuse what cannot work before the account is read.
     match &mut cli.command {
         Command::Plan { out: Some(p), .. } => check_writable(p, "the plan")?,
-        Command::Apply { journal, .. } => check_writable(
-            journal.get_or_insert_with(apply::default_journal),
-            "the journal",
-        )?,
+        Command::Apply { journal, .. } => {
+            if journal.is_none() {
+                *journal = Some(apply::default_journal()?);
+            }
+            check_writable(journal.as_deref().unwrap_or(Path::new("")), "the journal")?
+        }
         _ => {}
     }
     let aws = Aws::new(&run.aws).await;
@@ -202,7 +204,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
                 &aws,
                 file,
                 apply::Approval::from_flags(yes, step),
-                journal.unwrap_or_else(apply::default_journal),
+                journal.expect("set above"),
             )
             .await?
         }

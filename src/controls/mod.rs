@@ -13,16 +13,16 @@ use crate::plan::builder::Planner;
 use crate::settings::FileSettings;
 use crate::snapshot::Snapshot;
 
+pub mod bucket_access_logging;
 pub mod cloudtrail_all_regions;
-pub mod log_file_validation;
-pub mod trail_bucket_private;
 pub mod cloudwatch_logs;
 pub mod config_all_regions;
-pub mod bucket_access_logging;
-pub mod kms_encryption;
 pub mod key_rotation;
-pub mod vpc_flow_logs;
+pub mod kms_encryption;
+pub mod log_file_validation;
 pub mod shared;
+pub mod trail_bucket_private;
+pub mod vpc_flow_logs;
 
 /// A version of a benchmark whose controls this tool checks.
 #[derive(Debug, PartialEq, Eq)]

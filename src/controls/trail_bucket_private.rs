@@ -24,11 +24,11 @@ use serde_json::Value;
 
 use super::Check;
 use super::config_all_regions::config_bucket_statements;
-use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
     access_log_statement, admits_cloudtrail, bucket_arn, bucket_out_of_reach, bucket_region,
     cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
 };
+use super::vpc_flow_logs::flow_log_bucket_statements;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};

@@ -116,6 +116,56 @@ fn apply_yes_converges_then_plan_is_empty_and_a_second_apply_writes_nothing() {
     }
 }
 
+/// Without `--journal` the journal goes to `.remediate/` (which ignores
+/// itself for git), not into the root of the user's working directory.
+#[test]
+fn the_default_journal_goes_under_a_state_directory_that_git_ignores() {
+    let moto = Moto::start();
+    seed(&moto);
+    let before: Vec<_> = std::fs::read_dir(moto.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let (code, _, err) = run(
+        &moto,
+        &[
+            "apply",
+            "--yes",
+            "--regions",
+            "us-east-1",
+            "--control",
+            "2.8",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let state = moto.dir().join(".remediate");
+    assert_eq!(
+        std::fs::read_to_string(state.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    let journals: Vec<String> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("journal-") && n.ends_with(".jsonl"))
+        .collect();
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    assert!(
+        err.contains(&format!(".remediate/{}", journals[0])),
+        "the path is printed: {err}"
+    );
+    let (applied, failed, _) = journaled(&moto, &format!(".remediate/{}", journals[0]));
+    assert!(!applied.is_empty() && failed.is_empty());
+    let after: Vec<_> = std::fs::read_dir(moto.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let new: Vec<_> = after.iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(new, [&std::ffi::OsString::from(".remediate")]);
+}
+
 #[test]
 fn apply_without_a_terminal_and_without_yes_refuses_and_changes_nothing() {
     let moto = Moto::start();

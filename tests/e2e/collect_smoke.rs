@@ -9,12 +9,12 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::common;
 use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
-use crate::common;
 
 use crate::common::{Moto, fixtures};
 use remediate::aws::Aws;

@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aws_config::SdkConfig;
-use aws_sdk_s3::primitives::ByteStream;
 use crate::common::fixtures;
 use crate::common::{ACCOUNT, Clients, Moto};
+use aws_config::SdkConfig;
+use aws_sdk_s3::primitives::ByteStream;
 use remediate::aws::Aws;
 use remediate::execute::{
     ExecEvent, ExecOptions, ExecReport, Outcome, Phase, execute, plan_undo, read_journal,

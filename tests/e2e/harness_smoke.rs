@@ -5,12 +5,12 @@ use crate::common;
 
 use std::time::Instant;
 
+use crate::common::fixtures::{self, Exposure, NotLogging};
+use crate::common::{ACCOUNT, Clients, Moto};
 use aws_sdk_cloudtrail::types::ReadWriteType;
 use aws_sdk_ec2::types::Filter;
 use aws_sdk_kms::types::{KeySpec, KeyState};
 use aws_sdk_s3::types::{Permission, Type};
-use crate::common::fixtures::{self, Exposure, NotLogging};
-use crate::common::{ACCOUNT, Clients, Moto};
 use serde_json::Value;
 
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];

@@ -20,8 +20,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
-use aws_config::{Region, SdkConfig};
 use crate::common::{ACCOUNT, Moto, fixtures};
+use aws_config::{Region, SdkConfig};
 
 const REGION: &str = "us-east-1";
 /// The run the fixture tests create and tear down.

@@ -4,9 +4,9 @@
 //! the AWS pages they encode are listed in docs/safety.md ("The strict
 //! emulator").
 
-
 use std::fmt::Debug;
 
+use crate::common::{ACCOUNT, Clients, Moto, fixtures};
 use aws_sdk_cloudtrail::types::EventSelector;
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
@@ -17,7 +17,6 @@ use aws_sdk_s3::types::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use crate::common::{ACCOUNT, Clients, Moto, fixtures};
 use serde_json::{Value, json};
 
 const US: &str = "us-east-1";
