@@ -21,6 +21,7 @@ pub fn make(snap: &Snapshot, settings: &FileSettings, selection: &[String]) -> P
         partition: snap.partition.clone(),
         home_region: snap.home_region.clone(),
         regions: snap.regions.clone(),
+        benchmark: crate::controls::of(settings).key.to_string(),
         controls: selected.iter().map(|c| c.id.to_string()).collect(),
         settings: settings.clone(),
         findings,

@@ -24,6 +24,19 @@ pub struct FileSettings {
     pub exemptions: Vec<Exemption>,
     /// How the SDK retries (`--retry-mode` / `--max-attempts` win).
     pub aws: AwsSettings,
+    /// The benchmark version whose ids and audit text apply (`cis-3.0`;
+    /// `--benchmark` wins; default `cis-1.2`).
+    pub benchmark: Option<String>,
+    /// Which buckets the S3 object-level logging fix records.
+    pub s3_data_events: DataEventSettings,
+}
+
+/// `[s3_data_events]`: the buckets whose object-level events are recorded;
+/// empty (the default) means every bucket, as CIS asks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataEventSettings {
+    pub buckets: Vec<String>,
 }
 
 /// How the SDK retries (`--retry-mode`, `--max-attempts`).
@@ -149,6 +162,8 @@ impl Default for FileSettings {
             skip_controls: vec![],
             exemptions: vec![],
             aws: AwsSettings::default(),
+            benchmark: None,
+            s3_data_events: DataEventSettings::default(),
         }
     }
 }

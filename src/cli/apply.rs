@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, scan, timestamp};
 use crate::aws::Aws;
-use crate::controls;
+use crate::controls::{self, Benchmark};
 use crate::execute::{self, ExecEvent, ExecOptions, ExecReport};
 use crate::plan::{self, Action, Plan};
 use crate::render::{self, Format, Held, Verb};
@@ -48,6 +48,14 @@ pub async fn cmd_apply(
         Some(path) => {
             let name = path.display().to_string();
             let f = plan::file::read(path)?;
+            if let Some(b) = &run.benchmark_arg
+                && *b != f.plan.benchmark
+            {
+                bail!(
+                    "{name} was planned for {}, not {b}: plan again with --benchmark {b}, or apply it without --benchmark",
+                    f.plan.benchmark
+                );
+            }
             let snap = scan(run, aws, Some(f.plan.regions.clone()), &f.plan.settings).await?;
             plan::file::check_account(&name, &f.plan, &snap.account_id, &snap.partition)?;
             let changed = plan::file::changed(&f.plan, &snap);
@@ -70,10 +78,12 @@ pub async fn cmd_apply(
         eprintln!("Nothing to apply.");
         return Ok(EXIT_OK);
     }
-    let Some(held) = approve_guarded(&plan.actions, approval, run)? else {
+    let Some(held) = approve_guarded(controls::of(&plan.settings), &plan.actions, approval, run)?
+    else {
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
+    ensure_state_dir(&journal)?;
     let report = execute_with_progress(run, aws, &plan, &plan.actions, &held, &journal).await?;
     eprint!(
         "{}",
@@ -95,22 +105,28 @@ pub async fn cmd_apply(
 /// The state directory journals go to by default, in the working directory.
 pub const STATE_DIR: &str = ".remediate";
 
-/// `.remediate/journal-<time>.jsonl`, creating the directory with a
-/// `.gitignore` of `*`: running `apply` in a repository leaves nothing
-/// untracked in its root (the way `.pytest_cache` does it).
-pub(super) fn default_journal() -> Result<PathBuf> {
-    let dir = Path::new(STATE_DIR);
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the state directory {STATE_DIR}"))?;
-        std::fs::write(
-            dir.join(".gitignore"),
-            "# Created by remediate: journals of apply and undo runs.\n*\n",
-        )
-        .with_context(|| format!("cannot write {STATE_DIR}/.gitignore"))?;
-    }
+/// `.remediate/journal-<time>.jsonl`; the directory is made when the first
+/// write is about to be journaled ([`ensure_state_dir`]).
+pub(super) fn default_journal() -> PathBuf {
     let t = timestamp().replace([':', '-'], "");
-    Ok(dir.join(format!("journal-{t}.jsonl")))
+    Path::new(STATE_DIR).join(format!("journal-{t}.jsonl"))
+}
+
+/// Make `.remediate/` (for a journal inside it) with a `.gitignore` of `*`:
+/// running `apply` in a repository leaves nothing untracked in its root
+/// (the way `.pytest_cache` does it).
+pub(super) fn ensure_state_dir(journal: &Path) -> Result<()> {
+    let dir = Path::new(STATE_DIR);
+    if journal.parent() != Some(dir) || dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the state directory {STATE_DIR}"))?;
+    std::fs::write(
+        dir.join(".gitignore"),
+        "# Created by remediate: journals of apply and undo runs.\n*\n",
+    )
+    .with_context(|| format!("cannot write {STATE_DIR}/.gitignore"))
 }
 
 /// Where `undo JOURNAL` journals its own writes.
@@ -121,7 +137,12 @@ pub(super) fn undo_journal(journal: &Path) -> PathBuf {
 /// [`approve`] with Ctrl-C handled: a SIGINT while the prompt waits (the
 /// terminal may be in line mode, where it is a signal rather than a key)
 /// restores the cursor and exits 130 before anything is written.
-fn approve_guarded(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision> {
+fn approve_guarded(
+    bench: &Benchmark,
+    actions: &[Action],
+    approval: Approval,
+    run: &Run,
+) -> Result<Decision> {
     let guard = tokio::spawn(async {
         if tokio::signal::ctrl_c().await.is_ok() {
             let _ = console::Term::stderr().show_cursor();
@@ -129,14 +150,19 @@ fn approve_guarded(actions: &[Action], approval: Approval, run: &Run) -> Result<
             std::process::exit(130);
         }
     });
-    let decision = tokio::task::block_in_place(|| approve(actions, approval, run));
+    let decision = tokio::task::block_in_place(|| approve(bench, actions, approval, run));
     guard.abort();
     decision
 }
 
 /// Ask for approval. Returns the actions the user held back (with why), or
 /// `None` when nothing is to be done.
-fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision> {
+fn approve(
+    bench: &Benchmark,
+    actions: &[Action],
+    approval: Approval,
+    run: &Run,
+) -> Result<Decision> {
     if approval == Approval::Yes {
         return Ok(Some(BTreeMap::new()));
     }
@@ -168,7 +194,7 @@ fn approve(actions: &[Action], approval: Approval, run: &Run) -> Result<Decision
                     held.insert(a.id.clone(), Held::Dependent(d.clone()));
                     continue;
                 }
-                eprint!("{}", render::action_text(i + 1, a, run.err_style));
+                eprint!("{}", render::action_text(bench, i + 1, a, run.err_style));
                 let choice = interrupted_is_nothing(
                     dialoguer::Select::with_theme(&theme)
                         .with_prompt(format!("Apply {}?", a.id))
@@ -270,15 +296,17 @@ async fn verify(run: &Run, aws: &Aws, plan: &Plan, regions: Vec<String>) -> Resu
         .iter()
         .flat_map(|a| a.controls.iter().map(String::as_str))
         .collect();
-    let selected: Vec<&controls::Control> = controls::REGISTRY
+    let bench = controls::of(&plan.settings);
+    let selected: Vec<&controls::Control> = bench
+        .controls
         .iter()
         .filter(|c| touched.contains(c.id))
         .collect();
     let ids: Vec<String> = selected.iter().map(|c| c.id.to_string()).collect();
     let snap = scan(run, aws, Some(regions), &plan.settings).await?;
     let after = controls::detect(&snap, &plan.settings, &selected);
-    let before_summary = render::summarize(&ids, &plan.findings);
-    let after_summary = render::summarize(&ids, &after);
+    let before_summary = render::summarize(bench, &ids, &plan.findings);
+    let after_summary = render::summarize(bench, &ids, &after);
     eprintln!("\nVerification (account read again):");
     eprint!(
         "{}",
@@ -316,10 +344,13 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         c.destroy
     );
     for (i, a) in actions.iter().enumerate() {
-        print!("{}", render::action_text(i + 1, a, run.out_style));
+        print!(
+            "{}",
+            render::action_text(controls::of(&run.file), i + 1, a, run.out_style)
+        );
     }
     let approval = if yes { Approval::Yes } else { Approval::Ask };
-    let Some(held) = approve_guarded(&actions, approval, run)? else {
+    let Some(held) = approve_guarded(controls::of(&run.file), &actions, approval, run)? else {
         eprintln!("Undo cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     };
@@ -331,6 +362,7 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         partition,
         home_region: aws.home_region(),
         regions: vec![],
+        benchmark: controls::of(&run.file).key.to_string(),
         controls: vec![],
         settings: run.file.clone(),
         findings: vec![],

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use crate::aws::RetryMode;
 use crate::render::Format;
 
-/// Find and fix drift from the CIS AWS Foundations v1.2 Logging controls (2.1–2.9).
+/// Find and fix drift from the Logging controls of the CIS AWS Foundations Benchmark
+/// (v1.2 §2.1–2.9 by default; every version from 1.2 to 7.0 with --benchmark).
 ///
 /// Exit codes: 0 nothing to fix (or applied), 2 `plan` found drift, 1 error,
 /// a failed action or a usage error.
@@ -31,9 +32,13 @@ pub struct GlobalArgs {
     /// Only scan these regions (comma separated). Default: every enabled region.
     #[arg(long, global = true, value_delimiter = ',')]
     pub regions: Vec<String>,
-    /// Only these controls (comma separated), e.g. 2.1,2.8.
+    /// Only these controls (comma separated), by the ids of the benchmark, e.g. 2.1,2.8.
     #[arg(long = "control", global = true, value_delimiter = ',')]
     pub controls: Vec<String>,
+    /// Benchmark version whose ids, titles and audit text apply: cis-1.2 (default),
+    /// cis-1.4, cis-1.5, cis-2.0, cis-3.0, cis-4.0, cis-5.0, cis-6.0, cis-7.0.
+    #[arg(long, global = true, env = "REMEDIATE_BENCHMARK")]
+    pub benchmark: Option<String>,
     /// AWS endpoint (e.g. a local emulator); S3 then uses path-style URLs.
     #[arg(long, global = true)]
     pub endpoint_url: Option<String>,

@@ -78,7 +78,10 @@ pub fn usage_line(e: &clap::Error) -> String {
 /// and the settings file.
 pub struct Run {
     pub aws: AwsOptions,
+    /// The settings, with the benchmark of the run written into them.
     pub file: FileSettings,
+    /// `--benchmark` as given (a saved plan of another one is refused).
+    pub benchmark_arg: Option<String>,
     pub controls: Vec<String>,
     pub regions: Option<Vec<String>>,
     pub concurrency: usize,
@@ -95,18 +98,26 @@ pub struct Run {
 
 impl Run {
     pub fn resolve(g: &GlobalArgs) -> Result<Self> {
-        let file = match &g.config {
-            Some(p) => crate::controls::load_settings(p)?,
-            None if std::path::Path::new("remediate.toml").exists() => {
-                crate::controls::load_settings(std::path::Path::new("remediate.toml"))?
+        let cli_benchmark = g.benchmark.as_deref();
+        let (mut file, benchmark) = match &g.config {
+            Some(p) => controls::load_settings(p, cli_benchmark)?,
+            None if Path::new("remediate.toml").exists() => {
+                controls::load_settings(Path::new("remediate.toml"), cli_benchmark)?
             }
-            None => FileSettings::default(),
+            None => {
+                let file = FileSettings::default();
+                let b = controls::resolve(cli_benchmark, &file, "").map_err(anyhow::Error::msg)?;
+                (file, b)
+            }
         };
+        // The settings carry the benchmark from here on (and into a saved plan).
+        file.benchmark = Some(benchmark.key.to_string());
         for c in &g.controls {
-            if !controls::is_known(c) {
+            if !benchmark.is_known(c) {
                 bail!(
-                    "unknown control {c:?}: use one of {}",
-                    controls::ids().join(", ")
+                    "unknown control {c:?} in {}: use one of {}",
+                    benchmark.key,
+                    benchmark.ids().join(", ")
                 );
             }
         }
@@ -137,6 +148,7 @@ impl Run {
                 max_attempts: g.max_attempts.unwrap_or(file.aws.max_attempts),
             },
             file,
+            benchmark_arg: g.benchmark.clone(),
             controls: g.controls.clone(),
             regions: (!g.regions.is_empty()).then(|| g.regions.clone()),
             concurrency: g.concurrency.max(1),
@@ -176,10 +188,15 @@ pub async fn run(cli: Cli) -> Result<i32> {
     match &mut cli.command {
         Command::Plan { out: Some(p), .. } => check_writable(p, "the plan")?,
         Command::Apply { journal, .. } => {
-            if journal.is_none() {
-                *journal = Some(apply::default_journal()?);
+            let path = journal.get_or_insert_with(apply::default_journal);
+            if path.parent() == Some(Path::new(apply::STATE_DIR))
+                && !path.parent().is_some_and(Path::is_dir)
+            {
+                // The state directory is made only when there is something to journal.
+                check_writable(Path::new(apply::STATE_DIR), "the journal's directory")?
+            } else {
+                check_writable(path, "the journal")?
             }
-            check_writable(journal.as_deref().unwrap_or(Path::new("")), "the journal")?
         }
         _ => {}
     }

@@ -1,4 +1,4 @@
-//! CIS 2.6 — S3 bucket access logging is enabled on the CloudTrail bucket.
+//! S3 bucket access logging is enabled on the CloudTrail bucket.
 //!
 //! Passes: the bucket of every trail has server access logging
 //!         (GetBucketLogging returns LoggingEnabled).
@@ -10,10 +10,10 @@
 //!         PutBucketLogging on the trail bucket. Never logs a bucket to itself.
 //! Safety: safe for the trail bucket; the new log bucket needs review.
 
-use super::Check;
 use super::shared::{
     bucket_arn, bucket_out_of_reach, bucket_region, ensure_access_logging, trail_buckets,
 };
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::Planner;
 use crate::settings::FileSettings;
@@ -21,11 +21,13 @@ use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
     key: "bucket-access-logging",
+    fix: "access logging to a log bucket",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     trail_buckets(snap)
         .into_iter()
         .map(|(name, trails)| {

@@ -1,4 +1,4 @@
-//! CIS 2.1 — CloudTrail is enabled in all regions.
+//! CloudTrail is enabled in all regions.
 //!
 //! Passes: at least one trail is multi-region, logging (GetTrailStatus), and
 //!         records all management events: a basic selector with
@@ -22,8 +22,8 @@
 
 use serde_json::{Value, json};
 
-use super::Check;
 use super::shared::{self, trail_out_of_reach};
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -33,6 +33,7 @@ use crate::snapshot::{Service, Snapshot, Trail};
 
 pub const CHECK: Check = Check {
     key: "cloudtrail-all-regions",
+    fix: "repair the best trail (multi-region, logging, management selector), or create one",
     detect,
     plan,
 };
@@ -103,7 +104,8 @@ fn management_gap(t: &Trail) -> String {
     "IncludeManagementEvents=false".into()
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     let home = &snap.home_region;
     let account = format!(
         "arn:{}:cloudtrail:*:{}:trail/*",
@@ -341,8 +343,8 @@ pub const MANAGEMENT_SELECTOR_NAME: &str = "Management events selector";
 /// data resources, move management events into one All selector. Advanced
 /// selectors: keep the data ones, add one Management selector.
 pub fn management_selectors(t: &Trail) -> (Value, Value) {
+    let before = current_selectors(t);
     if !t.advanced_event_selectors.is_empty() {
-        let before = json!({"AdvancedEventSelectors": t.advanced_event_selectors});
         let mut kept: Vec<Value> = t
             .advanced_event_selectors
             .iter()
@@ -356,15 +358,6 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
         kept.insert(0, json!({"name": MANAGEMENT_SELECTOR_NAME, "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}));
         return (before, json!({"AdvancedEventSelectors": kept}));
     }
-    let basic = |s: &crate::snapshot::EventSelector| {
-        json!({
-            "ReadWriteType": s.read_write_type,
-            "IncludeManagementEvents": s.include_management_events,
-            "ExcludeManagementEventSources": s.exclude_management_event_sources,
-            "DataResources": s.data_resources.iter().map(|d| json!({"Type": d.r#type, "Values": d.values})).collect::<Vec<_>>(),
-        })
-    };
-    let before = json!({"EventSelectors": t.event_selectors.iter().map(basic).collect::<Vec<_>>()});
     let mut after = vec![
         json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": [], "DataResources": []}),
     ];
@@ -376,9 +369,27 @@ pub fn management_selectors(t: &Trail) -> (Value, Value) {
         let mut s = s.clone();
         s.include_management_events = false;
         s.exclude_management_event_sources.clear();
-        after.push(basic(&s));
+        after.push(basic_selector(&s));
     }
     (before, json!({"EventSelectors": after}))
+}
+
+/// The trail's selectors as the selector ops take them: advanced when it
+/// has any (the two kinds exclude each other), basic otherwise.
+pub fn current_selectors(t: &Trail) -> Value {
+    if !t.advanced_event_selectors.is_empty() {
+        return json!({"AdvancedEventSelectors": t.advanced_event_selectors});
+    }
+    json!({"EventSelectors": t.event_selectors.iter().map(basic_selector).collect::<Vec<_>>()})
+}
+
+fn basic_selector(s: &crate::snapshot::EventSelector) -> Value {
+    json!({
+        "ReadWriteType": s.read_write_type,
+        "IncludeManagementEvents": s.include_management_events,
+        "ExcludeManagementEventSources": s.exclude_management_event_sources,
+        "DataResources": s.data_resources.iter().map(|d| json!({"Type": d.r#type, "Values": d.values})).collect::<Vec<_>>(),
+    })
 }
 
 fn create(p: &mut Planner, id: &str, fixes: &[String]) {

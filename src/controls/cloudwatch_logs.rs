@@ -1,4 +1,4 @@
-//! CIS 2.4 — CloudTrail trails are integrated with CloudWatch Logs.
+//! CloudTrail trails are integrated with CloudWatch Logs.
 //!
 //! Passes: every trail has CloudWatchLogsLogGroupArn set and its last
 //!         CloudWatch Logs delivery is within 24 hours of the scan.
@@ -19,8 +19,8 @@
 
 use serde_json::json;
 
-use super::Check;
 use super::shared::{ensure_cloudtrail_logs, trail_out_of_reach};
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -29,13 +29,15 @@ use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
     key: "cloudwatch-logs",
+    fix: "log group, role and UpdateTrail to CloudWatch Logs",
     detect,
     plan,
 };
 
 const DAY: i64 = 24 * 3600;
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     snap.trails
         .values()
         .map(|t| {

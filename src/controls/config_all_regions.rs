@@ -1,4 +1,4 @@
-//! CIS 2.5 — AWS Config is enabled in all regions.
+//! AWS Config is enabled in all regions.
 //!
 //! Passes: every scanned region has a customer recorder (service-linked
 //!         `AWSConfigurationRecorderFor...` ones do not count) with
@@ -16,8 +16,8 @@
 
 use serde_json::{Value, json};
 
-use super::Check;
 use super::shared::{bucket_arn, ensure_bucket};
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -26,6 +26,7 @@ use crate::snapshot::{Recorder, Service, Snapshot};
 
 pub const CHECK: Check = Check {
     key: "config-all-regions",
+    fix: "recorder, delivery channel (bucket), start recording, per region",
     detect,
     plan,
 };
@@ -74,7 +75,8 @@ fn resource(snap: &Snapshot, region: &str) -> String {
     snap.arn("config", region, "configuration-recorder")
 }
 
-fn detect(snap: &Snapshot, s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     let global = global_region(snap, s);
     let needs_global = !someone_records_global(snap);
     snap.regions

@@ -1,16 +1,19 @@
-//! CIS 2.8 — rotation is enabled for customer-created keys.
+//! Rotation is enabled for customer-created keys.
 //!
 //! Passes: every customer-managed, Enabled, SYMMETRIC_DEFAULT key with
 //!         AWS-made material (Origin=AWS_KMS) has yearly rotation on.
 //! Skips:  AWS-managed, asymmetric and HMAC, imported-material, custom key
 //!         store, disabled and pending-deletion keys, and multi-Region
 //!         replicas (rotation is set on the primary) — each with the reason.
+//!         (v1.4 on says "symmetric" keys; v1.2 predates the other kinds,
+//!         and KMS cannot rotate them: out of scope in every version, as
+//!         in Security Hub's KMS.4.)
 //! Fix:    EnableKeyRotation on each failing key, then read it back.
 //! Safety: safe — no access changes, no data moved; old material still decrypts.
 
 use serde_json::json;
 
-use super::Check;
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -19,6 +22,7 @@ use crate::snapshot::{Key, Service, Snapshot};
 
 pub const CHECK: Check = Check {
     key: "key-rotation",
+    fix: "EnableKeyRotation",
     detect,
     plan,
 };
@@ -49,7 +53,8 @@ pub fn out_of_scope(k: &Key) -> Option<String> {
     None
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     let mut out: Vec<Finding> = snap
         .keys
         .values()

@@ -1,4 +1,4 @@
-//! CIS 2.7 — CloudTrail logs are encrypted at rest using KMS CMKs.
+//! CloudTrail logs are encrypted at rest using KMS CMKs.
 //!
 //! Passes: every trail has KmsKeyId set.
 //! Skips:  an organization trail of another account (seen from a member
@@ -15,8 +15,8 @@
 
 use serde_json::json;
 
-use super::Check;
 use super::shared::{bucket_region, ensure_trail_key, trail_out_of_reach};
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -25,11 +25,13 @@ use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
     key: "kms-encryption",
+    fix: "reuse or create a KMS key with the CloudTrail statements; UpdateTrail",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     snap.trails
         .values()
         .map(|t| {

@@ -1,4 +1,4 @@
-//! CIS 2.2 — CloudTrail log file validation is enabled.
+//! CloudTrail log file validation is enabled.
 //!
 //! Passes: every trail has LogFileValidationEnabled=true, judged once in its
 //!         home region (shadow copies of multi-region trails are folded).
@@ -10,8 +10,8 @@
 
 use serde_json::json;
 
-use super::Check;
 use super::shared::trail_out_of_reach;
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -20,11 +20,13 @@ use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
     key: "log-file-validation",
+    fix: "UpdateTrail: log file validation on",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     snap.trails
         .values()
         .map(|t| {

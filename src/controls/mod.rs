@@ -1,6 +1,7 @@
-//! The controls: one check per file, and [`REGISTRY`], which maps each
-//! control id of a benchmark (with its title, level and Security Hub id) to
-//! the check that does it, so a check is written once whatever its number.
+//! The controls: one check per file, and the benchmarks of [`registry`],
+//! which map each control id of a benchmark version (with its title, level,
+//! automated/manual status and Security Hub id) to the check that does it,
+//! so a check is written once whatever its number.
 //!
 //! Every check file has the same header (Passes / Skips / Fix / Safety)
 //! and the same two functions: `detect` (snapshot → findings, under the
@@ -20,38 +21,52 @@ pub mod config_all_regions;
 pub mod key_rotation;
 pub mod kms_encryption;
 pub mod log_file_validation;
+pub mod registry;
+pub mod s3_object_logging;
 pub mod shared;
 pub mod trail_bucket_private;
 pub mod vpc_flow_logs;
 
-/// A version of a benchmark whose controls this tool checks.
-#[derive(Debug, PartialEq, Eq)]
+/// A version of a benchmark: its controls, in its order, each mapped to the
+/// check that does it. Planning runs in this order too: the CloudTrail
+/// check may create a trail that the later controls then find compliant.
+#[derive(Debug)]
 pub struct Benchmark {
     /// The name used on the command line and in settings: `cis-1.2`.
     pub key: &'static str,
     pub name: &'static str,
+    /// As the benchmark document states it: `1.2.0`.
     pub version: &'static str,
+    /// `(major, minor)`, for the checks whose audit text changed.
+    pub edition: (u8, u8),
+    /// The Logging section's number and name in this version.
+    pub section: &'static str,
+    pub controls: &'static [Control],
 }
 
-pub const CIS_1_2: Benchmark = Benchmark {
-    key: "cis-1.2",
-    name: "CIS Amazon Web Services Foundations Benchmark",
-    version: "1.2.0",
-};
-
 /// A check, written once: what it detects and how it plans a fix, for
-/// whichever control id a benchmark gives it (passed as `id`).
+/// whichever control a benchmark maps to it.
 pub struct Check {
     /// Stable name of the check, independent of any benchmark numbering.
     pub key: &'static str,
-    pub detect: fn(&Snapshot, &FileSettings, &str) -> Vec<Finding>,
+    /// The fix in a few words, for the benchmark table.
+    pub fix: &'static str,
+    pub detect: fn(&Snapshot, &FileSettings, &Control) -> Vec<Finding>,
     pub plan: fn(&mut Planner, &str, &[Finding]),
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key)
+    }
 }
 
 /// A control as a benchmark version states it, mapped to the check that
 /// does it. The identity is data; the check files hold no control ids.
+#[derive(Debug)]
 pub struct Control {
-    pub benchmark: &'static Benchmark,
+    /// The benchmark's `(major, minor)`: a check follows its audit text.
+    pub edition: (u8, u8),
     pub id: &'static str,
     pub title: &'static str,
     /// CIS profile level (1 or 2).
@@ -65,84 +80,134 @@ pub struct Control {
 
 impl Control {
     pub fn detect(&self, snap: &Snapshot, settings: &FileSettings) -> Vec<Finding> {
-        (self.check.detect)(snap, settings, self.id)
+        (self.check.detect)(snap, settings, self)
+    }
+
+    /// True from this benchmark version on (`since((1, 4))`).
+    pub fn since(&self, edition: (u8, u8)) -> bool {
+        self.edition >= edition
     }
 }
 
-/// CIS AWS Foundations v1.2, section 2 (Logging), in benchmark order.
-/// Planning runs in this order too: 2.1 may create a trail that the later
-/// controls then find already compliant. Levels: the benchmark's text;
-/// Security Hub ids: its "CIS AWS Foundations Benchmark v1.2.0" standard.
-#[rustfmt::skip]
-pub static REGISTRY: [Control; 9] = [
-    control("2.1", "CloudTrail is enabled in all regions", 1, "CloudTrail.1", &cloudtrail_all_regions::CHECK),
-    control("2.2", "CloudTrail log file validation is enabled", 2, "CloudTrail.4", &log_file_validation::CHECK),
-    control("2.3", "The CloudTrail S3 bucket is not publicly accessible", 1, "CloudTrail.6", &trail_bucket_private::CHECK),
-    control("2.4", "CloudTrail trails are integrated with CloudWatch Logs", 1, "CloudTrail.5", &cloudwatch_logs::CHECK),
-    control("2.5", "AWS Config is enabled in all regions", 1, "Config.1", &config_all_regions::CHECK),
-    control("2.6", "S3 bucket access logging is enabled on the CloudTrail bucket", 1, "CloudTrail.7", &bucket_access_logging::CHECK),
-    control("2.7", "CloudTrail logs are encrypted at rest using KMS CMKs", 2, "CloudTrail.2", &kms_encryption::CHECK),
-    control("2.8", "Rotation is enabled for customer-created KMS keys", 2, "KMS.4", &key_rotation::CHECK),
-    control("2.9", "VPC flow logging is enabled in all VPCs", 2, "EC2.6", &vpc_flow_logs::CHECK),
-];
+pub use registry::{BENCHMARKS, DEFAULT};
 
-const fn control(
-    id: &'static str,
-    title: &'static str,
-    level: u8,
-    security_hub: &'static str,
-    check: &'static Check,
-) -> Control {
-    Control {
-        benchmark: &CIS_1_2,
-        id,
-        title,
-        level,
-        automated: true,
-        security_hub: Some(security_hub),
-        check,
-    }
+/// The benchmark a key names (`cis-3.0`); the error lists the known ones.
+pub fn benchmark(key: &str) -> Result<&'static Benchmark, String> {
+    BENCHMARKS
+        .iter()
+        .copied()
+        .find(|b| b.key == key)
+        .ok_or_else(|| {
+            format!(
+                "unknown benchmark {key:?}: use one of {}",
+                BENCHMARKS
+                    .iter()
+                    .map(|b| b.key)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
 }
 
-/// The control ids of the registry, in benchmark order.
-pub fn ids() -> Vec<&'static str> {
-    REGISTRY.iter().map(|c| c.id).collect()
-}
-
-pub fn is_known(id: &str) -> bool {
-    REGISTRY.iter().any(|c| c.id == id)
+/// The benchmark of a run: the command line's, else the settings file's,
+/// else [`DEFAULT`]; then the control ids the settings name are checked
+/// against it (the settings themselves know no control).
+pub fn resolve(
+    cli: Option<&str>,
+    settings: &FileSettings,
+    text: &str,
+) -> Result<&'static Benchmark, String> {
+    let b = match cli.or(settings.benchmark.as_deref()) {
+        Some(k) => benchmark(k)?,
+        None => DEFAULT,
+    };
+    settings.check_controls(text, |id| b.is_known(id), &b.ids().join(", "))?;
+    Ok(b)
 }
 
 /// Parse `remediate.toml` and check the control ids it names against the
-/// registry (the settings themselves know no control).
+/// benchmark it selects (or the default).
 pub fn parse_settings(text: &str) -> Result<FileSettings, String> {
     let s = FileSettings::parse(text)?;
-    s.check_controls(text, is_known, &ids().join(", "))?;
+    resolve(None, &s, text)?;
     Ok(s)
 }
 
-/// [`parse_settings`] of a file; the error names the file.
-pub fn load_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
+/// Read and parse a settings file, with the benchmark the command line
+/// selects (which wins over the file's); the error names the file.
+pub fn load_settings(
+    path: &std::path::Path,
+    cli: Option<&str>,
+) -> anyhow::Result<(FileSettings, &'static Benchmark)> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
-    parse_settings(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    let named = |e: String| anyhow::anyhow!("{}: {e}", path.display());
+    let s = FileSettings::parse(&text).map_err(named)?;
+    let b = resolve(cli, &s, &text).map_err(named)?;
+    Ok((s, b))
 }
 
-pub fn get(id: &str) -> Option<&'static Control> {
-    REGISTRY.iter().find(|c| c.id == id)
+impl Benchmark {
+    /// `CIS Amazon Web Services Foundations Benchmark v3.0.0`.
+    pub fn title(&self) -> String {
+        format!("{} v{}", self.name, self.version)
+    }
+
+    /// The control ids, in benchmark order.
+    pub fn ids(&self) -> Vec<&'static str> {
+        self.controls.iter().map(|c| c.id).collect()
+    }
+
+    pub fn is_known(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'static Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// The control that runs a check in this version, if any.
+    pub fn by_check(&self, key: &str) -> Option<&'static Control> {
+        self.controls.iter().find(|c| c.check.key == key)
+    }
+
+    /// Controls to run: the selection (or all) minus the settings' skip list.
+    pub fn selected(&self, selection: &[String], settings: &FileSettings) -> Vec<&'static Control> {
+        self.controls
+            .iter()
+            .filter(|c| selection.is_empty() || selection.iter().any(|s| s == c.id))
+            .filter(|c| !settings.skip_controls.iter().any(|s| s == c.id))
+            .collect()
+    }
+
+    fn order(&self, id: &str) -> usize {
+        self.controls
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    }
 }
 
-/// Controls to run: the selection (or all) minus the settings' skip list.
+/// The benchmark the settings select (`Run` writes the command line's
+/// choice into them, so a saved plan carries it); [`DEFAULT`] when none.
+/// An unknown key never gets here: [`resolve`] refuses it first.
+pub fn of(settings: &FileSettings) -> &'static Benchmark {
+    settings
+        .benchmark
+        .as_deref()
+        .and_then(|k| benchmark(k).ok())
+        .unwrap_or(DEFAULT)
+}
+
+/// Controls to run, of the settings' benchmark: the selection (or all)
+/// minus the settings' skip list.
 pub fn selected(selection: &[String], settings: &FileSettings) -> Vec<&'static Control> {
-    REGISTRY
-        .iter()
-        .filter(|c| selection.is_empty() || selection.iter().any(|s| s == c.id))
-        .filter(|c| !settings.skip_controls.iter().any(|s| s == c.id))
-        .collect()
+    of(settings).selected(selection, settings)
 }
 
 /// Findings of the given controls, exemptions applied, in a stable order.
 pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -> Vec<Finding> {
+    let bench = of(settings);
     let mut out = vec![];
     for c in controls {
         for mut f in c.detect(snap, settings) {
@@ -167,8 +232,8 @@ pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -
         }
     }
     out.sort_by(|a, b| {
-        (control_order(&a.control), &a.region, &a.resource).cmp(&(
-            control_order(&b.control),
+        (bench.order(&a.control), &a.region, &a.resource).cmp(&(
+            bench.order(&b.control),
             &b.region,
             &b.resource,
         ))
@@ -182,13 +247,6 @@ fn foreign_trail<'a>(snap: &'a Snapshot, f: &Finding) -> Option<&'a str> {
         .get(&f.resource)
         .map(|t| t.owner_account())
         .filter(|owner| *owner != snap.account_id)
-}
-
-fn control_order(id: &str) -> usize {
-    REGISTRY
-        .iter()
-        .position(|c| c.id == id)
-        .unwrap_or(usize::MAX)
 }
 
 /// The ordered actions that fix every failing finding. A failing finding
@@ -221,4 +279,41 @@ pub fn plan(
 /// True when nothing needs fixing (pending counts as nothing to fix).
 pub fn is_clean(findings: &[Finding]) -> bool {
     !findings.iter().any(|f| f.status == Status::Fail)
+}
+
+/// The control × benchmark version table of README.md and
+/// docs/controls.md: each check's id in every version (`A`utomated or
+/// `M`anual, profile level), its Security Hub control and its fix.
+pub fn benchmark_table() -> String {
+    let mut checks: Vec<&'static Check> = vec![];
+    for b in BENCHMARKS {
+        for c in b.controls {
+            if !checks.iter().any(|k| k.key == c.check.key) {
+                checks.push(c.check);
+            }
+        }
+    }
+    let mut out = String::from("| check |");
+    for b in BENCHMARKS {
+        out.push_str(&format!(" {} |", b.key));
+    }
+    out.push_str(" Security Hub | fix |\n|---|");
+    out.push_str(&"---|".repeat(BENCHMARKS.len() + 2));
+    out.push('\n');
+    for k in checks {
+        out.push_str(&format!("| `{}` |", k.key));
+        let mut hub = None;
+        for b in BENCHMARKS {
+            match b.by_check(k.key) {
+                Some(c) => {
+                    hub = hub.or(c.security_hub);
+                    let a = if c.automated { "A" } else { "M" };
+                    out.push_str(&format!(" {} {a} L{} |", c.id, c.level));
+                }
+                None => out.push_str(" — |"),
+            }
+        }
+        out.push_str(&format!(" {} | {} |\n", hub.unwrap_or("—"), k.fix));
+    }
+    out
 }

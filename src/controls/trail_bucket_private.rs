@@ -1,4 +1,4 @@
-//! CIS 2.3 — the S3 bucket CloudTrail logs to is not publicly accessible.
+//! The S3 bucket CloudTrail logs to is not publicly accessible.
 //!
 //! Passes: the bucket of every trail has no ACL grant to AllUsers or
 //!         AuthenticatedUsers and no bucket-policy statement with
@@ -22,13 +22,13 @@
 
 use serde_json::Value;
 
-use super::Check;
 use super::config_all_regions::config_bucket_statements;
 use super::shared::{
     access_log_statement, admits_cloudtrail, bucket_arn, bucket_out_of_reach, bucket_region,
     cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
 };
 use super::vpc_flow_logs::flow_log_bucket_statements;
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -38,11 +38,13 @@ use crate::snapshot::Snapshot;
 
 pub const CHECK: Check = Check {
     key: "trail-bucket-private",
+    fix: "remove public ACL grants and `Principal *` allows (delivery kept), Public Access Block",
     detect,
     plan,
 };
 
-fn detect(snap: &Snapshot, settings: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, settings: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     trail_buckets(snap)
         .into_iter()
         .map(|(name, trails)| {

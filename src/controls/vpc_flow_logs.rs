@@ -1,4 +1,4 @@
-//! CIS 2.9 — VPC flow logging is enabled in all VPCs.
+//! VPC flow logging is enabled in all VPCs.
 //!
 //! Passes: every VPC has at least one flow log with FlowLogStatus=ACTIVE.
 //! Skips:  VPCs shared into the account (OwnerId differs) — the owner fixes them.
@@ -15,10 +15,10 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-use super::Check;
 use super::shared::{
     bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
+use super::{Check, Control};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -27,6 +27,7 @@ use crate::snapshot::{Service, Snapshot};
 
 pub const CHECK: Check = Check {
     key: "vpc-flow-logs",
+    fix: "flow logs (REJECT) to CloudWatch Logs or S3",
     detect,
     plan,
 };
@@ -35,7 +36,8 @@ fn vpc_arn(snap: &Snapshot, region: &str, vpc: &str) -> String {
     snap.arn("ec2", region, &format!("vpc/{vpc}"))
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings, id: &str) -> Vec<Finding> {
+fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+    let id = c.id;
     let mut out = vec![];
     for r in &snap.regions {
         if let Some(e) = snap.read_failed(r, Service::Ec2) {

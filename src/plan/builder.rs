@@ -86,6 +86,21 @@ impl<'a> Planner<'a> {
         self.actions.get(id).map(|a| &a.op)
     }
 
+    /// Whether any planned action changes `target` (an ARN).
+    pub fn touches(&self, target: &str) -> bool {
+        self.actions.values().any(|a| a.target == target)
+    }
+
+    /// The trail this plan creates, if any: name, region, ARN.
+    pub fn created_trail(&self) -> Option<(String, String, String)> {
+        self.actions.values().find_map(|a| match &a.op {
+            Op::CreateTrail { name, .. } => {
+                Some((name.clone(), a.region.clone(), a.target.clone()))
+            }
+            _ => None,
+        })
+    }
+
     pub fn created_key_policy(&self, id: &str) -> Option<Value> {
         match self.pending_op(id)? {
             Op::CreateKey { policy, .. } => Some(policy.clone()),
@@ -175,6 +190,9 @@ impl<'a> Planner<'a> {
                 // superset (e.g. a role policy with one more region).
                 entry.op = d.op.clone();
                 entry.after = d.after.clone();
+                if !entry.reason.contains(&d.reason) {
+                    entry.reason = format!("{}; {}", entry.reason, d.reason);
+                }
             }
         }
         entry.safety = entry.safety.max(d.safety);

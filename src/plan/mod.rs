@@ -22,6 +22,8 @@ pub struct Plan {
     pub partition: String,
     pub home_region: String,
     pub regions: Vec<String>,
+    /// The benchmark version whose control ids the plan uses (`cis-1.2`).
+    pub benchmark: String,
     pub controls: Vec<String>,
     pub settings: FileSettings,
     pub findings: Vec<Finding>,

@@ -11,7 +11,7 @@ use similar::TextDiff;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::controls;
+use crate::controls::{self, Benchmark};
 use crate::finding::{Finding, Status};
 use crate::plan::{Action, Change, Plan, Safety};
 
@@ -65,6 +65,8 @@ impl Style {
 pub struct ControlSummary {
     pub control: String,
     pub title: String,
+    /// The AWS Security Hub control that checks the same thing.
+    pub security_hub: Option<String>,
     pub pass: usize,
     pub fail: usize,
     pub pending: usize,
@@ -73,7 +75,11 @@ pub struct ControlSummary {
     pub error: usize,
 }
 
-pub fn summarize(controls_run: &[String], findings: &[Finding]) -> Vec<ControlSummary> {
+pub fn summarize(
+    bench: &Benchmark,
+    controls_run: &[String],
+    findings: &[Finding],
+) -> Vec<ControlSummary> {
     controls_run
         .iter()
         .map(|id| {
@@ -85,7 +91,11 @@ pub fn summarize(controls_run: &[String], findings: &[Finding]) -> Vec<ControlSu
             };
             ControlSummary {
                 control: id.clone(),
-                title: controls::get(id).map(|c| c.title).unwrap_or("").to_string(),
+                title: bench.get(id).map(|c| c.title).unwrap_or("").to_string(),
+                security_hub: bench
+                    .get(id)
+                    .and_then(|c| c.security_hub)
+                    .map(str::to_string),
                 pass: count(Status::Pass),
                 fail: count(Status::Fail),
                 pending: count(Status::Pending),
@@ -136,8 +146,28 @@ pub fn counts(actions: &[Action]) -> Counts {
 
 /// JSON of a plan: the plan itself plus the per-control summary.
 pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
+    let bench = controls::of(&plan.settings);
     let mut v = serde_json::to_value(plan).expect("plan serializes");
-    v["summary"] = json!(summarize(&plan.controls, &plan.findings));
+    v["benchmark"] = json!({
+        "key": bench.key, "name": bench.name, "version": bench.version, "section": bench.section,
+    });
+    // Security Hub ids beside every finding and action, for the scanners'
+    // side of a review.
+    let hub = |id: &str| bench.get(id).and_then(|c| c.security_hub);
+    for f in v["findings"].as_array_mut().into_iter().flatten() {
+        let id = f["control"].as_str().unwrap_or("").to_string();
+        f["security_hub"] = json!(hub(&id));
+    }
+    for a in v["actions"].as_array_mut().into_iter().flatten() {
+        let ids: Vec<&str> = a["controls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str().and_then(hub))
+            .collect();
+        a["security_hub"] = json!(ids);
+    }
+    v["summary"] = json!(summarize(bench, &plan.controls, &plan.findings));
     let c = counts(&plan.actions);
     v["totals"] = json!({"create": c.create, "change": c.change, "destroy": c.destroy});
     if let Some((k, x)) = extra {
@@ -169,12 +199,28 @@ fn status_mark(s: Status, st: Style) -> String {
 
 pub fn compliance_table(summary: &[ControlSummary], st: Style) -> String {
     let mut out = String::new();
+    let w = summary
+        .iter()
+        .map(|s| s.title.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5)
+        + 2;
     let _ = writeln!(
         out,
         "{}",
         st.bold(&format!(
-            "{:<8}{:<62}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
-            "control", "title", "pass", "fail", "pending", "skipped", "manual", "error", "verdict"
+            "{:<8}{:<14}{:<w$}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
+            "control",
+            "security hub",
+            "title",
+            "pass",
+            "fail",
+            "pending",
+            "skipped",
+            "manual",
+            "error",
+            "verdict"
         ))
     );
     for s in summary {
@@ -186,8 +232,17 @@ pub fn compliance_table(summary: &[ControlSummary], st: Style) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<8}{:<62}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
-            s.control, s.title, s.pass, s.fail, s.pending, s.skipped, s.manual, s.error, v
+            "{:<8}{:<14}{:<w$}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
+            s.control,
+            s.security_hub.as_deref().unwrap_or("-"),
+            s.title,
+            s.pass,
+            s.fail,
+            s.pending,
+            s.skipped,
+            s.manual,
+            s.error,
+            v
         );
     }
     out
@@ -197,15 +252,17 @@ fn text(plan: &Plan, st: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} account {} ({}), {} region(s): {}\n",
+        "{} account {} ({}), {} region(s): {}",
         st.bold("remediate plan:"),
         plan.account_id,
         plan.partition,
         plan.regions.len(),
         plan.regions.join(", ")
     );
+    let bench = controls::of(&plan.settings);
+    let _ = writeln!(out, "{}\n", benchmark_line(bench));
     out.push_str(&compliance_table(
-        &summarize(&plan.controls, &plan.findings),
+        &summarize(controls::of(&plan.settings), &plan.controls, &plan.findings),
         st,
     ));
     let attention: Vec<&Finding> = plan
@@ -242,9 +299,26 @@ fn text(plan: &Plan, st: Style) -> String {
         c.destroy
     );
     for (i, a) in plan.actions.iter().enumerate() {
-        out.push_str(&action_text(i + 1, a, st));
+        out.push_str(&action_text(bench, i + 1, a, st));
     }
     out
+}
+
+/// `CIS Amazon Web Services Foundations Benchmark v3.0.0 (cis-3.0), section 3 Logging`.
+pub fn benchmark_line(b: &Benchmark) -> String {
+    format!("{} ({}), section {}", b.title(), b.key, b.section)
+}
+
+/// `3.1 (CloudTrail.1), 3.2 (CloudTrail.4)`: a plan's control ids with
+/// the Security Hub control of each.
+fn with_hub(b: &Benchmark, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| match b.get(id).and_then(|c| c.security_hub) {
+            Some(h) => format!("{id} ({h})"),
+            None => id.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The line an empty plan ends with: clean, or failing with no safe fix.
@@ -263,7 +337,7 @@ fn no_changes(plan: &Plan, st: Style) -> String {
     }
 }
 
-pub fn action_text(n: usize, a: &Action, st: Style) -> String {
+pub fn action_text(bench: &Benchmark, n: usize, a: &Action, st: Style) -> String {
     let mut out = String::new();
     let sym = match a.change {
         Change::Create => st.green("+"),
@@ -285,7 +359,7 @@ pub fn action_text(n: usize, a: &Action, st: Style) -> String {
     let _ = writeln!(
         out,
         "        fixes:   {} ({} finding(s))",
-        a.controls.join(", "),
+        with_hub(bench, &a.controls),
         a.fixes.len()
     );
     let _ = writeln!(out, "        safety:  {safety}");
@@ -332,9 +406,10 @@ fn markdown(plan: &Plan) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "## remediate plan — account `{}` ({})\n\nRegions: {}\n",
+        "## remediate plan — account `{}` ({})\n\nBenchmark: {}\n\nRegions: {}\n",
         plan.account_id,
         plan.partition,
+        benchmark_line(controls::of(&plan.settings)),
         plan.regions
             .iter()
             .map(|r| format!("`{r}`"))
@@ -343,14 +418,15 @@ fn markdown(plan: &Plan) -> String {
     );
     let _ = writeln!(
         out,
-        "| control | title | pass | fail | pending | skipped | manual | error | verdict |"
+        "| control | Security Hub | title | pass | fail | pending | skipped | manual | error | verdict |"
     );
-    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---|");
-    for s in summarize(&plan.controls, &plan.findings) {
+    let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+    for s in summarize(controls::of(&plan.settings), &plan.controls, &plan.findings) {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |",
             s.control,
+            s.security_hub.as_deref().unwrap_or("-"),
             s.title,
             s.pass,
             s.fail,
@@ -411,7 +487,7 @@ fn markdown(plan: &Plan) -> String {
             a.target,
             a.region,
             a.reason,
-            a.controls.join(", ")
+            with_hub(controls::of(&plan.settings), &a.controls)
         );
         let d = diff(&a.before, &a.after);
         if !d.is_empty() {
