@@ -9,6 +9,7 @@
 mod common;
 
 mod apply_cmd;
+mod benchmarks;
 mod collect_smoke;
 mod detect;
 mod execute_ops;
