@@ -2,6 +2,7 @@
 //! settings over hand-built snapshots. No emulator, no network.
 
 mod architecture;
+mod benchmarks;
 mod detect;
 mod fidelity;
 mod fixtures;
