@@ -7,7 +7,9 @@
 use std::fmt::Debug;
 
 use crate::common::{ACCOUNT, Clients, Moto, fixtures};
-use aws_sdk_cloudtrail::types::EventSelector;
+use aws_sdk_cloudtrail::types::{
+    AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, ReadWriteType,
+};
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -860,6 +862,80 @@ async fn a_trail_made_with_everything_aws_checks_is_accepted_and_logs() {
         .send()
         .await
         .unwrap();
+}
+
+/// PutEventSelectors: five basic selectors at most, S3 object resources
+/// under `arn:aws:s3`, basic and advanced not both; the data selector the
+/// S3 object-level fix adds is accepted.
+#[tokio::test]
+async fn event_selectors_past_aws_limits_are_refused() {
+    let e = env().await;
+    bucket(&e, US, "trail-bucket").await;
+    fixtures::put_cloudtrail_bucket_policy(&e.cfg, US, "trail-bucket", ACCOUNT, &[trail("main")])
+        .await
+        .unwrap();
+    e.c.cloudtrail
+        .create_trail()
+        .name("main")
+        .s3_bucket_name("trail-bucket")
+        .send()
+        .await
+        .unwrap();
+    let s3 = |value: &str, rw: ReadWriteType| {
+        EventSelector::builder()
+            .read_write_type(rw)
+            .include_management_events(false)
+            .data_resources(
+                DataResource::builder()
+                    .r#type("AWS::S3::Object")
+                    .values(value)
+                    .build(),
+            )
+            .build()
+    };
+    let put = |sels: Vec<EventSelector>| {
+        e.c.cloudtrail
+            .put_event_selectors()
+            .trail_name("main")
+            .set_event_selectors(Some(sels))
+            .send()
+    };
+    let six: Vec<EventSelector> = (0..6)
+        .map(|i| s3(&format!("arn:aws:s3:::b{i}/"), ReadWriteType::All))
+        .collect();
+    refused(put(six).await, "InvalidEventSelectorsException", 400);
+    refused(
+        put(vec![s3("arn:aws:lambda", ReadWriteType::All)]).await,
+        "InvalidEventSelectorsException",
+        400,
+    );
+    let both =
+        e.c.cloudtrail
+            .put_event_selectors()
+            .trail_name("main")
+            .event_selectors(s3("arn:aws:s3", ReadWriteType::All))
+            .advanced_event_selectors(
+                AdvancedEventSelector::builder()
+                    .field_selectors(
+                        AdvancedFieldSelector::builder()
+                            .field("eventCategory")
+                            .equals("Management")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await;
+    refused(both, "InvalidParameterCombinationException", 400);
+    let management = EventSelector::builder()
+        .include_management_events(true)
+        .read_write_type(ReadWriteType::All)
+        .build();
+    put(vec![management, s3("arn:aws:s3", ReadWriteType::WriteOnly)])
+        .await
+        .expect("the data selector the fix adds is accepted");
 }
 
 // ---------------------------------------------------------------------------

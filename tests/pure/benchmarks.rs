@@ -120,7 +120,10 @@ fn a_settings_file_names_the_benchmark_and_its_ids() {
     );
     // the command line wins over the file, and the file's ids must be its
     let text = "benchmark = \"cis-3.0\"\nskip_controls = [\"3.8\"]\n";
-    assert_eq!(controls::resolve(Some("cis-1.4"), &s, text).unwrap().key, "cis-1.4");
+    assert_eq!(
+        controls::resolve(Some("cis-1.4"), &s, text).unwrap().key,
+        "cis-1.4"
+    );
     let e = controls::resolve(Some("cis-1.2"), &s, text).unwrap_err();
     assert!(e.contains("unknown control \"3.8\""), "{e}");
 }

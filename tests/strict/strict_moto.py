@@ -921,6 +921,57 @@ def install_cloudtrail() -> None:
 
     backend.update_trail = update_trail
 
+    # PutEventSelectors: the limits and value rules AWS enforces.
+    # https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
+    # ("You can configure up to five event selectors for each trail";
+    # EventSelectors and AdvancedEventSelectors exclude each other: error
+    # InvalidParameterCombinationException "Either EventSelectors or
+    # AdvancedEventSelectors must be specified, but not both";
+    # InvalidEventSelectorsException for a data resource outside its type.)
+    # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+    # (up to 250 data resources across a trail's basic selectors; an S3
+    # object resource is `arn:<partition>:s3` for every bucket or a bucket
+    # ARN prefix `arn:<partition>:s3:::bucket/...`).
+    original_put_selectors = backend.put_event_selectors
+
+    def put_event_selectors(
+        self: Any,
+        trail_name: str,
+        event_selectors: list[dict[str, Any]],
+        advanced_event_selectors: list[dict[str, Any]],
+    ) -> Any:
+        if event_selectors and advanced_event_selectors:
+            raise json_refusal(
+                "InvalidParameterCombinationException",
+                "Either EventSelectors or AdvancedEventSelectors must be specified, but not both.",
+            )
+        if event_selectors and len(event_selectors) > 5:
+            raise json_refusal(
+                "InvalidEventSelectorsException",
+                f"Event selectors are limited to 5 per trail; {len(event_selectors)} were given.",  # message: ours
+            )
+        partition = partition_of(self.region_name)
+        values = [
+            (r.get("Type"), v)
+            for sel in event_selectors or []
+            for r in sel.get("DataResources") or []
+            for v in r.get("Values") or []
+        ]
+        if len(values) > 250:
+            raise json_refusal(
+                "InvalidEventSelectorsException",
+                f"A trail is limited to 250 data resources; {len(values)} were given.",  # message: ours
+            )
+        for kind, value in values:
+            if kind == "AWS::S3::Object" and not value.startswith(f"arn:{partition}:s3"):
+                raise json_refusal(
+                    "InvalidEventSelectorsException",
+                    f"Value {value} for key DataResources.Values is invalid for type AWS::S3::Object.",  # message: ours
+                )
+        return original_put_selectors(self, trail_name, event_selectors, advanced_event_selectors)
+
+    backend.put_event_selectors = put_event_selectors
+
 
 # ---------------------------------------------------------------------------
 # Config
