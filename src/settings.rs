@@ -29,6 +29,43 @@ pub struct FileSettings {
     pub benchmark: Option<String>,
     /// Which buckets the S3 object-level logging fix records.
     pub s3_data_events: DataEventSettings,
+    /// `[org]`: the accounts of an organization run and how they are reached.
+    pub org: OrgSettings,
+}
+
+/// The role Organizations creates in the accounts it creates.
+pub const DEFAULT_ORG_ROLE: &str = "OrganizationAccountAccessRole";
+
+/// `[org]` (the command line's `--org`, `--ou`, `--accounts`,
+/// `--exclude-accounts`, `--role`, `--external-id` win).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrgSettings {
+    /// Every ACTIVE account of the organization (as `--org`).
+    pub all_accounts: bool,
+    /// Only the accounts under this organizational unit and its children.
+    pub ou: Option<String>,
+    pub accounts: Vec<String>,
+    pub exclude_accounts: Vec<String>,
+    /// Assumed in every account but the caller's.
+    pub role: String,
+    pub external_id: Option<String>,
+    /// Accounts read or changed at once (each with `--concurrency` calls).
+    pub account_concurrency: usize,
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        OrgSettings {
+            all_accounts: false,
+            ou: None,
+            accounts: vec![],
+            exclude_accounts: vec![],
+            role: DEFAULT_ORG_ROLE.into(),
+            external_id: None,
+            account_concurrency: 4,
+        }
+    }
 }
 
 /// `[s3_data_events]`: the buckets whose object-level events are recorded;
@@ -164,6 +201,7 @@ impl Default for FileSettings {
             aws: AwsSettings::default(),
             benchmark: None,
             s3_data_events: DataEventSettings::default(),
+            org: OrgSettings::default(),
         }
     }
 }

@@ -173,6 +173,29 @@ impl Aws {
         }
     }
 
+    /// The same endpoint and settings with another account's credentials
+    /// (`config`), and a call counter of its own (calls per account).
+    pub fn for_account(&self, config: SdkConfig) -> Self {
+        Aws {
+            config,
+            endpoint_url: self.endpoint_url.clone(),
+            calls: CallCounter::default(),
+        }
+    }
+
+    /// The partition of the home region (`aws`, `aws-cn`, `aws-us-gov`),
+    /// for ARNs built before any call has said so.
+    pub fn partition_hint(&self) -> &'static str {
+        let r = self.home_region();
+        if r.starts_with("cn-") {
+            "aws-cn"
+        } else if r.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        }
+    }
+
     pub fn home_region(&self) -> String {
         self.config
             .region()

@@ -5,6 +5,7 @@
 //! summaries and logs, so `remediate plan --format json | jq` always works.
 
 mod apply;
+mod org;
 pub mod args;
 
 use anyhow::{Context, Result, bail};
@@ -82,6 +83,8 @@ pub struct Run {
     pub file: FileSettings,
     /// `--benchmark` as given (a saved plan of another one is refused).
     pub benchmark_arg: Option<String>,
+    /// Set when the run covers more than the caller's account.
+    pub org: Option<OrgRun>,
     pub controls: Vec<String>,
     pub regions: Option<Vec<String>>,
     pub concurrency: usize,
@@ -94,6 +97,38 @@ pub struct Run {
     pub err_style: Style,
     /// A progress bar on stderr (a terminal only).
     pub progress: bool,
+}
+
+/// The accounts of an organization run and how each is reached.
+#[derive(Debug, Clone)]
+pub struct OrgRun {
+    pub selection: crate::org::Selection,
+    pub reach: crate::org::Reach,
+    pub account_concurrency: usize,
+}
+
+impl OrgRun {
+    /// The command line wins over `[org]`; `None` for a one-account run.
+    fn resolve(g: &GlobalArgs, f: &crate::settings::OrgSettings) -> Option<OrgRun> {
+        let pick = |cli: &Vec<String>, file: &Vec<String>| {
+            if cli.is_empty() { file.clone() } else { cli.clone() }
+        };
+        let selection = crate::org::Selection {
+            org: g.org || g.ou.is_some() || f.all_accounts || f.ou.is_some(),
+            ou: g.ou.clone().or_else(|| f.ou.clone()),
+            accounts: pick(&g.accounts, &f.accounts),
+            exclude: pick(&g.exclude_accounts, &f.exclude_accounts),
+            shard: g.shard,
+        };
+        selection.is_multi_account().then(|| OrgRun {
+            selection,
+            reach: crate::org::Reach {
+                role: g.role.clone().unwrap_or_else(|| f.role.clone()),
+                external_id: g.external_id.clone().or_else(|| f.external_id.clone()),
+            },
+            account_concurrency: g.account_concurrency.unwrap_or(f.account_concurrency).max(1),
+        })
+    }
 }
 
 impl Run {
@@ -138,6 +173,7 @@ impl Run {
             g.iam_propagation_seconds
                 .unwrap_or(file.aws.iam_propagation_seconds),
         );
+        let org = OrgRun::resolve(g, &file.org);
         Ok(Run {
             aws: AwsOptions {
                 profile: g.profile.clone(),
@@ -149,6 +185,7 @@ impl Run {
             },
             file,
             benchmark_arg: g.benchmark.clone(),
+            org,
             controls: g.controls.clone(),
             regions: (!g.regions.is_empty()).then(|| g.regions.clone()),
             concurrency: g.concurrency.max(1),
@@ -209,6 +246,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
         bail!("no region: set --region or AWS_REGION");
     }
     let code = match cli.command {
+        Command::Plan { format, out } if run.org.is_some() => {
+            org::cmd_plan(&run, &aws, format, out).await?
+        }
         Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
         Command::Apply {
             file,

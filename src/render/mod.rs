@@ -15,6 +15,7 @@ use crate::controls::{self, Benchmark};
 use crate::finding::{Finding, Status};
 use crate::plan::{Action, Change, Plan, Safety};
 
+pub mod org;
 mod results;
 pub use results::{End, Held, Verb, ends, progress, short, summary};
 
@@ -148,9 +149,9 @@ pub fn counts(actions: &[Action]) -> Counts {
 pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
     let bench = controls::of(&plan.settings);
     let mut v = serde_json::to_value(plan).expect("plan serializes");
-    v["benchmark"] = json!({
-        "key": bench.key, "name": bench.name, "version": bench.version, "section": bench.section,
-    });
+    v["benchmark_name"] = json!(bench.name);
+    v["benchmark_version"] = json!(bench.version);
+    v["benchmark_section"] = json!(bench.section);
     // Security Hub ids beside every finding and action, for the scanners'
     // side of a review.
     let hub = |id: &str| bench.get(id).and_then(|c| c.security_hub);

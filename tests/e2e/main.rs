@@ -16,6 +16,7 @@ mod execute_ops;
 mod faults;
 mod harness_smoke;
 mod live_check;
+mod org;
 mod permissions_cmd;
 mod plan_cmd;
 mod safety;

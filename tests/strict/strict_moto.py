@@ -1114,6 +1114,43 @@ def install_ec2() -> None:
 # ---------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------
+# STS
+# ---------------------------------------------------------------------------
+
+
+def install_sts() -> None:
+    """AssumeRole: the role must exist and its trust policy admit the caller.
+
+    moto lets any role ARN be assumed, existing or not ("the role does not
+    need to exist"); AWS refuses with AccessDenied (403), "User: <caller> is
+    not authorized to perform: sts:AssumeRole on resource: <role>":
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html#troubleshoot_roles_cant-assume-role
+    The caller is taken as its account's root (the trust of the role that
+    Organizations creates names the management account's root).
+    """
+    from moto.core.exceptions import ServiceException
+    from moto.sts import models as stm
+
+    class AccessDenied(ServiceException):
+        code = "AccessDenied"
+
+    backend = stm.STSBackend
+    original = backend.assume_role
+
+    def assume_role(self: Any, region_name: str, role_session_name: str, role_arn: str, *args: Any, **kwargs: Any) -> Any:
+        partition = partition_of(region_name)
+        parts = role_arn.split(":")
+        target = parts[4] if len(parts) > 5 else ""
+        caller = f"arn:{partition}:iam::{self.account_id}:root"
+        role = find_role(target, partition, role_arn)
+        if role is None or not allows([role.assume_role_policy_document], ("AWS", caller), "sts:AssumeRole", None, {}):
+            raise AccessDenied(f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
+        return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+    backend.assume_role = assume_role
+
+
 def install() -> None:
     """Patch moto's backends (idempotent per process: call once)."""
     install_s3()
@@ -1121,6 +1158,7 @@ def install() -> None:
     install_cloudtrail()
     install_config()
     install_ec2()
+    install_sts()
 
 
 def main(argv: list[str]) -> None:

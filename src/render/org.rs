@@ -1,0 +1,172 @@
+//! An organization plan or report: a summary per account × control, then
+//! each account's plan as the single-account renderer prints it.
+
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+use super::{Format, Style, benchmark_line, plan_json, render, summarize, verdict};
+use crate::controls;
+use crate::report::{AccountPart, OrgPlan};
+
+/// Verdict of each selected control for one account (`-` when unread).
+fn row(a: &AccountPart, ids: &[String]) -> Vec<&'static str> {
+    match &a.plan {
+        None => ids.iter().map(|_| "-").collect(),
+        Some(p) => {
+            let bench = controls::of(&p.settings);
+            let s = summarize(bench, &p.controls, &p.findings);
+            ids.iter()
+                .map(|id| s.iter().find(|x| &x.control == id).map(verdict).unwrap_or("-"))
+                .collect()
+        }
+    }
+}
+
+/// The control ids of the run (the first readable account's).
+fn ids(org: &OrgPlan) -> Vec<String> {
+    org.accounts
+        .iter()
+        .find_map(|a| a.plan.as_ref().map(|p| p.controls.clone()))
+        .unwrap_or_default()
+}
+
+fn header(org: &OrgPlan) -> String {
+    let bench = controls::benchmark(&org.benchmark)
+        .map(benchmark_line)
+        .unwrap_or_else(|e| e);
+    let drift = org.accounts.iter().filter(|a| a.verdict() == "drift").count();
+    let errors = org.accounts.iter().filter(|a| a.verdict() == "error").count();
+    format!(
+        "{} account(s){}, run from account {}; {drift} drift, {errors} error\n{bench}",
+        org.accounts.len(),
+        org.shard
+            .as_deref()
+            .map(|s| format!(" (shard {s})"))
+            .unwrap_or_default(),
+        org.caller_account,
+    )
+}
+
+pub fn render_org(org: &OrgPlan, format: Format, st: Style) -> String {
+    match format {
+        Format::Json => json_text(org),
+        Format::Markdown => markdown(org),
+        // Other formats are per account: print each account's.
+        _ => text(org, format, st),
+    }
+}
+
+fn text(org: &OrgPlan, format: Format, st: Style) -> String {
+    let ids = ids(org);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}\n", st.bold("remediate organization plan:"), header(org));
+    let w = org
+        .accounts
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4)
+        + 2;
+    let _ = write!(out, "{}", st.bold(&format!("{:<14}{:<w$}", "account", "name")));
+    for id in &ids {
+        let _ = write!(out, "{}", st.bold(&format!("{id:<9}")));
+    }
+    let _ = writeln!(out, "{}", st.bold(&format!("{:>8}  verdict", "actions")));
+    for a in &org.accounts {
+        let _ = write!(out, "{:<14}{:<w$}", a.account_id, a.name);
+        for v in row(a, &ids) {
+            let cell = format!("{v:<9}");
+            let _ = write!(
+                out,
+                "{}",
+                match v {
+                    "PASS" => st.green(&cell),
+                    "FAIL" | "ERROR" => st.red(&cell),
+                    "-" => st.dim(&cell),
+                    _ => st.yellow(&cell),
+                }
+            );
+        }
+        let n = a.plan.as_ref().map(|p| p.actions.len()).unwrap_or(0);
+        let _ = writeln!(out, "{n:>8}  {}", a.verdict());
+    }
+    for a in &org.accounts {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.bold(&format!("=== account {} {} ===", a.account_id, a.name))
+        );
+        match (&a.plan, &a.error) {
+            (Some(p), _) => out.push_str(&render(p, format, st)),
+            (None, e) => {
+                let _ = writeln!(
+                    out,
+                    "{} {}",
+                    st.red("error:"),
+                    e.as_deref().unwrap_or("not read")
+                );
+            }
+        }
+    }
+    out
+}
+
+fn markdown(org: &OrgPlan) -> String {
+    let ids = ids(org);
+    let mut out = String::new();
+    let _ = writeln!(out, "## remediate organization plan\n\n{}\n", header(org).replace('\n', "\n\n"));
+    let _ = write!(out, "| account | name |");
+    for id in &ids {
+        let _ = write!(out, " {id} |");
+    }
+    let _ = writeln!(out, " actions | verdict |");
+    let _ = writeln!(out, "|---|---|{}---:|---|", "---|".repeat(ids.len()));
+    for a in &org.accounts {
+        let _ = write!(out, "| `{}` | {} |", a.account_id, a.name);
+        for v in row(a, &ids) {
+            let _ = write!(out, " {v} |");
+        }
+        let n = a.plan.as_ref().map(|p| p.actions.len()).unwrap_or(0);
+        let _ = writeln!(out, " {n} | **{}** |", a.verdict());
+    }
+    for a in &org.accounts {
+        let _ = writeln!(out, "\n### Account `{}` {}\n", a.account_id, a.name);
+        match (&a.plan, &a.error) {
+            (Some(p), _) => out.push_str(&render(p, Format::Markdown, Style { color: false })),
+            (None, e) => {
+                let _ = writeln!(out, "**error:** {}", e.as_deref().unwrap_or("not read"));
+            }
+        }
+    }
+    out
+}
+
+fn json_text(org: &OrgPlan) -> String {
+    let mut v = serde_json::to_value(org).expect("organization plan serializes");
+    for (a, part) in v["accounts"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .zip(&org.accounts)
+    {
+        a["verdict"] = json!(part.verdict());
+        if let Some(p) = &part.plan {
+            a["plan"] = serde_json::from_str::<Value>(&plan_json(p, None)).expect("plan JSON");
+        }
+    }
+    let ids = ids(org);
+    v["summary"] = json!(
+        org.accounts
+            .iter()
+            .map(|a| json!({
+                "account_id": a.account_id,
+                "verdict": a.verdict(),
+                "controls": ids.iter().cloned().zip(row(a, &ids)).collect::<std::collections::BTreeMap<_, _>>(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
+}

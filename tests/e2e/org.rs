@@ -1,0 +1,140 @@
+//! An AWS Organization on the emulator (Organizations CreateAccount and
+//! sts:AssumeRole give real member accounts; the strict layer refuses a
+//! role that does not exist): a management account and members, each
+//! non-compliant, planned (and fixed) in one run.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::common::{self, ACCOUNT, Moto, fixtures};
+use crate::rt;
+
+pub struct Org {
+    /// Member accounts that can be reached, then the one whose role is gone.
+    pub members: Vec<String>,
+    pub roleless: String,
+}
+
+/// A management account and three members, each seeded non-compliant in
+/// us-east-1; the third member's OrganizationAccountAccessRole is deleted.
+pub fn organization(moto: &Moto) -> Org {
+    rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        let org = aws_sdk_organizations::Client::new(&cfg);
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .unwrap();
+        let base = common::product_aws(&moto.url, 5).await;
+        let reach = remediate::org::Reach {
+            role: remediate::org::DEFAULT_ROLE.into(),
+            external_id: None,
+        };
+        fixtures::non_compliant(&cfg, &["us-east-1"]).await.unwrap();
+        let mut ids = vec![];
+        for name in ["member-a", "member-b", "member-c"] {
+            let made = org
+                .create_account()
+                .email(format!("{name}@example.com"))
+                .account_name(name)
+                .send()
+                .await
+                .unwrap();
+            let id = made
+                .create_account_status()
+                .and_then(|s| s.account_id())
+                .unwrap()
+                .to_string();
+            let member = remediate::org::reach(&base, ACCOUNT, &id, &reach).await.unwrap();
+            fixtures::non_compliant(&member.config, &["us-east-1"]).await.unwrap();
+            ids.push((id, member));
+        }
+        let (roleless, member) = ids.pop().unwrap();
+        let iam = aws_sdk_iam::Client::new(&member.config);
+        iam.delete_role()
+            .role_name(remediate::org::DEFAULT_ROLE)
+            .send()
+            .await
+            .unwrap();
+        Org {
+            members: ids.into_iter().map(|(id, _)| id).collect(),
+            roleless,
+        }
+    })
+}
+
+/// (exit code, stdout JSON, stderr) of `remediate plan --format json ARGS`.
+fn plan(moto: &Moto, args: &[&str]) -> (i32, Value, String) {
+    crate::plan_json(moto, &[&["--regions", "us-east-1"], args].concat())
+}
+
+fn account_ids(report: &Value) -> BTreeSet<String> {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn verdicts(report: &Value) -> Vec<(String, String)> {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account_id"].as_str().unwrap().to_string(),
+                a["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn plan_org_names_every_account_an_unreachable_one_is_an_error_row_and_shards_cover_it() {
+    let moto = Moto::start();
+    let org = organization(&moto);
+    let (code, report, err) = plan(&moto, &["--org"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(report["kind"], "organization");
+    let mut want: BTreeSet<String> = org.members.iter().cloned().collect();
+    want.insert(ACCOUNT.into());
+    want.insert(org.roleless.clone());
+    assert_eq!(account_ids(&report), want);
+    for (id, verdict) in verdicts(&report) {
+        let expected = if id == org.roleless { "error" } else { "drift" };
+        assert_eq!(verdict, expected, "{id}");
+    }
+    let row = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == org.roleless.as_str())
+        .unwrap();
+    assert!(row["error"].as_str().unwrap().contains("AccessDenied"), "{row}");
+    assert!(err.contains(&format!("accounts 4/4")), "progress: {err}");
+    // each member's plan is its own account's
+    for a in report["accounts"].as_array().unwrap() {
+        if a["verdict"] == "drift" {
+            assert_eq!(a["plan"]["account_id"], a["account_id"]);
+            assert!(!a["plan"]["actions"].as_array().unwrap().is_empty());
+        }
+    }
+    // two shards: disjoint, and together every account
+    let (_, one, _) = plan(&moto, &["--org", "--shard", "1/2"]);
+    let (_, two, _) = plan(&moto, &["--org", "--shard", "2/2"]);
+    let (a, b) = (account_ids(&one), account_ids(&two));
+    assert!(a.is_disjoint(&b), "{a:?} {b:?}");
+    assert_eq!(a.union(&b).cloned().collect::<BTreeSet<_>>(), want);
+    assert_eq!(one["shard"], "1/2");
+    // --exclude-accounts and --accounts narrow the run
+    let (code, only, err) = plan(&moto, &["--accounts", &org.members[0]]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(account_ids(&only), BTreeSet::from([org.members[0].clone()]));
+    let (code, rest, err) = plan(&moto, &["--org", "--exclude-accounts", &org.roleless]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!account_ids(&rest).contains(&org.roleless));
+}
