@@ -2,6 +2,7 @@
 //! settings over hand-built snapshots. No emulator, no network.
 
 mod architecture;
+mod benchmarks_data;
 mod detect;
 mod fidelity;
 mod fixtures;
