@@ -56,19 +56,23 @@ pub const WEB_FRONTEND_ACCESS_LOGGING: &str = "web_frontend_access_logging";
 
 const T_TRAIL: &str = "Ensure CloudTrail is enabled in all regions";
 const T_VALIDATION: &str = "Ensure CloudTrail log file validation is enabled";
-const T_PUBLIC: &str = "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible";
+const T_PUBLIC: &str =
+    "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible";
 const T_CWL: &str = "Ensure CloudTrail trails are integrated with CloudWatch Logs";
 const T_CONFIG: &str = "Ensure AWS Config is enabled in all regions";
 const T_ACCESS_LOG: &str = "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket";
-const T_ACCESS_LOG_4: &str = "Ensure that server access logging is enabled on the CloudTrail S3 bucket";
+const T_ACCESS_LOG_4: &str =
+    "Ensure that server access logging is enabled on the CloudTrail S3 bucket";
 const T_KMS: &str = "Ensure CloudTrail logs are encrypted at rest using KMS CMKs";
 const T_ROTATION_12: &str = "Ensure rotation for customer created CMKs is enabled";
 const T_ROTATION_14: &str = "Ensure rotation for customer created symmetric CMKs is enabled";
 const T_ROTATION_4: &str = "Ensure rotation for customer-created symmetric CMKs is enabled";
 const T_FLOW: &str = "Ensure VPC flow logging is enabled in all VPCs";
-const T_WRITE_14: &str = "Ensure that Object-level logging for write events is enabled for S3 bucket";
+const T_WRITE_14: &str =
+    "Ensure that Object-level logging for write events is enabled for S3 bucket";
 const T_READ_14: &str = "Ensure that Object-level logging for read events is enabled for S3 bucket";
-const T_WRITE_4: &str = "Ensure that object-level logging for write events is enabled for S3 buckets";
+const T_WRITE_4: &str =
+    "Ensure that object-level logging for write events is enabled for S3 buckets";
 const T_READ_4: &str = "Ensure that object-level logging for read events is enabled for S3 buckets";
 const T_WEB: &str = "Ensure all AWS-managed web front-end services have access logging enabled";
 

@@ -17,8 +17,18 @@ fn every_version_has_unique_ids_and_check_keys_in_its_logging_section() {
         assert_eq!(ids.len(), v.rows.len(), "{}: duplicate id", v.key);
         assert_eq!(keys.len(), v.rows.len(), "{}: duplicate check", v.key);
         for (i, r) in v.rows.iter().enumerate() {
-            assert_eq!(r.0, format!("{prefix}.{}", i + 1), "{}: ids in order", v.key);
-            assert!(r.2.starts_with("Ensure "), "{} {}: title as worded", v.key, r.0);
+            assert_eq!(
+                r.0,
+                format!("{prefix}.{}", i + 1),
+                "{}: ids in order",
+                v.key
+            );
+            assert!(
+                r.2.starts_with("Ensure "),
+                "{} {}: title as worded",
+                v.key,
+                r.0
+            );
             assert!(r.3 == 1 || r.3 == 2, "{} {}: level", v.key, r.0);
         }
         assert_eq!(v.name, data::NAME);
@@ -34,7 +44,10 @@ fn the_v1_2_rows_match_the_registry() {
     for (r, c) in v.rows.iter().zip(remediate::controls::REGISTRY.iter()) {
         // The table spells check keys with `_`, the check files with `-`.
         assert_eq!(r.1.replace('_', "-"), c.check.key);
-        assert_eq!((r.0, r.3, r.4, r.5), (c.id, c.level, c.automated, c.security_hub));
+        assert_eq!(
+            (r.0, r.3, r.4, r.5),
+            (c.id, c.level, c.automated, c.security_hub)
+        );
     }
 }
 
