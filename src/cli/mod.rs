@@ -167,7 +167,14 @@ pub async fn run(cli: Cli) -> Result<i32> {
     if let Command::Show { file, format } = &cli.command {
         let f = plan::file::read(file)?;
         let style = Run::resolve(&cli.global)?.out_style;
-        print!("{}", render::render(&f.plan, *format, style));
+        // A saved plan's findings are as of when it was made.
+        let made = time::OffsetDateTime::parse(
+            &f.created_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        let ms = (made.unix_timestamp_nanos() / 1_000_000) as i64;
+        print!("{}", render::render_at(&f.plan, *format, style, ms));
         return Ok(EXIT_OK);
     }
     let run = Run::resolve(&cli.global)?;

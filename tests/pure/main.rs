@@ -6,6 +6,7 @@ mod benchmarks_data;
 mod detect;
 mod fidelity;
 mod fixtures;
+mod ocsf;
 mod permissions;
 mod plan;
 mod plan_file;
