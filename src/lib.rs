@@ -18,6 +18,7 @@
 //! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
 //! - [`controls`]  one file per check (detect + plan); a registry maps control ids to checks.
 //! - [`pipeline`]  snapshot → findings → plan: the pure middle of every command.
+//! - [`cost`]      the price table (us-east-1) and cost notes for actions and plans.
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
 //! - [`plan`]      actions, ordering, fingerprints, the plan file.
@@ -29,6 +30,7 @@ pub mod aws;
 pub mod cli;
 pub mod collect;
 pub mod controls;
+pub mod cost;
 pub mod execute;
 pub mod finding;
 pub mod permissions;
