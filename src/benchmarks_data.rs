@@ -5,8 +5,14 @@
 //! Manual/Not Scored (false), and the AWS Security Hub control that checks
 //! the same thing.
 //!
+//! [`VERSIONS`] holds each version's rows; they are computed at compile
+//! time from [`CHECKS`], one line per check saying what changed between
+//! versions (title wording, level, which versions have it, from when it is
+//! Manual), numbered by position in each version's Logging section.
+//!
 //! Not wired into `lib.rs`: a table to paste into the control registry.
-//! `tests/pure/benchmarks_data.rs` compiles it and checks it.
+//! `tests/pure/benchmarks_data.rs` compiles it and checks it (all rows of
+//! 1.4.0 to 7.0.0 were compared with Prowler's transcriptions).
 //! Sources and the per-version differences in audit text: docs/benchmarks.md.
 //!
 //! Security Hub ids are the security control that performs the same check.
@@ -37,185 +43,189 @@ pub struct BenchmarkVersion {
 
 pub const NAME: &str = "CIS Amazon Web Services Foundations Benchmark";
 
-/// Check keys of checks the tool has (or is getting) today.
-pub const CLOUDTRAIL_ALL_REGIONS: &str = "cloudtrail_all_regions";
-pub const LOG_FILE_VALIDATION: &str = "log_file_validation";
-pub const TRAIL_BUCKET_PRIVATE: &str = "trail_bucket_private";
-pub const CLOUDWATCH_LOGS: &str = "cloudwatch_logs";
-pub const CONFIG_ALL_REGIONS: &str = "config_all_regions";
-pub const BUCKET_ACCESS_LOGGING: &str = "bucket_access_logging";
-pub const KMS_ENCRYPTION: &str = "kms_encryption";
-pub const KEY_ROTATION: &str = "key_rotation";
-pub const VPC_FLOW_LOGS: &str = "vpc_flow_logs";
-pub const S3_OBJECT_WRITE_EVENTS: &str = "s3_object_write_events";
-pub const S3_OBJECT_READ_EVENTS: &str = "s3_object_read_events";
-/// New in 7.0.0 (4.10): CloudFront, ELB and API Gateway access logging.
-/// No single Security Hub control: CloudFront.5, ELB.5, APIGateway.1 and
-/// APIGateway.9 each cover one service.
-pub const WEB_FRONTEND_ACCESS_LOGGING: &str = "web_frontend_access_logging";
-
-const T_TRAIL: &str = "Ensure CloudTrail is enabled in all regions";
-const T_VALIDATION: &str = "Ensure CloudTrail log file validation is enabled";
-const T_PUBLIC: &str =
-    "Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible";
-const T_CWL: &str = "Ensure CloudTrail trails are integrated with CloudWatch Logs";
-const T_CONFIG: &str = "Ensure AWS Config is enabled in all regions";
-const T_ACCESS_LOG: &str = "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket";
-const T_ACCESS_LOG_4: &str =
-    "Ensure that server access logging is enabled on the CloudTrail S3 bucket";
-const T_KMS: &str = "Ensure CloudTrail logs are encrypted at rest using KMS CMKs";
-const T_ROTATION_12: &str = "Ensure rotation for customer created CMKs is enabled";
-const T_ROTATION_14: &str = "Ensure rotation for customer created symmetric CMKs is enabled";
-const T_ROTATION_4: &str = "Ensure rotation for customer-created symmetric CMKs is enabled";
-const T_FLOW: &str = "Ensure VPC flow logging is enabled in all VPCs";
-const T_WRITE_14: &str =
-    "Ensure that Object-level logging for write events is enabled for S3 bucket";
-const T_READ_14: &str = "Ensure that Object-level logging for read events is enabled for S3 bucket";
-const T_WRITE_4: &str =
-    "Ensure that object-level logging for write events is enabled for S3 buckets";
-const T_READ_4: &str = "Ensure that object-level logging for read events is enabled for S3 buckets";
-const T_WEB: &str = "Ensure all AWS-managed web front-end services have access logging enabled";
-
-const CT1: Option<&str> = Some("CloudTrail.1");
-const CT2: Option<&str> = Some("CloudTrail.2");
-const CT4: Option<&str> = Some("CloudTrail.4");
-const CT5: Option<&str> = Some("CloudTrail.5");
-const CT6: Option<&str> = Some("CloudTrail.6");
-const CT7: Option<&str> = Some("CloudTrail.7");
-const CONFIG1: Option<&str> = Some("Config.1");
-const KMS4: Option<&str> = Some("KMS.4");
-const EC2_6: Option<&str> = Some("EC2.6");
-const S3_22: Option<&str> = Some("S3.22");
-const S3_23: Option<&str> = Some("S3.23");
-
-/// v1.2.0, section 2: every control Scored.
+/// Titles that changed: as worded in 1.2.0; 1.4.0 to 3.0.0; 4.0.1 on.
+const ACCESS_LOG_TITLES: [&str; 3] = [
+    "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+    "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket",
+    "Ensure that server access logging is enabled on the CloudTrail S3 bucket",
+];
+const ROTATION_TITLES: [&str; 3] = [
+    "Ensure rotation for customer created CMKs is enabled",
+    "Ensure rotation for customer created symmetric CMKs is enabled",
+    "Ensure rotation for customer-created symmetric CMKs is enabled",
+];
+/// S3 object-level logging, write then read.
 #[rustfmt::skip]
-const V1_2: [Row; 9] = [
-    ("2.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, true, CT1),
-    ("2.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("2.3", TRAIL_BUCKET_PRIVATE, T_PUBLIC, 1, true, CT6),
-    ("2.4", CLOUDWATCH_LOGS, T_CWL, 1, true, CT5),
-    ("2.5", CONFIG_ALL_REGIONS, T_CONFIG, 1, true, CONFIG1),
-    ("2.6", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG, 1, true, CT7),
-    ("2.7", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("2.8", KEY_ROTATION, T_ROTATION_12, 2, true, KMS4),
-    ("2.9", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
+const DATA_EVENT_TITLES: [[&str; 3]; 2] = [
+    ["", "Ensure that Object-level logging for write events is enabled for S3 bucket", "Ensure that object-level logging for write events is enabled for S3 buckets"],
+    ["", "Ensure that Object-level logging for read events is enabled for S3 bucket", "Ensure that object-level logging for read events is enabled for S3 buckets"],
 ];
 
-/// v1.4.0, v1.5.0 and v2.0.0, section 3: the same eleven controls, all
-/// Automated. Security Hub's CIS v1.4.0 standard has no requirement for
-/// 3.10 / 3.11; S3.22 / S3.23 are the equivalent checks.
-#[rustfmt::skip]
-const V1_4: [Row; 11] = [
-    ("3.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, true, CT1),
-    ("3.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("3.3", TRAIL_BUCKET_PRIVATE, T_PUBLIC, 1, true, CT6),
-    ("3.4", CLOUDWATCH_LOGS, T_CWL, 1, true, CT5),
-    ("3.5", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("3.6", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG, 1, true, CT7),
-    ("3.7", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("3.8", KEY_ROTATION, T_ROTATION_14, 2, true, KMS4),
-    ("3.9", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("3.10", S3_OBJECT_WRITE_EVENTS, T_WRITE_14, 2, true, S3_22),
-    ("3.11", S3_OBJECT_READ_EVENTS, T_READ_14, 2, true, S3_23),
+/// The versions, oldest first: `(key, version)`. Indexes below refer to it.
+const VERSION_NAMES: [(&str, &str); 9] = [
+    ("cis-1.2", "1.2.0"),
+    ("cis-1.4", "1.4.0"),
+    ("cis-1.5", "1.5.0"),
+    ("cis-2.0", "2.0.0"),
+    ("cis-3.0", "3.0.0"),
+    // CIS published 4.0.0 and then 4.0.1; the titles here are 4.0.1's.
+    ("cis-4.0", "4.0.1"),
+    ("cis-5.0", "5.0.0"),
+    ("cis-6.0", "6.0.0"),
+    ("cis-7.0", "7.0.0"),
 ];
+const V1_2: usize = 0;
+const V1_4: usize = 1;
+const V3_0: usize = 4;
+const V4_0: usize = 5;
+const V5_0: usize = 6;
+const V6_0: usize = 7;
+const V7_0: usize = 8;
+const NEVER: usize = usize::MAX;
 
-/// v3.0.0, section 3: the public-bucket and CloudWatch Logs controls are gone.
+/// The wording era of a version: 1.2.0; 1.4.0 to 3.0.0; 4.0.1 on.
+const fn era(v: usize) -> usize {
+    if v == V1_2 {
+        0
+    } else if v < V4_0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// Ids by position in the Logging section: §2 (1.2.0), §3, §4 (6.0.0 on).
 #[rustfmt::skip]
-const V3_0: [Row; 9] = [
-    ("3.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, true, CT1),
-    ("3.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("3.3", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("3.4", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG, 1, true, CT7),
-    ("3.5", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("3.6", KEY_ROTATION, T_ROTATION_14, 2, true, KMS4),
-    ("3.7", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("3.8", S3_OBJECT_WRITE_EVENTS, T_WRITE_14, 2, true, S3_22),
-    ("3.9", S3_OBJECT_READ_EVENTS, T_READ_14, 2, true, S3_23),
+const IDS: [[&str; 11]; 3] = [
+    ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "", ""],
+    ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11"],
+    ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", ""],
 ];
+const SECTIONS: [&str; 3] = ["2 Logging", "3 Logging", "4 Logging"];
 
-/// v4.0.1, section 3: v3.0.0's controls, reworded.
-#[rustfmt::skip]
-const V4_0: [Row; 9] = [
-    ("3.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, true, CT1),
-    ("3.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("3.3", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("3.4", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG_4, 1, true, CT7),
-    ("3.5", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("3.6", KEY_ROTATION, T_ROTATION_4, 2, true, KMS4),
-    ("3.7", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("3.8", S3_OBJECT_WRITE_EVENTS, T_WRITE_4, 2, true, S3_22),
-    ("3.9", S3_OBJECT_READ_EVENTS, T_READ_4, 2, true, S3_23),
-];
+const fn section(v: usize) -> usize {
+    if v == V1_2 {
+        0
+    } else if v < V6_0 {
+        1
+    } else {
+        2
+    }
+}
 
-/// v5.0.0, section 3: as v4.0.1, but 3.1 and 3.4 are Manual.
-#[rustfmt::skip]
-const V5_0: [Row; 9] = [
-    ("3.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, false, CT1),
-    ("3.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("3.3", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("3.4", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG_4, 1, false, CT7),
-    ("3.5", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("3.6", KEY_ROTATION, T_ROTATION_4, 2, true, KMS4),
-    ("3.7", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("3.8", S3_OBJECT_WRITE_EVENTS, T_WRITE_4, 2, true, S3_22),
-    ("3.9", S3_OBJECT_READ_EVENTS, T_READ_4, 2, true, S3_23),
-];
-
-/// v6.0.0, section 4: v5.0.0 renumbered (Logging moved from 3 to 4).
-#[rustfmt::skip]
-const V6_0: [Row; 9] = [
-    ("4.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, false, CT1),
-    ("4.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("4.3", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("4.4", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG_4, 1, false, CT7),
-    ("4.5", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("4.6", KEY_ROTATION, T_ROTATION_4, 2, true, KMS4),
-    ("4.7", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("4.8", S3_OBJECT_WRITE_EVENTS, T_WRITE_4, 2, true, S3_22),
-    ("4.9", S3_OBJECT_READ_EVENTS, T_READ_4, 2, true, S3_23),
-];
-
-/// v7.0.0, section 4: v6.0.0 plus 4.10 (web front-end access logging, Manual).
-#[rustfmt::skip]
-const V7_0: [Row; 10] = [
-    ("4.1", CLOUDTRAIL_ALL_REGIONS, T_TRAIL, 1, false, CT1),
-    ("4.2", LOG_FILE_VALIDATION, T_VALIDATION, 2, true, CT4),
-    ("4.3", CONFIG_ALL_REGIONS, T_CONFIG, 2, true, CONFIG1),
-    ("4.4", BUCKET_ACCESS_LOGGING, T_ACCESS_LOG_4, 1, false, CT7),
-    ("4.5", KMS_ENCRYPTION, T_KMS, 2, true, CT2),
-    ("4.6", KEY_ROTATION, T_ROTATION_4, 2, true, KMS4),
-    ("4.7", VPC_FLOW_LOGS, T_FLOW, 2, true, EC2_6),
-    ("4.8", S3_OBJECT_WRITE_EVENTS, T_WRITE_4, 2, true, S3_22),
-    ("4.9", S3_OBJECT_READ_EVENTS, T_READ_4, 2, true, S3_23),
-    ("4.10", WEB_FRONTEND_ACCESS_LOGGING, T_WEB, 1, false, None),
-];
-
-const fn version(
+/// A check as the versions state it. Every version lists its checks in
+/// this order, numbered by position.
+struct Check {
     key: &'static str,
-    version: &'static str,
-    section: &'static str,
-    rows: &'static [Row],
-) -> BenchmarkVersion {
+    /// Title in each wording era (see [`era`]).
+    titles: [&'static str; 3],
+    /// Level in 1.2.0, and from 1.4.0 on.
+    levels: [u8; 2],
+    /// First and last version (indexes) that have it.
+    versions: (usize, usize),
+    /// The first version that marks it Manual.
+    manual_from: usize,
+    security_hub: Option<&'static str>,
+}
+
+const ALL: (usize, usize) = (V1_2, V7_0);
+const TO_2_0: (usize, usize) = (V1_2, V3_0 - 1);
+const FROM_1_4: (usize, usize) = (V1_4, V7_0);
+
+#[rustfmt::skip]
+const CHECKS: [Check; 11] = [
+    Check { key: "cloudtrail_all_regions", titles: ["Ensure CloudTrail is enabled in all regions"; 3], levels: [1, 1], versions: ALL, manual_from: V5_0, security_hub: Some("CloudTrail.1") },
+    Check { key: "log_file_validation", titles: ["Ensure CloudTrail log file validation is enabled"; 3], levels: [2, 2], versions: ALL, manual_from: NEVER, security_hub: Some("CloudTrail.4") },
+    Check { key: "trail_bucket_private", titles: ["Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible"; 3], levels: [1, 1], versions: TO_2_0, manual_from: NEVER, security_hub: Some("CloudTrail.6") },
+    Check { key: "cloudwatch_logs", titles: ["Ensure CloudTrail trails are integrated with CloudWatch Logs"; 3], levels: [1, 1], versions: TO_2_0, manual_from: NEVER, security_hub: Some("CloudTrail.5") },
+    Check { key: "config_all_regions", titles: ["Ensure AWS Config is enabled in all regions"; 3], levels: [1, 2], versions: ALL, manual_from: NEVER, security_hub: Some("Config.1") },
+    Check { key: "bucket_access_logging", titles: ACCESS_LOG_TITLES, levels: [1, 1], versions: ALL, manual_from: V5_0, security_hub: Some("CloudTrail.7") },
+    Check { key: "kms_encryption", titles: ["Ensure CloudTrail logs are encrypted at rest using KMS CMKs"; 3], levels: [2, 2], versions: ALL, manual_from: NEVER, security_hub: Some("CloudTrail.2") },
+    Check { key: "key_rotation", titles: ROTATION_TITLES, levels: [2, 2], versions: ALL, manual_from: NEVER, security_hub: Some("KMS.4") },
+    Check { key: "vpc_flow_logs", titles: ["Ensure VPC flow logging is enabled in all VPCs"; 3], levels: [2, 2], versions: ALL, manual_from: NEVER, security_hub: Some("EC2.6") },
+    Check { key: "s3_object_write_events", titles: DATA_EVENT_TITLES[0], levels: [2, 2], versions: FROM_1_4, manual_from: NEVER, security_hub: Some("S3.22") },
+    Check { key: "s3_object_read_events", titles: DATA_EVENT_TITLES[1], levels: [2, 2], versions: FROM_1_4, manual_from: NEVER, security_hub: Some("S3.23") },
+];
+
+/// 7.0.0's 4.10, Manual, with no single Security Hub control.
+const WEB: Check = Check {
+    key: "web_frontend_access_logging",
+    titles: [
+        "",
+        "",
+        "Ensure all AWS-managed web front-end services have access logging enabled",
+    ],
+    levels: [1, 1],
+    versions: (V7_0, V7_0),
+    manual_from: V7_0,
+    security_hub: None,
+};
+
+const EMPTY: Row = ("", "", "", 0, false, None);
+
+/// The rows of version `v`, in order; `N` is how many it has.
+const fn rows<const N: usize>(v: usize) -> [Row; N] {
+    let mut out = [EMPTY; N];
+    let mut n = 0;
+    let mut i = 0;
+    while i <= CHECKS.len() {
+        let c = if i < CHECKS.len() { &CHECKS[i] } else { &WEB };
+        if c.versions.0 <= v && v <= c.versions.1 {
+            out[n] = (
+                IDS[section(v)][n],
+                c.key,
+                c.titles[era(v)],
+                c.levels[if v == V1_2 { 0 } else { 1 }],
+                v < c.manual_from,
+                c.security_hub,
+            );
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "N is the version's count of controls");
+    out
+}
+
+const R1_2: [Row; 9] = rows(0);
+const R1_4: [Row; 11] = rows(1);
+const R1_5: [Row; 11] = rows(2);
+const R2_0: [Row; 11] = rows(3);
+const R3_0: [Row; 9] = rows(4);
+const R4_0: [Row; 9] = rows(5);
+const R5_0: [Row; 9] = rows(6);
+const R6_0: [Row; 9] = rows(7);
+const R7_0: [Row; 10] = rows(8);
+
+const fn version(v: usize, rows: &'static [Row]) -> BenchmarkVersion {
     BenchmarkVersion {
-        key,
+        key: VERSION_NAMES[v].0,
         name: NAME,
-        version,
-        section,
+        version: VERSION_NAMES[v].1,
+        section: SECTIONS[section(v)],
         rows,
     }
 }
 
-/// Oldest first.
+/// Oldest first. Each version's rows, as `(id, check_key, title, level,
+/// automated, security_hub)`:
+///
+/// - 1.2.0 §2: 2.1–2.9, all Scored; Config (2.5) Level 1.
+/// - 1.4.0, 1.5.0, 2.0.0 §3: 3.1–3.11, all Automated; Config Level 2;
+///   3.10 / 3.11 S3 object-level write / read events.
+/// - 3.0.0 §3: 3.1–3.9; the public-bucket and CloudWatch Logs controls gone.
+/// - 4.0.1 §3: as 3.0.0, reworded.
+/// - 5.0.0 §3: as 4.0.1, but 3.1 and 3.4 Manual.
+/// - 6.0.0 §4: 5.0.0 renumbered 4.1–4.9.
+/// - 7.0.0 §4: 6.0.0 plus 4.10 (web front-end access logging, Manual).
 pub const VERSIONS: [BenchmarkVersion; 9] = [
-    version("cis-1.2", "1.2.0", "2 Logging", &V1_2),
-    version("cis-1.4", "1.4.0", "3 Logging", &V1_4),
-    version("cis-1.5", "1.5.0", "3 Logging", &V1_4),
-    version("cis-2.0", "2.0.0", "3 Logging", &V1_4),
-    version("cis-3.0", "3.0.0", "3 Logging", &V3_0),
-    // CIS published 4.0.0 and then 4.0.1; the titles above are 4.0.1's.
-    version("cis-4.0", "4.0.1", "3 Logging", &V4_0),
-    version("cis-5.0", "5.0.0", "3 Logging", &V5_0),
-    version("cis-6.0", "6.0.0", "4 Logging", &V6_0),
-    version("cis-7.0", "7.0.0", "4 Logging", &V7_0),
+    version(0, &R1_2),
+    version(1, &R1_4),
+    version(2, &R1_5),
+    version(3, &R2_0),
+    version(4, &R3_0),
+    version(5, &R4_0),
+    version(6, &R5_0),
+    version(7, &R6_0),
+    version(8, &R7_0),
 ];

@@ -112,42 +112,42 @@ const fn price(
     }
 }
 
+/// Free of charge, but worth saying (what it costs instead is in `note`).
+const fn free(key: PriceKey, what: &'static str, note: &'static str) -> Price {
+    price(key, what, "", 0.0, Usage, note)
+}
+
+/// Per GB, cheaper with volume: `usd` for the first 10 TB a month, then `tiers`.
+const fn tiered(
+    key: PriceKey,
+    what: &'static str,
+    usd: f64,
+    tiers: &'static [(&'static str, f64)],
+    note: &'static str,
+) -> Price {
+    Price {
+        tiers,
+        ..price(key, what, "per GB", usd, Usage, note)
+    }
+}
+
 /// Every price, in us-east-1, USD.
 #[rustfmt::skip]
 pub const PRICES: [Price; 14] = [
-    price(K::KmsKey, "customer managed KMS key", "per key", 1.00, Monthly,
-        "until deleted; none while scheduled for deletion"),
-    price(K::KmsRotation, "rotated key material", "per key per rotation, from the first rotation a year on", 1.00, Monthly,
-        "from the first rotation, a year after enabling; only the first two rotations are billed (AWS, April 2024)"),
-    price(K::KmsRequests, "KMS requests", "per 10,000 requests", 0.03, Usage,
-        "20,000 requests a month free across regions"),
-    price(K::TrailManagementFirstCopy, "first copy of management events", "per 100,000 events", 0.00, Usage,
-        "one copy of management events per region is free"),
-    price(K::TrailManagementExtraCopy, "additional copy of management events", "per 100,000 events", 2.00, Usage,
-        "every trail after the first that logs the same management events"),
-    price(K::TrailDataEvents, "CloudTrail data events", "per 100,000 data events", 0.10, Usage,
-        "S3 data events can be expensive: every object read or write in every logged bucket is an event, and every copy is billed"),
-    price(K::LogsIngestion, "CloudWatch Logs ingestion (Standard)", "per GB ingested", 0.50, Usage, ""),
-    Price {
-        tiers: &VENDED_LOGS_TIERS,
-        ..price(K::VendedLogsToLogs, "flow logs delivered to CloudWatch Logs (vended)", "per GB", 0.50, Usage,
-            "first 10 TB a month; less above")
-    },
-    Price {
-        tiers: &VENDED_S3_TIERS,
-        ..price(K::VendedLogsToS3, "flow logs delivered to S3 (vended)", "per GB", 0.25, Usage,
-            "first 10 TB a month; less above; plus S3 storage")
-    },
-    price(K::LogsStorage, "CloudWatch Logs storage", "per GB-month", 0.03, Usage,
-        "set a retention to bound it"),
-    price(K::ConfigItemContinuous, "AWS Config continuous recording", "per configuration item recorded", 0.003, Usage,
-        "one item per resource change, per region"),
-    price(K::ConfigItemPeriodic, "AWS Config daily recording", "per configuration item recorded", 0.012, Usage,
-        "one item per changed resource per day"),
-    price(K::S3Storage, "S3 Standard storage", "per GB-month", 0.023, Usage,
-        "first 50 TB a month"),
-    price(K::S3AccessLogDelivery, "S3 server access log delivery", "per log", 0.00, Usage,
-        "delivery is free; the logs cost S3 storage"),
+    price(K::KmsKey, "customer managed KMS key", "per key", 1.00, Monthly, "until deleted; none while scheduled for deletion"),
+    price(K::KmsRotation, "rotated key material", "per key per rotation, from the first rotation a year on", 1.00, Monthly, "only the first two rotations are billed (AWS, April 2024)"),
+    price(K::KmsRequests, "KMS requests", "per 10,000 requests", 0.03, Usage, "20,000 requests a month free across regions"),
+    free(K::TrailManagementFirstCopy, "first copy of management events", "one copy of management events per region is free"),
+    price(K::TrailManagementExtraCopy, "additional copy of management events", "per 100,000 events", 2.00, Usage, "every trail after the first that logs the same management events"),
+    price(K::TrailDataEvents, "CloudTrail data events", "per 100,000 data events", 0.10, Usage, "S3 data events can be expensive: every object read or write in every logged bucket is an event, and every copy is billed"),
+    price(K::LogsIngestion, "CloudWatch Logs ingestion (Standard)", "per GB ingested", 0.50, Usage, "e.g. CloudTrail delivered to CloudWatch Logs"),
+    tiered(K::VendedLogsToLogs, "flow logs delivered to CloudWatch Logs (vended)", 0.50, &VENDED_LOGS_TIERS, "plus CloudWatch Logs storage"),
+    tiered(K::VendedLogsToS3, "flow logs delivered to S3 (vended)", 0.25, &VENDED_S3_TIERS, "plus S3 storage"),
+    price(K::LogsStorage, "CloudWatch Logs storage", "per GB-month", 0.03, Usage, "set a retention to bound it"),
+    price(K::ConfigItemContinuous, "AWS Config continuous recording", "per configuration item recorded", 0.003, Usage, "one item per resource change, per region"),
+    price(K::ConfigItemPeriodic, "AWS Config daily recording", "per configuration item recorded", 0.012, Usage, "one item per changed resource per day"),
+    price(K::S3Storage, "S3 Standard storage", "per GB-month", 0.023, Usage, "first 50 TB a month"),
+    free(K::S3AccessLogDelivery, "S3 server access log delivery", "the logs cost S3 storage"),
 ];
 
 /// The price of `key`.
@@ -311,7 +311,8 @@ mod tests {
                 .all(|(_, u)| u.starts_with("https://aws.amazon.com/"))
         );
         for p in &PRICES {
-            assert!(p.usd >= 0.0 && !p.what.is_empty() && !p.per.is_empty());
+            assert!(!p.what.is_empty());
+            assert_eq!(p.usd > 0.0, !p.per.is_empty(), "free items have no unit");
             assert!(p.tiers.iter().all(|(_, t)| *t < p.usd), "tiers get cheaper");
         }
     }
