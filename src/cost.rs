@@ -4,6 +4,16 @@
 //!
 //! Prices are data, read by hand from AWS's pricing pages (see [`SOURCES`],
 //! [`READ_ON`]); they are estimates to show before an apply, never a bill.
+//!
+//! How they were read: the CloudTrail and KMS figures are in excerpts of
+//! AWS's own pricing pages. The CloudWatch Logs (Standard and vended tiers),
+//! AWS Config and S3 Standard figures come from 2026 summaries that quote
+//! those pages (cloudburn.io, c3x.dev, vantage.sh, cloudgauge.app, the
+//! aws-samples `sample-cfm-tips-mcp` calculator), not from the pages
+//! themselves. The KMS rotation cap (only the first two rotations billed)
+//! is AWS's April 2024 change as reported there; AWS's page excerpt seen
+//! still read "each newly generated backing key costs an additional
+//! $1/month". Check the pages before quoting a figure as final.
 
 use serde::Serialize;
 
@@ -89,7 +99,8 @@ pub struct Price {
     pub note: &'static str,
 }
 
-/// Vended log tiers per GB: first 10 TB at `usd`, then these.
+/// Vended log tiers per GB: up to 10 TB a month at `usd`, then from each
+/// monthly volume on, these.
 const VENDED_LOGS_TIERS: [(&str, f64); 3] = [("10 TB", 0.25), ("30 TB", 0.10), ("50 TB", 0.05)];
 const VENDED_S3_TIERS: [(&str, f64); 3] = [("10 TB", 0.15), ("30 TB", 0.075), ("50 TB", 0.05)];
 
@@ -163,7 +174,8 @@ pub fn get(key: PriceKey) -> &'static Price {
 pub struct CostNote {
     /// One line, e.g. `$1.00/month per key + $0.03 per 10,000 requests`.
     pub text: String,
-    /// Fixed monthly USD (us-east-1).
+    /// Fixed monthly USD (us-east-1) from now on: rotations, billed from
+    /// a year on, are left out.
     pub monthly_usd: f64,
     /// The usage-based prices, for the plan summary.
     pub usage: Vec<PriceKey>,
@@ -184,10 +196,19 @@ fn phrase(p: &Price) -> String {
     if p.usd == 0.0 {
         return format!("free: {} ({})", p.what, p.note);
     }
-    match p.billing {
+    let mut out = match p.billing {
         Billing::Monthly => format!("{}/month {}", usd(p.usd), p.per),
         Billing::Usage => format!("{} {}", usd(p.usd), p.per),
+    };
+    if !p.tiers.is_empty() {
+        let tiers: Vec<String> = p
+            .tiers
+            .iter()
+            .map(|(from, v)| format!("{} from {from}", usd(*v)))
+            .collect();
+        out.push_str(&format!(" (then {} a month)", tiers.join(", ")));
     }
+    out
 }
 
 /// Why the us-east-1 figures may not apply, if they may not.
@@ -410,7 +431,8 @@ mod tests {
         assert_eq!(
             s.text(),
             "fixed: $2.00/month; usage-based: KMS requests ($0.03 per 10,000 requests), \
-             flow logs delivered to CloudWatch Logs (vended) ($0.50 per GB), \
+             flow logs delivered to CloudWatch Logs (vended) ($0.50 per GB \
+             (then $0.25 from 10 TB, $0.10 from 30 TB, $0.05 from 50 TB a month)), \
              CloudWatch Logs storage ($0.03 per GB-month); \
              prices differ in eu-west-1; figures are for us-east-1"
         );
