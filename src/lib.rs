@@ -22,7 +22,7 @@
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
 //! - [`plan`]      actions, ordering, fingerprints, the plan file.
-//! - [`render`]    the one printer: text with diffs, JSON, markdown.
+//! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
 //! - [`execute`]   runs a plan's actions, reads back, journals; undo.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
