@@ -18,10 +18,11 @@
 //! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
 //! - [`controls`]  one file per check (detect + plan); a registry maps control ids to checks.
 //! - [`pipeline`]  snapshot → findings → plan: the pure middle of every command.
+//! - [`cost`]      the price table (us-east-1) and cost notes for actions and plans.
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
 //! - [`plan`]      actions, ordering, fingerprints, the plan file.
-//! - [`render`]    the one printer: text with diffs, JSON, markdown.
+//! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
 //! - [`execute`]   runs a plan's actions, reads back, journals; undo.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
@@ -29,6 +30,7 @@ pub mod aws;
 pub mod cli;
 pub mod collect;
 pub mod controls;
+pub mod cost;
 pub mod execute;
 pub mod finding;
 pub mod org;
@@ -37,7 +39,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod policy;
 pub mod regions;
-pub mod report;
 pub mod render;
+pub mod report;
 pub mod settings;
 pub mod snapshot;

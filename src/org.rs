@@ -120,9 +120,11 @@ pub async fn list_accounts(aws: &Aws, ou: Option<&str>) -> Result<Vec<Account>, 
     let client = aws.organizations(&aws.home_region());
     let mut out = vec![];
     let keep = |a: &aws_sdk_organizations::types::Account| {
-        (a.status() == Some(&aws_sdk_organizations::types::AccountStatus::Active)).then(|| Account {
-            id: a.id().unwrap_or_default().to_string(),
-            name: a.name().unwrap_or_default().to_string(),
+        (a.status() == Some(&aws_sdk_organizations::types::AccountStatus::Active)).then(|| {
+            Account {
+                id: a.id().unwrap_or_default().to_string(),
+                name: a.name().unwrap_or_default().to_string(),
+            }
         })
     };
     match ou {
@@ -203,9 +205,9 @@ pub async fn reach(base: &Aws, caller: &str, account: &str, how: &Reach) -> Resu
     let config: SdkConfig = base
         .config
         .to_builder()
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            provider,
-        ))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
         .build();
     let aws = base.for_account(config);
     let got = aws
@@ -243,7 +245,9 @@ mod tests {
 
     #[test]
     fn shards_are_disjoint_cover_everything_and_stay_put_when_accounts_are_added() {
-        let ids: Vec<String> = (0..200).map(|i| format!("{:012}", 100_000 + i * 7919)).collect();
+        let ids: Vec<String> = (0..200)
+            .map(|i| format!("{:012}", 100_000 + i * 7919))
+            .collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let of = |n: u32, list: &[&str]| -> Vec<Vec<String>> {
             (1..=n)
@@ -253,7 +257,10 @@ mod tests {
                         shard: Some(Shard { index: k, count: n }),
                         ..Default::default()
                     };
-                    select(Some(accounts(list)), &sel).into_iter().map(|a| a.id).collect()
+                    select(Some(accounts(list)), &sel)
+                        .into_iter()
+                        .map(|a| a.id)
+                        .collect()
                 })
                 .collect()
         };
@@ -265,13 +272,21 @@ mod tests {
             x.sort();
             x
         });
-        assert!(parts.iter().all(|p| p.len() > 20), "roughly even: {:?}", parts.iter().map(Vec::len).collect::<Vec<_>>());
+        assert!(
+            parts.iter().all(|p| p.len() > 20),
+            "roughly even: {:?}",
+            parts.iter().map(Vec::len).collect::<Vec<_>>()
+        );
         // one more account: nobody else moves
         let mut more = refs.clone();
         more.push("999999999999");
         let after = of(4, &more);
         for (k, p) in parts.iter().enumerate() {
-            assert!(p.iter().all(|id| after[k].contains(id)), "shard {} lost an account", k + 1);
+            assert!(
+                p.iter().all(|id| after[k].contains(id)),
+                "shard {} lost an account",
+                k + 1
+            );
         }
     }
 
@@ -283,13 +298,19 @@ mod tests {
             exclude: vec!["3".into()],
             ..Default::default()
         };
-        assert_eq!(select(Some(accounts(&["1", "2", "3"])), &sel), accounts(&["2"]));
+        assert_eq!(
+            select(Some(accounts(&["1", "2", "3"])), &sel),
+            accounts(&["2"])
+        );
         let ids_only = Selection {
             accounts: vec!["9".into(), "8".into()],
             ..Default::default()
         };
         assert_eq!(
-            select(None, &ids_only).iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+            select(None, &ids_only)
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>(),
             ["8", "9"]
         );
         assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));

@@ -65,16 +65,38 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Organization")]
     pub org: bool,
     /// Only the accounts under this organizational unit and its children (implies --org).
-    #[arg(long, global = true, value_name = "OU_ID", help_heading = "Organization")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "OU_ID",
+        help_heading = "Organization"
+    )]
     pub ou: Option<String>,
     /// Only these accounts (comma separated); without --org, exactly these.
-    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS", help_heading = "Organization")]
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        value_name = "IDS",
+        help_heading = "Organization"
+    )]
     pub accounts: Vec<String>,
     /// Leave these accounts out (comma separated).
-    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS", help_heading = "Organization")]
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        value_name = "IDS",
+        help_heading = "Organization"
+    )]
     pub exclude_accounts: Vec<String>,
     /// Role assumed in each account but the caller's (default: settings, else OrganizationAccountAccessRole).
-    #[arg(long, global = true, value_name = "NAME", help_heading = "Organization")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Organization"
+    )]
     pub role: Option<String>,
     /// External id for assuming the role.
     #[arg(long, global = true, value_name = "ID", help_heading = "Organization")]

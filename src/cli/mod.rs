@@ -5,8 +5,8 @@
 //! summaries and logs, so `remediate plan --format json | jq` always works.
 
 mod apply;
-mod org;
 pub mod args;
+mod org;
 
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
@@ -111,7 +111,11 @@ impl OrgRun {
     /// The command line wins over `[org]`; `None` for a one-account run.
     fn resolve(g: &GlobalArgs, f: &crate::settings::OrgSettings) -> Option<OrgRun> {
         let pick = |cli: &Vec<String>, file: &Vec<String>| {
-            if cli.is_empty() { file.clone() } else { cli.clone() }
+            if cli.is_empty() {
+                file.clone()
+            } else {
+                cli.clone()
+            }
         };
         let selection = crate::org::Selection {
             org: g.org || g.ou.is_some() || f.all_accounts || f.ou.is_some(),
@@ -126,7 +130,10 @@ impl OrgRun {
                 role: g.role.clone().unwrap_or_else(|| f.role.clone()),
                 external_id: g.external_id.clone().or_else(|| f.external_id.clone()),
             },
-            account_concurrency: g.account_concurrency.unwrap_or(f.account_concurrency).max(1),
+            account_concurrency: g
+                .account_concurrency
+                .unwrap_or(f.account_concurrency)
+                .max(1),
         })
     }
 }
@@ -216,7 +223,14 @@ pub async fn run(cli: Cli) -> Result<i32> {
     if let Command::Show { file, format } = &cli.command {
         let f = plan::file::read(file)?;
         let style = Run::resolve(&cli.global)?.out_style;
-        print!("{}", render::render(&f.plan, *format, style));
+        // A saved plan's findings are as of when it was made.
+        let made = time::OffsetDateTime::parse(
+            &f.created_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        let ms = (made.unix_timestamp_nanos() / 1_000_000) as i64;
+        print!("{}", render::render_at(&f.plan, *format, style, ms));
         return Ok(EXIT_OK);
     }
     let run = Run::resolve(&cli.global)?;

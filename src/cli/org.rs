@@ -86,7 +86,12 @@ async fn plan_account(run: &Run, base: &Aws, caller: &str, a: &Account) -> Accou
 }
 
 /// Every selected account's part, sorted by account id; progress on stderr.
-pub async fn plan_accounts(run: &Run, aws: &Aws, caller: &str, list: &[Account]) -> Vec<AccountPart> {
+pub async fn plan_accounts(
+    run: &Run,
+    aws: &Aws,
+    caller: &str,
+    list: &[Account],
+) -> Vec<AccountPart> {
     let o = run.org.as_ref().expect("an organization run");
     let done = AtomicUsize::new(0);
     let total = list.len();
@@ -140,7 +145,11 @@ pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>
         );
     }
     for a in org.accounts.iter().filter(|a| a.error.is_some()) {
-        eprintln!("error: account {}: {}", a.account_id, a.error.as_deref().unwrap_or(""));
+        eprintln!(
+            "error: account {}: {}",
+            a.account_id,
+            a.error.as_deref().unwrap_or("")
+        );
     }
     Ok(org.exit_code())
 }

@@ -26,6 +26,7 @@ pub mod s3_object_logging;
 pub mod shared;
 pub mod trail_bucket_private;
 pub mod vpc_flow_logs;
+pub mod web_access_logging;
 
 /// A version of a benchmark: its controls, in its order, each mapped to the
 /// check that does it. Planning runs in this order too: the CloudTrail

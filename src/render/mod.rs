@@ -1,5 +1,6 @@
-//! The one printer: a plan (or a report) as text, JSON or markdown, and
-//! what `apply` and `undo` print about their results (`results.rs`).
+//! The one printer: a plan (or a report) as text, JSON, markdown or OCSF
+//! Compliance Finding events (`ocsf.rs`), and what `apply` and `undo` print
+//! about their results (`results.rs`).
 //!
 //! Everything here is a pure function from data to a `String`; the caller
 //! decides where it goes (stdout for data). Colour is a parameter, decided
@@ -15,6 +16,7 @@ use crate::controls::{self, Benchmark};
 use crate::finding::{Finding, Status};
 use crate::plan::{Action, Change, Plan, Safety};
 
+pub mod ocsf;
 pub mod org;
 mod results;
 pub use results::{End, Held, Verb, ends, progress, short, summary};
@@ -25,6 +27,8 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    /// The findings as OCSF Compliance Finding events (a JSON array).
+    Ocsf,
 }
 
 /// Terminal styles, all no-ops when colour is off.
@@ -180,10 +184,17 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
 }
 
 pub fn render(plan: &Plan, format: Format, style: Style) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    render_at(plan, format, style, now as i64)
+}
+
+/// [`render`] with the time OCSF events carry (ms since the epoch).
+pub fn render_at(plan: &Plan, format: Format, style: Style, time_ms: i64) -> String {
     match format {
         Format::Json => plan_json(plan, None),
         Format::Text => text(plan, style),
         Format::Markdown => markdown(plan),
+        Format::Ocsf => ocsf::render(&plan.findings, &ocsf::Context::for_plan(plan, time_ms)),
     }
 }
 

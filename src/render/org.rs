@@ -16,7 +16,12 @@ fn row(a: &AccountPart, ids: &[String]) -> Vec<&'static str> {
             let bench = controls::of(&p.settings);
             let s = summarize(bench, &p.controls, &p.findings);
             ids.iter()
-                .map(|id| s.iter().find(|x| &x.control == id).map(verdict).unwrap_or("-"))
+                .map(|id| {
+                    s.iter()
+                        .find(|x| &x.control == id)
+                        .map(verdict)
+                        .unwrap_or("-")
+                })
                 .collect()
         }
     }
@@ -34,8 +39,16 @@ fn header(org: &OrgPlan) -> String {
     let bench = controls::benchmark(&org.benchmark)
         .map(benchmark_line)
         .unwrap_or_else(|e| e);
-    let drift = org.accounts.iter().filter(|a| a.verdict() == "drift").count();
-    let errors = org.accounts.iter().filter(|a| a.verdict() == "error").count();
+    let drift = org
+        .accounts
+        .iter()
+        .filter(|a| a.verdict() == "drift")
+        .count();
+    let errors = org
+        .accounts
+        .iter()
+        .filter(|a| a.verdict() == "error")
+        .count();
     format!(
         "{} account(s){}, run from account {}; {drift} drift, {errors} error\n{bench}",
         org.accounts.len(),
@@ -59,7 +72,12 @@ pub fn render_org(org: &OrgPlan, format: Format, st: Style) -> String {
 fn text(org: &OrgPlan, format: Format, st: Style) -> String {
     let ids = ids(org);
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}\n", st.bold("remediate organization plan:"), header(org));
+    let _ = writeln!(
+        out,
+        "{} {}\n",
+        st.bold("remediate organization plan:"),
+        header(org)
+    );
     let w = org
         .accounts
         .iter()
@@ -68,7 +86,11 @@ fn text(org: &OrgPlan, format: Format, st: Style) -> String {
         .unwrap_or(0)
         .max(4)
         + 2;
-    let _ = write!(out, "{}", st.bold(&format!("{:<14}{:<w$}", "account", "name")));
+    let _ = write!(
+        out,
+        "{}",
+        st.bold(&format!("{:<14}{:<w$}", "account", "name"))
+    );
     for id in &ids {
         let _ = write!(out, "{}", st.bold(&format!("{id:<9}")));
     }
@@ -115,7 +137,11 @@ fn text(org: &OrgPlan, format: Format, st: Style) -> String {
 fn markdown(org: &OrgPlan) -> String {
     let ids = ids(org);
     let mut out = String::new();
-    let _ = writeln!(out, "## remediate organization plan\n\n{}\n", header(org).replace('\n', "\n\n"));
+    let _ = writeln!(
+        out,
+        "## remediate organization plan\n\n{}\n",
+        header(org).replace('\n', "\n\n")
+    );
     let _ = write!(out, "| account | name |");
     for id in &ids {
         let _ = write!(out, " {id} |");

@@ -47,8 +47,12 @@ pub fn organization(moto: &Moto) -> Org {
                 .and_then(|s| s.account_id())
                 .unwrap()
                 .to_string();
-            let member = remediate::org::reach(&base, ACCOUNT, &id, &reach).await.unwrap();
-            fixtures::non_compliant(&member.config, &["us-east-1"]).await.unwrap();
+            let member = remediate::org::reach(&base, ACCOUNT, &id, &reach)
+                .await
+                .unwrap();
+            fixtures::non_compliant(&member.config, &["us-east-1"])
+                .await
+                .unwrap();
             ids.push((id, member));
         }
         let (roleless, member) = ids.pop().unwrap();
@@ -114,8 +118,11 @@ fn plan_org_names_every_account_an_unreachable_one_is_an_error_row_and_shards_co
         .iter()
         .find(|a| a["account_id"] == org.roleless.as_str())
         .unwrap();
-    assert!(row["error"].as_str().unwrap().contains("AccessDenied"), "{row}");
-    assert!(err.contains(&format!("accounts 4/4")), "progress: {err}");
+    assert!(
+        row["error"].as_str().unwrap().contains("AccessDenied"),
+        "{row}"
+    );
+    assert!(err.contains("accounts 4/4"), "progress: {err}");
     // each member's plan is its own account's
     for a in report["accounts"].as_array().unwrap() {
         if a["verdict"] == "drift" {

@@ -6,11 +6,13 @@ mod benchmarks;
 mod detect;
 mod fidelity;
 mod fixtures;
+mod ocsf;
 mod permissions;
 mod plan;
 mod plan_file;
 pub mod plans_dir;
 mod policy_props;
+mod registry;
 mod results;
 mod settings;
 

@@ -1119,6 +1119,16 @@ def install_ec2() -> None:
 # ---------------------------------------------------------------------------
 
 
+def _in_an_organization(account_id: str) -> bool:
+    from moto.organizations.models import organizations_backends
+
+    for by_partition in organizations_backends.values():
+        for backend in by_partition.values():
+            if any(a.id == account_id for a in getattr(backend, "accounts", [])):
+                return True
+    return False
+
+
 def install_sts() -> None:
     """AssumeRole: the role must exist and its trust policy admit the caller.
 
@@ -1127,7 +1137,10 @@ def install_sts() -> None:
     not authorized to perform: sts:AssumeRole on resource: <role>":
     https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html#troubleshoot_roles_cant-assume-role
     The caller is taken as its account's root (the trust of the role that
-    Organizations creates names the management account's root).
+    Organizations creates names the management account's root). Only for
+    accounts of an organization: the tests also use moto's switch into a
+    bare account id (a "foreign" account with no IAM at all) to act as
+    another account, which no real account could be.
     """
     from moto.core.exceptions import ServiceException
     from moto.sts import models as stm
@@ -1143,6 +1156,8 @@ def install_sts() -> None:
         parts = role_arn.split(":")
         target = parts[4] if len(parts) > 5 else ""
         caller = f"arn:{partition}:iam::{self.account_id}:root"
+        if not _in_an_organization(target):
+            return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
         role = find_role(target, partition, role_arn)
         if role is None or not allows([role.assume_role_policy_document], ("AWS", caller), "sts:AssumeRole", None, {}):
             raise AccessDenied(f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
