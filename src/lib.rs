@@ -28,6 +28,7 @@
 
 pub mod aws;
 pub mod cli;
+pub mod cloudformation;
 pub mod collect;
 pub mod controls;
 pub mod cost;

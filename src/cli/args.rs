@@ -205,6 +205,15 @@ pub enum Command {
     Permissions {
         #[arg(long = "for", value_enum)]
         for_: PermissionsFor,
+        /// `json`: the policy; `cloudformation`: a template of the member-account
+        /// role with that policy, to deploy as a StackSet.
+        #[arg(long, value_enum, default_value = "json")]
+        format: PermissionsFormat,
+    },
+    /// Reports of several runs (e.g. the shards of an organization).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
     },
     /// Shell completions.
     Completions {
@@ -214,3 +223,22 @@ pub enum Command {
 }
 
 pub use crate::permissions::For as PermissionsFor;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum PermissionsFormat {
+    Json,
+    Cloudformation,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Combine the JSON outputs of `plan --format json` (shards of an
+    /// organization, or single accounts) into one organization report.
+    /// Exit code as `plan`: 2 if any account drifts, 1 if any errored.
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}

@@ -216,9 +216,30 @@ pub async fn run(cli: Cli) -> Result<i32> {
         );
         return Ok(EXIT_OK);
     }
-    if let Command::Permissions { for_ } = &cli.command {
-        print!("{}", crate::permissions::policy_json(*for_));
+    if let Command::Permissions { for_, format } = &cli.command {
+        match format {
+            args::PermissionsFormat::Json => print!("{}", crate::permissions::policy_json(*for_)),
+            args::PermissionsFormat::Cloudformation => {
+                print!("{}", crate::cloudformation::template(*for_))
+            }
+        }
         return Ok(EXIT_OK);
+    }
+    if let Command::Report {
+        command: args::ReportCommand::Merge { files, format },
+    } = &cli.command
+    {
+        let mut reports = vec![];
+        for f in files {
+            reports.push((
+                f.display().to_string(),
+                crate::report::read_report(f).map_err(anyhow::Error::msg)?,
+            ));
+        }
+        let merged = crate::report::OrgPlan::merge(reports).map_err(anyhow::Error::msg)?;
+        let style = Run::resolve(&cli.global)?.out_style;
+        print!("{}", render::org::render_org(&merged, *format, style));
+        return Ok(merged.exit_code());
     }
     if let Command::Show { file, format } = &cli.command {
         let f = plan::file::read(file)?;

@@ -137,6 +137,40 @@ fn plan_org_names_every_account_an_unreachable_one_is_an_error_row_and_shards_co
     assert!(a.is_disjoint(&b), "{a:?} {b:?}");
     assert_eq!(a.union(&b).cloned().collect::<BTreeSet<_>>(), want);
     assert_eq!(one["shard"], "1/2");
+    // the shards' outputs merge into one organization report
+    let (f1, f2) = (
+        moto.dir().join("shard-1.json"),
+        moto.dir().join("shard-2.json"),
+    );
+    std::fs::write(&f1, one.to_string()).unwrap();
+    std::fs::write(&f2, two.to_string()).unwrap();
+    let out = common::remediate_cmd(&moto)
+        .args(["report", "merge", "--format", "json"])
+        .arg(&f1)
+        .arg(&f2)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(account_ids(&merged), want);
+    assert_eq!(verdicts(&merged), verdicts(&report));
+    // a shard given twice overlaps itself: refused with one line
+    let out = common::remediate_cmd(&moto)
+        .args(["report", "merge"])
+        .arg(&f1)
+        .arg(&f1)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !account_ids(&one).is_empty() {
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("shards overlap"), "{err}");
+    }
     // --exclude-accounts and --accounts narrow the run
     let (code, only, err) = plan(&moto, &["--accounts", &org.members[0]]);
     assert_eq!(code, 2, "{err}");

@@ -315,3 +315,27 @@ fn pass_role_is_limited_to_the_services_given_a_role() {
         ])
     );
 }
+
+/// The StackSet template's role carries exactly the policy `permissions`
+/// prints, within IAM's inline-policy limit, and trusts the tooling
+/// account (with the external id only when one is given).
+#[test]
+fn the_cloudformation_role_has_exactly_the_printed_policy() {
+    use remediate::permissions::{For, policy_json};
+    for f in [For::Plan, For::Apply, For::Undo] {
+        let t: serde_json::Value =
+            serde_json::from_str(&remediate::cloudformation::template(f)).unwrap();
+        let role = &t["Resources"]["RemediateRole"]["Properties"];
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        assert_eq!(role["Policies"][0]["PolicyDocument"], policy, "{f:?}");
+        let size = remediate::policy::iam_size(&policy);
+        assert!(size <= 10_240, "{f:?}: {size} characters");
+        let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+        assert_eq!(
+            trust["Principal"]["AWS"]["Fn::Sub"],
+            "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"
+        );
+        assert_eq!(trust["Condition"]["Fn::If"][0], "HasExternalId");
+        assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
+    }
+}
