@@ -137,7 +137,7 @@ pub(super) fn undo_journal(journal: &Path) -> PathBuf {
 /// [`approve`] with Ctrl-C handled: a SIGINT while the prompt waits (the
 /// terminal may be in line mode, where it is a signal rather than a key)
 /// restores the cursor and exits 130 before anything is written.
-fn approve_guarded(
+pub(super) fn approve_guarded(
     bench: &Benchmark,
     actions: &[Action],
     approval: Approval,
@@ -234,7 +234,7 @@ fn interrupted_is_nothing<T>(r: dialoguer::Result<T>) -> T {
     }
 }
 
-async fn execute_with_progress(
+pub(super) async fn execute_with_progress(
     run: &Run,
     aws: &Aws,
     plan: &Plan,

@@ -108,6 +108,19 @@ pub struct OrgRun {
 }
 
 impl OrgRun {
+    /// For a saved organization plan or journal run without organization
+    /// flags: the default role, no external id.
+    pub fn from_plan() -> OrgRun {
+        OrgRun {
+            selection: crate::org::Selection::default(),
+            reach: crate::org::Reach {
+                role: crate::settings::DEFAULT_ORG_ROLE.into(),
+                external_id: None,
+            },
+            account_concurrency: 4,
+        }
+    }
+
     /// The command line wins over `[org]`; `None` for a one-account run.
     fn resolve(g: &GlobalArgs, f: &crate::settings::OrgSettings) -> Option<OrgRun> {
         let pick = |cli: &Vec<String>, file: &Vec<String>| {
@@ -291,14 +304,16 @@ pub async fn run(cli: Cli) -> Result<i32> {
             step,
             journal,
         } => {
-            apply::cmd_apply(
-                &run,
-                &aws,
-                file,
-                apply::Approval::from_flags(yes, step),
-                journal.expect("set above"),
-            )
-            .await?
+            let approval = apply::Approval::from_flags(yes, step);
+            let journal = journal.expect("set above");
+            if run.org.is_some() || file.as_deref().is_some_and(is_org_plan_file) {
+                org::cmd_apply(&run, &aws, file, approval, journal).await?
+            } else {
+                apply::cmd_apply(&run, &aws, file, approval, journal).await?
+            }
+        }
+        Command::Undo { journal, yes } if journal.is_dir() => {
+            org::cmd_undo(&run, &aws, &journal, yes).await?
         }
         Command::Undo { journal, yes } => apply::cmd_undo(&run, &aws, &journal, yes).await?,
         _ => unreachable!("handled above"),
@@ -307,6 +322,12 @@ pub async fn run(cli: Cli) -> Result<i32> {
         eprint!("{}", stats_text(&aws));
     }
     Ok(code)
+}
+
+/// Whether a saved plan file is an organization's (a file that cannot be
+/// read is left to the single-account reader to report).
+fn is_org_plan_file(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| crate::report::is_org_file(&t))
 }
 
 /// Collect the account with a progress indicator on stderr.

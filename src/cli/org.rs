@@ -6,15 +6,18 @@
 //! every account's snapshot. An account that cannot be reached or read is
 //! an error row; the others go on.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use futures::StreamExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Run, build_plan, timestamp};
+use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_with_progress};
+use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, timestamp};
 use crate::aws::Aws;
 use crate::collect::{self, CollectOptions};
 use crate::org::{self, Account};
+use crate::plan::{self, Action, Plan};
+use crate::render::Verb;
 use crate::render::{self, Format};
 use crate::report::{self, AccountPart, OrgPlan};
 
@@ -152,4 +155,270 @@ pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>
         );
     }
     Ok(org.exit_code())
+}
+
+/// Where an organization run journals: a directory (the journal path
+/// without its extension) holding one journal per account, `<id>.jsonl`.
+pub fn journal_dir(journal: &Path) -> PathBuf {
+    journal.with_extension("")
+}
+
+/// The organization plan to apply: a saved one (sealed; its benchmark must
+/// match `--benchmark` when given) or a fresh one.
+async fn org_plan(run: &Run, aws: &Aws, file: Option<&Path>) -> Result<OrgPlan> {
+    if let Some(path) = file {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read plan file {name}: {e}"))?;
+        let f = report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
+        if let Some(b) = &run.benchmark_arg
+            && *b != f.plan.benchmark
+        {
+            bail!(
+                "{name} was planned for {}, not {b}: plan again with --benchmark {b}, or apply it without --benchmark",
+                f.plan.benchmark
+            );
+        }
+        return Ok(f.plan);
+    }
+    let (caller, _) = collect::identity(aws).await?;
+    let list = accounts(run, aws).await?;
+    let parts = plan_accounts(run, aws, &caller, &list).await;
+    Ok(OrgPlan {
+        kind: report::KIND.into(),
+        format_version: report::ORG_FORMAT_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        caller_account: caller,
+        benchmark: crate::controls::of(&run.file).key.into(),
+        shard: None,
+        accounts: parts,
+    })
+}
+
+/// How one account's part of an apply ended.
+enum Outcome {
+    Applied(crate::execute::ExecReport, Vec<Action>),
+    /// Not applied, with why (stale, unreachable, declined).
+    Refused(String),
+}
+
+/// A saved part is applied only while the account still is as planned:
+/// read again, the same account, nothing it relies on changed, within
+/// AWS's document limits. One stale account refuses its own part only.
+async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()> {
+    let opts = CollectOptions {
+        regions: Some(plan.regions.clone()),
+        concurrency: run.concurrency,
+        names: plan.settings.names.clone(),
+        global_resources_region: plan.settings.global_resources_region.clone(),
+    };
+    let snap = collect::collect(aws, &opts, &|_| {}).await?;
+    plan::file::check_account(name, plan, &snap.account_id, &snap.partition)?;
+    let changed = plan::file::changed(plan, &snap);
+    if !changed.is_empty() {
+        return Err(plan::file::PlanFileError::Stale(name.into(), changed.join(", ")).into());
+    }
+    plan::limits::check(&plan.actions, &snap)?;
+    Ok(())
+}
+
+pub async fn cmd_apply(
+    run: &Run,
+    aws: &Aws,
+    file: Option<PathBuf>,
+    approval: Approval,
+    journal: PathBuf,
+) -> Result<i32> {
+    let org = org_plan(run, aws, file.as_deref()).await?;
+    print!(
+        "{}",
+        render::org::render_org(&org, Format::Text, run.out_style)
+    );
+    let unread: Vec<&AccountPart> = org.accounts.iter().filter(|a| a.plan.is_none()).collect();
+    let todo: Vec<&AccountPart> = org
+        .accounts
+        .iter()
+        .filter(|a| a.plan.as_ref().is_some_and(|p| !p.actions.is_empty()))
+        .collect();
+    for a in &unread {
+        eprintln!(
+            "error: account {} is not applied: {}",
+            a.account_id,
+            a.error.as_deref().unwrap_or("not read")
+        );
+    }
+    if todo.is_empty() {
+        eprintln!("Nothing to apply.");
+        return Ok(if unread.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    let bench = crate::controls::benchmark(&org.benchmark).map_err(anyhow::Error::msg)?;
+    let total: usize = todo
+        .iter()
+        .map(|a| a.plan.as_ref().map_or(0, |p| p.actions.len()))
+        .sum();
+    // One approval for the whole run, or one per account with --step.
+    let mut approved: Vec<&AccountPart> = vec![];
+    match approval {
+        Approval::Yes => approved = todo.clone(),
+        Approval::Ask => {
+            eprintln!("{total} action(s) in {} account(s).", todo.len());
+            let all: Vec<Action> = todo
+                .iter()
+                .flat_map(|a| a.plan.as_ref().unwrap().actions.clone())
+                .collect();
+            if approve_guarded(bench, &all, Approval::Ask, run)?.is_some() {
+                approved = todo.clone();
+            }
+        }
+        Approval::Step => {
+            for a in &todo {
+                let p = a.plan.as_ref().unwrap();
+                eprintln!(
+                    "\nAccount {} {}: {} action(s).",
+                    a.account_id,
+                    a.name,
+                    p.actions.len()
+                );
+                if approve_guarded(bench, &p.actions, Approval::Ask, run)?.is_some() {
+                    approved.push(a);
+                }
+            }
+        }
+    }
+    if approved.is_empty() {
+        eprintln!("Apply cancelled; nothing was changed.");
+        return Ok(EXIT_ERROR);
+    }
+    let (caller, _) = collect::identity(aws).await?;
+    let o = run
+        .org
+        .clone()
+        .unwrap_or_else(super::OrgRun::from_plan);
+    let dir = journal_dir(&journal);
+    ensure_state_dir(&dir)?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the journal directory {}", dir.display()))?;
+    let mut outcomes: Vec<(&AccountPart, Outcome)> = vec![];
+    for a in &todo {
+        let outcome = if !approved.iter().any(|x| x.account_id == a.account_id) {
+            Outcome::Refused("declined at the prompt".into())
+        } else {
+            let p = a.plan.as_ref().unwrap();
+            match org::reach(aws, &caller, &a.account_id, &o.reach).await {
+                Err(e) => Outcome::Refused(format!(
+                    "cannot assume {} in {}: {e}",
+                    o.reach.role, a.account_id
+                )),
+                Ok(member) => {
+                    let name = format!(
+                        "{} (account {})",
+                        file.as_deref()
+                            .map(|f| f.display().to_string())
+                            .unwrap_or_else(|| "the plan".into()),
+                        a.account_id
+                    );
+                    let checked = if file.is_some() {
+                        check_part(run, &member, &name, p).await
+                    } else {
+                        Ok(())
+                    };
+                    match checked {
+                        Err(e) => Outcome::Refused(format!("{e:#}")),
+                        Ok(()) => {
+                            eprintln!("\nAccount {} {}:", a.account_id, a.name);
+                            let path = dir.join(format!("{}.jsonl", a.account_id));
+                            let report = execute_with_progress(
+                                run,
+                                &member,
+                                p,
+                                &p.actions,
+                                &Default::default(),
+                                &path,
+                            )
+                            .await?;
+                            Outcome::Applied(report, p.actions.clone())
+                        }
+                    }
+                }
+            }
+        };
+        outcomes.push((a, outcome));
+    }
+    eprintln!("\nOrganization apply:");
+    let mut ok = unread.is_empty();
+    for (a, outcome) in &outcomes {
+        match outcome {
+            Outcome::Applied(report, actions) => {
+                let line = render::summary(
+                    Verb::Apply,
+                    actions,
+                    report,
+                    &Default::default(),
+                    run.err_style,
+                );
+                let last = line.lines().last().unwrap_or_default().to_string();
+                eprintln!("  account {}: {last}", a.account_id);
+                ok &= report.ok();
+            }
+            Outcome::Refused(why) => {
+                eprintln!("  account {}: not applied: {why}", a.account_id);
+                ok = false;
+            }
+        }
+    }
+    eprintln!(
+        "Journals: {} (undo with: remediate undo {})",
+        dir.display(),
+        dir.display()
+    );
+    Ok(if ok { EXIT_OK } else { EXIT_ERROR })
+}
+
+/// `undo DIR`: the organization journal's accounts, each undone in its own
+/// account (reached as the apply reached it).
+pub async fn cmd_undo(run: &Run, aws: &Aws, dir: &Path, yes: bool) -> Result<i32> {
+    let mut journals: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the organization journal {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "jsonl")
+                && !p.to_string_lossy().ends_with(".undo.jsonl")
+        })
+        .collect();
+    journals.sort();
+    if journals.is_empty() {
+        bail!(
+            "{} holds no account journal (<account id>.jsonl)",
+            dir.display()
+        );
+    }
+    let (caller, _) = collect::identity(aws).await?;
+    let o = run
+        .org
+        .clone()
+        .unwrap_or_else(super::OrgRun::from_plan);
+    let mut code = EXIT_OK;
+    for j in journals {
+        let account = j
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        eprintln!("\nAccount {account}:");
+        let c = match org::reach(aws, &caller, &account, &o.reach).await {
+            Ok(member) => super::apply::cmd_undo(run, &member, &j, yes).await?,
+            Err(e) => {
+                eprintln!("error: cannot assume {} in {account}: {e}", o.reach.role);
+                EXIT_ERROR
+            }
+        };
+        if c != EXIT_OK {
+            code = EXIT_ERROR;
+        }
+    }
+    Ok(code)
 }

@@ -64,12 +64,27 @@ pub fn render_org(org: &OrgPlan, format: Format, st: Style) -> String {
     match format {
         Format::Json => json_text(org),
         Format::Markdown => markdown(org),
-        // Other formats are per account: print each account's.
-        _ => text(org, format, st),
+        Format::Text => text(org, st),
+        Format::Ocsf => ocsf_events(org),
     }
 }
 
-fn text(org: &OrgPlan, format: Format, st: Style) -> String {
+/// Every readable account's findings as one array of OCSF events (each
+/// event names its own account).
+fn ocsf_events(org: &OrgPlan) -> String {
+    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let events: Vec<Value> = org
+        .accounts
+        .iter()
+        .filter_map(|a| a.plan.as_ref())
+        .flat_map(|p| super::ocsf::events(&p.findings, &super::ocsf::Context::for_plan(p, now)))
+        .collect();
+    let mut s = serde_json::to_string_pretty(&events).expect("json");
+    s.push('\n');
+    s
+}
+
+fn text(org: &OrgPlan, st: Style) -> String {
     let ids = ids(org);
     let mut out = String::new();
     let _ = writeln!(
@@ -120,7 +135,7 @@ fn text(org: &OrgPlan, format: Format, st: Style) -> String {
             st.bold(&format!("=== account {} {} ===", a.account_id, a.name))
         );
         match (&a.plan, &a.error) {
-            (Some(p), _) => out.push_str(&render(p, format, st)),
+            (Some(p), _) => out.push_str(&render(p, Format::Text, st)),
             (None, e) => {
                 let _ = writeln!(
                     out,

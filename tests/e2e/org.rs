@@ -179,3 +179,93 @@ fn plan_org_names_every_account_an_unreachable_one_is_an_error_row_and_shards_co
     assert_eq!(code, 2, "{err}");
     assert!(!account_ids(&rest).contains(&org.roleless));
 }
+
+fn run(moto: &Moto, args: &[&str]) -> (i32, String) {
+    let out = common::remediate_cmd(moto)
+        .args(args)
+        .args(["--regions", "us-east-1"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// `apply --org --yes` fixes every reachable account and reports the one
+/// whose role is gone; the organization then plans clean; `undo DIR` puts
+/// every account back as it was (so it drifts again).
+#[test]
+fn apply_org_fixes_every_reachable_account_and_undo_reverts_the_organization() {
+    let moto = Moto::start();
+    let org = organization(&moto);
+    let (code, err) = run(
+        &moto,
+        &["apply", "--org", "--yes", "--journal", "org.jsonl"],
+    );
+    assert_eq!(code, 1, "the roleless account is an error: {err}");
+    assert!(
+        err.contains(&format!("error: account {} is not applied", org.roleless)),
+        "{err}"
+    );
+    for id in org.members.iter().chain([&ACCOUNT.to_string()]) {
+        assert!(
+            err.contains(&format!("account {id}: Apply complete")),
+            "{id}: {err}"
+        );
+        assert!(moto.dir().join("org").join(format!("{id}.jsonl")).exists());
+    }
+    let clean = ["--org", "--exclude-accounts", &org.roleless];
+    let (code, report, err) = plan(&moto, &clean);
+    assert_eq!(code, 0, "{err}\n{}", report["summary"]);
+    let (code, err) = run(&moto, &["undo", "org", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, report, _) = plan(&moto, &clean);
+    assert_eq!(code, 2, "undone: {}", report["summary"]);
+}
+
+/// A saved organization plan: the account that changed since is refused
+/// (stale), the others are applied.
+#[test]
+fn a_stale_account_of_a_saved_organization_plan_is_refused_alone() {
+    let moto = Moto::start();
+    let org = organization(&moto);
+    let scope = ["--org", "--exclude-accounts", org.roleless.as_str()];
+    let (code, err) = run(
+        &moto,
+        &[&["plan", "--out", "org-plan.json"], &scope[..]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    // one member changes what its plan relies on: its trail starts logging
+    let stale = org.members[0].clone();
+    rt().block_on(async {
+        let base = common::product_aws(&moto.url, 5).await;
+        let reach = remediate::org::Reach {
+            role: remediate::org::DEFAULT_ROLE.into(),
+            external_id: None,
+        };
+        let m = remediate::org::reach(&base, ACCOUNT, &stale, &reach)
+            .await
+            .unwrap();
+        aws_sdk_cloudtrail::Client::new(&m.config)
+            .start_logging()
+            .name("nc-trail-us-east-1")
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, err) = run(&moto, &["apply", "org-plan.json", "--yes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("account {stale}: not applied:")) && err.contains("stale"),
+        "{err}"
+    );
+    let (code, report, _) = plan(&moto, &["--accounts", &org.members[1]]);
+    assert_eq!(
+        code, 0,
+        "the fresh member was applied: {}",
+        report["summary"]
+    );
+    let (code, _, _) = plan(&moto, &["--accounts", &stale]);
+    assert_eq!(code, 2, "the stale member was left alone");
+}
