@@ -25,6 +25,7 @@
 //! - [`execute`]   runs a plan's actions, reads back, journals; undo.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
+pub mod actions;
 pub mod aws;
 pub mod cli;
 pub mod collect;

@@ -24,11 +24,12 @@ use serde_json::Value;
 
 use super::Check;
 use super::config_all_regions::config_bucket_statements;
-use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::shared::{
     access_log_statement, admits_cloudtrail, bucket_arn, bucket_out_of_reach, bucket_region,
     cloudtrail_bucket_statements, ensure_public_access_block, trail_buckets,
 };
+use super::vpc_flow_logs::flow_log_bucket_statements;
+use crate::actions::PutBucketAcl;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -140,12 +141,12 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::PutBucketAcl {
+                    op: Op::PutBucketAcl(PutBucketAcl {
                         bucket: name.clone(),
                         owner_id: acl.owner_id.clone(),
                         owner_display_name: acl.owner_display_name.clone(),
                         grants: kept.clone(),
-                    },
+                    }),
                     region: f.region.clone(),
                     target: name.clone(),
                     before: serde_json::to_value(&acl.grants).unwrap(),

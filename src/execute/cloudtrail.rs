@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
+use crate::actions::UpdateTrail;
 use crate::aws::{AwsError, Classify};
 use crate::plan::Op;
 use crate::snapshot::ErrorKind;
@@ -261,7 +262,7 @@ pub(super) async fn create_trail(cx: &Ctx<'_>, t: NewTrail<'_>) -> Result<Done, 
 }
 
 pub(super) async fn update_trail(cx: &Ctx<'_>, op: &Op) -> Result<Done, Fail> {
-    let Op::UpdateTrail {
+    let Op::UpdateTrail(UpdateTrail {
         name,
         is_multi_region,
         include_global_service_events,
@@ -269,7 +270,7 @@ pub(super) async fn update_trail(cx: &Ctx<'_>, op: &Op) -> Result<Done, Fail> {
         kms_key_id,
         cloudwatch_log_group_arn,
         cloudwatch_role_arn,
-    } = op
+    }) = op
     else {
         unreachable!("update_trail is only called for UpdateTrail");
     };

@@ -12,6 +12,10 @@ use serde_json::Value;
 
 use super::ExecOptions;
 use super::journal::{Journal, Phase};
+use crate::actions::{
+    CreateFlowLogs, CreateTrail, PutConfigurationRecorder, RestoreConfigurationRecorder,
+    UpdateTrail,
+};
 use crate::aws::{Aws, AwsError, classify};
 use crate::plan::{Action, Op};
 
@@ -175,17 +179,19 @@ pub(crate) fn propagation_message(
     budget: Duration,
 ) -> String {
     let role = match op {
-        Op::CreateTrail {
+        Op::CreateTrail(CreateTrail {
             cloudwatch_role_arn,
             ..
+        })
+        | Op::UpdateTrail(UpdateTrail {
+            cloudwatch_role_arn,
+            ..
+        }) => cloudwatch_role_arn.as_deref(),
+        Op::CreateFlowLogs(CreateFlowLogs { role_arn, .. }) => role_arn.as_deref(),
+        Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. })
+        | Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder { role_arn, .. }) => {
+            Some(role_arn.as_str())
         }
-        | Op::UpdateTrail {
-            cloudwatch_role_arn,
-            ..
-        } => cloudwatch_role_arn.as_deref(),
-        Op::CreateFlowLogs { role_arn, .. } => role_arn.as_deref(),
-        Op::PutConfigurationRecorder { role_arn, .. }
-        | Op::RestoreConfigurationRecorder { role_arn, .. } => Some(role_arn.as_str()),
         _ => None,
     }
     .filter(|r| !r.is_empty())

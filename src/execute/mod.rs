@@ -357,7 +357,7 @@ mod tests {
             region: "us-east-1".into(),
             target: id.into(),
             change: Change::Update,
-            op: Op::StartLogging { trail: id.into() },
+            op: Op::StartLogging(crate::actions::StartLogging { trail: id.into() }),
             before: serde_json::Value::Null,
             after: serde_json::Value::Null,
             fixes: vec![],

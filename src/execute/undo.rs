@@ -27,6 +27,16 @@ use serde_json::Value;
 
 use super::cloudtrail::{TrailState, trail_name};
 use super::journal::{JournalEntry, Phase};
+use crate::actions::{
+    CreateBucket, CreateKey, CreateLogGroup, CreateRole, CreateServiceLinkedRole, CreateTrail,
+    DeleteBucket, DeleteBucketPolicy, DeleteConfigurationRecorder, DeleteDeliveryChannel,
+    DeleteFlowLogs, DeleteLogGroup, DeletePublicAccessBlock, DeleteRole, DeleteServiceLinkedRole,
+    DeleteTrail, DisableBucketLogging, DisableKeyRotation, EnableKeyRotation,
+    PutAdvancedEventSelectors, PutBucketAcl, PutBucketLogging, PutBucketPolicy,
+    PutConfigurationRecorder, PutDeliveryChannel, PutEventSelectors, PutKeyPolicy,
+    PutPublicAccessBlock, RestoreConfigurationRecorder, ScheduleKeyDeletion,
+    StartConfigurationRecorder, StartLogging, StopConfigurationRecorder, StopLogging, UpdateTrail,
+};
 use crate::plan::{Action, Op, Safety};
 use crate::snapshot::{Acl, BucketLogging, PublicAccessBlock};
 
@@ -133,8 +143,8 @@ fn created_resources(r: &Record) -> Vec<String> {
     }
     let region = r.region();
     match &r.entry.op {
-        Op::CreateBucket { bucket } => vec![format!("bucket:{bucket}")],
-        Op::CreateKey { alias, .. } => {
+        Op::CreateBucket(CreateBucket { bucket }) => vec![format!("bucket:{bucket}")],
+        Op::CreateKey(CreateKey { alias, .. }) => {
             let alias = if alias.starts_with("alias/") {
                 alias.clone()
             } else {
@@ -148,85 +158,85 @@ fn created_resources(r: &Record) -> Vec<String> {
             }
             v
         }
-        Op::CreateTrail { name, .. } => vec![format!("trail:{region}:{name}")],
-        Op::CreateFlowLogs { .. }
-        | Op::CreateLogGroup { .. }
-        | Op::CreateRole { .. }
-        | Op::CreateServiceLinkedRole { .. }
-        | Op::DeleteBucket { .. }
-        | Op::DeleteBucketPolicy { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeletePublicAccessBlock { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteTrail { .. }
-        | Op::DisableBucketLogging { .. }
-        | Op::DisableKeyRotation { .. }
-        | Op::EnableKeyRotation { .. }
-        | Op::PutAdvancedEventSelectors { .. }
-        | Op::PutBucketAcl { .. }
-        | Op::PutBucketLogging { .. }
-        | Op::PutBucketPolicy { .. }
-        | Op::PutConfigurationRecorder { .. }
-        | Op::PutDeliveryChannel { .. }
-        | Op::PutEventSelectors { .. }
-        | Op::PutKeyPolicy { .. }
-        | Op::PutPublicAccessBlock { .. }
-        | Op::RestoreConfigurationRecorder { .. }
-        | Op::ScheduleKeyDeletion { .. }
-        | Op::StartConfigurationRecorder { .. }
-        | Op::StartLogging { .. }
-        | Op::StopConfigurationRecorder { .. }
-        | Op::StopLogging { .. }
-        | Op::UpdateTrail { .. } => vec![],
+        Op::CreateTrail(CreateTrail { name, .. }) => vec![format!("trail:{region}:{name}")],
+        Op::CreateFlowLogs(_)
+        | Op::CreateLogGroup(_)
+        | Op::CreateRole(_)
+        | Op::CreateServiceLinkedRole(_)
+        | Op::DeleteBucket(_)
+        | Op::DeleteBucketPolicy(_)
+        | Op::DeleteConfigurationRecorder(_)
+        | Op::DeleteDeliveryChannel(_)
+        | Op::DeleteFlowLogs(_)
+        | Op::DeleteLogGroup(_)
+        | Op::DeletePublicAccessBlock(_)
+        | Op::DeleteRole(_)
+        | Op::DeleteServiceLinkedRole(_)
+        | Op::DeleteTrail(_)
+        | Op::DisableBucketLogging(_)
+        | Op::DisableKeyRotation(_)
+        | Op::EnableKeyRotation(_)
+        | Op::PutAdvancedEventSelectors(_)
+        | Op::PutBucketAcl(_)
+        | Op::PutBucketLogging(_)
+        | Op::PutBucketPolicy(_)
+        | Op::PutConfigurationRecorder(_)
+        | Op::PutDeliveryChannel(_)
+        | Op::PutEventSelectors(_)
+        | Op::PutKeyPolicy(_)
+        | Op::PutPublicAccessBlock(_)
+        | Op::RestoreConfigurationRecorder(_)
+        | Op::ScheduleKeyDeletion(_)
+        | Op::StartConfigurationRecorder(_)
+        | Op::StartLogging(_)
+        | Op::StopConfigurationRecorder(_)
+        | Op::StopLogging(_)
+        | Op::UpdateTrail(_) => vec![],
     }
 }
 
 /// The bucket / key / trail an update touches.
 fn touched_resource(op: &Op, region: &str) -> Option<String> {
     match op {
-        Op::PutPublicAccessBlock { bucket, .. }
-        | Op::PutBucketAcl { bucket, .. }
-        | Op::PutBucketPolicy { bucket, .. }
-        | Op::PutBucketLogging { bucket, .. }
+        Op::PutPublicAccessBlock(PutPublicAccessBlock { bucket, .. })
+        | Op::PutBucketAcl(PutBucketAcl { bucket, .. })
+        | Op::PutBucketPolicy(PutBucketPolicy { bucket, .. })
+        | Op::PutBucketLogging(PutBucketLogging { bucket, .. })
         // 2.3 deletes a policy left with no statement: a forward update too.
-        | Op::DeleteBucketPolicy { bucket } => Some(format!("bucket:{bucket}")),
-        Op::PutKeyPolicy { key_id, .. } | Op::EnableKeyRotation { key_id } => {
+        | Op::DeleteBucketPolicy(DeleteBucketPolicy { bucket }) => Some(format!("bucket:{bucket}")),
+        Op::PutKeyPolicy(PutKeyPolicy { key_id, .. }) | Op::EnableKeyRotation(EnableKeyRotation { key_id }) => {
             Some(alias_key(region, key_id))
         }
-        Op::UpdateTrail { name, .. } => Some(format!("trail:{region}:{}", trail_name(name))),
-        Op::PutEventSelectors { trail, .. } | Op::StartLogging { trail } => {
+        Op::UpdateTrail(UpdateTrail { name, .. }) => Some(format!("trail:{region}:{}", trail_name(name))),
+        Op::PutEventSelectors(PutEventSelectors { trail, .. }) | Op::StartLogging(StartLogging { trail }) => {
             Some(format!("trail:{region}:{}", trail_name(trail)))
         }
-        Op::CreateBucket { .. }
-        | Op::CreateFlowLogs { .. }
-        | Op::CreateKey { .. }
-        | Op::CreateLogGroup { .. }
-        | Op::CreateRole { .. }
-        | Op::CreateServiceLinkedRole { .. }
-        | Op::CreateTrail { .. }
-        | Op::DeleteBucket { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeletePublicAccessBlock { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteTrail { .. }
-        | Op::DisableBucketLogging { .. }
-        | Op::DisableKeyRotation { .. }
-        | Op::PutAdvancedEventSelectors { .. }
-        | Op::PutConfigurationRecorder { .. }
-        | Op::PutDeliveryChannel { .. }
-        | Op::RestoreConfigurationRecorder { .. }
-        | Op::ScheduleKeyDeletion { .. }
-        | Op::StartConfigurationRecorder { .. }
-        | Op::StopConfigurationRecorder { .. }
-        | Op::StopLogging { .. } => None,
+        Op::CreateBucket(_)
+        | Op::CreateFlowLogs(_)
+        | Op::CreateKey(_)
+        | Op::CreateLogGroup(_)
+        | Op::CreateRole(_)
+        | Op::CreateServiceLinkedRole(_)
+        | Op::CreateTrail(_)
+        | Op::DeleteBucket(_)
+        | Op::DeleteConfigurationRecorder(_)
+        | Op::DeleteDeliveryChannel(_)
+        | Op::DeleteFlowLogs(_)
+        | Op::DeleteLogGroup(_)
+        | Op::DeletePublicAccessBlock(_)
+        | Op::DeleteRole(_)
+        | Op::DeleteServiceLinkedRole(_)
+        | Op::DeleteTrail(_)
+        | Op::DisableBucketLogging(_)
+        | Op::DisableKeyRotation(_)
+        | Op::PutAdvancedEventSelectors(_)
+        | Op::PutConfigurationRecorder(_)
+        | Op::PutDeliveryChannel(_)
+        | Op::RestoreConfigurationRecorder(_)
+        | Op::ScheduleKeyDeletion(_)
+        | Op::StartConfigurationRecorder(_)
+        | Op::StopConfigurationRecorder(_)
+        | Op::StopLogging(_) => None,
     }
 }
 
@@ -265,145 +275,145 @@ fn reverse(r: &Record) -> Option<Rev> {
     let result = r.result();
     let created = r.created();
     match &r.entry.op {
-        Op::CreateBucket { bucket } => created.then(|| {
+        Op::CreateBucket(CreateBucket { bucket }) => created.then(|| {
             remove(
-                Op::DeleteBucket { bucket: bucket.clone() },
+                Op::DeleteBucket(DeleteBucket { bucket: bucket.clone() }),
                 format!("delete bucket {bucket}, which this run created (kept if it holds objects)"),
             )
         })?,
-        Op::PutPublicAccessBlock { bucket, .. } | Op::DeletePublicAccessBlock { bucket } => {
+        Op::PutPublicAccessBlock(PutPublicAccessBlock { bucket, .. }) | Op::DeletePublicAccessBlock(DeletePublicAccessBlock { bucket }) => {
             if prior.is_null() {
-                matches!(r.entry.op, Op::PutPublicAccessBlock { .. }).then(|| {
+                matches!(r.entry.op, Op::PutPublicAccessBlock(_)).then(|| {
                     remove(
-                        Op::DeletePublicAccessBlock { bucket: bucket.clone() },
+                        Op::DeletePublicAccessBlock(DeletePublicAccessBlock { bucket: bucket.clone() }),
                         format!("remove the Public Access Block of {bucket}: it had none before"),
                     )
                 })?
             } else {
                 let config: PublicAccessBlock = serde_json::from_value(prior.clone()).ok()?;
                 restore(
-                    Op::PutPublicAccessBlock { bucket: bucket.clone(), config },
+                    Op::PutPublicAccessBlock(PutPublicAccessBlock { bucket: bucket.clone(), config }),
                     format!("put back the Public Access Block {bucket} had before"),
                     prior,
                 )
             }
         }
-        Op::PutBucketAcl { bucket, .. } => {
+        Op::PutBucketAcl(PutBucketAcl { bucket, .. }) => {
             let acl: Acl = serde_json::from_value(prior.clone()).ok()?;
             restore(
-                Op::PutBucketAcl {
+                Op::PutBucketAcl(PutBucketAcl {
                     bucket: bucket.clone(),
                     owner_id: acl.owner_id,
                     owner_display_name: acl.owner_display_name,
                     grants: acl.grants,
-                },
+                }),
                 format!("put back the ACL {bucket} had before (its public grants included)"),
                 prior,
             )
         }
-        Op::PutBucketPolicy { bucket, .. } | Op::DeleteBucketPolicy { bucket } => {
+        Op::PutBucketPolicy(PutBucketPolicy { bucket, .. }) | Op::DeleteBucketPolicy(DeleteBucketPolicy { bucket }) => {
             if prior.is_null() {
-                matches!(r.entry.op, Op::PutBucketPolicy { .. }).then(|| {
+                matches!(r.entry.op, Op::PutBucketPolicy(_)).then(|| {
                     remove(
-                        Op::DeleteBucketPolicy { bucket: bucket.clone() },
+                        Op::DeleteBucketPolicy(DeleteBucketPolicy { bucket: bucket.clone() }),
                         format!("delete the bucket policy of {bucket}: it had none before"),
                     )
                 })?
             } else {
                 restore(
-                    Op::PutBucketPolicy { bucket: bucket.clone(), policy: prior.clone() },
+                    Op::PutBucketPolicy(PutBucketPolicy { bucket: bucket.clone(), policy: prior.clone() }),
                     format!("put back the bucket policy {bucket} had before"),
                     prior,
                 )
             }
         }
-        Op::PutBucketLogging { bucket, .. } | Op::DisableBucketLogging { bucket } => {
+        Op::PutBucketLogging(PutBucketLogging { bucket, .. }) | Op::DisableBucketLogging(DisableBucketLogging { bucket }) => {
             if prior.is_null() {
-                matches!(r.entry.op, Op::PutBucketLogging { .. }).then(|| {
+                matches!(r.entry.op, Op::PutBucketLogging(_)).then(|| {
                     remove(
-                        Op::DisableBucketLogging { bucket: bucket.clone() },
+                        Op::DisableBucketLogging(DisableBucketLogging { bucket: bucket.clone() }),
                         format!("turn access logging of {bucket} off: it was off before"),
                     )
                 })?
             } else {
                 let l: BucketLogging = serde_json::from_value(prior.clone()).ok()?;
                 restore(
-                    Op::PutBucketLogging {
+                    Op::PutBucketLogging(PutBucketLogging {
                         bucket: bucket.clone(),
                         target_bucket: l.target_bucket,
                         target_prefix: l.target_prefix,
-                    },
+                    }),
                     format!("put back the access logging {bucket} had before"),
                     prior,
                 )
             }
         }
-        Op::CreateKey { alias, .. } => created.then(|| {
+        Op::CreateKey(CreateKey { alias, .. }) => created.then(|| {
             let key_id = result.and_then(|v| s(v, "key_id"));
             remove(
-                Op::ScheduleKeyDeletion {
+                Op::ScheduleKeyDeletion(ScheduleKeyDeletion {
                     alias: alias.clone(),
                     key_id: key_id.clone(),
                     pending_days: KEY_PENDING_DAYS,
-                },
+                }),
                 format!(
                     "delete {alias} and schedule key {} (made by this run) for deletion in {KEY_PENDING_DAYS} days",
                     key_id.as_deref().unwrap_or("it points at")
                 ),
             )
         })?,
-        Op::PutKeyPolicy { key_id, .. } => (!prior.is_null()).then(|| {
+        Op::PutKeyPolicy(PutKeyPolicy { key_id, .. }) => (!prior.is_null()).then(|| {
             restore(
-                Op::PutKeyPolicy { key_id: key_id.clone(), policy: prior.clone() },
+                Op::PutKeyPolicy(PutKeyPolicy { key_id: key_id.clone(), policy: prior.clone() }),
                 format!("put back the key policy {key_id} had before"),
                 prior,
             )
         })?,
-        Op::EnableKeyRotation { key_id } | Op::DisableKeyRotation { key_id } => {
+        Op::EnableKeyRotation(EnableKeyRotation { key_id }) | Op::DisableKeyRotation(DisableKeyRotation { key_id }) => {
             let was = prior.get("rotation_enabled").and_then(Value::as_bool)?;
             let key_id = s(prior, "key_id").unwrap_or_else(|| key_id.clone());
-            let enabling = matches!(r.entry.op, Op::EnableKeyRotation { .. });
+            let enabling = matches!(r.entry.op, Op::EnableKeyRotation(_));
             if was == enabling {
                 return None;
             }
             restore(
                 if was {
-                    Op::EnableKeyRotation { key_id: key_id.clone() }
+                    Op::EnableKeyRotation(EnableKeyRotation { key_id: key_id.clone() })
                 } else {
-                    Op::DisableKeyRotation { key_id: key_id.clone() }
+                    Op::DisableKeyRotation(DisableKeyRotation { key_id: key_id.clone() })
                 },
                 format!("turn rotation of key {key_id} back {}", if was { "on" } else { "off" }),
                 prior,
             )
         }
-        Op::CreateLogGroup { name, .. } => created.then(|| {
+        Op::CreateLogGroup(CreateLogGroup { name, .. }) => created.then(|| {
             remove(
-                Op::DeleteLogGroup { name: name.clone() },
+                Op::DeleteLogGroup(DeleteLogGroup { name: name.clone() }),
                 format!("delete log group {name}, which this run created"),
             )
         })?,
-        Op::CreateRole { name, policy_name, .. } => created.then(|| {
+        Op::CreateRole(CreateRole { name, policy_name, .. }) => created.then(|| {
             remove(
-                Op::DeleteRole { name: name.clone(), inline_policies: vec![policy_name.clone()] },
+                Op::DeleteRole(DeleteRole { name: name.clone(), inline_policies: vec![policy_name.clone()] }),
                 format!("delete role {name} (and its inline policy {policy_name}), which this run created"),
             )
         })?,
-        Op::CreateServiceLinkedRole { service } => {
+        Op::CreateServiceLinkedRole(CreateServiceLinkedRole { service }) => {
             let role_name = result.and_then(|v| s(v, "role_name"))?;
             created.then(|| {
                 remove(
-                    Op::DeleteServiceLinkedRole { role_name: role_name.clone() },
+                    Op::DeleteServiceLinkedRole(DeleteServiceLinkedRole { role_name: role_name.clone() }),
                     format!("delete the service-linked role {role_name} for {service}, which this run created"),
                 )
             })?
         }
-        Op::CreateTrail { name, .. } => created.then(|| {
+        Op::CreateTrail(CreateTrail { name, .. }) => created.then(|| {
             remove(
-                Op::DeleteTrail { name: name.clone() },
+                Op::DeleteTrail(DeleteTrail { name: name.clone() }),
                 format!("delete trail {name}, which this run created"),
             )
         })?,
-        Op::UpdateTrail {
+        Op::UpdateTrail(UpdateTrail {
             name,
             is_multi_region,
             include_global_service_events,
@@ -411,10 +421,10 @@ fn reverse(r: &Record) -> Option<Rev> {
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
-        } => {
+        }) => {
             let t: TrailState = serde_json::from_value(prior.clone()).ok()?;
             let cw = cloudwatch_log_group_arn.is_some() || cloudwatch_role_arn.is_some();
-            let op = Op::UpdateTrail {
+            let op = Op::UpdateTrail(UpdateTrail {
                 name: name.clone(),
                 is_multi_region: is_multi_region.map(|_| t.is_multi_region),
                 include_global_service_events: include_global_service_events
@@ -424,21 +434,21 @@ fn reverse(r: &Record) -> Option<Rev> {
                 kms_key_id: kms_key_id.as_ref().map(|_| t.kms_key_id.clone().unwrap_or_default()),
                 cloudwatch_log_group_arn: cw.then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
                 cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
-            };
+            });
             restore(op, format!("put back the settings trail {name} had before"), prior)
         }
-        Op::PutEventSelectors { trail, .. } | Op::PutAdvancedEventSelectors { trail, .. } => {
+        Op::PutEventSelectors(PutEventSelectors { trail, .. }) | Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { trail, .. }) => {
             let t: TrailState = serde_json::from_value(prior.clone()).ok()?;
             let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
             if non_empty(&t.advanced_event_selectors) {
                 restore(
-                    Op::PutAdvancedEventSelectors { trail: trail.clone(), selectors: t.advanced_event_selectors },
+                    Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { trail: trail.clone(), selectors: t.advanced_event_selectors }),
                     format!("put back the advanced event selectors trail {trail} had before"),
                     prior,
                 )
             } else if non_empty(&t.event_selectors) {
                 restore(
-                    Op::PutEventSelectors { trail: trail.clone(), selectors: t.event_selectors },
+                    Op::PutEventSelectors(PutEventSelectors { trail: trail.clone(), selectors: t.event_selectors }),
                     format!("put back the event selectors trail {trail} had before"),
                     prior,
                 )
@@ -447,80 +457,80 @@ fn reverse(r: &Record) -> Option<Rev> {
                 None
             }
         }
-        Op::StartLogging { trail } | Op::StopLogging { trail } => {
+        Op::StartLogging(StartLogging { trail }) | Op::StopLogging(StopLogging { trail }) => {
             let was = prior.get("is_logging").and_then(Value::as_bool)?;
-            let starting = matches!(r.entry.op, Op::StartLogging { .. });
+            let starting = matches!(r.entry.op, Op::StartLogging(_));
             if was == starting {
                 return None;
             }
             restore(
                 if was {
-                    Op::StartLogging { trail: trail.clone() }
+                    Op::StartLogging(StartLogging { trail: trail.clone() })
                 } else {
-                    Op::StopLogging { trail: trail.clone() }
+                    Op::StopLogging(StopLogging { trail: trail.clone() })
                 },
                 format!("{} logging on trail {trail} again, as before", if was { "start" } else { "stop" }),
                 prior,
             )
         }
-        Op::PutConfigurationRecorder { name, .. } | Op::RestoreConfigurationRecorder { name, .. } => {
+        Op::PutConfigurationRecorder(PutConfigurationRecorder { name, .. }) | Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder { name, .. }) => {
             if prior.is_null() {
                 created.then(|| {
                     remove(
-                        Op::DeleteConfigurationRecorder { name: name.clone() },
+                        Op::DeleteConfigurationRecorder(DeleteConfigurationRecorder { name: name.clone() }),
                         format!("delete configuration recorder {name}, which this run created"),
                     )
                 })?
             } else {
                 restore(
-                    Op::RestoreConfigurationRecorder {
+                    Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder {
                         name: name.clone(),
                         role_arn: s(prior, "role_arn").unwrap_or_default(),
                         recording_group: prior.get("recording_group").cloned().unwrap_or(Value::Null),
                         recording_mode: prior.get("recording_mode").cloned(),
-                    },
+                    }),
                     format!("put back configuration recorder {name} as it was"),
                     prior,
                 )
             }
         }
-        Op::PutDeliveryChannel { name, .. } => {
+        Op::PutDeliveryChannel(PutDeliveryChannel { name, .. }) => {
             if prior.is_null() {
                 created.then(|| {
                     remove(
-                        Op::DeleteDeliveryChannel { name: name.clone() },
+                        Op::DeleteDeliveryChannel(DeleteDeliveryChannel { name: name.clone() }),
                         format!("delete delivery channel {name}, which this run created"),
                     )
                 })?
             } else {
                 restore(
-                    Op::PutDeliveryChannel {
+                    Op::PutDeliveryChannel(PutDeliveryChannel {
                         name: name.clone(),
                         bucket: s(prior, "s3_bucket").unwrap_or_default(),
                         prefix: s(prior, "s3_prefix"),
-                    },
+                    }),
                     format!("put back delivery channel {name} as it was"),
                     prior,
                 )
             }
         }
-        Op::StartConfigurationRecorder { name } | Op::StopConfigurationRecorder { name } => {
+        Op::StartConfigurationRecorder(StartConfigurationRecorder { name }) | Op::StopConfigurationRecorder(StopConfigurationRecorder { name }) => {
             let was = prior.get("recording").and_then(Value::as_bool)?;
-            let starting = matches!(r.entry.op, Op::StartConfigurationRecorder { .. });
+            let starting = matches!(r.entry.op, Op::StartConfigurationRecorder(_));
             if was == starting {
                 return None;
             }
             restore(
                 if was {
-                    Op::StartConfigurationRecorder { name: name.clone() }
+                    Op::StartConfigurationRecorder(StartConfigurationRecorder { name: name.clone() })
                 } else {
-                    Op::StopConfigurationRecorder { name: name.clone() }
+                    Op::StopConfigurationRecorder(StopConfigurationRecorder { name: name.clone() })
                 },
                 format!("{} recorder {name} again, as before", if was { "start" } else { "stop" }),
                 prior,
             )
         }
-        Op::CreateFlowLogs { .. } => {
+        Op::CreateFlowLogs(_) => {
             let ids: Vec<String> = result
                 .and_then(|v| v.get("created"))
                 .and_then(Value::as_array)
@@ -528,21 +538,21 @@ fn reverse(r: &Record) -> Option<Rev> {
                 .unwrap_or_default();
             (!ids.is_empty()).then(|| {
                 remove(
-                    Op::DeleteFlowLogs { flow_log_ids: ids.clone() },
+                    Op::DeleteFlowLogs(DeleteFlowLogs { flow_log_ids: ids.clone() }),
                     format!("delete flow log(s) {}, which this run created", ids.join(", ")),
                 )
             })?
         }
         // Deletions cannot be undone by recreating: nothing to plan.
-        Op::DeleteTrail { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteBucket { .. }
-        | Op::ScheduleKeyDeletion { .. } => None,
+        Op::DeleteTrail(_)
+        | Op::DeleteLogGroup(_)
+        | Op::DeleteRole(_)
+        | Op::DeleteServiceLinkedRole(_)
+        | Op::DeleteConfigurationRecorder(_)
+        | Op::DeleteDeliveryChannel(_)
+        | Op::DeleteFlowLogs(_)
+        | Op::DeleteBucket(_)
+        | Op::ScheduleKeyDeletion(_) => None,
     }
 }
 
@@ -660,13 +670,13 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
 fn is_config(op: &Op) -> bool {
     matches!(
         op,
-        Op::PutConfigurationRecorder { .. }
-            | Op::RestoreConfigurationRecorder { .. }
-            | Op::PutDeliveryChannel { .. }
-            | Op::StartConfigurationRecorder { .. }
-            | Op::StopConfigurationRecorder { .. }
-            | Op::DeleteDeliveryChannel { .. }
-            | Op::DeleteConfigurationRecorder { .. }
+        Op::PutConfigurationRecorder(_)
+            | Op::RestoreConfigurationRecorder(_)
+            | Op::PutDeliveryChannel(_)
+            | Op::StartConfigurationRecorder(_)
+            | Op::StopConfigurationRecorder(_)
+            | Op::DeleteDeliveryChannel(_)
+            | Op::DeleteConfigurationRecorder(_)
     )
 }
 
@@ -691,19 +701,19 @@ mod tests {
 
     #[test]
     fn reversals_come_in_reverse_order_and_wait_for_their_dependents() {
-        let lg = Op::CreateLogGroup {
+        let lg = Op::CreateLogGroup(CreateLogGroup {
             name: "g".into(),
             retention_days: 365,
-        };
-        let tr = Op::CreateTrail {
+        });
+        let tr = Op::CreateTrail(CreateTrail {
             name: "t".into(),
             bucket: "b".into(),
             prefix: None,
             kms_key_id: None,
             cloudwatch_log_group_arn: None,
             cloudwatch_role_arn: None,
-        };
-        let sl = Op::StartLogging { trail: "t".into() };
+        });
+        let sl = Op::StartLogging(StartLogging { trail: "t".into() });
         let entries = vec![
             entry(
                 1,
@@ -761,15 +771,15 @@ mod tests {
         let ids: Vec<&str> = undo.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["undo:tr", "undo:lg"]);
         assert_eq!(undo[1].depends_on, ["undo:tr"]);
-        assert!(matches!(undo[0].op, Op::DeleteTrail { .. }));
+        assert!(matches!(undo[0].op, Op::DeleteTrail(_)));
     }
 
     #[test]
     fn things_that_already_existed_are_never_deleted() {
-        let lg = Op::CreateLogGroup {
+        let lg = Op::CreateLogGroup(CreateLogGroup {
             name: "g".into(),
             retention_days: 365,
-        };
+        });
         let entries = vec![
             entry(
                 1,
@@ -812,10 +822,10 @@ mod tests {
 
     #[test]
     fn a_write_cut_off_mid_way_is_undone_and_a_failed_read_is_not() {
-        let p = Op::PutBucketPolicy {
+        let p = Op::PutBucketPolicy(PutBucketPolicy {
             bucket: "b".into(),
             policy: json!({"Statement": []}),
-        };
+        });
         let entries = vec![
             entry(
                 1,
@@ -843,10 +853,10 @@ mod tests {
         assert!(undo[0].reason.contains("stopped during this action"));
         assert_eq!(
             undo[0].op,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: "b".into(),
                 policy: json!({"Version": "1"})
-            }
+            })
         );
     }
 }

@@ -5,6 +5,13 @@
 use serde_json::Value;
 
 use super::{Action, Op};
+use crate::actions::{
+    CreateBucket, CreateFlowLogs, CreateKey, CreateLogGroup, CreateRole, CreateTrail,
+    DeleteBucketPolicy, EnableKeyRotation, PutAdvancedEventSelectors, PutBucketAcl,
+    PutBucketLogging, PutBucketPolicy, PutConfigurationRecorder, PutDeliveryChannel,
+    PutEventSelectors, PutKeyPolicy, PutPublicAccessBlock, StartConfigurationRecorder,
+    StartLogging, UpdateTrail,
+};
 use crate::snapshot::{
     Acl, AdvancedEventSelector, Bucket, BucketLogging, DataResource, EventSelector, FlowLog, Key,
     LogGroup, Recorder, Role, Snapshot, Trail,
@@ -27,7 +34,7 @@ fn trail_mut<'a>(s: &'a mut Snapshot, region: &str, name: &str) -> Option<&'a mu
 fn apply(s: &mut Snapshot, a: &Action) {
     let region = a.region.clone();
     match &a.op {
-        Op::CreateBucket { bucket } => {
+        Op::CreateBucket(CreateBucket { bucket }) => {
             if !s.owned_buckets.contains(bucket) {
                 s.owned_buckets.push(bucket.clone());
                 s.owned_buckets.sort();
@@ -43,31 +50,31 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 ..Default::default()
             });
         }
-        Op::PutPublicAccessBlock { bucket, config } => {
+        Op::PutPublicAccessBlock(PutPublicAccessBlock { bucket, config }) => {
             if let Some(b) = s.buckets.get_mut(bucket) {
                 b.public_access_block = Some(config.clone());
             }
         }
-        Op::PutBucketAcl { bucket, grants, .. } => {
+        Op::PutBucketAcl(PutBucketAcl { bucket, grants, .. }) => {
             if let Some(acl) = s.buckets.get_mut(bucket).and_then(|b| b.acl.as_mut()) {
                 acl.grants = grants.clone();
             }
         }
-        Op::PutBucketPolicy { bucket, policy } => {
+        Op::PutBucketPolicy(PutBucketPolicy { bucket, policy }) => {
             if let Some(b) = s.buckets.get_mut(bucket) {
                 b.policy = Some(policy.clone());
             }
         }
-        Op::DeleteBucketPolicy { bucket } => {
+        Op::DeleteBucketPolicy(DeleteBucketPolicy { bucket }) => {
             if let Some(b) = s.buckets.get_mut(bucket) {
                 b.policy = None;
             }
         }
-        Op::PutBucketLogging {
+        Op::PutBucketLogging(PutBucketLogging {
             bucket,
             target_bucket,
             target_prefix,
-        } => {
+        }) => {
             if let Some(b) = s.buckets.get_mut(bucket) {
                 b.logging = Some(BucketLogging {
                     target_bucket: target_bucket.clone(),
@@ -75,7 +82,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 });
             }
         }
-        Op::CreateKey { alias, policy, .. } => {
+        Op::CreateKey(CreateKey { alias, policy, .. }) => {
             let key_id = format!("sim-{}", alias.trim_start_matches("alias/"));
             let arn = s.arn("kms", &region, &format!("key/{key_id}"));
             s.keys.insert(
@@ -98,7 +105,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 .or_default()
                 .insert(alias.clone(), key_id);
         }
-        Op::PutKeyPolicy { key_id, policy } => {
+        Op::PutKeyPolicy(PutKeyPolicy { key_id, policy }) => {
             if let Some(k) = s
                 .keys
                 .values_mut()
@@ -107,7 +114,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 k.policy = Some(policy.clone());
             }
         }
-        Op::EnableKeyRotation { key_id } => {
+        Op::EnableKeyRotation(EnableKeyRotation { key_id }) => {
             let alias = key_id.rsplit(':').next().unwrap_or_default();
             let via_alias = s.aliases.get(&region).and_then(|m| m.get(alias)).cloned();
             let key_id = via_alias.as_ref().unwrap_or(key_id);
@@ -119,10 +126,10 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 k.rotation_enabled = Some(true);
             }
         }
-        Op::CreateLogGroup {
+        Op::CreateLogGroup(CreateLogGroup {
             name,
             retention_days,
-        } => {
+        }) => {
             let arn = s.arn("logs", &region, &format!("log-group:{name}"));
             s.log_groups.entry(region).or_default().insert(
                 name.clone(),
@@ -133,12 +140,12 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 },
             );
         }
-        Op::CreateRole {
+        Op::CreateRole(CreateRole {
             name,
             trust_policy,
             policy_name,
             policy,
-        } => {
+        }) => {
             s.roles.insert(
                 name.clone(),
                 Role {
@@ -149,7 +156,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 },
             );
         }
-        Op::CreateServiceLinkedRole { .. } => {
+        Op::CreateServiceLinkedRole(_) => {
             s.roles.insert(
                 "AWSServiceRoleForConfig".into(),
                 Role {
@@ -159,14 +166,14 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 },
             );
         }
-        Op::CreateTrail {
+        Op::CreateTrail(CreateTrail {
             name,
             bucket,
             prefix,
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
-        } => {
+        }) => {
             s.trails.insert(
                 a.target.clone(),
                 Trail {
@@ -186,7 +193,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 },
             );
         }
-        Op::UpdateTrail {
+        Op::UpdateTrail(UpdateTrail {
             name,
             is_multi_region,
             include_global_service_events,
@@ -194,7 +201,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
-        } => {
+        }) => {
             if let Some(t) = trail_mut(s, &region, name) {
                 if let Some(v) = is_multi_region {
                     t.is_multi_region = *v;
@@ -214,24 +221,24 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 }
             }
         }
-        Op::PutEventSelectors { trail, selectors }
-        | Op::PutAdvancedEventSelectors { trail, selectors } => {
+        Op::PutEventSelectors(PutEventSelectors { trail, selectors })
+        | Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { trail, selectors }) => {
             let (basic, advanced) = parse_selectors(selectors);
             if let Some(t) = trail_mut(s, &region, trail) {
                 t.event_selectors = basic;
                 t.advanced_event_selectors = advanced;
             }
         }
-        Op::StartLogging { trail } => {
+        Op::StartLogging(StartLogging { trail }) => {
             if let Some(t) = trail_mut(s, &region, trail) {
                 t.is_logging = Some(true);
             }
         }
-        Op::PutConfigurationRecorder {
+        Op::PutConfigurationRecorder(PutConfigurationRecorder {
             name,
             role_arn,
             include_global_resource_types,
-        } => {
+        }) => {
             let c = s.config.entry(region).or_default();
             match c.recorders.iter_mut().find(|r| &r.name == name) {
                 Some(r) => {
@@ -248,11 +255,11 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 }),
             }
         }
-        Op::PutDeliveryChannel {
+        Op::PutDeliveryChannel(PutDeliveryChannel {
             name,
             bucket,
             prefix,
-        } => {
+        }) => {
             let c = s.config.entry(region).or_default();
             c.channels.retain(|ch| &ch.name != name);
             c.channels.push(crate::snapshot::DeliveryChannel {
@@ -262,7 +269,7 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 sns_topic_arn: None,
             });
         }
-        Op::StartConfigurationRecorder { name } => {
+        Op::StartConfigurationRecorder(StartConfigurationRecorder { name }) => {
             if let Some(r) = s
                 .config
                 .entry(region)
@@ -275,13 +282,13 @@ fn apply(s: &mut Snapshot, a: &Action) {
                 r.last_status = Some("PENDING".into());
             }
         }
-        Op::CreateFlowLogs {
+        Op::CreateFlowLogs(CreateFlowLogs {
             vpc_ids,
             traffic_type,
             destination_type,
             destination,
             ..
-        } => {
+        }) => {
             for v in vpc_ids {
                 let id = format!("fl-sim-{v}");
                 s.flow_logs.insert(
@@ -300,21 +307,21 @@ fn apply(s: &mut Snapshot, a: &Action) {
         }
         // Undo's reversals: plans never hold them, and the convergence
         // tests simulate plans only.
-        Op::DeleteBucket { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeletePublicAccessBlock { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteTrail { .. }
-        | Op::DisableBucketLogging { .. }
-        | Op::DisableKeyRotation { .. }
-        | Op::RestoreConfigurationRecorder { .. }
-        | Op::ScheduleKeyDeletion { .. }
-        | Op::StopConfigurationRecorder { .. }
-        | Op::StopLogging { .. } => {}
+        Op::DeleteBucket(_)
+        | Op::DeleteConfigurationRecorder(_)
+        | Op::DeleteDeliveryChannel(_)
+        | Op::DeleteFlowLogs(_)
+        | Op::DeleteLogGroup(_)
+        | Op::DeletePublicAccessBlock(_)
+        | Op::DeleteRole(_)
+        | Op::DeleteServiceLinkedRole(_)
+        | Op::DeleteTrail(_)
+        | Op::DisableBucketLogging(_)
+        | Op::DisableKeyRotation(_)
+        | Op::RestoreConfigurationRecorder(_)
+        | Op::ScheduleKeyDeletion(_)
+        | Op::StopConfigurationRecorder(_)
+        | Op::StopLogging(_) => {}
     }
 }
 

@@ -1,0 +1,21 @@
+//! `disable_bucket_logging`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Change, Kind};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct DisableBucketLogging {
+    pub bucket: String,
+}
+
+impl Kind for DisableBucketLogging {
+    const NAME: &'static str = "disable_bucket_logging";
+    const RANK: u8 = 30;
+    const CHANGE: Change = Change::Update;
+    const CALLS: &'static [&'static str] = &[
+        "s3:GetBucketLogging",
+        "s3:PutBucketLogging",
+    ];
+}

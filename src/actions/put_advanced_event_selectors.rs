@@ -1,0 +1,28 @@
+//! `put_advanced_event_selectors`: Replace the trail's selectors with these advanced event selectors
+//! (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Change, Kind};
+
+/// Replace the trail's selectors with these advanced event selectors
+/// (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct PutAdvancedEventSelectors {
+    pub trail: String,
+    pub selectors: Value,
+}
+
+impl Kind for PutAdvancedEventSelectors {
+    const NAME: &'static str = "put_advanced_event_selectors";
+    const RANK: u8 = 25;
+    const CHANGE: Change = Change::Update;
+    const CALLS: &'static [&'static str] = &[
+        "cloudtrail:GetTrail",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:PutEventSelectors",
+    ];
+}

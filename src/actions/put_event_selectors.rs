@@ -1,0 +1,28 @@
+//! `put_event_selectors`: Replace the basic event selectors with management events, ReadWriteType=All,
+//! keeping every data resource selector the trail had.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Change, Kind};
+
+/// Replace the basic event selectors with management events, ReadWriteType=All,
+/// keeping every data resource selector the trail had.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct PutEventSelectors {
+    pub trail: String,
+    pub selectors: Value,
+}
+
+impl Kind for PutEventSelectors {
+    const NAME: &'static str = "put_event_selectors";
+    const RANK: u8 = 13;
+    const CHANGE: Change = Change::Update;
+    const CALLS: &'static [&'static str] = &[
+        "cloudtrail:GetTrail",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:PutEventSelectors",
+    ];
+}
