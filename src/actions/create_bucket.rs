@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, CreateBucketConfiguration,
+};
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::s3::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +25,70 @@ impl Kind for CreateBucket {
         "s3:ListAllMyBuckets",
         "s3:CreateBucket",
     ];
+}
+
+impl CreateBucket {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateBucket { bucket } = self;
+        create_bucket(cx, bucket).await
+    }
+}
+
+async fn create_bucket(cx: &Ctx<'_>, bucket: &str) -> Result<Done, Fail> {
+    let region = cx.region();
+    match presence(cx, bucket).await {
+        Ok(Presence::Owned) => {
+            cx.before(json!({"exists": true}))?;
+            return Ok(Done::new(
+                format!("bucket {bucket} already exists; left unchanged"),
+                json!({"bucket": bucket, "region": region, "created": false}),
+            ));
+        }
+        Ok(Presence::Absent) => {}
+        Err(e) if e.code == "BucketAlreadyExists" || e.code == "BucketInAnotherRegion" => {
+            return Err(e.into());
+        }
+        Err(e) => return Err(Fail::reading("bucket", e)),
+    }
+    cx.before(Value::Null)?;
+    let mut req = cx.aws.s3(region).create_bucket().bucket(bucket);
+    // us-east-1 takes no LocationConstraint (AWS rejects "us-east-1").
+    if region != "us-east-1" {
+        req = req.create_bucket_configuration(
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(region))
+                .build(),
+        );
+    }
+    let created = match req.send().await.aws() {
+        Ok(_) => true,
+        Err(e) if e.code == "BucketAlreadyOwnedByYou" => false,
+        Err(e) if e.code == "BucketAlreadyExists" => {
+            return Err(Fail::new(
+                "BucketAlreadyExists",
+                format!(
+                    "the bucket name {bucket} is taken by another account (bucket names are \
+                     global): choose another name"
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = json!({"bucket": bucket, "region": region, "created": created});
+    match presence(cx, bucket).await {
+        Ok(Presence::Owned) => Ok(Done::new(
+            if created {
+                format!("created bucket {bucket} in {region}")
+            } else {
+                format!("bucket {bucket} already exists; left unchanged")
+            },
+            result,
+        )),
+        Ok(Presence::Absent) => Err(Fail::mismatch(
+            format!("bucket {bucket} was created but cannot be found"),
+            result,
+        )),
+        Err(e) => Err(Fail::from(e).with(result)),
+    }
 }

@@ -1,8 +1,12 @@
 //! `create_key`: Create a symmetric key with this policy and give it `alias`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use aws_sdk_kms::types::{KeySpec, KeyState};
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::{AwsError, Classify};
+use super::kms::*;
 use super::{Change, Implicit, Kind};
 
 /// Create a symmetric key with this policy and give it `alias`.
@@ -35,4 +39,112 @@ impl Kind for CreateKey {
             doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
         },
     ];
+}
+
+impl CreateKey {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateKey {
+            alias,
+            description,
+            policy,
+        } = self;
+        create_key(cx, alias, description, policy).await
+    }
+}
+
+async fn create_key(
+    cx: &Ctx<'_>,
+    alias: &str,
+    description: &str,
+    policy: &Value,
+) -> Result<Done, Fail> {
+    let alias = alias_name(alias);
+    let policy_text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
+    let existing = alias_target(cx, &alias)
+        .await
+        .map_err(|e| Fail::reading("key aliases", e))?;
+    if let Some(target) = existing {
+        let key = resolve(cx, &target).await?;
+        cx.before(json!({"key_id": key.key_id, "arn": key.arn}))?;
+        let result =
+            json!({"alias": alias, "key_id": key.key_id, "arn": key.arn, "created": false});
+        if key.state != "Enabled" {
+            return Err(Fail::new(
+                "KeyNotUsable",
+                format!(
+                    "{alias} already points at key {} which is {}: enable it or move the alias",
+                    key.key_id, key.state
+                ),
+            )
+            .with(result));
+        }
+        return Ok(Done::new(
+            format!(
+                "{alias} already exists (key {}); left unchanged",
+                key.key_id
+            ),
+            result,
+        ));
+    }
+    cx.before(Value::Null)?;
+    let kms = cx.aws.kms(cx.region());
+    let (key_id, arn) = create_key_once(cx, &alias, description, &policy_text).await?;
+    let result = json!({"alias": alias, "key_id": key_id, "arn": arn, "created": true});
+    cx.progress(result.clone());
+    if let Err(e) = kms
+        .create_alias()
+        .alias_name(&alias)
+        .target_key_id(&key_id)
+        .send()
+        .await
+        .aws()
+        // A lost answer, retried: the alias is there and names our key.
+        && !(e.code == "AlreadyExistsException"
+            && alias_target(cx, &alias).await.ok().flatten().as_deref() == Some(key_id.as_str()))
+    {
+        return Err(Fail::new(
+            e.code,
+            format!(
+                "made key {key_id} but could not name it {alias}: {} (undo schedules the key's deletion)",
+                e.message
+            ),
+        )
+        .with(result));
+    }
+    // Read back: the alias names the new key, which is an enabled symmetric
+    // key with the policy that was asked for.
+    let check = async {
+        let target = alias_target(cx, &alias).await?;
+        let key = describe(cx, &key_id).await?;
+        let now_policy = get_policy(cx, &key_id).await?;
+        Ok::<_, AwsError>((target, key, now_policy))
+    };
+    let (target, key, now_policy) = check
+        .await
+        .map_err(|e| Fail::from(e).with(result.clone()))?;
+    let mut wrong = vec![];
+    if target.as_deref() != Some(key_id.as_str()) {
+        wrong.push(format!("{alias} points at {target:?}"));
+    }
+    match &key {
+        Some(k)
+            if k.state == KeyState::Enabled.as_str()
+                && k.spec == KeySpec::SymmetricDefault.as_str() => {}
+        Some(k) => wrong.push(format!("key is {} / {}", k.state, k.spec)),
+        None => wrong.push("key cannot be found".into()),
+    }
+    if !crate::policy::equivalent(&now_policy, policy) {
+        wrong.push("key policy differs from the one asked for".into());
+    }
+    if !wrong.is_empty() {
+        return Err(Fail::mismatch(
+            format!("key {key_id}: {}", wrong.join("; ")),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("created key {key_id} as {alias}"),
+        result,
+    ))
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail, with_created};
+use crate::aws::Classify;
+use super::logs::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +24,86 @@ impl Kind for CreateLogGroup {
         "logs:CreateLogGroup",
         "logs:PutRetentionPolicy",
     ];
+}
+
+impl CreateLogGroup {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateLogGroup {
+            name,
+            retention_days,
+        } = self;
+        create_log_group(cx, name, *retention_days).await
+    }
+}
+
+async fn create_log_group(
+    cx: &Ctx<'_>,
+    name: &str,
+    retention_days: i32,
+) -> Result<Done, Fail> {
+    let existing = find(cx, name)
+        .await
+        .map_err(|e| Fail::reading("log group", e))?;
+    if let Some(g) = existing {
+        cx.before(g.clone())?;
+        let retention = g["retention_days"]
+            .as_i64()
+            .map_or("never expires".to_string(), |d| format!("{d} days"));
+        return Ok(Done::new(
+            format!("log group {name} already exists (retention: {retention}); left unchanged"),
+            with_created(g, false),
+        ));
+    }
+    cx.before(Value::Null)?;
+    let logs = cx.aws.logs(cx.region());
+    let created = match logs
+        .create_log_group()
+        .log_group_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => true,
+        Err(e) if e.code == "ResourceAlreadyExistsException" => false,
+        Err(e) => return Err(e.into()),
+    };
+    let made = json!({"name": name, "created": created});
+    if created {
+        cx.progress(made.clone());
+        logs.put_retention_policy()
+            .log_group_name(name)
+            .retention_in_days(retention_days)
+            .send()
+            .await
+            .aws()
+            .map_err(|e| Fail::from(e).with(made.clone()))?;
+    }
+    let now = find(cx, name)
+        .await
+        .map_err(|e| Fail::from(e).with(made.clone()))?;
+    let Some(now) = now else {
+        return Err(Fail::mismatch(
+            format!("log group {name} cannot be found"),
+            made,
+        ));
+    };
+    let result = with_created(now.clone(), created);
+    if created && now["retention_days"].as_i64() != Some(i64::from(retention_days)) {
+        return Err(Fail::mismatch(
+            format!(
+                "log group {name} retention reads back as {}",
+                now["retention_days"]
+            ),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        if created {
+            format!("created log group {name} (retention {retention_days} days)")
+        } else {
+            format!("log group {name} already exists; left unchanged")
+        },
+        result,
+    ))
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail, with_created};
+use crate::aws::Classify;
+use super::iam::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +22,67 @@ impl Kind for CreateServiceLinkedRole {
         "iam:ListRoles",
         "iam:CreateServiceLinkedRole",
     ];
+}
+
+impl CreateServiceLinkedRole {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateServiceLinkedRole { service } = self;
+        {
+            create_service_linked_role(cx, service).await
+        }
+    }
+}
+
+async fn create_service_linked_role(cx: &Ctx<'_>, service: &str) -> Result<Done, Fail> {
+    let existing = find_service_linked(cx, service)
+        .await
+        .map_err(|e| Fail::reading("service-linked roles", e))?;
+    if let Some(r) = existing {
+        cx.before(r.clone())?;
+        return Ok(Done::new(
+            format!(
+                "the service-linked role for {service} ({}) already exists",
+                r["role_name"].as_str().unwrap_or("?")
+            ),
+            with_created(r, false),
+        ));
+    }
+    cx.before(Value::Null)?;
+    let created = match cx
+        .aws
+        .iam(cx.region())
+        .create_service_linked_role()
+        .aws_service_name(service)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => true,
+        // "Already there" in either form (a lost answer retried, or a role
+        // made by someone else) is success; find_service_linked confirms it.
+        Err(e)
+            if e.code == "EntityAlreadyExists"
+                || (e.code == "InvalidInput"
+                    && (e.message.contains("has been taken")
+                        || e.message.contains("already exists"))) =>
+        {
+            false
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match find_service_linked(cx, service).await? {
+        Some(r) => Ok(Done::new(
+            format!(
+                "{} the service-linked role for {service} ({})",
+                if created { "created" } else { "found" },
+                r["role_name"].as_str().unwrap_or("?")
+            ),
+            with_created(r, created),
+        )),
+        None => Err(Fail::mismatch(
+            format!("no service-linked role for {service} after creating it"),
+            json!({"created": created}),
+        )),
+    }
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::s3::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +22,43 @@ impl Kind for DeleteBucketPolicy {
         "s3:GetBucketPolicy",
         "s3:DeleteBucketPolicy",
     ];
+}
+
+impl DeleteBucketPolicy {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteBucketPolicy { bucket } = self;
+        {
+            delete_bucket_policy(cx, bucket).await
+        }
+    }
+}
+
+async fn delete_bucket_policy(cx: &Ctx<'_>, bucket: &str) -> Result<Done, Fail> {
+    let prior = get_policy(cx, bucket)
+        .await
+        .map_err(|e| Fail::reading("bucket policy", e))?;
+    let had = prior.is_some();
+    cx.before(prior.unwrap_or(Value::Null))?;
+    if had {
+        cx.aws
+            .s3(cx.region())
+            .delete_bucket_policy()
+            .bucket(bucket)
+            .set_expected_bucket_owner(cx.bucket_owner())
+            .send()
+            .await
+            .aws()?;
+    }
+    match get_policy(cx, bucket).await? {
+        None => Ok(Done::new(
+            if had {
+                format!("deleted the bucket policy of {bucket}")
+            } else {
+                format!("{bucket} already has no bucket policy")
+            },
+            Value::Null,
+        )),
+        Some(p) => Err(Fail::mismatch(format!("{bucket} still has a policy"), p)),
+    }
 }

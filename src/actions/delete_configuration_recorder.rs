@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::config::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -19,4 +23,48 @@ impl Kind for DeleteConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:DeleteConfigurationRecorder",
     ];
+}
+
+impl DeleteConfigurationRecorder {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteConfigurationRecorder { name } = self;
+        {
+            delete_recorder(cx, name).await
+        }
+    }
+}
+
+async fn delete_recorder(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let prior = read_recorder(cx, name)
+        .await
+        .map_err(|e| Fail::reading("configuration recorder", e))?;
+    let Some(prior) = prior else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("recorder {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(prior)?;
+    match cx
+        .aws
+        .configservice(cx.region())
+        .delete_configuration_recorder()
+        .configuration_recorder_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if e.code == "NoSuchConfigurationRecorderException" => {}
+        Err(e) => return Err(e.into()),
+    }
+    match read_recorder(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted recorder {name}"),
+            json!({"deleted": true}),
+        )),
+        Some(r) => Err(Fail::mismatch(format!("recorder {name} still exists"), r)),
+    }
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::config::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +22,51 @@ impl Kind for DeleteDeliveryChannel {
         "config:DescribeDeliveryChannels",
         "config:DeleteDeliveryChannel",
     ];
+}
+
+impl DeleteDeliveryChannel {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteDeliveryChannel { name } = self;
+        {
+            delete_delivery_channel(cx, name).await
+        }
+    }
+}
+
+async fn delete_delivery_channel(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let prior = read_channel(cx, name)
+        .await
+        .map_err(|e| Fail::reading("delivery channel", e))?;
+    let Some((prior, _)) = prior else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("delivery channel {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(prior)?;
+    match cx
+        .aws
+        .configservice(cx.region())
+        .delete_delivery_channel()
+        .delivery_channel_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if e.code == "NoSuchDeliveryChannelException" => {}
+        Err(e) => return Err(e.into()),
+    }
+    match read_channel(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted delivery channel {name}"),
+            json!({"deleted": true}),
+        )),
+        Some((c, _)) => Err(Fail::mismatch(
+            format!("delivery channel {name} still exists"),
+            c,
+        )),
+    }
 }

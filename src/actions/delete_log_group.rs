@@ -2,6 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use super::logs::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +23,46 @@ impl Kind for DeleteLogGroup {
         "logs:DescribeLogGroups",
         "logs:DeleteLogGroup",
     ];
+}
+
+impl DeleteLogGroup {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteLogGroup { name } = self;
+        delete_log_group(cx, name).await
+    }
+}
+
+async fn delete_log_group(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let existing = find(cx, name)
+        .await
+        .map_err(|e| Fail::reading("log group", e))?;
+    let Some(g) = existing else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("log group {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    cx.before(g)?;
+    match cx
+        .aws
+        .logs(cx.region())
+        .delete_log_group()
+        .log_group_name(name)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if e.kind == ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    match find(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted log group {name}"),
+            json!({"deleted": true}),
+        )),
+        Some(g) => Err(Fail::mismatch(format!("log group {name} still exists"), g)),
+    }
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::s3::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -19,4 +23,44 @@ impl Kind for DeletePublicAccessBlock {
         "s3:GetBucketPublicAccessBlock",
         "s3:PutBucketPublicAccessBlock",
     ];
+}
+
+impl DeletePublicAccessBlock {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeletePublicAccessBlock { bucket } = self;
+        {
+            delete_public_access_block(cx, bucket).await
+        }
+    }
+}
+
+async fn delete_public_access_block(cx: &Ctx<'_>, bucket: &str) -> Result<Done, Fail> {
+    let prior = get_pab(cx, bucket)
+        .await
+        .map_err(|e| Fail::reading("Public Access Block", e))?;
+    cx.before(serde_json::to_value(&prior).unwrap_or_default())?;
+    if prior.is_some() {
+        cx.aws
+            .s3(cx.region())
+            .delete_public_access_block()
+            .bucket(bucket)
+            .set_expected_bucket_owner(cx.bucket_owner())
+            .send()
+            .await
+            .aws()?;
+    }
+    match get_pab(cx, bucket).await? {
+        None => Ok(Done::new(
+            format!("removed the Public Access Block of {bucket}"),
+            Value::Null,
+        )),
+        Some(p) => {
+            let v = serde_json::to_value(p).unwrap_or_default();
+            Err(Fail::mismatch(
+                format!("{bucket} still has a Public Access Block"),
+                v,
+            ))
+        }
+    }
 }

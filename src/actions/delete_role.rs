@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use super::iam::*;
 use super::{Change, Kind};
 
 /// Delete these inline policies, then the role. Fails (and keeps the
@@ -25,4 +30,81 @@ impl Kind for DeleteRole {
         "iam:DeleteRolePolicy",
         "iam:DeleteRole",
     ];
+}
+
+impl DeleteRole {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteRole {
+            name,
+            inline_policies,
+        } = self;
+        delete_role(cx, name, inline_policies).await
+    }
+}
+
+/// Deletes the listed inline policies, then the role. Anything else still
+/// attached makes DeleteRole fail, and the role is kept.
+async fn delete_role(
+    cx: &Ctx<'_>,
+    name: &str,
+    inline_policies: &[String],
+) -> Result<Done, Fail> {
+    let existing = get_role(cx, name)
+        .await
+        .map_err(|e| Fail::reading("role", e))?;
+    let Some(mut prior) = existing else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("role {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    let mut docs = serde_json::Map::new();
+    for p in inline_policies {
+        if let Some(doc) = get_inline(cx, name, p)
+            .await
+            .map_err(|e| Fail::reading("role policy", e))?
+        {
+            docs.insert(p.clone(), doc);
+        }
+    }
+    prior["inline_policy_documents"] = Value::Object(docs);
+    cx.before(prior)?;
+    let iam = cx.aws.iam(cx.region());
+    for p in inline_policies {
+        match iam
+            .delete_role_policy()
+            .role_name(name)
+            .policy_name(p)
+            .send()
+            .await
+            .aws()
+        {
+            Ok(_) => {}
+            Err(e) if e.kind == ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match iam.delete_role().role_name(name).send().await.aws() {
+        Ok(_) => {}
+        Err(e) if e.kind == ErrorKind::NotFound => {}
+        Err(e) if e.code == "DeleteConflict" => {
+            return Err(Fail::new(
+                e.code,
+                format!(
+                    "kept role {name}: something else was attached to it after it was made ({})",
+                    e.message
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    match get_role(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted role {name}"),
+            json!({"deleted": true}),
+        )),
+        Some(r) => Err(Fail::mismatch(format!("role {name} still exists"), r)),
+    }
 }

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value, json};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use super::cloudtrail::*;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +24,51 @@ impl Kind for DeleteTrail {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:DeleteTrail",
     ];
+}
+
+impl DeleteTrail {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DeleteTrail { name } = self;
+        delete_trail(cx, name).await
+    }
+}
+
+async fn delete_trail(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
+    let prior = read_trail(cx, name)
+        .await
+        .map_err(|e| Fail::reading("trail", e))?;
+    let Some(prior) = prior else {
+        cx.before(Value::Null)?;
+        return Ok(Done::new(
+            format!("trail {name} is already gone"),
+            json!({"deleted": false}),
+        ));
+    };
+    check_home(cx, &prior)?;
+    let key = name.to_string();
+    cx.before(state_json(&prior))?;
+    match cx
+        .aws
+        .cloudtrail(cx.region())
+        .delete_trail()
+        .name(&key)
+        .send()
+        .await
+        .aws()
+    {
+        Ok(_) => {}
+        Err(e) if is_not_found(&e) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match read_trail(cx, name).await? {
+        None => Ok(Done::new(
+            format!("deleted trail {name}"),
+            json!({"deleted": true}),
+        )),
+        Some(s) => Err(Fail::mismatch(
+            format!("trail {name} still exists"),
+            state_json(&s),
+        )),
+    }
 }

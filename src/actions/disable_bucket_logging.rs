@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::s3;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -18,4 +20,14 @@ impl Kind for DisableBucketLogging {
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",
     ];
+}
+
+impl DisableBucketLogging {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DisableBucketLogging { bucket } = self;
+        {
+            s3::put_bucket_logging(cx, bucket, None).await
+        }
+    }
 }

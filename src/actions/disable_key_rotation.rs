@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::kms;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +22,14 @@ impl Kind for DisableKeyRotation {
         "kms:GetKeyRotationStatus",
         "kms:DisableKeyRotation",
     ];
+}
+
+impl DisableKeyRotation {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let DisableKeyRotation { key_id } = self;
+        {
+            kms::set_rotation(cx, key_id, false).await
+        }
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::kms;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +22,14 @@ impl Kind for EnableKeyRotation {
         "kms:GetKeyRotationStatus",
         "kms:EnableKeyRotation",
     ];
+}
+
+impl EnableKeyRotation {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let EnableKeyRotation { key_id } = self;
+        {
+            kms::set_rotation(cx, key_id, true).await
+        }
+    }
 }

@@ -8,9 +8,27 @@
 //! generated from the one list at the bottom of this file: adding a kind is
 //! one new file and one line there.
 //!
-//! A leaf: it knows snapshots' plain types, nothing of plans or AWS clients.
+//! Beside the kinds: `action.rs` (the [`Action`] value a plan holds),
+//! `ctx.rs` (what a running op sees: context, outcomes, the IAM-propagation
+//! retry), `journal.rs` (the journal it writes), and one file per service
+//! (`s3.rs`, `kms.rs`, `iam.rs`, `logs.rs`, `cloudtrail.rs`, `config.rs`,
+//! `ec2.rs`) with the reads and writes several kinds share.
 
 use serde::{Deserialize, Serialize};
+
+mod action;
+mod cloudtrail;
+mod config;
+pub(crate) mod ctx;
+mod ec2;
+mod iam;
+pub mod journal;
+mod kms;
+mod logs;
+mod s3;
+
+pub use action::{Action, Observed, Safety};
+pub(crate) use cloudtrail::{TrailState, trail_name};
 
 #[derive(
     Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
@@ -103,6 +121,13 @@ macro_rules! kinds {
             pub fn change(&self) -> Change {
                 match self {
                     $(Op::$Kind(_) => <$Kind as Kind>::CHANGE,)*
+                }
+            }
+
+            /// Runs the op with its kind's `run`.
+            pub(crate) async fn run(&self, cx: &ctx::Ctx<'_>) -> Result<ctx::Done, ctx::Fail> {
+                match self {
+                    $(Op::$Kind(k) => k.run(cx).await,)*
                 }
             }
         }

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ctx::{Ctx, Done, Fail};
+use super::cloudtrail;
 use super::{Change, Kind};
 
 /// Replace the trail's selectors with these advanced event selectors
@@ -25,4 +27,14 @@ impl Kind for PutAdvancedEventSelectors {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:PutEventSelectors",
     ];
+}
+
+impl PutAdvancedEventSelectors {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutAdvancedEventSelectors { trail, selectors } = self;
+        {
+            cloudtrail::put_event_selectors(cx, trail, selectors, true).await
+        }
+    }
 }

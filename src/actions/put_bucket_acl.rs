@@ -2,8 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use aws_sdk_s3::types::{
+    AccessControlPolicy,
+    Grantee, Owner, Permission, Type,
+};
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use crate::snapshot::Grant;
+use super::s3::*;
 use super::{Change, Kind};
-use crate::snapshot::{Grant};
 
 /// Rewrite the ACL with exactly these grants (the public ones removed).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -23,4 +30,73 @@ impl Kind for PutBucketAcl {
         "s3:GetBucketAcl",
         "s3:PutBucketAcl",
     ];
+}
+
+impl PutBucketAcl {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutBucketAcl {
+            bucket,
+            owner_id,
+            owner_display_name,
+            grants,
+        } = self;
+        put_bucket_acl(cx, bucket, owner_id, owner_display_name.as_deref(), grants).await
+    }
+}
+
+async fn put_bucket_acl(
+    cx: &Ctx<'_>,
+    bucket: &str,
+    owner_id: &str,
+    owner_display_name: Option<&str>,
+    grants: &[Grant],
+) -> Result<Done, Fail> {
+    let mut policy = AccessControlPolicy::builder().owner(
+        Owner::builder()
+            .id(owner_id)
+            .set_display_name(owner_display_name.map(str::to_string))
+            .build(),
+    );
+    for g in grants {
+        let grantee = Grantee::builder()
+            .r#type(Type::from(g.grantee_type.as_str()))
+            .set_id(g.id.clone())
+            .set_uri(g.uri.clone())
+            .set_email_address(g.email.clone())
+            .set_display_name(g.display_name.clone())
+            .build()
+            .map_err(|e| Fail::invalid(format!("bad grant {g:?}: {e}")))?;
+        policy = policy.grants(
+            aws_sdk_s3::types::Grant::builder()
+                .grantee(grantee)
+                .permission(Permission::from(g.permission.as_str()))
+                .build(),
+        );
+    }
+    let prior = get_acl(cx, bucket)
+        .await
+        .map_err(|e| Fail::reading("bucket ACL", e))?;
+    cx.before(serde_json::to_value(&prior).unwrap_or_default())?;
+    cx.aws
+        .s3(cx.region())
+        .put_bucket_acl()
+        .bucket(bucket)
+        .set_expected_bucket_owner(cx.bucket_owner())
+        .access_control_policy(policy.build())
+        .send()
+        .await
+        .aws()?;
+    let now = get_acl(cx, bucket).await?;
+    let result = serde_json::to_value(&now).unwrap_or_default();
+    if now.owner_id != owner_id || grant_set(&now.grants) != grant_set(grants) {
+        return Err(Fail::mismatch(
+            format!("the ACL of {bucket} reads back as {result}"),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("rewrote the ACL of {bucket} with {} grant(s)", grants.len()),
+        result,
+    ))
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::s3;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +22,16 @@ impl Kind for PutBucketLogging {
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",
     ];
+}
+
+impl PutBucketLogging {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutBucketLogging {
+            bucket,
+            target_bucket,
+            target_prefix,
+        } = self;
+        s3::put_bucket_logging(cx, bucket, Some((target_bucket, target_prefix))).await
+    }
 }

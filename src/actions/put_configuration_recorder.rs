@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::config;
 use super::{Change, Implicit, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -29,4 +31,22 @@ impl Kind for PutConfigurationRecorder {
             doc: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
         },
     ];
+}
+
+impl PutConfigurationRecorder {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutConfigurationRecorder {
+            name,
+            role_arn,
+            include_global_resource_types,
+        } = self;
+        {
+            let group = serde_json::json!({
+                "allSupported": true,
+                "includeGlobalResourceTypes": include_global_resource_types,
+            });
+            config::put_recorder(cx, name, role_arn, &group, None).await
+        }
+    }
 }

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ctx::{Ctx, Done, Fail};
+use super::cloudtrail;
 use super::{Change, Kind};
 
 /// Replace the basic event selectors with management events, ReadWriteType=All,
@@ -25,4 +27,14 @@ impl Kind for PutEventSelectors {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:PutEventSelectors",
     ];
+}
+
+impl PutEventSelectors {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutEventSelectors { trail, selectors } = self;
+        {
+            cloudtrail::put_event_selectors(cx, trail, selectors, false).await
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! `put_key_policy`: Put the merged key policy (`default`).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use serde_json::Value;
+use super::ctx::{Ctx, Done, Fail};
+use super::kms::*;
 use super::{Change, Kind};
 
 /// Put the merged key policy (`default`).
@@ -23,4 +25,50 @@ impl Kind for PutKeyPolicy {
         "kms:GetKeyPolicy",
         "kms:PutKeyPolicy",
     ];
+}
+
+impl PutKeyPolicy {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutKeyPolicy { key_id, policy } = self;
+        {
+            put_key_policy(cx, key_id, policy).await
+        }
+    }
+}
+
+async fn put_key_policy(
+    cx: &Ctx<'_>,
+    key_ref: &str,
+    policy: &Value,
+) -> Result<Done, Fail> {
+    let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
+    let key = resolve(cx, key_ref).await?;
+    let prior = get_policy(cx, &key.key_id)
+        .await
+        .map_err(|e| Fail::reading("key policy", e))?;
+    cx.before(prior)?;
+    let kms = cx.aws.kms(cx.region());
+    cx.retry("PutKeyPolicy", || {
+        kms.put_key_policy()
+            .key_id(&key.key_id)
+            .policy_name("default")
+            .policy(text.clone())
+            .send()
+    })
+    .await?;
+    let now = get_policy(cx, &key.key_id).await?;
+    if !crate::policy::equivalent(&now, policy) {
+        return Err(Fail::mismatch(
+            format!(
+                "the policy of key {} reads back differently from what was put",
+                key.key_id
+            ),
+            now,
+        ));
+    }
+    Ok(Done::new(
+        format!("put the key policy of {}", key.key_id),
+        now,
+    ))
 }

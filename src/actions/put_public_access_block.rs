@@ -2,8 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use super::ctx::{Ctx, Done, Fail};
+use crate::aws::Classify;
+use crate::snapshot::PublicAccessBlock;
+use super::s3::*;
 use super::{Change, Kind};
-use crate::snapshot::{PublicAccessBlock};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -20,4 +24,53 @@ impl Kind for PutPublicAccessBlock {
         "s3:GetBucketPublicAccessBlock",
         "s3:PutBucketPublicAccessBlock",
     ];
+}
+
+impl PutPublicAccessBlock {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let PutPublicAccessBlock { bucket, config } = self;
+        {
+            put_public_access_block(cx, bucket, config).await
+        }
+    }
+}
+
+async fn put_public_access_block(
+    cx: &Ctx<'_>,
+    bucket: &str,
+    config: &PublicAccessBlock,
+) -> Result<Done, Fail> {
+    let prior = get_pab(cx, bucket)
+        .await
+        .map_err(|e| Fail::reading("Public Access Block", e))?;
+    cx.before(serde_json::to_value(&prior).unwrap_or_default())?;
+    cx.aws
+        .s3(cx.region())
+        .put_public_access_block()
+        .bucket(bucket)
+        .set_expected_bucket_owner(cx.bucket_owner())
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(config.block_public_acls)
+                .ignore_public_acls(config.ignore_public_acls)
+                .block_public_policy(config.block_public_policy)
+                .restrict_public_buckets(config.restrict_public_buckets)
+                .build(),
+        )
+        .send()
+        .await
+        .aws()?;
+    let now = get_pab(cx, bucket).await?;
+    let result = serde_json::to_value(&now).unwrap_or_default();
+    if now.as_ref() != Some(config) {
+        return Err(Fail::mismatch(
+            format!("the Public Access Block of {bucket} reads back as {result}"),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("put the Public Access Block on {bucket}"),
+        result,
+    ))
 }

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ctx::{Ctx, Done, Fail};
+use super::config;
 use super::{Change, Kind};
 
 /// Put a recorder back exactly as it was (`recording_group` as
@@ -31,4 +33,19 @@ impl Kind for RestoreConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:PutConfigurationRecorder",
     ];
+}
+
+impl RestoreConfigurationRecorder {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let RestoreConfigurationRecorder {
+            name,
+            role_arn,
+            recording_group,
+            recording_mode,
+        } = self;
+        {
+            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref()).await
+        }
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::config;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -19,4 +21,14 @@ impl Kind for StartConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:StartConfigurationRecorder",
     ];
+}
+
+impl StartConfigurationRecorder {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let StartConfigurationRecorder { name } = self;
+        {
+            config::set_recording(cx, name, true).await
+        }
+    }
 }

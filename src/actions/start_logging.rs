@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ctx::{Ctx, Done, Fail};
+use super::cloudtrail;
 use super::{Change, Kind};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -20,4 +22,12 @@ impl Kind for StartLogging {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:StartLogging",
     ];
+}
+
+impl StartLogging {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let StartLogging { trail } = self;
+        cloudtrail::set_logging(cx, trail, true).await
+    }
 }

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+use super::ctx::{Ctx, Done, Fail, unset_empty};
+use super::cloudtrail::*;
 use super::{Change, Implicit, Kind};
 
 /// Only the `Some` fields are changed.
@@ -42,4 +45,126 @@ impl Kind for UpdateTrail {
             doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
         },
     ];
+}
+
+impl UpdateTrail {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        update_trail(cx, self).await
+    }
+}
+
+async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
+    let UpdateTrail {
+        name,
+        is_multi_region,
+        include_global_service_events,
+        log_file_validation,
+        kms_key_id,
+        cloudwatch_log_group_arn,
+        cloudwatch_role_arn,
+    } = op;
+    let prior = read_trail(cx, name)
+        .await
+        .map_err(|e| Fail::reading("trail", e))?
+        .ok_or_else(|| {
+            Fail::new(
+                "TrailNotFoundException",
+                format!("trail {name} does not exist in {}", cx.region()),
+            )
+        })?;
+    check_home(cx, &prior)?;
+    // CloudTrail takes the log group and the role together: fill in the one
+    // not being changed from the trail as it is.
+    let (cw_group, cw_role) = match (cloudwatch_log_group_arn, cloudwatch_role_arn) {
+        (None, None) => (None, None),
+        (g, r) => {
+            let g = g.clone().or_else(|| prior.cloudwatch_log_group_arn.clone());
+            let r = r.clone().or_else(|| prior.cloudwatch_role_arn.clone());
+            match (g, r) {
+                (Some(g), Some(r)) => (Some(g), Some(r)),
+                _ => {
+                    return Err(Fail::invalid(
+                        "the CloudWatch Logs group and role must be set together",
+                    ));
+                }
+            }
+        }
+    };
+    cx.before(state_json(&prior))?;
+    let ct = cx.aws.cloudtrail(cx.region());
+    let key = name.to_string();
+    cx.retry("UpdateTrail", || {
+        ct.update_trail()
+            .name(&key)
+            .set_is_multi_region_trail(*is_multi_region)
+            .set_include_global_service_events(*include_global_service_events)
+            .set_enable_log_file_validation(*log_file_validation)
+            .set_kms_key_id(kms_key_id.clone())
+            .set_cloud_watch_logs_log_group_arn(cw_group.clone())
+            .set_cloud_watch_logs_role_arn(cw_role.clone())
+            .send()
+    })
+    .await?;
+    let now = read_trail(cx, name)
+        .await?
+        .ok_or_else(|| Fail::mismatch(format!("trail {name} cannot be found"), Value::Null))?;
+    let result = state_json(&now);
+    let mut wrong = vec![];
+    let mut changed = vec![];
+    for (asked, got, what) in [
+        (is_multi_region, now.is_multi_region, "multi-region"),
+        (
+            include_global_service_events,
+            now.include_global_service_events,
+            "global service events",
+        ),
+        (
+            log_file_validation,
+            now.log_file_validation,
+            "log file validation",
+        ),
+    ] {
+        if let Some(a) = asked {
+            changed.push(format!("{what} {}", if *a { "on" } else { "off" }));
+            if *a != got {
+                wrong.push(what);
+            }
+        }
+    }
+    if let Some(k) = kms_key_id {
+        changed.push(if k.is_empty() {
+            "no KMS key".into()
+        } else {
+            format!("KMS key {k}")
+        });
+        if !kms_matches(cx, Some(k), now.kms_key_id.as_deref()).await {
+            wrong.push("KMS key");
+        }
+    }
+    if let (Some(g), Some(r)) = (&cw_group, &cw_role) {
+        changed.push(if g.is_empty() {
+            "no CloudWatch Logs".into()
+        } else {
+            format!("CloudWatch Logs {g}")
+        });
+        if now.cloudwatch_log_group_arn != unset_empty(Some(g))
+            || now.cloudwatch_role_arn != unset_empty(Some(r))
+        {
+            wrong.push("CloudWatch Logs group / role");
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(Fail::mismatch(
+            format!(
+                "trail {name} reads back with a different {}",
+                wrong.join(", ")
+            ),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("updated trail {name}: {}", changed.join(", ")),
+        result,
+    ))
 }

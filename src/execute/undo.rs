@@ -25,8 +25,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::cloudtrail::{TrailState, trail_name};
-use super::journal::{JournalEntry, Phase};
+use crate::actions::journal::{JournalEntry, Phase};
 use crate::actions::{
     CreateBucket, CreateKey, CreateLogGroup, CreateRole, CreateServiceLinkedRole, CreateTrail,
     DeleteBucket, DeleteBucketPolicy, DeleteConfigurationRecorder, DeleteDeliveryChannel,
@@ -37,6 +36,7 @@ use crate::actions::{
     PutPublicAccessBlock, RestoreConfigurationRecorder, ScheduleKeyDeletion,
     StartConfigurationRecorder, StartLogging, StopConfigurationRecorder, StopLogging, UpdateTrail,
 };
+use crate::actions::{TrailState, trail_name};
 use crate::plan::{Action, Op, Safety};
 use crate::snapshot::{Acl, BucketLogging, PublicAccessBlock};
 
