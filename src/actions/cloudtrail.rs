@@ -14,12 +14,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty};
+use super::{Past, PutAdvancedEventSelectors, PutEventSelectors, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
 /// Everything about a trail an op may change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TrailState {
+pub struct TrailState {
     pub name: String,
     pub arn: String,
     pub home_region: Option<String>,
@@ -484,6 +485,35 @@ pub(super) fn normalise_advanced(v: &Value) -> Value {
             })
             .collect(),
     )
+}
+
+/// Undo of a selectors change: the selectors the trail had before,
+/// advanced ones first. A trail cannot be set to "no selectors": then
+/// nothing is put back.
+pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Option<Reversal> {
+    let t = past.prior.as_ref()?;
+    let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+    if non_empty(&t.advanced_event_selectors) {
+        Reversal::restore(
+            PutAdvancedEventSelectors {
+                trail: trail.to_string(),
+                selectors: t.advanced_event_selectors.clone(),
+            },
+            format!("put back the advanced event selectors trail {trail} had before"),
+            past,
+        )
+    } else if non_empty(&t.event_selectors) {
+        Reversal::restore(
+            PutEventSelectors {
+                trail: trail.to_string(),
+                selectors: t.event_selectors.clone(),
+            },
+            format!("put back the event selectors trail {trail} had before"),
+            past,
+        )
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,52 @@ use aws_sdk_config::types::{
     RecordingGroup, RecordingMode, RecordingModeOverride, RecordingStrategy, RecordingStrategyType,
     ResourceType,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
 use crate::aws::{AwsError, Classify};
+
+/// A recorder as journaled before it is changed (as
+/// DescribeConfigurationRecorders shows it, with its status).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecorderState {
+    pub name: String,
+    #[serde(default)]
+    pub role_arn: String,
+    /// `allSupported`, `includeGlobalResourceTypes`, `resourceTypes`, ...
+    #[serde(default)]
+    pub recording_group: Value,
+    /// `{recordingFrequency, recordingModeOverrides}`.
+    #[serde(default)]
+    pub recording_mode: Option<Value>,
+    #[serde(default)]
+    pub recording: bool,
+    #[serde(default)]
+    pub last_status: Option<String>,
+}
+
+/// Whether a recorder was recording, journaled before it is started or stopped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Recording {
+    pub recording: bool,
+}
+
+/// A delivery channel as journaled before it is changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChannelState {
+    pub name: String,
+    #[serde(default)]
+    pub s3_bucket: Option<String>,
+    #[serde(default)]
+    pub s3_prefix: Option<String>,
+    #[serde(default)]
+    pub s3_kms_key_arn: Option<String>,
+    #[serde(default)]
+    pub sns_topic_arn: Option<String>,
+    #[serde(default)]
+    pub delivery_frequency: Option<String>,
+}
 
 pub(super) async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
     let cfg = cx.aws.configservice(cx.region());
@@ -251,7 +293,9 @@ pub(super) async fn set_recording(cx: &Ctx<'_>, name: &str, on: bool) -> Result<
                 format!("recorder {name} does not exist in {}", cx.region()),
             )
         })?;
-    cx.before(json!({"recording": prior["recording"]}))?;
+    cx.before(Recording {
+        recording: prior["recording"].as_bool().unwrap_or(false),
+    })?;
     let cfg = cx.aws.configservice(cx.region());
     if on {
         cx.retry("StartConfigurationRecorder", || {

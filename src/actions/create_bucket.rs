@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::s3::*;
-use super::{Change, Kind};
+use super::DeleteBucket;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -25,6 +26,23 @@ impl Kind for CreateBucket {
         "s3:ListAllMyBuckets",
         "s3:CreateBucket",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(
+            DeleteBucket { bucket: bucket.clone() },
+            format!("delete bucket {bucket}, which this run created (kept if it holds objects)"),
+        )
+    }
+
+    fn creates(&self, _region: &str, _result: Option<&Value>) -> Vec<String> {
+        vec![bucket_resource(&self.bucket)]
+    }
+
 }
 
 impl CreateBucket {

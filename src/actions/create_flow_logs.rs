@@ -7,7 +7,9 @@ use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
 use serde_json::json;
 use super::ctx::{Ctx, Done, Fail};
 use super::ec2::*;
-use super::{Change, Implicit, Kind};
+use super::DeleteFlowLogs;
+use serde_json::Value;
+use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -43,6 +45,24 @@ impl Kind for CreateFlowLogs {
             doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (IAM role for publishing flow logs to CloudWatch Logs: iam:PassRole)",
         },
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let ids: Vec<String> = past
+            .result
+            .and_then(|v| v.get("created"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if ids.is_empty() {
+            return None;
+        }
+        Reversal::remove(
+            DeleteFlowLogs { flow_log_ids: ids.clone() },
+            format!("delete flow log(s) {}, which this run created", ids.join(", ")),
+        )
+    }
+
 }
 
 impl CreateFlowLogs {

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use super::kms::*;
-use super::{Change, Implicit, Kind};
+use super::ScheduleKeyDeletion;
+use super::{Change, Implicit, KEY_PENDING_DAYS, Kind, Past, Reversal, key_resource};
 
 /// Create a symmetric key with this policy and give it `alias`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -16,6 +17,13 @@ pub struct CreateKey {
     pub alias: String,
     pub description: String,
     pub policy: Value,
+}
+
+/// The key an alias already pointed at (journaled; `null`: none, made now).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KeyRef {
+    pub key_id: String,
+    pub arn: String,
 }
 
 impl Kind for CreateKey {
@@ -39,6 +47,42 @@ impl Kind for CreateKey {
             doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
         },
     ];
+    type Prior = KeyRef;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let alias = &self.alias;
+        if !past.created {
+            return None;
+        }
+        let key_id = past.result.and_then(|v| v.get("key_id")).and_then(Value::as_str).filter(|k| !k.is_empty()).map(str::to_string);
+        Reversal::remove(
+            ScheduleKeyDeletion {
+                alias: alias.clone(),
+                key_id: key_id.clone(),
+                pending_days: KEY_PENDING_DAYS,
+            },
+            format!(
+                "delete {alias} and schedule key {} (made by this run) for deletion in {KEY_PENDING_DAYS} days",
+                key_id.as_deref().unwrap_or("it points at")
+            ),
+        )
+    }
+
+    fn creates(&self, region: &str, result: Option<&Value>) -> Vec<String> {
+        let alias = if self.alias.starts_with("alias/") {
+            self.alias.clone()
+        } else {
+            format!("alias/{}", self.alias)
+        };
+        let mut v = vec![key_resource(region, &alias)];
+        for k in ["key_id", "arn"] {
+            if let Some(id) = result.and_then(|x| x.get(k)).and_then(Value::as_str) {
+                v.push(format!("key:{region}:{id}"));
+            }
+        }
+        v
+    }
+
 }
 
 impl CreateKey {
@@ -66,7 +110,10 @@ async fn create_key(
         .map_err(|e| Fail::reading("key aliases", e))?;
     if let Some(target) = existing {
         let key = resolve(cx, &target).await?;
-        cx.before(json!({"key_id": key.key_id, "arn": key.arn}))?;
+        cx.before(KeyRef {
+            key_id: key.key_id.clone(),
+            arn: key.arn.clone(),
+        })?;
         let result =
             json!({"alias": alias, "key_id": key.key_id, "arn": key.arn, "created": false});
         if key.state != "Enabled" {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::logs::*;
-use super::{Change, Kind};
+use super::DeleteLogGroup;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -24,6 +25,19 @@ impl Kind for CreateLogGroup {
         "logs:CreateLogGroup",
         "logs:PutRetentionPolicy",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(
+            DeleteLogGroup { name: name.clone() },
+            format!("delete log group {name}, which this run created"),
+        )
+    }
+
 }
 
 impl CreateLogGroup {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::iam::*;
-use super::{Change, Kind};
+use super::DeleteRole;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -28,6 +29,19 @@ impl Kind for CreateRole {
         "iam:CreateRole",
         "iam:PutRolePolicy",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let (name, policy_name) = (&self.name, &self.policy_name);
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(
+            DeleteRole { name: name.clone(), inline_policies: vec![policy_name.clone()] },
+            format!("delete role {name} (and its inline policy {policy_name}), which this run created"),
+        )
+    }
+
 }
 
 impl CreateRole {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::iam::*;
-use super::{Change, Kind};
+use super::DeleteServiceLinkedRole;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +23,20 @@ impl Kind for CreateServiceLinkedRole {
         "iam:ListRoles",
         "iam:CreateServiceLinkedRole",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let service = &self.service;
+        let role_name = past.result.and_then(|v| v.get("role_name")).and_then(Value::as_str).filter(|r| !r.is_empty())?;
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(
+            DeleteServiceLinkedRole { role_name: role_name.to_string() },
+            format!("delete the service-linked role {role_name} for {service}, which this run created"),
+        )
+    }
+
 }
 
 impl CreateServiceLinkedRole {

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail, with_created};
 use super::cloudtrail::*;
-use super::{Change, Implicit, Kind};
+use super::DeleteTrail;
+use super::TrailState;
+use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -43,6 +45,23 @@ impl Kind for CreateTrail {
             doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html (\"kms:Decrypt permissions are required to create or update a trail with SSE-KMS encryption enabled\" on an existing bucket with an S3 Bucket Key)",
         },
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(
+            DeleteTrail { name: name.clone() },
+            format!("delete trail {name}, which this run created"),
+        )
+    }
+
+    fn creates(&self, region: &str, _result: Option<&Value>) -> Vec<String> {
+        vec![format!("trail:{region}:{}", self.name)]
+    }
+
 }
 
 impl CreateTrail {

@@ -155,7 +155,14 @@ impl<'a> Ctx<'a> {
 
     /// Journals the live value read right before the first write. Must be
     /// called before any write; nothing may be written when it fails.
-    pub fn before(&self, prior: Value) -> Result<(), Fail> {
+    /// `prior` is the kind's `Prior` (or `Value::Null`: did not exist).
+    pub fn before(&self, prior: impl serde::Serialize) -> Result<(), Fail> {
+        let prior = serde_json::to_value(prior).map_err(|e| {
+            Fail::new(
+                "JournalError",
+                format!("cannot journal the prior value, nothing changed: {e}"),
+            )
+        })?;
         self.journal
             .append(self.action, Phase::Before { prior })
             .map_err(|e| {

@@ -7,7 +7,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use super::s3::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 /// Only an empty bucket is deleted; one that holds objects is kept.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -25,6 +25,13 @@ impl Kind for DeleteBucket {
         "s3:ListBucket",
         "s3:DeleteBucket",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteBucket {

@@ -6,7 +6,8 @@ use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::s3::*;
-use super::{Change, Kind};
+use super::PutBucketPolicy;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +23,23 @@ impl Kind for DeleteBucketPolicy {
         "s3:GetBucketPolicy",
         "s3:DeleteBucketPolicy",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        let policy = past.prior.clone()?;
+        Reversal::restore(
+            PutBucketPolicy { bucket: bucket.clone(), policy },
+            format!("put back the bucket policy {bucket} had before"),
+            past,
+        )
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        // 2.3 deletes a policy left with no statement: a forward update too.
+        Some(bucket_resource(&self.bucket))
+    }
+
 }
 
 impl DeleteBucketPolicy {

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::config::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -23,6 +23,14 @@ impl Kind for DeleteConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:DeleteConfigurationRecorder",
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteConfigurationRecorder {

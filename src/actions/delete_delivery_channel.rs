@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::config::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +22,14 @@ impl Kind for DeleteDeliveryChannel {
         "config:DescribeDeliveryChannels",
         "config:DeleteDeliveryChannel",
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteDeliveryChannel {

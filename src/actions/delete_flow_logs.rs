@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::ec2::*;
-use super::{Change, Implicit, Kind};
+use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -30,6 +30,13 @@ impl Kind for DeleteFlowLogs {
             doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3)",
         },
     ];
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteFlowLogs {

@@ -7,7 +7,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use super::logs::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -23,6 +23,13 @@ impl Kind for DeleteLogGroup {
         "logs:DescribeLogGroups",
         "logs:DeleteLogGroup",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteLogGroup {

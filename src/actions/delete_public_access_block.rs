@@ -6,7 +6,9 @@ use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::s3::*;
-use super::{Change, Kind};
+use super::PutPublicAccessBlock;
+use crate::snapshot::PublicAccessBlock;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -23,6 +25,18 @@ impl Kind for DeletePublicAccessBlock {
         "s3:GetBucketPublicAccessBlock",
         "s3:PutBucketPublicAccessBlock",
     ];
+    type Prior = PublicAccessBlock;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        let config = past.prior.clone()?;
+        Reversal::restore(
+            PutPublicAccessBlock { bucket: bucket.clone(), config },
+            format!("put back the Public Access Block {bucket} had before"),
+            past,
+        )
+    }
+
 }
 
 impl DeletePublicAccessBlock {

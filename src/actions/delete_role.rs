@@ -8,7 +8,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use super::iam::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 /// Delete these inline policies, then the role. Fails (and keeps the
 /// role) when anything else is attached to it.
@@ -30,6 +30,13 @@ impl Kind for DeleteRole {
         "iam:DeleteRolePolicy",
         "iam:DeleteRole",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteRole {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::cloudtrail::*;
-use super::{Change, Kind};
+use super::TrailState;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -24,6 +25,13 @@ impl Kind for DeleteTrail {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:DeleteTrail",
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl DeleteTrail {

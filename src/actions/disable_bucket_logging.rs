@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
-use super::{Change, Kind};
+use super::PutBucketLogging;
+use crate::snapshot::BucketLogging;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -20,6 +22,22 @@ impl Kind for DisableBucketLogging {
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",
     ];
+    type Prior = BucketLogging;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        let l = past.prior.as_ref()?;
+        Reversal::restore(
+            PutBucketLogging {
+                bucket: bucket.clone(),
+                target_bucket: l.target_bucket.clone(),
+                target_prefix: l.target_prefix.clone(),
+            },
+            format!("put back the access logging {bucket} had before"),
+            past,
+        )
+    }
+
 }
 
 impl DisableBucketLogging {

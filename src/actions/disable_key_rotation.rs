@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::kms;
-use super::{Change, Kind};
+use super::EnableKeyRotation;
+use super::Rotation;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +24,21 @@ impl Kind for DisableKeyRotation {
         "kms:GetKeyRotationStatus",
         "kms:DisableKeyRotation",
     ];
+    type Prior = Rotation;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let was = past.prior.as_ref()?;
+        let key_id = Some(was.key_id.clone()).filter(|k| !k.is_empty()).unwrap_or_else(|| self.key_id.clone());
+        if was.rotation_enabled == false {
+            return None;
+        }
+        Reversal::restore(
+            EnableKeyRotation { key_id: key_id.clone() },
+            format!("turn rotation of key {key_id} back on"),
+            past,
+        )
+    }
+
 }
 
 impl DisableKeyRotation {

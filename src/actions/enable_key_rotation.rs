@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::kms;
-use super::{Change, Kind};
+use super::DisableKeyRotation;
+use super::Rotation;
+use super::{Change, Kind, Past, Reversal, key_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +24,25 @@ impl Kind for EnableKeyRotation {
         "kms:GetKeyRotationStatus",
         "kms:EnableKeyRotation",
     ];
+    type Prior = Rotation;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let was = past.prior.as_ref()?;
+        let key_id = Some(was.key_id.clone()).filter(|k| !k.is_empty()).unwrap_or_else(|| self.key_id.clone());
+        if was.rotation_enabled == true {
+            return None;
+        }
+        Reversal::restore(
+            DisableKeyRotation { key_id: key_id.clone() },
+            format!("turn rotation of key {key_id} back off"),
+            past,
+        )
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(key_resource(region, &self.key_id))
+    }
+
 }
 
 impl EnableKeyRotation {

@@ -9,11 +9,20 @@
 //! alias_target}` / null.
 
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
+
+/// A key's rotation as journaled before it is turned on or off.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Rotation {
+    #[serde(default)]
+    pub key_id: String,
+    pub rotation_enabled: bool,
+}
 
 pub(super) struct KeyInfo {
     pub(super) key_id: String,
@@ -272,7 +281,10 @@ pub(super) async fn set_rotation(cx: &Ctx<'_>, key_ref: &str, enable: bool) -> R
     let prior = rotation(cx, &key.key_id)
         .await
         .map_err(|e| Fail::reading("key rotation status", e))?;
-    cx.before(json!({"key_id": key.key_id, "rotation_enabled": prior}))?;
+    cx.before(Rotation {
+        key_id: key.key_id.clone(),
+        rotation_enabled: prior,
+    })?;
     let kms = cx.aws.kms(cx.region());
     if enable {
         kms.enable_key_rotation()

@@ -14,7 +14,9 @@
 //! (`s3.rs`, `kms.rs`, `iam.rs`, `logs.rs`, `cloudtrail.rs`, `config.rs`,
 //! `ec2.rs`) with the reads and writes several kinds share.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 mod action;
 mod cloudtrail;
@@ -28,7 +30,13 @@ mod logs;
 mod s3;
 
 pub use action::{Action, Observed, Safety};
-pub(crate) use cloudtrail::{TrailState, trail_name};
+pub use cloudtrail::TrailState;
+pub(crate) use cloudtrail::trail_name;
+pub use config::{ChannelState, RecorderState, Recording};
+pub use kms::Rotation;
+
+/// Days a created key waits before KMS deletes it when undone (the maximum).
+pub const KEY_PENDING_DAYS: i32 = 30;
 
 #[derive(
     Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
@@ -68,6 +76,106 @@ pub trait Kind {
     /// What AWS evaluates on top of those calls, with the page that says so.
     /// Listed once, by the kind that owns the call.
     const IMPLICIT: &'static [Implicit] = &[];
+    /// Undo runs the reversals of these kinds one after another in a region
+    /// (AWS Config: stop recording, then the channel, then the recorder).
+    const SERIAL_UNDO: bool = false;
+
+    /// The live value the run journals right before its first write (the
+    /// journal's `prior`), read back by [`Kind::reverse`].
+    type Prior: Serialize + DeserializeOwned;
+
+    /// The action that puts back what this one changed, if any: a setting
+    /// back to its prior, or what the run created removed.
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal>;
+
+    /// What this action made, when it made it (`past.created`), as undo names
+    /// resources (see [`bucket_resource`], [`key_resource`],
+    /// [`trail_resource`]): changes to them are not undone one by one.
+    fn creates(&self, _region: &str, _result: Option<&Value>) -> Vec<String> {
+        vec![]
+    }
+
+    /// The resource this action changes, named as in [`Kind::creates`].
+    fn touches(&self, _region: &str) -> Option<String> {
+        None
+    }
+}
+
+/// What a run journaled for one action, as its kind reads it for undo.
+pub struct Past<'a, P> {
+    /// The live value right before the write; `None`: it did not exist.
+    pub prior: Option<P>,
+    /// The prior as journaled: what a restore puts back (its `after`).
+    pub raw: &'a Value,
+    /// The value read back, or what was written before a failure or a kill.
+    pub result: Option<&'a Value>,
+    /// This run made the thing (absent right before, not "already existed").
+    pub created: bool,
+}
+
+impl<'a, P: DeserializeOwned> Past<'a, P> {
+    /// `None` when a prior is journaled but is not this kind's type.
+    fn read(raw: &'a Value, result: Option<&'a Value>, created: bool) -> Option<Self> {
+        let prior = match raw {
+            Value::Null => None,
+            v => Some(serde_json::from_value(v.clone()).ok()?),
+        };
+        Some(Past {
+            prior,
+            raw,
+            result,
+            created,
+        })
+    }
+}
+
+/// A reversal: the op, why, and the value it puts back (null: removed).
+pub struct Reversal {
+    pub op: Op,
+    pub why: String,
+    pub after: Value,
+}
+
+impl Reversal {
+    /// Puts back the journaled prior.
+    pub fn restore<P>(
+        op: impl Into<Op>,
+        why: impl Into<String>,
+        past: &Past<'_, P>,
+    ) -> Option<Self> {
+        Some(Reversal {
+            op: op.into(),
+            why: why.into(),
+            after: past.raw.clone(),
+        })
+    }
+
+    /// Removes what the run made.
+    pub fn remove(op: impl Into<Op>, why: impl Into<String>) -> Option<Self> {
+        Some(Reversal {
+            op: op.into(),
+            why: why.into(),
+            after: Value::Null,
+        })
+    }
+}
+
+/// Undo's name of a bucket.
+pub fn bucket_resource(bucket: &str) -> String {
+    format!("bucket:{bucket}")
+}
+
+/// Undo's name of a key, by alias (`alias/x` from an alias ARN too), id or ARN.
+pub fn key_resource(region: &str, key_ref: &str) -> String {
+    let k = key_ref
+        .rsplit_once(":alias/")
+        .map_or(key_ref.to_string(), |(_, a)| format!("alias/{a}"));
+    format!("key:{region}:{k}")
+}
+
+/// Undo's name of a trail, by name or ARN.
+pub fn trail_resource(region: &str, name_or_arn: &str) -> String {
+    format!("trail:{region}:{}", trail_name(name_or_arn))
 }
 
 /// `[a, b, ...]` of every kind's implicit actions, as one constant slice.
@@ -121,6 +229,34 @@ macro_rules! kinds {
             pub fn change(&self) -> Change {
                 match self {
                     $(Op::$Kind(_) => <$Kind as Kind>::CHANGE,)*
+                }
+            }
+
+            /// The reversal of this op from what the run journaled for it.
+            pub fn reverse(&self, prior: &Value, result: Option<&Value>, created: bool) -> Option<Reversal> {
+                match self {
+                    $(Op::$Kind(k) => k.reverse(&Past::read(prior, result, created)?),)*
+                }
+            }
+
+            /// What this op made (see [`Kind::creates`]).
+            pub fn creates(&self, region: &str, result: Option<&Value>) -> Vec<String> {
+                match self {
+                    $(Op::$Kind(k) => k.creates(region, result),)*
+                }
+            }
+
+            /// The resource this op changes (see [`Kind::touches`]).
+            pub fn touches(&self, region: &str) -> Option<String> {
+                match self {
+                    $(Op::$Kind(k) => k.touches(region),)*
+                }
+            }
+
+            /// See [`Kind::SERIAL_UNDO`].
+            pub fn serial_undo(&self) -> bool {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::SERIAL_UNDO,)*
                 }
             }
 

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
-use super::{Change, Kind};
+use super::TrailState;
+use super::cloudtrail::selectors_before;
+use super::{Change, Kind, Past, Reversal};
 
 /// Replace the trail's selectors with these advanced event selectors
 /// (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
@@ -27,6 +29,12 @@ impl Kind for PutAdvancedEventSelectors {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:PutEventSelectors",
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        selectors_before(&self.trail, past)
+    }
+
 }
 
 impl PutAdvancedEventSelectors {

@@ -10,7 +10,8 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::Grant;
 use super::s3::*;
-use super::{Change, Kind};
+use crate::snapshot::Acl;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 /// Rewrite the ACL with exactly these grants (the public ones removed).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -30,6 +31,27 @@ impl Kind for PutBucketAcl {
         "s3:GetBucketAcl",
         "s3:PutBucketAcl",
     ];
+    type Prior = Acl;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        let acl = past.prior.clone()?;
+        Reversal::restore(
+            PutBucketAcl {
+                bucket: bucket.clone(),
+                owner_id: acl.owner_id,
+                owner_display_name: acl.owner_display_name,
+                grants: acl.grants,
+            },
+            format!("put back the ACL {bucket} had before (its public grants included)"),
+            past,
+        )
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        Some(bucket_resource(&self.bucket))
+    }
+
 }
 
 impl PutBucketAcl {

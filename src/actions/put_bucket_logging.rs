@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
-use super::{Change, Kind};
+use super::DisableBucketLogging;
+use crate::snapshot::BucketLogging;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +24,31 @@ impl Kind for PutBucketLogging {
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",
     ];
+    type Prior = BucketLogging;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        match &past.prior {
+            None => Reversal::remove(
+                DisableBucketLogging { bucket: bucket.clone() },
+                format!("turn access logging of {bucket} off: it was off before"),
+            ),
+            Some(l) => Reversal::restore(
+                PutBucketLogging {
+                    bucket: bucket.clone(),
+                    target_bucket: l.target_bucket.clone(),
+                    target_prefix: l.target_prefix.clone(),
+                },
+                format!("put back the access logging {bucket} had before"),
+                past,
+            ),
+        }
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        Some(bucket_resource(&self.bucket))
+    }
+
 }
 
 impl PutBucketLogging {

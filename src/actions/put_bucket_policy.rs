@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
-use super::{Change, Kind};
+use super::DeleteBucketPolicy;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 /// Put the merged policy (the `after` document).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -23,6 +24,27 @@ impl Kind for PutBucketPolicy {
         "s3:GetBucketPolicy",
         "s3:PutBucketPolicy",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        match &past.prior {
+            None => Reversal::remove(
+                DeleteBucketPolicy { bucket: bucket.clone() },
+                format!("delete the bucket policy of {bucket}: it had none before"),
+            ),
+            Some(policy) => Reversal::restore(
+                PutBucketPolicy { bucket: bucket.clone(), policy: policy.clone() },
+                format!("put back the bucket policy {bucket} had before"),
+                past,
+            ),
+        }
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        Some(bucket_resource(&self.bucket))
+    }
+
 }
 
 impl PutBucketPolicy {

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::config;
-use super::{Change, Implicit, Kind};
+use super::DeleteConfigurationRecorder;
+use super::RestoreConfigurationRecorder;
+use super::config::RecorderState;
+use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -31,6 +34,34 @@ impl Kind for PutConfigurationRecorder {
             doc: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
         },
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = RecorderState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        match &past.prior {
+            None => {
+                if !past.created {
+                    return None;
+                }
+                Reversal::remove(
+                    DeleteConfigurationRecorder { name: name.clone() },
+                    format!("delete configuration recorder {name}, which this run created"),
+                )
+            }
+            Some(r) => Reversal::restore(
+                RestoreConfigurationRecorder {
+                    name: name.clone(),
+                    role_arn: r.role_arn.clone(),
+                    recording_group: r.recording_group.clone(),
+                    recording_mode: r.recording_mode.clone(),
+                },
+                format!("put back configuration recorder {name} as it was"),
+                past,
+            ),
+        }
+    }
+
 }
 
 impl PutConfigurationRecorder {

@@ -6,7 +6,9 @@ use aws_sdk_config::types::DeliveryChannel;
 use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail, with_created};
 use super::config::*;
-use super::{Change, Kind};
+use super::DeleteDeliveryChannel;
+use super::config::ChannelState;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -24,6 +26,33 @@ impl Kind for PutDeliveryChannel {
         "config:DescribeDeliveryChannels",
         "config:PutDeliveryChannel",
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = ChannelState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        match &past.prior {
+            None => {
+                if !past.created {
+                    return None;
+                }
+                Reversal::remove(
+                    DeleteDeliveryChannel { name: name.clone() },
+                    format!("delete delivery channel {name}, which this run created"),
+                )
+            }
+            Some(c) => Reversal::restore(
+                PutDeliveryChannel {
+                    name: name.clone(),
+                    bucket: c.s3_bucket.clone().unwrap_or_default(),
+                    prefix: c.s3_prefix.clone().filter(|p| !p.is_empty()),
+                },
+                format!("put back delivery channel {name} as it was"),
+                past,
+            ),
+        }
+    }
+
 }
 
 impl PutDeliveryChannel {

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
-use super::{Change, Kind};
+use super::TrailState;
+use super::cloudtrail::selectors_before;
+use super::{Change, Kind, Past, Reversal, trail_resource};
 
 /// Replace the basic event selectors with management events, ReadWriteType=All,
 /// keeping every data resource selector the trail had.
@@ -27,6 +29,16 @@ impl Kind for PutEventSelectors {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:PutEventSelectors",
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        selectors_before(&self.trail, past)
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(trail_resource(region, &self.trail))
+    }
+
 }
 
 impl PutEventSelectors {

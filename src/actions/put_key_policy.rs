@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal, key_resource};
 
 /// Put the merged key policy (`default`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -25,6 +25,22 @@ impl Kind for PutKeyPolicy {
         "kms:GetKeyPolicy",
         "kms:PutKeyPolicy",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let key_id = &self.key_id;
+        let policy = past.prior.clone()?;
+        Reversal::restore(
+            PutKeyPolicy { key_id: key_id.clone(), policy },
+            format!("put back the key policy {key_id} had before"),
+            past,
+        )
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(key_resource(region, &self.key_id))
+    }
+
 }
 
 impl PutKeyPolicy {

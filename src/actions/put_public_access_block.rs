@@ -7,7 +7,8 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::PublicAccessBlock;
 use super::s3::*;
-use super::{Change, Kind};
+use super::DeletePublicAccessBlock;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -24,6 +25,27 @@ impl Kind for PutPublicAccessBlock {
         "s3:GetBucketPublicAccessBlock",
         "s3:PutBucketPublicAccessBlock",
     ];
+    type Prior = PublicAccessBlock;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let bucket = &self.bucket;
+        match &past.prior {
+            None => Reversal::remove(
+                DeletePublicAccessBlock { bucket: bucket.clone() },
+                format!("remove the Public Access Block of {bucket}: it had none before"),
+            ),
+            Some(config) => Reversal::restore(
+                PutPublicAccessBlock { bucket: bucket.clone(), config: config.clone() },
+                format!("put back the Public Access Block {bucket} had before"),
+                past,
+            ),
+        }
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        Some(bucket_resource(&self.bucket))
+    }
+
 }
 
 impl PutPublicAccessBlock {

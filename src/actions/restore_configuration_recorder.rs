@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
 use super::config;
-use super::{Change, Kind};
+use super::DeleteConfigurationRecorder;
+use super::config::RecorderState;
+use super::{Change, Kind, Past, Reversal};
 
 /// Put a recorder back exactly as it was (`recording_group` as
 /// DescribeConfigurationRecorders shows it: `allSupported`,
@@ -33,6 +35,34 @@ impl Kind for RestoreConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:PutConfigurationRecorder",
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = RecorderState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        match &past.prior {
+            None => {
+                if !past.created {
+                    return None;
+                }
+                Reversal::remove(
+                    DeleteConfigurationRecorder { name: name.clone() },
+                    format!("delete configuration recorder {name}, which this run created"),
+                )
+            }
+            Some(r) => Reversal::restore(
+                RestoreConfigurationRecorder {
+                    name: name.clone(),
+                    role_arn: r.role_arn.clone(),
+                    recording_group: r.recording_group.clone(),
+                    recording_mode: r.recording_mode.clone(),
+                },
+                format!("put back configuration recorder {name} as it was"),
+                past,
+            ),
+        }
+    }
+
 }
 
 impl RestoreConfigurationRecorder {

@@ -10,7 +10,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use super::kms::*;
-use super::{Change, Kind};
+use super::{Change, Kind, Past, Reversal};
 
 /// Delete `alias` (only when it still points at the key) and schedule the
 /// key's deletion after `pending_days` (7..=30). `key_id` is the key the
@@ -33,6 +33,13 @@ impl Kind for ScheduleKeyDeletion {
         "kms:DeleteAlias",
         "kms:ScheduleKeyDeletion",
     ];
+    type Prior = Value;
+
+    fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        // A deletion cannot be undone by recreating: nothing to plan.
+        None
+    }
+
 }
 
 impl ScheduleKeyDeletion {

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::config;
-use super::{Change, Kind};
+use super::StopConfigurationRecorder;
+use super::config::Recording;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -21,6 +23,21 @@ impl Kind for StartConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:StartConfigurationRecorder",
     ];
+    const SERIAL_UNDO: bool = true;
+    type Prior = Recording;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let name = &self.name;
+        if past.prior.as_ref()?.recording == true {
+            return None;
+        }
+        Reversal::restore(
+            StopConfigurationRecorder { name: name.clone() },
+            format!("stop recorder {name} again, as before"),
+            past,
+        )
+    }
+
 }
 
 impl StartConfigurationRecorder {

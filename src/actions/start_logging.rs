@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
-use super::{Change, Kind};
+use super::StopLogging;
+use super::TrailState;
+use super::{Change, Kind, Past, Reversal, trail_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +24,24 @@ impl Kind for StartLogging {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:StartLogging",
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let trail = &self.trail;
+        if past.prior.as_ref()?.is_logging? == true {
+            return None;
+        }
+        Reversal::restore(
+            StopLogging { trail: trail.clone() },
+            format!("stop logging on trail {trail} again, as before"),
+            past,
+        )
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(trail_resource(region, &self.trail))
+    }
+
 }
 
 impl StartLogging {

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
-use super::{Change, Kind};
+use super::StartLogging;
+use super::TrailState;
+use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,6 +24,20 @@ impl Kind for StopLogging {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:StopLogging",
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let trail = &self.trail;
+        if past.prior.as_ref()?.is_logging? == false {
+            return None;
+        }
+        Reversal::restore(
+            StartLogging { trail: trail.clone() },
+            format!("start logging on trail {trail} again, as before"),
+            past,
+        )
+    }
+
 }
 
 impl StopLogging {

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::cloudtrail::*;
-use super::{Change, Implicit, Kind};
+use super::TrailState;
+use super::{Change, Implicit, Kind, Past, Reversal, trail_resource};
 
 /// Only the `Some` fields are changed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -45,6 +46,31 @@ impl Kind for UpdateTrail {
             doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
         },
     ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let t = past.prior.as_ref()?;
+        let name = &self.name;
+        let cw = self.cloudwatch_log_group_arn.is_some() || self.cloudwatch_role_arn.is_some();
+        let op = UpdateTrail {
+            name: name.clone(),
+            is_multi_region: self.is_multi_region.map(|_| t.is_multi_region),
+            include_global_service_events: self
+                .include_global_service_events
+                .map(|_| t.include_global_service_events),
+            log_file_validation: self.log_file_validation.map(|_| t.log_file_validation),
+            // "" unsets a string setting.
+            kms_key_id: self.kms_key_id.as_ref().map(|_| t.kms_key_id.clone().unwrap_or_default()),
+            cloudwatch_log_group_arn: cw.then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
+            cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
+        };
+        Reversal::restore(op, format!("put back the settings trail {name} had before"), past)
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(trail_resource(region, &self.name))
+    }
+
 }
 
 impl UpdateTrail {
