@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::{Past, PutAdvancedEventSelectors, PutEventSelectors, Reversal};
 use crate::aws::{AwsError, Classify};
-use crate::snapshot::ErrorKind;
+use crate::snapshot::{self as snap, ErrorKind, Snapshot, Trail};
 
 /// Everything about a trail an op may change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -514,6 +514,66 @@ pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Opti
     } else {
         None
     }
+}
+
+/// The trail `name` homed in `region` of a simulated snapshot.
+pub(super) fn trail_mut<'a>(
+    s: &'a mut Snapshot,
+    region: &str,
+    name: &str,
+) -> Option<&'a mut Trail> {
+    s.trails
+        .values_mut()
+        .find(|t| t.home_region == region && t.name == name)
+}
+
+/// The selectors document of a `PutEventSelectors` op, as snapshot types.
+pub(super) fn parse_selectors(
+    v: &Value,
+) -> (Vec<snap::EventSelector>, Vec<snap::AdvancedEventSelector>) {
+    let basic = v
+        .get("EventSelectors")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|s| snap::EventSelector {
+                    read_write_type: s["ReadWriteType"].as_str().unwrap_or("All").to_string(),
+                    include_management_events: s["IncludeManagementEvents"]
+                        .as_bool()
+                        .unwrap_or(false),
+                    exclude_management_event_sources: sim_strings(
+                        &s["ExcludeManagementEventSources"],
+                    ),
+                    data_resources: s["DataResources"]
+                        .as_array()
+                        .map(|d| {
+                            d.iter()
+                                .map(|d| snap::DataResource {
+                                    r#type: d["Type"].as_str().unwrap_or_default().to_string(),
+                                    values: sim_strings(&d["Values"]),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let advanced = v
+        .get("AdvancedEventSelectors")
+        .and_then(|a| serde_json::from_value(a.clone()).ok())
+        .unwrap_or_default();
+    (basic, advanced)
+}
+
+pub(super) fn sim_strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::s3::*;
 use super::DeleteBucket;
+use crate::snapshot::{Acl, Bucket, Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -43,6 +44,24 @@ impl Kind for CreateBucket {
         vec![bucket_resource(&self.bucket)]
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let CreateBucket { bucket } = self;
+        if !s.owned_buckets.contains(bucket) {
+            s.owned_buckets.push(bucket.clone());
+            s.owned_buckets.sort();
+        }
+        s.buckets.entry(bucket.clone()).or_insert_with(|| Bucket {
+            name: bucket.clone(),
+            region: Some(region.to_string()),
+            owned: true,
+            acl: Some(Acl {
+                owner_id: "owner".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
 }
 
 impl CreateBucket {

@@ -9,6 +9,7 @@ use super::ctx::{Ctx, Done, Fail};
 use super::ec2::*;
 use super::DeleteFlowLogs;
 use serde_json::Value;
+use crate::snapshot::{FlowLog, Snapshot};
 use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -63,6 +64,31 @@ impl Kind for CreateFlowLogs {
         )
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let CreateFlowLogs {
+            vpc_ids,
+            traffic_type,
+            destination_type,
+            destination,
+            ..
+        } = self;
+        for v in vpc_ids {
+            let id = format!("fl-sim-{v}");
+            s.flow_logs.insert(
+                id.clone(),
+                FlowLog {
+                    region: region.to_string(),
+                    flow_log_id: id,
+                    resource_id: v.clone(),
+                    status: "ACTIVE".into(),
+                    traffic_type: traffic_type.clone(),
+                    destination_type: destination_type.clone(),
+                    destination: Some(destination.clone()),
+                },
+            );
+        }
+    }
 }
 
 impl CreateFlowLogs {

@@ -8,6 +8,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
 use super::kms::*;
 use super::ScheduleKeyDeletion;
+use crate::snapshot::{Key, Snapshot};
 use super::{Change, Implicit, KEY_PENDING_DAYS, Kind, Past, Reversal, key_resource};
 
 /// Create a symmetric key with this policy and give it `alias`.
@@ -83,6 +84,31 @@ impl Kind for CreateKey {
         v
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let CreateKey { alias, policy, .. } = self;
+        let key_id = format!("sim-{}", alias.trim_start_matches("alias/"));
+        let arn = s.arn("kms", region, &format!("key/{key_id}"));
+        s.keys.insert(
+            arn.clone(),
+            Key {
+                region: region.to_string(),
+                key_id: key_id.clone(),
+                arn,
+                manager: "CUSTOMER".into(),
+                state: "Enabled".into(),
+                spec: "SYMMETRIC_DEFAULT".into(),
+                origin: "AWS_KMS".into(),
+                rotation_enabled: Some(true),
+                policy: Some(policy.clone()),
+                ..Default::default()
+            },
+        );
+        s.aliases
+            .entry(region.to_string())
+            .or_default()
+            .insert(alias.clone(), key_id);
+    }
 }
 
 impl CreateKey {

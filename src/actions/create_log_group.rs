@@ -7,6 +7,7 @@ use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::logs::*;
 use super::DeleteLogGroup;
+use crate::snapshot::{LogGroup, Snapshot};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -38,6 +39,22 @@ impl Kind for CreateLogGroup {
         )
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let CreateLogGroup {
+            name,
+            retention_days,
+        } = self;
+        let arn = s.arn("logs", region, &format!("log-group:{name}"));
+        s.log_groups.entry(region.to_string()).or_default().insert(
+            name.clone(),
+            LogGroup {
+                name: name.clone(),
+                arn,
+                retention_days: Some(*retention_days),
+            },
+        );
+    }
 }
 
 impl CreateLogGroup {

@@ -7,6 +7,7 @@ use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::iam::*;
 use super::DeleteRole;
+use crate::snapshot::{Role, Snapshot};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -42,6 +43,24 @@ impl Kind for CreateRole {
         )
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
+        let CreateRole {
+            name,
+            trust_policy,
+            policy_name,
+            policy,
+        } = self;
+        s.roles.insert(
+            name.clone(),
+            Role {
+                name: name.clone(),
+                arn: target.to_string(),
+                trust_policy: Some(trust_policy.clone()),
+                inline_policies: [(policy_name.clone(), policy.clone())].into(),
+            },
+        );
+    }
 }
 
 impl CreateRole {

@@ -7,6 +7,7 @@ use super::ctx::{Ctx, Done, Fail, with_created};
 use crate::aws::Classify;
 use super::iam::*;
 use super::DeleteServiceLinkedRole;
+use crate::snapshot::{Role, Snapshot};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -37,6 +38,17 @@ impl Kind for CreateServiceLinkedRole {
         )
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
+        s.roles.insert(
+            "AWSServiceRoleForConfig".into(),
+            Role {
+                name: "AWSServiceRoleForConfig".into(),
+                arn: target.to_string(),
+                ..Default::default()
+            },
+        );
+    }
 }
 
 impl CreateServiceLinkedRole {

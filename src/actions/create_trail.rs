@@ -7,6 +7,7 @@ use super::ctx::{Ctx, Done, Fail, with_created};
 use super::cloudtrail::*;
 use super::DeleteTrail;
 use super::TrailState;
+use crate::snapshot::{Snapshot, Trail};
 use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -62,6 +63,35 @@ impl Kind for CreateTrail {
         vec![format!("trail:{region}:{}", self.name)]
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, target: &str) {
+        let CreateTrail {
+            name,
+            bucket,
+            prefix,
+            kms_key_id,
+            cloudwatch_log_group_arn,
+            cloudwatch_role_arn,
+        } = self;
+        s.trails.insert(
+            target.to_string(),
+            Trail {
+                name: name.clone(),
+                arn: target.to_string(),
+                home_region: region.to_string(),
+                is_multi_region: true,
+                include_global_service_events: true,
+                s3_bucket: Some(bucket.clone()),
+                s3_prefix: prefix.clone(),
+                log_file_validation: true,
+                kms_key_id: kms_key_id.clone(),
+                cloudwatch_log_group_arn: cloudwatch_log_group_arn.clone(),
+                cloudwatch_role_arn: cloudwatch_role_arn.clone(),
+                is_logging: Some(false),
+                ..Default::default()
+            },
+        );
+    }
 }
 
 impl CreateTrail {

@@ -7,6 +7,7 @@ use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
 use super::s3::*;
 use super::PutBucketPolicy;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -40,6 +41,12 @@ impl Kind for DeleteBucketPolicy {
         Some(bucket_resource(&self.bucket))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        if let Some(b) = s.buckets.get_mut(&self.bucket) {
+            b.policy = None;
+        }
+    }
 }
 
 impl DeleteBucketPolicy {

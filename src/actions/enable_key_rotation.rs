@@ -6,6 +6,7 @@ use super::ctx::{Ctx, Done, Fail};
 use super::kms;
 use super::DisableKeyRotation;
 use super::Rotation;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, key_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -43,6 +44,20 @@ impl Kind for EnableKeyRotation {
         Some(key_resource(region, &self.key_id))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let EnableKeyRotation { key_id } = self;
+        let alias = key_id.rsplit(':').next().unwrap_or_default();
+        let via_alias = s.aliases.get(region).and_then(|m| m.get(alias)).cloned();
+        let key_id = via_alias.as_ref().unwrap_or(key_id);
+        if let Some(k) = s
+            .keys
+            .values_mut()
+            .find(|k| &k.arn == key_id || &k.key_id == key_id)
+        {
+            k.rotation_enabled = Some(true);
+        }
+    }
 }
 
 impl EnableKeyRotation {

@@ -18,6 +18,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::snapshot::Snapshot;
+
 mod action;
 mod cloudtrail;
 mod config;
@@ -94,6 +96,11 @@ pub trait Kind {
     fn creates(&self, _region: &str, _result: Option<&Value>) -> Vec<String> {
         vec![]
     }
+
+    /// What the account looks like after the action succeeded, in memory
+    /// (the plan convergence tests). Undo's reversals keep the default: plans
+    /// never hold them; a forward kind that kept it would fail those tests.
+    fn simulate(&self, _snap: &mut Snapshot, _region: &str, _target: &str) {}
 
     /// The resource this action changes, named as in [`Kind::creates`].
     fn touches(&self, _region: &str) -> Option<String> {
@@ -257,6 +264,13 @@ macro_rules! kinds {
             pub fn serial_undo(&self) -> bool {
                 match self {
                     $(Op::$Kind(_) => <$Kind as Kind>::SERIAL_UNDO,)*
+                }
+            }
+
+            /// Plays the op on a snapshot in memory (see [`Kind::simulate`]).
+            pub fn simulate(&self, snap: &mut Snapshot, region: &str, target: &str) {
+                match self {
+                    $(Op::$Kind(k) => k.simulate(snap, region, target),)*
                 }
             }
 

@@ -8,6 +8,8 @@ use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
 use super::TrailState;
 use super::cloudtrail::selectors_before;
+use crate::snapshot::{Snapshot};
+use super::cloudtrail::{parse_selectors, trail_mut};
 use super::{Change, Kind, Past, Reversal};
 
 /// Replace the trail's selectors with these advanced event selectors
@@ -35,6 +37,15 @@ impl Kind for PutAdvancedEventSelectors {
         selectors_before(&self.trail, past)
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let PutAdvancedEventSelectors { trail, selectors } = self;
+        let (basic, advanced) = parse_selectors(selectors);
+        if let Some(t) = trail_mut(s, region, trail) {
+            t.event_selectors = basic;
+            t.advanced_event_selectors = advanced;
+        }
+    }
 }
 
 impl PutAdvancedEventSelectors {

@@ -8,9 +8,8 @@ use aws_sdk_s3::types::{
 };
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
-use crate::snapshot::Grant;
+use crate::snapshot::{Acl, Grant, Snapshot};
 use super::s3::*;
-use crate::snapshot::Acl;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 /// Rewrite the ACL with exactly these grants (the public ones removed).
@@ -52,6 +51,13 @@ impl Kind for PutBucketAcl {
         Some(bucket_resource(&self.bucket))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        let PutBucketAcl { bucket, grants, .. } = self;
+        if let Some(acl) = s.buckets.get_mut(bucket).and_then(|b| b.acl.as_mut()) {
+            acl.grants = grants.clone();
+        }
+    }
 }
 
 impl PutBucketAcl {

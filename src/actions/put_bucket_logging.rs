@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
 use super::DisableBucketLogging;
-use crate::snapshot::BucketLogging;
+use crate::snapshot::{BucketLogging, Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -49,6 +49,20 @@ impl Kind for PutBucketLogging {
         Some(bucket_resource(&self.bucket))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        let PutBucketLogging {
+            bucket,
+            target_bucket,
+            target_prefix,
+        } = self;
+        if let Some(b) = s.buckets.get_mut(bucket) {
+            b.logging = Some(BucketLogging {
+                target_bucket: target_bucket.clone(),
+                target_prefix: target_prefix.clone(),
+            });
+        }
+    }
 }
 
 impl PutBucketLogging {

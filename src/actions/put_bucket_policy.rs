@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
 use super::DeleteBucketPolicy;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
 
 /// Put the merged policy (the `after` document).
@@ -45,6 +46,13 @@ impl Kind for PutBucketPolicy {
         Some(bucket_resource(&self.bucket))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        let PutBucketPolicy { bucket, policy } = self;
+        if let Some(b) = s.buckets.get_mut(bucket) {
+            b.policy = Some(policy.clone());
+        }
+    }
 }
 
 impl PutBucketPolicy {

@@ -7,6 +7,7 @@ use super::config;
 use super::DeleteConfigurationRecorder;
 use super::RestoreConfigurationRecorder;
 use super::config::RecorderState;
+use crate::snapshot::{Recorder, Snapshot};
 use super::{Change, Implicit, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -62,6 +63,29 @@ impl Kind for PutConfigurationRecorder {
         }
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let PutConfigurationRecorder {
+            name,
+            role_arn,
+            include_global_resource_types,
+        } = self;
+        let c = s.config.entry(region.to_string()).or_default();
+        match c.recorders.iter_mut().find(|r| &r.name == name) {
+            Some(r) => {
+                r.all_supported = true;
+                r.include_global_resource_types = *include_global_resource_types;
+                r.role_arn = Some(role_arn.clone());
+            }
+            None => c.recorders.push(Recorder {
+                name: name.clone(),
+                role_arn: Some(role_arn.clone()),
+                all_supported: true,
+                include_global_resource_types: *include_global_resource_types,
+                ..Default::default()
+            }),
+        }
+    }
 }
 
 impl PutConfigurationRecorder {

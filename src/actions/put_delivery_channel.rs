@@ -8,6 +8,7 @@ use super::ctx::{Ctx, Done, Fail, with_created};
 use super::config::*;
 use super::DeleteDeliveryChannel;
 use super::config::ChannelState;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -53,6 +54,22 @@ impl Kind for PutDeliveryChannel {
         }
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let PutDeliveryChannel {
+            name,
+            bucket,
+            prefix,
+        } = self;
+        let c = s.config.entry(region.to_string()).or_default();
+        c.channels.retain(|ch| &ch.name != name);
+        c.channels.push(crate::snapshot::DeliveryChannel {
+            name: name.clone(),
+            s3_bucket: Some(bucket.clone()),
+            s3_prefix: prefix.clone(),
+            sns_topic_arn: None,
+        });
+    }
 }
 
 impl PutDeliveryChannel {

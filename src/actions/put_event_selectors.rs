@@ -8,6 +8,8 @@ use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
 use super::TrailState;
 use super::cloudtrail::selectors_before;
+use crate::snapshot::{Snapshot};
+use super::cloudtrail::{parse_selectors, trail_mut};
 use super::{Change, Kind, Past, Reversal, trail_resource};
 
 /// Replace the basic event selectors with management events, ReadWriteType=All,
@@ -39,6 +41,15 @@ impl Kind for PutEventSelectors {
         Some(trail_resource(region, &self.trail))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let PutEventSelectors { trail, selectors } = self;
+        let (basic, advanced) = parse_selectors(selectors);
+        if let Some(t) = trail_mut(s, region, trail) {
+            t.event_selectors = basic;
+            t.advanced_event_selectors = advanced;
+        }
+    }
 }
 
 impl PutEventSelectors {

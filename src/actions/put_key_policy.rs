@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms::*;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, key_resource};
 
 /// Put the merged key policy (`default`).
@@ -41,6 +42,17 @@ impl Kind for PutKeyPolicy {
         Some(key_resource(region, &self.key_id))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        let PutKeyPolicy { key_id, policy } = self;
+        if let Some(k) = s
+            .keys
+            .values_mut()
+            .find(|k| &k.arn == key_id || &k.key_id == key_id)
+        {
+            k.policy = Some(policy.clone());
+        }
+    }
 }
 
 impl PutKeyPolicy {

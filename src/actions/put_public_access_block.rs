@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::Classify;
-use crate::snapshot::PublicAccessBlock;
+use crate::snapshot::{PublicAccessBlock, Snapshot};
 use super::s3::*;
 use super::DeletePublicAccessBlock;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
@@ -46,6 +46,13 @@ impl Kind for PutPublicAccessBlock {
         Some(bucket_resource(&self.bucket))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        let PutPublicAccessBlock { bucket, config } = self;
+        if let Some(b) = s.buckets.get_mut(bucket) {
+            b.public_access_block = Some(config.clone());
+        }
+    }
 }
 
 impl PutPublicAccessBlock {

@@ -6,6 +6,7 @@ use super::ctx::{Ctx, Done, Fail};
 use super::config;
 use super::StopConfigurationRecorder;
 use super::config::Recording;
+use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -38,6 +39,21 @@ impl Kind for StartConfigurationRecorder {
         )
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let StartConfigurationRecorder { name } = self;
+        if let Some(r) = s
+            .config
+            .entry(region.to_string())
+            .or_default()
+            .recorders
+            .iter_mut()
+            .find(|r| &r.name == name)
+        {
+            r.recording = true;
+            r.last_status = Some("PENDING".into());
+        }
+    }
 }
 
 impl StartConfigurationRecorder {

@@ -6,6 +6,8 @@ use super::ctx::{Ctx, Done, Fail};
 use super::cloudtrail;
 use super::StopLogging;
 use super::TrailState;
+use crate::snapshot::{Snapshot};
+use super::cloudtrail::trail_mut;
 use super::{Change, Kind, Past, Reversal, trail_resource};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -42,6 +44,13 @@ impl Kind for StartLogging {
         Some(trail_resource(region, &self.trail))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let StartLogging { trail } = self;
+        if let Some(t) = trail_mut(s, region, trail) {
+            t.is_logging = Some(true);
+        }
+    }
 }
 
 impl StartLogging {

@@ -6,6 +6,8 @@ use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::cloudtrail::*;
 use super::TrailState;
+use crate::snapshot::{Snapshot};
+use super::cloudtrail::trail_mut;
 use super::{Change, Implicit, Kind, Past, Reversal, trail_resource};
 
 /// Only the `Some` fields are changed.
@@ -71,6 +73,36 @@ impl Kind for UpdateTrail {
         Some(trail_resource(region, &self.name))
     }
 
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let UpdateTrail {
+            name,
+            is_multi_region,
+            include_global_service_events,
+            log_file_validation,
+            kms_key_id,
+            cloudwatch_log_group_arn,
+            cloudwatch_role_arn,
+        } = self;
+        if let Some(t) = trail_mut(s, region, name) {
+            if let Some(v) = is_multi_region {
+                t.is_multi_region = *v;
+            }
+            if let Some(v) = include_global_service_events {
+                t.include_global_service_events = *v;
+            }
+            if let Some(v) = log_file_validation {
+                t.log_file_validation = *v;
+            }
+            if kms_key_id.is_some() {
+                t.kms_key_id = kms_key_id.clone();
+            }
+            if cloudwatch_log_group_arn.is_some() {
+                t.cloudwatch_log_group_arn = cloudwatch_log_group_arn.clone();
+                t.cloudwatch_role_arn = cloudwatch_role_arn.clone();
+            }
+        }
+    }
 }
 
 impl UpdateTrail {
