@@ -79,65 +79,13 @@ pub const UNDO_READS: &[&str] = &["sts:GetCallerIdentity"];
 /// of every SDK call its executor makes: each kind's `CALLS` (`src/actions/`).
 pub const OPS: &[(&str, &[&str])] = crate::actions::CALLS;
 
-/// The ops a plan can hold (what the planner makes).
-pub const APPLY_OPS: &[&str] = &[
-    "create_bucket",
-    "put_public_access_block",
-    "put_bucket_acl",
-    "put_bucket_policy",
-    // 2.3: when removing the public statements leaves none, the policy is deleted.
-    "delete_bucket_policy",
-    "put_bucket_logging",
-    "create_key",
-    "put_key_policy",
-    "enable_key_rotation",
-    "create_log_group",
-    "create_role",
-    "create_service_linked_role",
-    "create_trail",
-    "update_trail",
-    "put_event_selectors",
-    "put_advanced_event_selectors",
-    "start_logging",
-    "put_configuration_recorder",
-    "put_delivery_channel",
-    "start_configuration_recorder",
-    "create_flow_logs",
-];
+/// The ops a plan can hold (what the planner makes): each kind's `IN_APPLY`.
+pub const APPLY_OPS: &[&str] = crate::actions::IN_APPLY;
 
 /// The ops `undo` can run: a setting put back as it was, or what the apply
-/// created removed (`src/execute/undo.rs`). An undo journal can itself be
+/// created removed (each kind's `reverse`), as each kind's `IN_UNDO` says. An undo journal can itself be
 /// undone, so the reversals of reversals are here too.
-pub const UNDO_OPS: &[&str] = &[
-    "put_public_access_block",
-    "delete_public_access_block",
-    "put_bucket_acl",
-    "put_bucket_policy",
-    "delete_bucket_policy",
-    "put_bucket_logging",
-    "disable_bucket_logging",
-    "delete_bucket",
-    "put_key_policy",
-    "enable_key_rotation",
-    "disable_key_rotation",
-    "schedule_key_deletion",
-    "delete_log_group",
-    "delete_role",
-    "delete_service_linked_role",
-    "update_trail",
-    "put_event_selectors",
-    "put_advanced_event_selectors",
-    "start_logging",
-    "stop_logging",
-    "delete_trail",
-    "restore_configuration_recorder",
-    "start_configuration_recorder",
-    "stop_configuration_recorder",
-    "delete_configuration_recorder",
-    "put_delivery_channel",
-    "delete_delivery_channel",
-    "delete_flow_logs",
-];
+pub const UNDO_OPS: &[&str] = crate::actions::IN_UNDO;
 
 pub use crate::actions::Implicit;
 

@@ -23,6 +23,8 @@ impl Kind for CreateBucket {
     const NAME: &'static str = "create_bucket";
     const RANK: u8 = 2;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "s3:ListAllMyBuckets",
         "s3:CreateBucket",

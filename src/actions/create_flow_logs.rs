@@ -28,6 +28,8 @@ impl Kind for CreateFlowLogs {
     const NAME: &'static str = "create_flow_logs";
     const RANK: u8 = 18;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "ec2:DescribeFlowLogs",
         "ec2:CreateFlowLogs",

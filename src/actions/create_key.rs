@@ -31,6 +31,8 @@ impl Kind for CreateKey {
     const NAME: &'static str = "create_key";
     const RANK: u8 = 7;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "kms:ListAliases",
         "kms:ListKeys",

@@ -21,6 +21,8 @@ impl Kind for CreateLogGroup {
     const NAME: &'static str = "create_log_group";
     const RANK: u8 = 10;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "logs:DescribeLogGroups",
         "logs:CreateLogGroup",

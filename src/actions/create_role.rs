@@ -23,6 +23,8 @@ impl Kind for CreateRole {
     const NAME: &'static str = "create_role";
     const RANK: u8 = 1;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "iam:GetRole",
         "iam:ListRolePolicies",

@@ -20,6 +20,8 @@ impl Kind for CreateServiceLinkedRole {
     const NAME: &'static str = "create_service_linked_role";
     const RANK: u8 = 0;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "iam:ListRoles",
         "iam:CreateServiceLinkedRole",

@@ -25,6 +25,8 @@ impl Kind for CreateTrail {
     const NAME: &'static str = "create_trail";
     const RANK: u8 = 11;
     const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

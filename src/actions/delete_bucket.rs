@@ -20,6 +20,8 @@ impl Kind for DeleteBucket {
     const NAME: &'static str = "delete_bucket";
     const RANK: u8 = 33;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:ListAllMyBuckets",
         "s3:ListBucket",

@@ -20,6 +20,9 @@ impl Kind for DeleteBucketPolicy {
     const NAME: &'static str = "delete_bucket_policy";
     const RANK: u8 = 32;
     const CHANGE: Change = Change::Delete;
+    // 2.3: when removing the public statements leaves none, the policy is deleted.
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketPolicy",
         "s3:DeleteBucketPolicy",

@@ -18,6 +18,8 @@ impl Kind for DeleteConfigurationRecorder {
     const NAME: &'static str = "delete_configuration_recorder";
     const RANK: u8 = 23;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorderStatus",

@@ -18,6 +18,8 @@ impl Kind for DeleteDeliveryChannel {
     const NAME: &'static str = "delete_delivery_channel";
     const RANK: u8 = 21;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeDeliveryChannels",
         "config:DeleteDeliveryChannel",

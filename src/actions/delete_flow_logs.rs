@@ -18,6 +18,8 @@ impl Kind for DeleteFlowLogs {
     const NAME: &'static str = "delete_flow_logs";
     const RANK: u8 = 19;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "ec2:DescribeFlowLogs",
         "ec2:DeleteFlowLogs",

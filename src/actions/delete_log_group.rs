@@ -19,6 +19,8 @@ impl Kind for DeleteLogGroup {
     const NAME: &'static str = "delete_log_group";
     const RANK: u8 = 27;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "logs:DescribeLogGroups",
         "logs:DeleteLogGroup",

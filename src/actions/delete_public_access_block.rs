@@ -20,6 +20,8 @@ impl Kind for DeletePublicAccessBlock {
     const NAME: &'static str = "delete_public_access_block";
     const RANK: u8 = 31;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     // DeletePublicAccessBlock is authorized by s3:PutBucketPublicAccessBlock.
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketPublicAccessBlock",

@@ -23,6 +23,8 @@ impl Kind for DeleteRole {
     const NAME: &'static str = "delete_role";
     const RANK: u8 = 34;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "iam:GetRole",
         "iam:ListRolePolicies",

@@ -19,6 +19,8 @@ impl Kind for DeleteServiceLinkedRole {
     const NAME: &'static str = "delete_service_linked_role";
     const RANK: u8 = 35;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "iam:GetRole",
         "iam:ListRolePolicies",

@@ -19,6 +19,8 @@ impl Kind for DeleteTrail {
     const NAME: &'static str = "delete_trail";
     const RANK: u8 = 26;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

@@ -18,6 +18,8 @@ impl Kind for DisableBucketLogging {
     const NAME: &'static str = "disable_bucket_logging";
     const RANK: u8 = 30;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",

@@ -18,6 +18,8 @@ impl Kind for DisableKeyRotation {
     const NAME: &'static str = "disable_key_rotation";
     const RANK: u8 = 28;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "kms:DescribeKey",
         "kms:ListAliases",

@@ -19,6 +19,8 @@ impl Kind for EnableKeyRotation {
     const NAME: &'static str = "enable_key_rotation";
     const RANK: u8 = 9;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "kms:DescribeKey",
         "kms:ListAliases",

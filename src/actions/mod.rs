@@ -72,6 +72,11 @@ pub trait Kind {
     /// dependents first.
     const RANK: u8;
     const CHANGE: Change;
+    /// The planner makes it: its calls are in the `apply` policy.
+    const IN_APPLY: bool;
+    /// Undo makes it (a reversal of some kind, reversals' own reversals
+    /// included): its calls are in the `undo` policy.
+    const IN_UNDO: bool;
     /// The IAM actions of every SDK call its executor makes (the live read
     /// before the write, the write, the read-back).
     const CALLS: &'static [&'static str];
@@ -185,6 +190,33 @@ pub fn trail_resource(region: &str, name_or_arn: &str) -> String {
     format!("trail:{region}:{}", trail_name(name_or_arn))
 }
 
+/// The names of the kinds whose flag is set, as one constant array.
+const fn names_where<const N: usize>(all: &[(&'static str, bool)]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if all[i].1 {
+            out[n] = all[i].0;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N);
+    out
+}
+
+/// How many of `all` have their flag set.
+const fn count_where(all: &[(&'static str, bool)]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if all[i].1 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
 /// `[a, b, ...]` of every kind's implicit actions, as one constant slice.
 const fn implicit_all<const N: usize>(parts: &[&[Implicit]]) -> [Implicit; N] {
     let mut out = [Implicit {
@@ -290,6 +322,18 @@ macro_rules! kinds {
 
         /// Op name → the IAM actions of every SDK call its executor makes.
         pub const CALLS: &[(&str, &[&str])] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::CALLS),)*];
+
+        /// The ops a plan can hold.
+        pub const IN_APPLY: &[&str] = &{
+            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_APPLY),)*];
+            names_where::<{ count_where(ALL) }>(ALL)
+        };
+
+        /// The ops undo can make.
+        pub const IN_UNDO: &[&str] = &{
+            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_UNDO),)*];
+            names_where::<{ count_where(ALL) }>(ALL)
+        };
 
         /// What AWS checks implicitly, per call, over every kind.
         pub const IMPLICIT: &[Implicit] = &{

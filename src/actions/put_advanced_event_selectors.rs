@@ -25,6 +25,8 @@ impl Kind for PutAdvancedEventSelectors {
     const NAME: &'static str = "put_advanced_event_selectors";
     const RANK: u8 = 25;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

@@ -26,6 +26,8 @@ impl Kind for PutBucketAcl {
     const NAME: &'static str = "put_bucket_acl";
     const RANK: u8 = 3;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketAcl",
         "s3:PutBucketAcl",

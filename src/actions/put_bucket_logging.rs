@@ -20,6 +20,8 @@ impl Kind for PutBucketLogging {
     const NAME: &'static str = "put_bucket_logging";
     const RANK: u8 = 6;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketLogging",
         "s3:PutBucketLogging",

@@ -21,6 +21,8 @@ impl Kind for PutBucketPolicy {
     const NAME: &'static str = "put_bucket_policy";
     const RANK: u8 = 4;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketPolicy",
         "s3:PutBucketPolicy",

@@ -22,6 +22,8 @@ impl Kind for PutConfigurationRecorder {
     const NAME: &'static str = "put_configuration_recorder";
     const RANK: u8 = 15;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorderStatus",

@@ -23,6 +23,8 @@ impl Kind for PutDeliveryChannel {
     const NAME: &'static str = "put_delivery_channel";
     const RANK: u8 = 16;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeDeliveryChannels",
         "config:PutDeliveryChannel",

@@ -25,6 +25,8 @@ impl Kind for PutEventSelectors {
     const NAME: &'static str = "put_event_selectors";
     const RANK: u8 = 13;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

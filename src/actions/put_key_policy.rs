@@ -20,6 +20,8 @@ impl Kind for PutKeyPolicy {
     const NAME: &'static str = "put_key_policy";
     const RANK: u8 = 8;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "kms:DescribeKey",
         "kms:ListAliases",

@@ -21,6 +21,8 @@ impl Kind for PutPublicAccessBlock {
     const NAME: &'static str = "put_public_access_block";
     const RANK: u8 = 5;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "s3:GetBucketPublicAccessBlock",
         "s3:PutBucketPublicAccessBlock",

@@ -30,6 +30,8 @@ impl Kind for RestoreConfigurationRecorder {
     const NAME: &'static str = "restore_configuration_recorder";
     const RANK: u8 = 22;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorderStatus",

@@ -27,6 +27,8 @@ impl Kind for ScheduleKeyDeletion {
     const NAME: &'static str = "schedule_key_deletion";
     const RANK: u8 = 29;
     const CHANGE: Change = Change::Delete;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "kms:DescribeKey",
         "kms:ListAliases",

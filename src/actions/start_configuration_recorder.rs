@@ -19,6 +19,8 @@ impl Kind for StartConfigurationRecorder {
     const NAME: &'static str = "start_configuration_recorder";
     const RANK: u8 = 17;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorderStatus",

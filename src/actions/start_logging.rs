@@ -20,6 +20,8 @@ impl Kind for StartLogging {
     const NAME: &'static str = "start_logging";
     const RANK: u8 = 14;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

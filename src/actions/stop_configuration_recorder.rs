@@ -18,6 +18,8 @@ impl Kind for StopConfigurationRecorder {
     const NAME: &'static str = "stop_configuration_recorder";
     const RANK: u8 = 20;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "config:DescribeConfigurationRecorders",
         "config:DescribeConfigurationRecorderStatus",

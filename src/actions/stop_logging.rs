@@ -18,6 +18,8 @@ impl Kind for StopLogging {
     const NAME: &'static str = "stop_logging";
     const RANK: u8 = 24;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = false;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",

@@ -27,6 +27,8 @@ impl Kind for UpdateTrail {
     const NAME: &'static str = "update_trail";
     const RANK: u8 = 12;
     const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &[
         "cloudtrail:GetTrail",
         "cloudtrail:GetTrailStatus",
