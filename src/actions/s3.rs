@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
 use crate::aws::{AwsError, Classify};
+use crate::collect::{acl_of, logging_of, pab_of};
 use crate::snapshot::{Acl, BucketLogging, ErrorKind, Grant, PublicAccessBlock};
 
 pub(super) enum Presence {
@@ -74,14 +75,7 @@ pub(super) async fn get_pab(
         .await
         .aws()
     {
-        Ok(out) => Ok(out
-            .public_access_block_configuration()
-            .map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
+        Ok(out) => Ok(pab_of(&out)),
         Err(e) if e.code == "NoSuchPublicAccessBlockConfiguration" => Ok(None),
         Err(e) => Err(e),
     }
@@ -101,30 +95,7 @@ pub(super) async fn get_acl(cx: &Ctx<'_>, bucket: &str) -> Result<Acl, AwsError>
         .send()
         .await
         .aws()?;
-    let owner = out.owner();
-    Ok(Acl {
-        owner_id: owner.and_then(|o| o.id()).unwrap_or_default().to_string(),
-        owner_display_name: owner.and_then(|o| o.display_name()).map(str::to_string),
-        grants: out
-            .grants()
-            .iter()
-            .filter_map(|g| {
-                let who = g.grantee()?;
-                Some(Grant {
-                    grantee_type: who.r#type().as_str().to_string(),
-                    id: who.id().map(str::to_string),
-                    uri: who.uri().map(str::to_string),
-                    email: who.email_address().map(str::to_string),
-                    display_name: who.display_name().map(str::to_string),
-                    permission: g
-                        .permission()
-                        .map(|p| p.as_str())
-                        .unwrap_or_default()
-                        .to_string(),
-                })
-            })
-            .collect(),
-    })
+    Ok(acl_of(&out))
 }
 
 /// A grant without its display name (S3 fills those in itself).
@@ -200,10 +171,7 @@ pub(super) async fn get_logging(
         .send()
         .await
         .aws()?;
-    Ok(out.logging_enabled().map(|l| BucketLogging {
-        target_bucket: l.target_bucket().to_string(),
-        target_prefix: l.target_prefix().to_string(),
-    }))
+    Ok(logging_of(&out))
 }
 
 /// `target` None turns access logging off.
