@@ -2,16 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration,
-};
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use super::s3::*;
 use super::DeleteBucket;
-use crate::snapshot::{Acl, Bucket, Snapshot};
+use super::ctx::{Ctx, Done, Fail};
+use super::s3::*;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
+use crate::aws::Classify;
+use crate::snapshot::{Acl, Bucket, Snapshot};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -25,10 +23,7 @@ impl Kind for CreateBucket {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "s3:ListAllMyBuckets",
-        "s3:CreateBucket",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:ListAllMyBuckets", "s3:CreateBucket"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
@@ -37,7 +32,9 @@ impl Kind for CreateBucket {
             return None;
         }
         Reversal::remove(
-            DeleteBucket { bucket: bucket.clone() },
+            DeleteBucket {
+                bucket: bucket.clone(),
+            },
             format!("delete bucket {bucket}, which this run created (kept if it holds objects)"),
         )
     }
@@ -45,7 +42,6 @@ impl Kind for CreateBucket {
     fn creates(&self, _region: &str, _result: Option<&Value>) -> Vec<String> {
         vec![bucket_resource(&self.bucket)]
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let CreateBucket { bucket } = self;

@@ -2,15 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeSet;
-use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
-use serde_json::json;
+use super::DeleteFlowLogs;
 use super::ctx::{Ctx, Done, Fail};
 use super::ec2::*;
-use super::DeleteFlowLogs;
-use serde_json::Value;
-use crate::snapshot::{FlowLog, Snapshot};
 use super::{Change, Implicit, Kind, Past, Reversal};
+use crate::snapshot::{FlowLog, Snapshot};
+use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
+use serde_json::Value;
+use serde_json::json;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -30,10 +30,7 @@ impl Kind for CreateFlowLogs {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "ec2:DescribeFlowLogs",
-        "ec2:CreateFlowLogs",
-    ];
+    const CALLS: &'static [&'static str] = &["ec2:DescribeFlowLogs", "ec2:CreateFlowLogs"];
     const IMPLICIT: &'static [Implicit] = &[
         Implicit {
             call: "ec2:CreateFlowLogs",
@@ -55,17 +52,25 @@ impl Kind for CreateFlowLogs {
             .result
             .and_then(|v| v.get("created"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         if ids.is_empty() {
             return None;
         }
         Reversal::remove(
-            DeleteFlowLogs { flow_log_ids: ids.clone() },
-            format!("delete flow log(s) {}, which this run created", ids.join(", ")),
+            DeleteFlowLogs {
+                flow_log_ids: ids.clone(),
+            },
+            format!(
+                "delete flow log(s) {}, which this run created",
+                ids.join(", ")
+            ),
         )
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let CreateFlowLogs {

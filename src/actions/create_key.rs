@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ScheduleKeyDeletion;
+use super::ctx::{Ctx, Done, Fail};
+use super::kms::*;
+use super::{Change, Implicit, KEY_PENDING_DAYS, Kind, Past, Reversal, key_resource};
+use crate::aws::{AwsError, Classify};
+use crate::snapshot::{Key, Snapshot};
 use aws_sdk_kms::types::{KeySpec, KeyState};
 use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::{AwsError, Classify};
-use super::kms::*;
-use super::ScheduleKeyDeletion;
-use crate::snapshot::{Key, Snapshot};
-use super::{Change, Implicit, KEY_PENDING_DAYS, Kind, Past, Reversal, key_resource};
 
 /// Create a symmetric key with this policy and give it `alias`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -42,14 +42,12 @@ impl Kind for CreateKey {
         "kms:CreateKey",
         "kms:CreateAlias",
     ];
-    const IMPLICIT: &'static [Implicit] = &[
-        Implicit {
-            call: "kms:CreateKey",
-            when: "the key is created with a tag (the tool finds its keys by it)",
-            actions: &["kms:TagResource"],
-            doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
-        },
-    ];
+    const IMPLICIT: &'static [Implicit] = &[Implicit {
+        call: "kms:CreateKey",
+        when: "the key is created with a tag (the tool finds its keys by it)",
+        actions: &["kms:TagResource"],
+        doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
+    }];
     type Prior = KeyRef;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
@@ -57,7 +55,12 @@ impl Kind for CreateKey {
         if !past.created {
             return None;
         }
-        let key_id = past.result.and_then(|v| v.get("key_id")).and_then(Value::as_str).filter(|k| !k.is_empty()).map(str::to_string);
+        let key_id = past
+            .result
+            .and_then(|v| v.get("key_id"))
+            .and_then(Value::as_str)
+            .filter(|k| !k.is_empty())
+            .map(str::to_string);
         Reversal::remove(
             ScheduleKeyDeletion {
                 alias: alias.clone(),
@@ -85,7 +88,6 @@ impl Kind for CreateKey {
         }
         v
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let CreateKey { alias, policy, .. } = self;

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail, with_created};
-use crate::aws::Classify;
-use super::logs::*;
 use super::DeleteLogGroup;
-use crate::snapshot::{LogGroup, Snapshot};
+use super::ctx::{Ctx, Done, Fail, with_created};
+use super::logs::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::{LogGroup, Snapshot};
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -41,7 +41,6 @@ impl Kind for CreateLogGroup {
         )
     }
 
-
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let CreateLogGroup {
             name,
@@ -70,11 +69,7 @@ impl CreateLogGroup {
     }
 }
 
-async fn create_log_group(
-    cx: &Ctx<'_>,
-    name: &str,
-    retention_days: i32,
-) -> Result<Done, Fail> {
+async fn create_log_group(cx: &Ctx<'_>, name: &str, retention_days: i32) -> Result<Done, Fail> {
     let existing = find(cx, name)
         .await
         .map_err(|e| Fail::reading("log group", e))?;

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail, with_created};
-use crate::aws::Classify;
-use super::iam::*;
 use super::DeleteRole;
-use crate::snapshot::{Role, Snapshot};
+use super::ctx::{Ctx, Done, Fail, with_created};
+use super::iam::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::{Role, Snapshot};
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -40,11 +40,15 @@ impl Kind for CreateRole {
             return None;
         }
         Reversal::remove(
-            DeleteRole { name: name.clone(), inline_policies: vec![policy_name.clone()] },
-            format!("delete role {name} (and its inline policy {policy_name}), which this run created"),
+            DeleteRole {
+                name: name.clone(),
+                inline_policies: vec![policy_name.clone()],
+            },
+            format!(
+                "delete role {name} (and its inline policy {policy_name}), which this run created"
+            ),
         )
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
         let CreateRole {

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail, with_created};
-use crate::aws::Classify;
-use super::iam::*;
 use super::DeleteServiceLinkedRole;
-use crate::snapshot::{Role, Snapshot};
+use super::ctx::{Ctx, Done, Fail, with_created};
+use super::iam::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::{Role, Snapshot};
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,24 +22,28 @@ impl Kind for CreateServiceLinkedRole {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "iam:ListRoles",
-        "iam:CreateServiceLinkedRole",
-    ];
+    const CALLS: &'static [&'static str] = &["iam:ListRoles", "iam:CreateServiceLinkedRole"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let service = &self.service;
-        let role_name = past.result.and_then(|v| v.get("role_name")).and_then(Value::as_str).filter(|r| !r.is_empty())?;
+        let role_name = past
+            .result
+            .and_then(|v| v.get("role_name"))
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty())?;
         if !past.created {
             return None;
         }
         Reversal::remove(
-            DeleteServiceLinkedRole { role_name: role_name.to_string() },
-            format!("delete the service-linked role {role_name} for {service}, which this run created"),
+            DeleteServiceLinkedRole {
+                role_name: role_name.to_string(),
+            },
+            format!(
+                "delete the service-linked role {role_name} for {service}, which this run created"
+            ),
         )
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
         s.roles.insert(
@@ -57,9 +61,7 @@ impl CreateServiceLinkedRole {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let CreateServiceLinkedRole { service } = self;
-        {
-            create_service_linked_role(cx, service).await
-        }
+        create_service_linked_role(cx, service).await
     }
 }
 

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail, with_created};
-use super::cloudtrail::*;
 use super::DeleteTrail;
 use super::TrailState;
-use crate::snapshot::{Snapshot, Trail};
+use super::cloudtrail::*;
+use super::ctx::{Ctx, Done, Fail, with_created};
 use super::{Change, Implicit, Kind, Past, Reversal};
+use crate::snapshot::{Snapshot, Trail};
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -64,7 +64,6 @@ impl Kind for CreateTrail {
     fn creates(&self, region: &str, _result: Option<&Value>) -> Vec<String> {
         vec![format!("trail:{region}:{}", self.name)]
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, target: &str) {
         let CreateTrail {

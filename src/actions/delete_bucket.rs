@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::ErrorKind;
 use super::s3::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use serde_json::{Value, json};
 
 /// Only an empty bucket is deleted; one that holds objects is kept.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -22,18 +22,14 @@ impl Kind for DeleteBucket {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:ListAllMyBuckets",
-        "s3:ListBucket",
-        "s3:DeleteBucket",
-    ];
+    const CALLS: &'static [&'static str] =
+        &["s3:ListAllMyBuckets", "s3:ListBucket", "s3:DeleteBucket"];
     type Prior = Value;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteBucket {

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::Value;
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use super::s3::*;
 use super::PutBucketPolicy;
-use crate::snapshot::{Snapshot};
+use super::ctx::{Ctx, Done, Fail};
+use super::s3::*;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
+use crate::aws::Classify;
+use crate::snapshot::Snapshot;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -23,17 +23,17 @@ impl Kind for DeleteBucketPolicy {
     // 2.3: when removing the public statements leaves none, the policy is deleted.
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:GetBucketPolicy",
-        "s3:DeleteBucketPolicy",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
         let policy = past.prior.clone()?;
         Reversal::restore(
-            PutBucketPolicy { bucket: bucket.clone(), policy },
+            PutBucketPolicy {
+                bucket: bucket.clone(),
+                policy,
+            },
             format!("put back the bucket policy {bucket} had before"),
             past,
         )
@@ -43,7 +43,6 @@ impl Kind for DeleteBucketPolicy {
         // 2.3 deletes a policy left with no statement: a forward update too.
         Some(bucket_resource(&self.bucket))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         if let Some(b) = s.buckets.get_mut(&self.bucket) {
@@ -56,9 +55,7 @@ impl DeleteBucketPolicy {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteBucketPolicy { bucket } = self;
-        {
-            delete_bucket_policy(cx, bucket).await
-        }
+        delete_bucket_policy(cx, bucket).await
     }
 }
 

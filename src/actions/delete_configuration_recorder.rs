@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
 use super::config::*;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -32,16 +32,13 @@ impl Kind for DeleteConfigurationRecorder {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteConfigurationRecorder {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteConfigurationRecorder { name } = self;
-        {
-            delete_recorder(cx, name).await
-        }
+        delete_recorder(cx, name).await
     }
 }
 

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
 use super::config::*;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -31,16 +31,13 @@ impl Kind for DeleteDeliveryChannel {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteDeliveryChannel {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteDeliveryChannel { name } = self;
-        {
-            delete_delivery_channel(cx, name).await
-        }
+        delete_delivery_channel(cx, name).await
     }
 }
 

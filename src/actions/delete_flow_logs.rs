@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
 use super::ec2::*;
 use super::{Change, Implicit, Kind, Past, Reversal};
+use crate::aws::Classify;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -20,34 +20,26 @@ impl Kind for DeleteFlowLogs {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "ec2:DescribeFlowLogs",
-        "ec2:DeleteFlowLogs",
-    ];
-    const IMPLICIT: &'static [Implicit] = &[
-        Implicit {
-            call: "ec2:DeleteFlowLogs",
-            when: "deleting a flow log to S3 deletes its log delivery",
-            actions: &["logs:DeleteLogDelivery"],
-            doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3)",
-        },
-    ];
+    const CALLS: &'static [&'static str] = &["ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs"];
+    const IMPLICIT: &'static [Implicit] = &[Implicit {
+        call: "ec2:DeleteFlowLogs",
+        when: "deleting a flow log to S3 deletes its log delivery",
+        actions: &["logs:DeleteLogDelivery"],
+        doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3)",
+    }];
     type Prior = Value;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteFlowLogs {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteFlowLogs { flow_log_ids } = self;
-        {
-            delete_flow_logs(cx, flow_log_ids).await
-        }
+        delete_flow_logs(cx, flow_log_ids).await
     }
 }
 

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::ErrorKind;
 use super::logs::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -21,17 +21,13 @@ impl Kind for DeleteLogGroup {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "logs:DescribeLogGroups",
-        "logs:DeleteLogGroup",
-    ];
+    const CALLS: &'static [&'static str] = &["logs:DescribeLogGroups", "logs:DeleteLogGroup"];
     type Prior = Value;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteLogGroup {

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::Value;
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use super::s3::*;
 use super::PutPublicAccessBlock;
-use crate::snapshot::PublicAccessBlock;
+use super::ctx::{Ctx, Done, Fail};
+use super::s3::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::PublicAccessBlock;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -33,21 +33,21 @@ impl Kind for DeletePublicAccessBlock {
         let bucket = &self.bucket;
         let config = past.prior.clone()?;
         Reversal::restore(
-            PutPublicAccessBlock { bucket: bucket.clone(), config },
+            PutPublicAccessBlock {
+                bucket: bucket.clone(),
+                config,
+            },
             format!("put back the Public Access Block {bucket} had before"),
             past,
         )
     }
-
 }
 
 impl DeletePublicAccessBlock {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeletePublicAccessBlock { bucket } = self;
-        {
-            delete_public_access_block(cx, bucket).await
-        }
+        delete_public_access_block(cx, bucket).await
     }
 }
 

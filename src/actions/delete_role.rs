@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::ErrorKind;
 use super::iam::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use serde_json::{Value, json};
 
 /// Delete these inline policies, then the role. Fails (and keeps the
 /// role) when anything else is attached to it.
@@ -38,7 +38,6 @@ impl Kind for DeleteRole {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteRole {
@@ -54,11 +53,7 @@ impl DeleteRole {
 
 /// Deletes the listed inline policies, then the role. Anything else still
 /// attached makes DeleteRole fail, and the role is kept.
-async fn delete_role(
-    cx: &Ctx<'_>,
-    name: &str,
-    inline_policies: &[String],
-) -> Result<Done, Fail> {
+async fn delete_role(cx: &Ctx<'_>, name: &str, inline_policies: &[String]) -> Result<Done, Fail> {
     let existing = get_role(cx, name)
         .await
         .map_err(|e| Fail::reading("role", e))?;

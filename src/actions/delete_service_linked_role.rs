@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::ErrorKind;
 use super::iam::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -33,23 +33,17 @@ impl Kind for DeleteServiceLinkedRole {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteServiceLinkedRole {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteServiceLinkedRole { role_name } = self;
-        {
-            delete_service_linked_role(cx, role_name).await
-        }
+        delete_service_linked_role(cx, role_name).await
     }
 }
 
-async fn delete_service_linked_role(
-    cx: &Ctx<'_>,
-    role_name: &str,
-) -> Result<Done, Fail> {
+async fn delete_service_linked_role(cx: &Ctx<'_>, role_name: &str) -> Result<Done, Fail> {
     let existing = get_role(cx, role_name)
         .await
         .map_err(|e| Fail::reading("role", e))?;

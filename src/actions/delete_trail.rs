@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::{Value, json};
-use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use super::cloudtrail::*;
 use super::TrailState;
+use super::cloudtrail::*;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -33,7 +33,6 @@ impl Kind for DeleteTrail {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl DeleteTrail {

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::PutBucketLogging;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
-use super::PutBucketLogging;
-use crate::snapshot::BucketLogging;
 use super::{Change, Kind, Past, Reversal};
+use crate::snapshot::BucketLogging;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -20,10 +20,7 @@ impl Kind for DisableBucketLogging {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:GetBucketLogging",
-        "s3:PutBucketLogging",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:GetBucketLogging", "s3:PutBucketLogging"];
     type Prior = BucketLogging;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
@@ -39,15 +36,12 @@ impl Kind for DisableBucketLogging {
             past,
         )
     }
-
 }
 
 impl DisableBucketLogging {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DisableBucketLogging { bucket } = self;
-        {
-            s3::put_bucket_logging(cx, bucket, None).await
-        }
+        s3::put_bucket_logging(cx, bucket, None).await
     }
 }

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::kms;
 use super::EnableKeyRotation;
 use super::Rotation;
+use super::ctx::{Ctx, Done, Fail};
+use super::kms;
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -30,25 +30,26 @@ impl Kind for DisableKeyRotation {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        let key_id = Some(was.key_id.clone()).filter(|k| !k.is_empty()).unwrap_or_else(|| self.key_id.clone());
-        if was.rotation_enabled == false {
+        let key_id = Some(was.key_id.clone())
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| self.key_id.clone());
+        if !was.rotation_enabled {
             return None;
         }
         Reversal::restore(
-            EnableKeyRotation { key_id: key_id.clone() },
+            EnableKeyRotation {
+                key_id: key_id.clone(),
+            },
             format!("turn rotation of key {key_id} back on"),
             past,
         )
     }
-
 }
 
 impl DisableKeyRotation {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DisableKeyRotation { key_id } = self;
-        {
-            kms::set_rotation(cx, key_id, false).await
-        }
+        kms::set_rotation(cx, key_id, false).await
     }
 }

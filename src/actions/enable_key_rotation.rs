@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::kms;
 use super::DisableKeyRotation;
 use super::Rotation;
-use crate::snapshot::{Snapshot};
+use super::ctx::{Ctx, Done, Fail};
+use super::kms;
 use super::{Change, Kind, Past, Reversal, key_resource};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -31,12 +31,16 @@ impl Kind for EnableKeyRotation {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        let key_id = Some(was.key_id.clone()).filter(|k| !k.is_empty()).unwrap_or_else(|| self.key_id.clone());
-        if was.rotation_enabled == true {
+        let key_id = Some(was.key_id.clone())
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| self.key_id.clone());
+        if was.rotation_enabled {
             return None;
         }
         Reversal::restore(
-            DisableKeyRotation { key_id: key_id.clone() },
+            DisableKeyRotation {
+                key_id: key_id.clone(),
+            },
             format!("turn rotation of key {key_id} back off"),
             past,
         )
@@ -45,7 +49,6 @@ impl Kind for EnableKeyRotation {
     fn touches(&self, region: &str) -> Option<String> {
         Some(key_resource(region, &self.key_id))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let EnableKeyRotation { key_id } = self;
@@ -66,8 +69,6 @@ impl EnableKeyRotation {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let EnableKeyRotation { key_id } = self;
-        {
-            kms::set_rotation(cx, key_id, true).await
-        }
+        kms::set_rotation(cx, key_id, true).await
     }
 }

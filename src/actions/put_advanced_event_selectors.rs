@@ -4,13 +4,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ctx::{Ctx, Done, Fail};
-use super::cloudtrail;
 use super::TrailState;
+use super::cloudtrail;
 use super::cloudtrail::selectors_before;
-use crate::snapshot::{Snapshot};
 use super::cloudtrail::{parse_selectors, trail_mut};
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
+use crate::snapshot::Snapshot;
 
 /// Replace the trail's selectors with these advanced event selectors
 /// (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
@@ -39,7 +39,6 @@ impl Kind for PutAdvancedEventSelectors {
         selectors_before(&self.trail, past)
     }
 
-
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let PutAdvancedEventSelectors { trail, selectors } = self;
         let (basic, advanced) = parse_selectors(selectors);
@@ -54,8 +53,6 @@ impl PutAdvancedEventSelectors {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutAdvancedEventSelectors { trail, selectors } = self;
-        {
-            cloudtrail::put_event_selectors(cx, trail, selectors, true).await
-        }
+        cloudtrail::put_event_selectors(cx, trail, selectors, true).await
     }
 }

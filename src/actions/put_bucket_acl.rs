@@ -2,15 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use aws_sdk_s3::types::{
-    AccessControlPolicy,
-    Grantee, Owner, Permission, Type,
-};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::{Acl, Grant, Snapshot};
 use super::s3::*;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
+use crate::aws::Classify;
+use crate::snapshot::{Acl, Grant, Snapshot};
+use aws_sdk_s3::types::{AccessControlPolicy, Grantee, Owner, Permission, Type};
 
 /// Rewrite the ACL with exactly these grants (the public ones removed).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -28,10 +25,7 @@ impl Kind for PutBucketAcl {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:GetBucketAcl",
-        "s3:PutBucketAcl",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:GetBucketAcl", "s3:PutBucketAcl"];
     type Prior = Acl;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
@@ -52,7 +46,6 @@ impl Kind for PutBucketAcl {
     fn touches(&self, _region: &str) -> Option<String> {
         Some(bucket_resource(&self.bucket))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         let PutBucketAcl { bucket, grants, .. } = self;

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::DisableBucketLogging;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
-use super::DisableBucketLogging;
-use crate::snapshot::{BucketLogging, Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
+use crate::snapshot::{BucketLogging, Snapshot};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -22,17 +22,16 @@ impl Kind for PutBucketLogging {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:GetBucketLogging",
-        "s3:PutBucketLogging",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:GetBucketLogging", "s3:PutBucketLogging"];
     type Prior = BucketLogging;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
         match &past.prior {
             None => Reversal::remove(
-                DisableBucketLogging { bucket: bucket.clone() },
+                DisableBucketLogging {
+                    bucket: bucket.clone(),
+                },
                 format!("turn access logging of {bucket} off: it was off before"),
             ),
             Some(l) => Reversal::restore(
@@ -50,7 +49,6 @@ impl Kind for PutBucketLogging {
     fn touches(&self, _region: &str) -> Option<String> {
         Some(bucket_resource(&self.bucket))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         let PutBucketLogging {

@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::Value;
+use super::DeleteBucketPolicy;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
-use super::DeleteBucketPolicy;
-use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, bucket_resource};
+use crate::snapshot::Snapshot;
+use serde_json::Value;
 
 /// Put the merged policy (the `after` document).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -23,21 +23,23 @@ impl Kind for PutBucketPolicy {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "s3:GetBucketPolicy",
-        "s3:PutBucketPolicy",
-    ];
+    const CALLS: &'static [&'static str] = &["s3:GetBucketPolicy", "s3:PutBucketPolicy"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
         match &past.prior {
             None => Reversal::remove(
-                DeleteBucketPolicy { bucket: bucket.clone() },
+                DeleteBucketPolicy {
+                    bucket: bucket.clone(),
+                },
                 format!("delete the bucket policy of {bucket}: it had none before"),
             ),
             Some(policy) => Reversal::restore(
-                PutBucketPolicy { bucket: bucket.clone(), policy: policy.clone() },
+                PutBucketPolicy {
+                    bucket: bucket.clone(),
+                    policy: policy.clone(),
+                },
                 format!("put back the bucket policy {bucket} had before"),
                 past,
             ),
@@ -47,7 +49,6 @@ impl Kind for PutBucketPolicy {
     fn touches(&self, _region: &str) -> Option<String> {
         Some(bucket_resource(&self.bucket))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         let PutBucketPolicy { bucket, policy } = self;
@@ -61,17 +62,11 @@ impl PutBucketPolicy {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutBucketPolicy { bucket, policy } = self;
-        {
-            put_bucket_policy(cx, bucket, policy).await
-        }
+        put_bucket_policy(cx, bucket, policy).await
     }
 }
 
-async fn put_bucket_policy(
-    cx: &Ctx<'_>,
-    bucket: &str,
-    policy: &Value,
-) -> Result<Done, Fail> {
+async fn put_bucket_policy(cx: &Ctx<'_>, bucket: &str, policy: &Value) -> Result<Done, Fail> {
     let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
     let prior = get_policy(cx, bucket)
         .await

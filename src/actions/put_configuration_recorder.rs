@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::config;
 use super::DeleteConfigurationRecorder;
 use super::RestoreConfigurationRecorder;
+use super::config;
 use super::config::RecorderState;
-use crate::snapshot::{Recorder, Snapshot};
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Implicit, Kind, Past, Reversal};
+use crate::snapshot::{Recorder, Snapshot};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -29,14 +29,12 @@ impl Kind for PutConfigurationRecorder {
         "config:DescribeConfigurationRecorderStatus",
         "config:PutConfigurationRecorder",
     ];
-    const IMPLICIT: &'static [Implicit] = &[
-        Implicit {
-            call: "config:PutConfigurationRecorder",
-            when: "the recorder's role is passed to config.amazonaws.com",
-            actions: &["iam:PassRole"],
-            doc: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
-        },
-    ];
+    const IMPLICIT: &'static [Implicit] = &[Implicit {
+        call: "config:PutConfigurationRecorder",
+        when: "the recorder's role is passed to config.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html; https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+    }];
     const SERIAL_UNDO: bool = true;
     type Prior = RecorderState;
 
@@ -64,7 +62,6 @@ impl Kind for PutConfigurationRecorder {
             ),
         }
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let PutConfigurationRecorder {

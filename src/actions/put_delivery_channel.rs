@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use aws_sdk_config::types::DeliveryChannel;
-use serde_json::Value;
-use super::ctx::{Ctx, Done, Fail, with_created};
-use super::config::*;
 use super::DeleteDeliveryChannel;
 use super::config::ChannelState;
-use crate::snapshot::{Snapshot};
+use super::config::*;
+use super::ctx::{Ctx, Done, Fail, with_created};
 use super::{Change, Kind, Past, Reversal};
+use crate::snapshot::Snapshot;
+use aws_sdk_config::types::DeliveryChannel;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -55,7 +55,6 @@ impl Kind for PutDeliveryChannel {
             ),
         }
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let PutDeliveryChannel {

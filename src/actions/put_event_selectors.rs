@@ -4,13 +4,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ctx::{Ctx, Done, Fail};
-use super::cloudtrail;
 use super::TrailState;
+use super::cloudtrail;
 use super::cloudtrail::selectors_before;
-use crate::snapshot::{Snapshot};
 use super::cloudtrail::{parse_selectors, trail_mut};
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal, trail_resource};
+use crate::snapshot::Snapshot;
 
 /// Replace the basic event selectors with management events, ReadWriteType=All,
 /// keeping every data resource selector the trail had.
@@ -43,7 +43,6 @@ impl Kind for PutEventSelectors {
         Some(trail_resource(region, &self.trail))
     }
 
-
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let PutEventSelectors { trail, selectors } = self;
         let (basic, advanced) = parse_selectors(selectors);
@@ -58,8 +57,6 @@ impl PutEventSelectors {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutEventSelectors { trail, selectors } = self;
-        {
-            cloudtrail::put_event_selectors(cx, trail, selectors, false).await
-        }
+        cloudtrail::put_event_selectors(cx, trail, selectors, false).await
     }
 }

@@ -2,11 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::Value;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms::*;
-use crate::snapshot::{Snapshot};
 use super::{Change, Kind, Past, Reversal, key_resource};
+use crate::snapshot::Snapshot;
+use serde_json::Value;
 
 /// Put the merged key policy (`default`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -34,7 +34,10 @@ impl Kind for PutKeyPolicy {
         let key_id = &self.key_id;
         let policy = past.prior.clone()?;
         Reversal::restore(
-            PutKeyPolicy { key_id: key_id.clone(), policy },
+            PutKeyPolicy {
+                key_id: key_id.clone(),
+                policy,
+            },
             format!("put back the key policy {key_id} had before"),
             past,
         )
@@ -43,7 +46,6 @@ impl Kind for PutKeyPolicy {
     fn touches(&self, region: &str) -> Option<String> {
         Some(key_resource(region, &self.key_id))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         let PutKeyPolicy { key_id, policy } = self;
@@ -61,17 +63,11 @@ impl PutKeyPolicy {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutKeyPolicy { key_id, policy } = self;
-        {
-            put_key_policy(cx, key_id, policy).await
-        }
+        put_key_policy(cx, key_id, policy).await
     }
 }
 
-async fn put_key_policy(
-    cx: &Ctx<'_>,
-    key_ref: &str,
-    policy: &Value,
-) -> Result<Done, Fail> {
+async fn put_key_policy(cx: &Ctx<'_>, key_ref: &str, policy: &Value) -> Result<Done, Fail> {
     let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
     let key = resolve(cx, key_ref).await?;
     let prior = get_policy(cx, &key.key_id)

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use super::DeletePublicAccessBlock;
 use super::ctx::{Ctx, Done, Fail};
+use super::s3::*;
+use super::{Change, Kind, Past, Reversal, bucket_resource};
 use crate::aws::Classify;
 use crate::snapshot::{PublicAccessBlock, Snapshot};
-use super::s3::*;
-use super::DeletePublicAccessBlock;
-use super::{Change, Kind, Past, Reversal, bucket_resource};
+use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -33,11 +33,16 @@ impl Kind for PutPublicAccessBlock {
         let bucket = &self.bucket;
         match &past.prior {
             None => Reversal::remove(
-                DeletePublicAccessBlock { bucket: bucket.clone() },
+                DeletePublicAccessBlock {
+                    bucket: bucket.clone(),
+                },
                 format!("remove the Public Access Block of {bucket}: it had none before"),
             ),
             Some(config) => Reversal::restore(
-                PutPublicAccessBlock { bucket: bucket.clone(), config: config.clone() },
+                PutPublicAccessBlock {
+                    bucket: bucket.clone(),
+                    config: config.clone(),
+                },
                 format!("put back the Public Access Block {bucket} had before"),
                 past,
             ),
@@ -47,7 +52,6 @@ impl Kind for PutPublicAccessBlock {
     fn touches(&self, _region: &str) -> Option<String> {
         Some(bucket_resource(&self.bucket))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
         let PutPublicAccessBlock { bucket, config } = self;
@@ -61,9 +65,7 @@ impl PutPublicAccessBlock {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutPublicAccessBlock { bucket, config } = self;
-        {
-            put_public_access_block(cx, bucket, config).await
-        }
+        put_public_access_block(cx, bucket, config).await
     }
 }
 

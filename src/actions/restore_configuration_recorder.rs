@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::ctx::{Ctx, Done, Fail};
-use super::config;
 use super::DeleteConfigurationRecorder;
+use super::config;
 use super::config::RecorderState;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
 
 /// Put a recorder back exactly as it was (`recording_group` as
@@ -64,7 +64,6 @@ impl Kind for RestoreConfigurationRecorder {
             ),
         }
     }
-
 }
 
 impl RestoreConfigurationRecorder {
@@ -76,8 +75,6 @@ impl RestoreConfigurationRecorder {
             recording_group,
             recording_mode,
         } = self;
-        {
-            config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref()).await
-        }
+        config::put_recorder(cx, name, role_arn, recording_group, recording_mode.as_ref()).await
     }
 }

@@ -4,13 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use aws_sdk_kms::types::KeyState;
-use serde_json::{Value, json};
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::Classify;
-use crate::snapshot::ErrorKind;
 use super::kms::*;
 use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::ErrorKind;
+use aws_sdk_kms::types::KeyState;
+use serde_json::{Value, json};
 
 /// Delete `alias` (only when it still points at the key) and schedule the
 /// key's deletion after `pending_days` (7..=30). `key_id` is the key the
@@ -41,7 +41,6 @@ impl Kind for ScheduleKeyDeletion {
         // A deletion cannot be undone by recreating: nothing to plan.
         None
     }
-
 }
 
 impl ScheduleKeyDeletion {

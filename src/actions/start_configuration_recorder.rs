@@ -2,12 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::config;
 use super::StopConfigurationRecorder;
+use super::config;
 use super::config::Recording;
-use crate::snapshot::{Snapshot};
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -31,7 +31,7 @@ impl Kind for StartConfigurationRecorder {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if past.prior.as_ref()?.recording == true {
+        if past.prior.as_ref()?.recording {
             return None;
         }
         Reversal::restore(
@@ -40,7 +40,6 @@ impl Kind for StartConfigurationRecorder {
             past,
         )
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let StartConfigurationRecorder { name } = self;
@@ -62,8 +61,6 @@ impl StartConfigurationRecorder {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let StartConfigurationRecorder { name } = self;
-        {
-            config::set_recording(cx, name, true).await
-        }
+        config::set_recording(cx, name, true).await
     }
 }

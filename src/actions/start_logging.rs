@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::cloudtrail;
 use super::StopLogging;
 use super::TrailState;
-use crate::snapshot::{Snapshot};
+use super::cloudtrail;
 use super::cloudtrail::trail_mut;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal, trail_resource};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
@@ -32,11 +32,13 @@ impl Kind for StartLogging {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let trail = &self.trail;
-        if past.prior.as_ref()?.is_logging? == true {
+        if past.prior.as_ref()?.is_logging? {
             return None;
         }
         Reversal::restore(
-            StopLogging { trail: trail.clone() },
+            StopLogging {
+                trail: trail.clone(),
+            },
             format!("stop logging on trail {trail} again, as before"),
             past,
         )
@@ -45,7 +47,6 @@ impl Kind for StartLogging {
     fn touches(&self, region: &str) -> Option<String> {
         Some(trail_resource(region, &self.trail))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let StartLogging { trail } = self;

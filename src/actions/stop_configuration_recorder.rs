@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::config;
 use super::StartConfigurationRecorder;
+use super::config;
 use super::config::Recording;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -30,7 +30,7 @@ impl Kind for StopConfigurationRecorder {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if past.prior.as_ref()?.recording == false {
+        if !past.prior.as_ref()?.recording {
             return None;
         }
         Reversal::restore(
@@ -39,15 +39,12 @@ impl Kind for StopConfigurationRecorder {
             past,
         )
     }
-
 }
 
 impl StopConfigurationRecorder {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let StopConfigurationRecorder { name } = self;
-        {
-            config::set_recording(cx, name, false).await
-        }
+        config::set_recording(cx, name, false).await
     }
 }

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ctx::{Ctx, Done, Fail};
-use super::cloudtrail;
 use super::StartLogging;
 use super::TrailState;
+use super::cloudtrail;
+use super::ctx::{Ctx, Done, Fail};
 use super::{Change, Kind, Past, Reversal};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -30,16 +30,17 @@ impl Kind for StopLogging {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let trail = &self.trail;
-        if past.prior.as_ref()?.is_logging? == false {
+        if !past.prior.as_ref()?.is_logging? {
             return None;
         }
         Reversal::restore(
-            StartLogging { trail: trail.clone() },
+            StartLogging {
+                trail: trail.clone(),
+            },
             format!("start logging on trail {trail} again, as before"),
             past,
         )
     }
-
 }
 
 impl StopLogging {

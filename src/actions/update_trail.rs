@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::Value;
-use super::ctx::{Ctx, Done, Fail, unset_empty};
-use super::cloudtrail::*;
 use super::TrailState;
-use crate::snapshot::{Snapshot};
 use super::cloudtrail::trail_mut;
+use super::cloudtrail::*;
+use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::{Change, Implicit, Kind, Past, Reversal, trail_resource};
+use crate::snapshot::Snapshot;
+use serde_json::Value;
 
 /// Only the `Some` fields are changed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -64,17 +64,24 @@ impl Kind for UpdateTrail {
                 .map(|_| t.include_global_service_events),
             log_file_validation: self.log_file_validation.map(|_| t.log_file_validation),
             // "" unsets a string setting.
-            kms_key_id: self.kms_key_id.as_ref().map(|_| t.kms_key_id.clone().unwrap_or_default()),
-            cloudwatch_log_group_arn: cw.then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
+            kms_key_id: self
+                .kms_key_id
+                .as_ref()
+                .map(|_| t.kms_key_id.clone().unwrap_or_default()),
+            cloudwatch_log_group_arn: cw
+                .then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
             cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
         };
-        Reversal::restore(op, format!("put back the settings trail {name} had before"), past)
+        Reversal::restore(
+            op,
+            format!("put back the settings trail {name} had before"),
+            past,
+        )
     }
 
     fn touches(&self, region: &str) -> Option<String> {
         Some(trail_resource(region, &self.name))
     }
-
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
         let UpdateTrail {
