@@ -18,6 +18,13 @@ use super::{Past, PutAdvancedEventSelectors, PutEventSelectors, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::{self as snap, ErrorKind, Snapshot, Trail};
 
+/// The IAM actions of read_trail: GetTrail, GetTrailStatus, GetEventSelectors.
+pub(super) const READ_TRAIL: &[&str] = &[
+    "cloudtrail:GetTrail",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+];
+
 /// Everything about a trail an op may change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrailState {

@@ -16,7 +16,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
+use super::{DeleteConfigurationRecorder, Past, RestoreConfigurationRecorder, Reversal};
 use crate::aws::{AwsError, Classify};
+
+/// The IAM actions of read_recorder: the recorder and its status.
+pub(super) const READ_RECORDER: &[&str] = &[
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+];
 
 /// A recorder as journaled before it is changed (as
 /// DescribeConfigurationRecorders shows it, with its status).
@@ -35,6 +42,30 @@ pub struct RecorderState {
     pub recording: bool,
     #[serde(default)]
     pub last_status: Option<String>,
+}
+
+/// Undo of putting a recorder: put it back as it was, or delete the one
+/// this run created.
+pub(super) fn recorder_back(name: &str, past: &Past<'_, RecorderState>) -> Option<Reversal> {
+    let Some(r) = &past.prior else {
+        return Reversal::remove_created(
+            past,
+            DeleteConfigurationRecorder {
+                name: name.to_string(),
+            },
+            format!("delete configuration recorder {name}, which this run created"),
+        );
+    };
+    Reversal::restore(
+        RestoreConfigurationRecorder {
+            name: name.to_string(),
+            role_arn: r.role_arn.clone(),
+            recording_group: r.recording_group.clone(),
+            recording_mode: r.recording_mode.clone(),
+        },
+        format!("put back configuration recorder {name} as it was"),
+        past,
+    )
 }
 
 /// Whether a recorder was recording, journaled before it is started or stopped.

@@ -1,4 +1,5 @@
-//! `create_bucket`.
+//! `create_bucket`: make a bucket (get-or-create); undone by deleting it when
+//! empty.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,10 +29,8 @@ impl Kind for CreateBucket {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
-        if !past.created {
-            return None;
-        }
-        Reversal::remove(
+        Reversal::remove_created(
+            past,
             DeleteBucket {
                 bucket: bucket.clone(),
             },

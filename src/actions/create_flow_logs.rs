@@ -1,4 +1,5 @@
-//! `create_flow_logs`.
+//! `create_flow_logs`: make flow logs for VPCs; undone by deleting the ones
+//! made.
 
 use serde::{Deserialize, Serialize};
 

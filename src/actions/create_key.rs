@@ -1,4 +1,5 @@
-//! `create_key`: Create a symmetric key with this policy and give it `alias`.
+//! `create_key`: make a symmetric KMS key with a policy and an alias; undone by
+//! deleting the alias and scheduling the key's deletion.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,11 +34,10 @@ impl Kind for CreateKey {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
+    const SHARED_CALLS: &'static [&'static str] = RESOLVE_KEY;
     const CALLS: &'static [&'static str] = &[
-        "kms:ListAliases",
         "kms:ListKeys",
         "kms:ListResourceTags",
-        "kms:DescribeKey",
         "kms:GetKeyPolicy",
         "kms:CreateKey",
         "kms:CreateAlias",

@@ -1,4 +1,5 @@
-//! `create_log_group`.
+//! `create_log_group`: make a CloudWatch Logs group with a retention; undone by
+//! deleting it.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,10 +33,8 @@ impl Kind for CreateLogGroup {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if !past.created {
-            return None;
-        }
-        Reversal::remove(
+        Reversal::remove_created(
+            past,
             DeleteLogGroup { name: name.clone() },
             format!("delete log group {name}, which this run created"),
         )

@@ -1,4 +1,5 @@
-//! `create_role`.
+//! `create_role`: make an IAM role with a trust policy and one inline policy;
+//! undone by deleting both.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,21 +26,15 @@ impl Kind for CreateRole {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "iam:GetRole",
-        "iam:ListRolePolicies",
-        "iam:GetRolePolicy",
-        "iam:CreateRole",
-        "iam:PutRolePolicy",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
+    const CALLS: &'static [&'static str] =
+        &["iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let (name, policy_name) = (&self.name, &self.policy_name);
-        if !past.created {
-            return None;
-        }
-        Reversal::remove(
+        Reversal::remove_created(
+            past,
             DeleteRole {
                 name: name.clone(),
                 inline_policies: vec![policy_name.clone()],

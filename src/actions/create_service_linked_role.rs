@@ -1,4 +1,5 @@
-//! `create_service_linked_role`.
+//! `create_service_linked_role`: make a service-linked role (AWS Config's);
+//! undone by deleting it.
 
 use serde::{Deserialize, Serialize};
 

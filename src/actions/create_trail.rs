@@ -1,4 +1,4 @@
-//! `create_trail`.
+//! `create_trail`: make a trail; undone by deleting it.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,13 +27,8 @@ impl Kind for CreateTrail {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "kms:DescribeKey",
-        "cloudtrail:CreateTrail",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["kms:DescribeKey", "cloudtrail:CreateTrail"];
     const IMPLICIT: &'static [Implicit] = &[
         Implicit {
             call: "cloudtrail:CreateTrail",
@@ -52,10 +47,8 @@ impl Kind for CreateTrail {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if !past.created {
-            return None;
-        }
-        Reversal::remove(
+        Reversal::remove_created(
+            past,
             DeleteTrail { name: name.clone() },
             format!("delete trail {name}, which this run created"),
         )

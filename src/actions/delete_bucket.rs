@@ -1,4 +1,5 @@
-//! `delete_bucket`: Only an empty bucket is deleted; one that holds objects is kept.
+//! `delete_bucket`: delete a bucket this run made, only when empty (undo);
+//! final.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
-//! `delete_bucket_policy`.
+//! `delete_bucket_policy`: delete a bucket policy (2.3, when no statement is
+//! left; undo); undone by putting it back.
 
 use serde::{Deserialize, Serialize};
 
-use super::PutBucketPolicy;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
@@ -27,16 +27,7 @@ impl Kind for DeleteBucketPolicy {
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let bucket = &self.bucket;
-        let policy = past.prior.clone()?;
-        Reversal::restore(
-            PutBucketPolicy {
-                bucket: bucket.clone(),
-                policy,
-            },
-            format!("put back the bucket policy {bucket} had before"),
-            past,
-        )
+        policy_back(&self.bucket, past)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {

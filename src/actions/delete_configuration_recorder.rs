@@ -1,4 +1,4 @@
-//! `delete_configuration_recorder`.
+//! `delete_configuration_recorder`: delete a recorder (undo); final.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,11 +20,8 @@ impl Kind for DeleteConfigurationRecorder {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:DeleteConfigurationRecorder",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = READ_RECORDER;
+    const CALLS: &'static [&'static str] = &["config:DeleteConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = Value;
 

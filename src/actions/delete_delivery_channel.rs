@@ -1,4 +1,4 @@
-//! `delete_delivery_channel`.
+//! `delete_delivery_channel`: delete a delivery channel (undo); final.
 
 use serde::{Deserialize, Serialize};
 

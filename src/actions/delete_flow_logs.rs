@@ -1,4 +1,4 @@
-//! `delete_flow_logs`.
+//! `delete_flow_logs`: delete flow logs (undo of create_flow_logs); final.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! `delete_log_group`.
+//! `delete_log_group`: delete a log group (undo of create_log_group); final.
 
 use serde::{Deserialize, Serialize};
 

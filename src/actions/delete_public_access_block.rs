@@ -1,8 +1,8 @@
-//! `delete_public_access_block`.
+//! `delete_public_access_block`: remove a bucket's Public Access Block (undo);
+//! undone by putting it back.
 
 use serde::{Deserialize, Serialize};
 
-use super::PutPublicAccessBlock;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
 use super::{Change, Kind, Past, Reversal};
@@ -30,16 +30,7 @@ impl Kind for DeletePublicAccessBlock {
     type Prior = PublicAccessBlock;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let bucket = &self.bucket;
-        let config = past.prior.clone()?;
-        Reversal::restore(
-            PutPublicAccessBlock {
-                bucket: bucket.clone(),
-                config,
-            },
-            format!("put back the Public Access Block {bucket} had before"),
-            past,
-        )
+        pab_back(&self.bucket, past)
     }
 }
 

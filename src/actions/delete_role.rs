@@ -1,5 +1,5 @@
-//! `delete_role`: Delete these inline policies, then the role. Fails (and keeps the
-//! role) when anything else is attached to it.
+//! `delete_role`: delete a role and its inline policies (undo of create_role);
+//! final.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,9 +25,8 @@ impl Kind for DeleteRole {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
+    const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
     const CALLS: &'static [&'static str] = &[
-        "iam:GetRole",
-        "iam:ListRolePolicies",
         "iam:GetRolePolicy",
         "iam:DeleteRolePolicy",
         "iam:DeleteRole",

@@ -1,4 +1,4 @@
-//! `delete_service_linked_role`.
+//! `delete_service_linked_role`: delete a service-linked role (undo); final.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,9 +21,8 @@ impl Kind for DeleteServiceLinkedRole {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
+    const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
     const CALLS: &'static [&'static str] = &[
-        "iam:GetRole",
-        "iam:ListRolePolicies",
         "iam:DeleteServiceLinkedRole",
         "iam:GetServiceLinkedRoleDeletionStatus",
     ];

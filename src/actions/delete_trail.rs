@@ -1,4 +1,4 @@
-//! `delete_trail`.
+//! `delete_trail`: delete a trail (undo of create_trail); final.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,12 +21,8 @@ impl Kind for DeleteTrail {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:DeleteTrail",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["cloudtrail:DeleteTrail"];
     type Prior = TrailState;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {

@@ -1,8 +1,8 @@
-//! `disable_bucket_logging`.
+//! `disable_bucket_logging`: turn off a bucket's access logging (undo); undone
+//! by turning it back on.
 
 use serde::{Deserialize, Serialize};
 
-use super::PutBucketLogging;
 use super::ctx::{Ctx, Done, Fail};
 use super::s3;
 use super::{Change, Kind, Past, Reversal};
@@ -24,17 +24,7 @@ impl Kind for DisableBucketLogging {
     type Prior = BucketLogging;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let bucket = &self.bucket;
-        let l = past.prior.as_ref()?;
-        Reversal::restore(
-            PutBucketLogging {
-                bucket: bucket.clone(),
-                target_bucket: l.target_bucket.clone(),
-                target_prefix: l.target_prefix.clone(),
-            },
-            format!("put back the access logging {bucket} had before"),
-            past,
-        )
+        s3::logging_back(&self.bucket, past)
     }
 }
 

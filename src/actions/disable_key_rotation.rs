@@ -1,8 +1,8 @@
-//! `disable_key_rotation`.
+//! `disable_key_rotation`: turn off a key's rotation (undo); undone by turning
+//! it back on.
 
 use serde::{Deserialize, Serialize};
 
-use super::EnableKeyRotation;
 use super::Rotation;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms;
@@ -20,29 +20,12 @@ impl Kind for DisableKeyRotation {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "kms:DescribeKey",
-        "kms:ListAliases",
-        "kms:GetKeyRotationStatus",
-        "kms:DisableKeyRotation",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = kms::RESOLVE_KEY;
+    const CALLS: &'static [&'static str] = &["kms:GetKeyRotationStatus", "kms:DisableKeyRotation"];
     type Prior = Rotation;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let was = past.prior.as_ref()?;
-        let key_id = Some(was.key_id.clone())
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| self.key_id.clone());
-        if !was.rotation_enabled {
-            return None;
-        }
-        Reversal::restore(
-            EnableKeyRotation {
-                key_id: key_id.clone(),
-            },
-            format!("turn rotation of key {key_id} back on"),
-            past,
-        )
+        kms::rotation_back(&self.key_id, false, past)
     }
 }
 

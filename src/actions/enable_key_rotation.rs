@@ -1,8 +1,8 @@
-//! `enable_key_rotation`.
+//! `enable_key_rotation`: turn on a key's yearly rotation; undone by turning it
+//! off if it was off.
 
 use serde::{Deserialize, Serialize};
 
-use super::DisableKeyRotation;
 use super::Rotation;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms;
@@ -21,29 +21,12 @@ impl Kind for EnableKeyRotation {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "kms:DescribeKey",
-        "kms:ListAliases",
-        "kms:GetKeyRotationStatus",
-        "kms:EnableKeyRotation",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = kms::RESOLVE_KEY;
+    const CALLS: &'static [&'static str] = &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"];
     type Prior = Rotation;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let was = past.prior.as_ref()?;
-        let key_id = Some(was.key_id.clone())
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| self.key_id.clone());
-        if was.rotation_enabled {
-            return None;
-        }
-        Reversal::restore(
-            DisableKeyRotation {
-                key_id: key_id.clone(),
-            },
-            format!("turn rotation of key {key_id} back off"),
-            past,
-        )
+        kms::rotation_back(&self.key_id, true, past)
     }
 
     fn touches(&self, region: &str) -> Option<String> {

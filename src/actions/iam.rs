@@ -9,6 +9,9 @@ use super::ctx::Ctx;
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
+/// The IAM actions of get_role: the role and the names of its inline policies.
+pub(super) const GET_ROLE: &[&str] = &["iam:GetRole", "iam:ListRolePolicies"];
+
 pub(super) async fn get_role(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
     let iam = cx.aws.iam(cx.region());
     let role = match iam.get_role().role_name(name).send().await.aws() {

@@ -13,8 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail};
+use super::{DisableKeyRotation, EnableKeyRotation, Past, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
+
+/// The IAM actions of describe / alias_target: the key and the alias pointing at it.
+pub(super) const RESOLVE_KEY: &[&str] = &["kms:DescribeKey", "kms:ListAliases"];
 
 /// A key's rotation as journaled before it is turned on or off.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -22,6 +26,23 @@ pub struct Rotation {
     #[serde(default)]
     pub key_id: String,
     pub rotation_enabled: bool,
+}
+
+/// Undo of turning rotation `to` on or off: turn it back.
+pub(super) fn rotation_back(key_id: &str, to: bool, past: &Past<'_, Rotation>) -> Option<Reversal> {
+    let was = past.prior.as_ref()?;
+    let key_id = Some(was.key_id.clone())
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| key_id.to_string());
+    let why = format!(
+        "turn rotation of key {key_id} back {}",
+        if was.rotation_enabled { "on" } else { "off" }
+    );
+    if was.rotation_enabled {
+        Reversal::switch_back(true, to, EnableKeyRotation { key_id }, why, past)
+    } else {
+        Reversal::switch_back(false, to, DisableKeyRotation { key_id }, why, past)
+    }
 }
 
 pub(super) struct KeyInfo {

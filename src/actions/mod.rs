@@ -78,8 +78,11 @@ pub trait Kind {
     /// included): its calls are in the `undo` policy.
     const IN_UNDO: bool;
     /// The IAM actions of every SDK call its executor makes (the live read
-    /// before the write, the write, the read-back).
+    /// before the write, the write, the read-back), besides `SHARED_CALLS`.
     const CALLS: &'static [&'static str];
+    /// The IAM actions of the shared reader it uses (a service file's, e.g.
+    /// `cloudtrail::READ_TRAIL`).
+    const SHARED_CALLS: &'static [&'static str] = &[];
     /// What AWS evaluates on top of those calls, with the page that says so.
     /// Listed once, by the kind that owns the call.
     const IMPLICIT: &'static [Implicit] = &[];
@@ -162,6 +165,34 @@ impl Reversal {
         })
     }
 
+    /// Undo of a switch turned `to` on or off: `back` when it `was` the
+    /// other way, else nothing.
+    pub fn switch_back<P>(
+        was: bool,
+        to: bool,
+        back: impl Into<Op>,
+        why: impl Into<String>,
+        past: &Past<'_, P>,
+    ) -> Option<Self> {
+        if was == to {
+            return None;
+        }
+        Reversal::restore(back, why, past)
+    }
+
+    /// Undo of a get-or-create: remove what the run made, nothing when it
+    /// already existed.
+    pub fn remove_created<P>(
+        past: &Past<'_, P>,
+        op: impl Into<Op>,
+        why: impl Into<String>,
+    ) -> Option<Self> {
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(op, why)
+    }
+
     /// Removes what the run made.
     pub fn remove(op: impl Into<Op>, why: impl Into<String>) -> Option<Self> {
         Some(Reversal {
@@ -188,6 +219,21 @@ pub fn key_resource(region: &str, key_ref: &str) -> String {
 /// Undo's name of a trail, by name or ARN.
 pub fn trail_resource(region: &str, name_or_arn: &str) -> String {
     format!("trail:{region}:{}", trail_name(name_or_arn))
+}
+
+/// `a` then `b`, as one constant array.
+const fn concat<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
 }
 
 /// The names of the kinds whose flag is set, as one constant array.
@@ -321,7 +367,13 @@ macro_rules! kinds {
         })*
 
         /// Op name → the IAM actions of every SDK call its executor makes.
-        pub const CALLS: &[(&str, &[&str])] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::CALLS),)*];
+        pub const CALLS: &[(&str, &[&str])] = &[$((
+            <$Kind as Kind>::NAME,
+            &concat::<{ <$Kind as Kind>::SHARED_CALLS.len() + <$Kind as Kind>::CALLS.len() }>(
+                <$Kind as Kind>::SHARED_CALLS,
+                <$Kind as Kind>::CALLS,
+            ),
+        ),)*];
 
         /// The ops a plan can hold.
         pub const IN_APPLY: &[&str] = &{

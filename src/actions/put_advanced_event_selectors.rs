@@ -1,5 +1,5 @@
-//! `put_advanced_event_selectors`: Replace the trail's selectors with these advanced event selectors
-//! (array of `{Name, FieldSelectors: [{Field, Equals, StartsWith, ...}]}`).
+//! `put_advanced_event_selectors`: put advanced event selectors on a trail
+//! (undo); undone by putting back the old selectors.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,12 +27,8 @@ impl Kind for PutAdvancedEventSelectors {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:PutEventSelectors",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["cloudtrail:PutEventSelectors"];
     type Prior = TrailState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {

@@ -1,4 +1,5 @@
-//! `put_bucket_acl`: Rewrite the ACL with exactly these grants (the public ones removed).
+//! `put_bucket_acl`: rewrite a bucket's ACL without its public grants; undone
+//! by putting back the old ACL.
 
 use serde::{Deserialize, Serialize};
 

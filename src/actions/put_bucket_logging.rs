@@ -1,4 +1,5 @@
-//! `put_bucket_logging`.
+//! `put_bucket_logging`: turn on a bucket's server access logging; undone by
+//! turning it back (off).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,23 +28,15 @@ impl Kind for PutBucketLogging {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
-        match &past.prior {
-            None => Reversal::remove(
+        if past.prior.is_none() {
+            return Reversal::remove(
                 DisableBucketLogging {
                     bucket: bucket.clone(),
                 },
                 format!("turn access logging of {bucket} off: it was off before"),
-            ),
-            Some(l) => Reversal::restore(
-                PutBucketLogging {
-                    bucket: bucket.clone(),
-                    target_bucket: l.target_bucket.clone(),
-                    target_prefix: l.target_prefix.clone(),
-                },
-                format!("put back the access logging {bucket} had before"),
-                past,
-            ),
+            );
         }
+        s3::logging_back(bucket, past)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {

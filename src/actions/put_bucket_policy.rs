@@ -1,4 +1,5 @@
-//! `put_bucket_policy`: Put the merged policy (the `after` document).
+//! `put_bucket_policy`: put a merged bucket policy; undone by putting back (or
+//! deleting) the old one.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,22 +29,15 @@ impl Kind for PutBucketPolicy {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
-        match &past.prior {
-            None => Reversal::remove(
+        if past.prior.is_none() {
+            return Reversal::remove(
                 DeleteBucketPolicy {
                     bucket: bucket.clone(),
                 },
                 format!("delete the bucket policy of {bucket}: it had none before"),
-            ),
-            Some(policy) => Reversal::restore(
-                PutBucketPolicy {
-                    bucket: bucket.clone(),
-                    policy: policy.clone(),
-                },
-                format!("put back the bucket policy {bucket} had before"),
-                past,
-            ),
+            );
         }
+        policy_back(bucket, past)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {

@@ -1,9 +1,8 @@
-//! `put_configuration_recorder`.
+//! `put_configuration_recorder`: put a recorder recording all supported types;
+//! undone by putting back (or deleting) the old one.
 
 use serde::{Deserialize, Serialize};
 
-use super::DeleteConfigurationRecorder;
-use super::RestoreConfigurationRecorder;
 use super::config;
 use super::config::RecorderState;
 use super::ctx::{Ctx, Done, Fail};
@@ -24,11 +23,8 @@ impl Kind for PutConfigurationRecorder {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
-    const CALLS: &'static [&'static str] = &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:PutConfigurationRecorder",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = config::READ_RECORDER;
+    const CALLS: &'static [&'static str] = &["config:PutConfigurationRecorder"];
     const IMPLICIT: &'static [Implicit] = &[Implicit {
         call: "config:PutConfigurationRecorder",
         when: "the recorder's role is passed to config.amazonaws.com",
@@ -39,28 +35,7 @@ impl Kind for PutConfigurationRecorder {
     type Prior = RecorderState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let name = &self.name;
-        match &past.prior {
-            None => {
-                if !past.created {
-                    return None;
-                }
-                Reversal::remove(
-                    DeleteConfigurationRecorder { name: name.clone() },
-                    format!("delete configuration recorder {name}, which this run created"),
-                )
-            }
-            Some(r) => Reversal::restore(
-                RestoreConfigurationRecorder {
-                    name: name.clone(),
-                    role_arn: r.role_arn.clone(),
-                    recording_group: r.recording_group.clone(),
-                    recording_mode: r.recording_mode.clone(),
-                },
-                format!("put back configuration recorder {name} as it was"),
-                past,
-            ),
-        }
+        config::recorder_back(&self.name, past)
     }
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {

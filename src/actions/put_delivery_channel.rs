@@ -1,4 +1,5 @@
-//! `put_delivery_channel`.
+//! `put_delivery_channel`: put a Config delivery channel; undone by putting
+//! back (or deleting) the old one.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
-//! `put_event_selectors`: Replace the basic event selectors with management events, ReadWriteType=All,
-//! keeping every data resource selector the trail had.
+//! `put_event_selectors`: put basic event selectors on a trail; undone by
+//! putting back the old selectors.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -27,12 +27,8 @@ impl Kind for PutEventSelectors {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:PutEventSelectors",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["cloudtrail:PutEventSelectors"];
     type Prior = TrailState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {

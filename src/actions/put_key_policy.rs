@@ -1,4 +1,5 @@
-//! `put_key_policy`: Put the merged key policy (`default`).
+//! `put_key_policy`: put a merged key policy; undone by putting back the old
+//! one.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,12 +23,8 @@ impl Kind for PutKeyPolicy {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "kms:DescribeKey",
-        "kms:ListAliases",
-        "kms:GetKeyPolicy",
-        "kms:PutKeyPolicy",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = RESOLVE_KEY;
+    const CALLS: &'static [&'static str] = &["kms:GetKeyPolicy", "kms:PutKeyPolicy"];
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {

@@ -1,4 +1,5 @@
-//! `put_public_access_block`.
+//! `put_public_access_block`: set a bucket's Public Access Block; undone by
+//! putting back (or removing) the old one.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,22 +32,15 @@ impl Kind for PutPublicAccessBlock {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
-        match &past.prior {
-            None => Reversal::remove(
+        if past.prior.is_none() {
+            return Reversal::remove(
                 DeletePublicAccessBlock {
                     bucket: bucket.clone(),
                 },
                 format!("remove the Public Access Block of {bucket}: it had none before"),
-            ),
-            Some(config) => Reversal::restore(
-                PutPublicAccessBlock {
-                    bucket: bucket.clone(),
-                    config: config.clone(),
-                },
-                format!("put back the Public Access Block {bucket} had before"),
-                past,
-            ),
+            );
         }
+        pab_back(bucket, past)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {

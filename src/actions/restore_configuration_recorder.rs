@@ -1,11 +1,9 @@
-//! `restore_configuration_recorder`: Put a recorder back exactly as it was (`recording_group` as
-//! DescribeConfigurationRecorders shows it: `allSupported`,
-//! `includeGlobalResourceTypes`, `resourceTypes`).
+//! `restore_configuration_recorder`: put a recorder back exactly as it was
+//! (undo); undone the same way.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::DeleteConfigurationRecorder;
 use super::config;
 use super::config::RecorderState;
 use super::ctx::{Ctx, Done, Fail};
@@ -32,37 +30,13 @@ impl Kind for RestoreConfigurationRecorder {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:PutConfigurationRecorder",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = config::READ_RECORDER;
+    const CALLS: &'static [&'static str] = &["config:PutConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = RecorderState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        let name = &self.name;
-        match &past.prior {
-            None => {
-                if !past.created {
-                    return None;
-                }
-                Reversal::remove(
-                    DeleteConfigurationRecorder { name: name.clone() },
-                    format!("delete configuration recorder {name}, which this run created"),
-                )
-            }
-            Some(r) => Reversal::restore(
-                RestoreConfigurationRecorder {
-                    name: name.clone(),
-                    role_arn: r.role_arn.clone(),
-                    recording_group: r.recording_group.clone(),
-                    recording_mode: r.recording_mode.clone(),
-                },
-                format!("put back configuration recorder {name} as it was"),
-                past,
-            ),
-        }
+        config::recorder_back(&self.name, past)
     }
 }
 

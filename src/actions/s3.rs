@@ -9,6 +9,7 @@ use aws_sdk_s3::types::{BucketLoggingStatus, LoggingEnabled};
 use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
+use super::{Past, PutBucketLogging, PutBucketPolicy, PutPublicAccessBlock, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::collect::{acl_of, logging_of, pab_of};
 use crate::snapshot::{Acl, BucketLogging, ErrorKind, Grant, PublicAccessBlock};
@@ -227,4 +228,43 @@ pub(super) async fn put_bucket_logging(
         },
         result,
     ))
+}
+/// Undo back to the Public Access Block a bucket had (none: nothing).
+pub(super) fn pab_back(bucket: &str, past: &Past<'_, PublicAccessBlock>) -> Option<Reversal> {
+    let config = past.prior.clone()?;
+    Reversal::restore(
+        PutPublicAccessBlock {
+            bucket: bucket.to_string(),
+            config,
+        },
+        format!("put back the Public Access Block {bucket} had before"),
+        past,
+    )
+}
+
+/// Undo back to the bucket policy a bucket had (none: nothing).
+pub(super) fn policy_back(bucket: &str, past: &Past<'_, Value>) -> Option<Reversal> {
+    let policy = past.prior.clone()?;
+    Reversal::restore(
+        PutBucketPolicy {
+            bucket: bucket.to_string(),
+            policy,
+        },
+        format!("put back the bucket policy {bucket} had before"),
+        past,
+    )
+}
+
+/// Undo back to the access logging a bucket had (none: nothing).
+pub(super) fn logging_back(bucket: &str, past: &Past<'_, BucketLogging>) -> Option<Reversal> {
+    let l = past.prior.clone()?;
+    Reversal::restore(
+        PutBucketLogging {
+            bucket: bucket.to_string(),
+            target_bucket: l.target_bucket,
+            target_prefix: l.target_prefix,
+        },
+        format!("put back the access logging {bucket} had before"),
+        past,
+    )
 }

@@ -1,6 +1,5 @@
-//! `schedule_key_deletion`: Delete `alias` (only when it still points at the key) and schedule the
-//! key's deletion after `pending_days` (7..=30). `key_id` is the key the
-//! run created; without it the alias's current target is used.
+//! `schedule_key_deletion`: delete an alias and schedule its key's deletion
+//! (undo of create_key); final.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +28,8 @@ impl Kind for ScheduleKeyDeletion {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "kms:DescribeKey",
-        "kms:ListAliases",
-        "kms:DeleteAlias",
-        "kms:ScheduleKeyDeletion",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = RESOLVE_KEY;
+    const CALLS: &'static [&'static str] = &["kms:DeleteAlias", "kms:ScheduleKeyDeletion"];
     type Prior = Value;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {

@@ -1,4 +1,5 @@
-//! `start_configuration_recorder`.
+//! `start_configuration_recorder`: start a recorder; undone by stopping it if
+//! it was stopped.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,22 +22,20 @@ impl Kind for StartConfigurationRecorder {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:StartConfigurationRecorder",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = config::READ_RECORDER;
+    const CALLS: &'static [&'static str] = &["config:StartConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = Recording;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if past.prior.as_ref()?.recording {
-            return None;
-        }
-        Reversal::restore(
+        let was = past.prior.as_ref()?.recording;
+        let why = format!("stop recorder {name} again, as before");
+        Reversal::switch_back(
+            was,
+            true,
             StopConfigurationRecorder { name: name.clone() },
-            format!("stop recorder {name} again, as before"),
+            why,
             past,
         )
     }

@@ -1,4 +1,5 @@
-//! `start_logging`.
+//! `start_logging`: start a trail's logging; undone by stopping it if it was
+//! stopped.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,24 +23,21 @@ impl Kind for StartLogging {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:StartLogging",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["cloudtrail:StartLogging"];
     type Prior = TrailState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let trail = &self.trail;
-        if past.prior.as_ref()?.is_logging? {
-            return None;
-        }
-        Reversal::restore(
+        let was = past.prior.as_ref()?.is_logging?;
+        let why = format!("stop logging on trail {trail} again, as before");
+        Reversal::switch_back(
+            was,
+            true,
             StopLogging {
                 trail: trail.clone(),
             },
-            format!("stop logging on trail {trail} again, as before"),
+            why,
             past,
         )
     }

@@ -1,4 +1,5 @@
-//! `stop_configuration_recorder`.
+//! `stop_configuration_recorder`: stop a recorder (undo); undone by starting it
+//! again.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,22 +21,20 @@ impl Kind for StopConfigurationRecorder {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "config:DescribeConfigurationRecorders",
-        "config:DescribeConfigurationRecorderStatus",
-        "config:StopConfigurationRecorder",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = config::READ_RECORDER;
+    const CALLS: &'static [&'static str] = &["config:StopConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = Recording;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;
-        if !past.prior.as_ref()?.recording {
-            return None;
-        }
-        Reversal::restore(
+        let was = past.prior.as_ref()?.recording;
+        let why = format!("start recorder {name} again, as before");
+        Reversal::switch_back(
+            was,
+            false,
             StartConfigurationRecorder { name: name.clone() },
-            format!("start recorder {name} again, as before"),
+            why,
             past,
         )
     }

@@ -1,4 +1,4 @@
-//! `stop_logging`.
+//! `stop_logging`: stop a trail's logging (undo); undone by starting it again.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,24 +20,21 @@ impl Kind for StopLogging {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "cloudtrail:StopLogging",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["cloudtrail:StopLogging"];
     type Prior = TrailState;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let trail = &self.trail;
-        if !past.prior.as_ref()?.is_logging? {
-            return None;
-        }
-        Reversal::restore(
+        let was = past.prior.as_ref()?.is_logging?;
+        let why = format!("start logging on trail {trail} again, as before");
+        Reversal::switch_back(
+            was,
+            false,
             StartLogging {
                 trail: trail.clone(),
             },
-            format!("start logging on trail {trail} again, as before"),
+            why,
             past,
         )
     }

@@ -1,4 +1,5 @@
-//! `update_trail`: Only the `Some` fields are changed.
+//! `update_trail`: change the given settings of a trail; undone by putting back
+//! those settings.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,13 +30,8 @@ impl Kind for UpdateTrail {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &[
-        "cloudtrail:GetTrail",
-        "cloudtrail:GetTrailStatus",
-        "cloudtrail:GetEventSelectors",
-        "kms:DescribeKey",
-        "cloudtrail:UpdateTrail",
-    ];
+    const SHARED_CALLS: &'static [&'static str] = READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["kms:DescribeKey", "cloudtrail:UpdateTrail"];
     const IMPLICIT: &'static [Implicit] = &[
         Implicit {
             call: "cloudtrail:UpdateTrail",
