@@ -72,7 +72,10 @@ async fn seed_account(cfg: &SdkConfig, account: &str) -> Result<()> {
     for r in REGIONS {
         let region = Region::new(r);
         let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(cfg).region(region.clone()).force_path_style(true).build(),
+            aws_sdk_s3::config::Builder::from(cfg)
+                .region(region.clone())
+                .force_path_style(true)
+                .build(),
         );
         let bucket = format!("trail-{account}-{r}");
         let mut create = s3.create_bucket().bucket(&bucket);
@@ -88,13 +91,25 @@ async fn seed_account(cfg: &SdkConfig, account: &str) -> Result<()> {
             {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": format!("arn:aws:s3:::{bucket}")},
             {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{account}/*"), "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}
         ]});
-        s3.put_bucket_policy().bucket(&bucket).policy(policy.to_string()).send().await?;
+        s3.put_bucket_policy()
+            .bucket(&bucket)
+            .policy(policy.to_string())
+            .send()
+            .await?;
         let ct = aws_sdk_cloudtrail::Client::from_conf(
-            aws_sdk_cloudtrail::config::Builder::from(cfg).region(region.clone()).build(),
+            aws_sdk_cloudtrail::config::Builder::from(cfg)
+                .region(region.clone())
+                .build(),
         );
-        ct.create_trail().name(format!("trail-{r}")).s3_bucket_name(&bucket).send().await?;
+        ct.create_trail()
+            .name(format!("trail-{r}"))
+            .s3_bucket_name(&bucket)
+            .send()
+            .await?;
         let kms = aws_sdk_kms::Client::from_conf(
-            aws_sdk_kms::config::Builder::from(cfg).region(region).build(),
+            aws_sdk_kms::config::Builder::from(cfg)
+                .region(region)
+                .build(),
         );
         kms.create_key().description("bench").send().await?;
     }
@@ -217,7 +232,8 @@ fn main() -> Result<()> {
         None => vec![10, 50, 100],
     };
     let bin = PathBuf::from(std::env::var_os("REMEDIATE_BIN").context("REMEDIATE_BIN")?);
-    let python = PathBuf::from(std::env::var_os("REMEDIATE_MOTO_PYTHON").context("REMEDIATE_MOTO_PYTHON")?);
+    let python =
+        PathBuf::from(std::env::var_os("REMEDIATE_MOTO_PYTHON").context("REMEDIATE_MOTO_PYTHON")?);
     let dir = std::env::temp_dir().join(format!("remediate-bench-org-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let moto = start_moto(&python, &dir.join("moto.log"))?;
@@ -225,8 +241,13 @@ fn main() -> Result<()> {
     let rt = tokio::runtime::Runtime::new()?;
     let seeding = Instant::now();
     let ids = rt.block_on(organization(&moto.1, max))?;
-    eprintln!("bench-org: organization of {max} members seeded in {:.0} s", seeding.elapsed().as_secs_f64());
-    println!("| accounts | regions | wall (s) | API calls per account | peak memory (MiB) | report (KiB) | exit |");
+    eprintln!(
+        "bench-org: organization of {max} members seeded in {:.0} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    println!(
+        "| accounts | regions | wall (s) | API calls per account | peak memory (MiB) | report (KiB) | exit |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for n in counts {
         let r = plan(&bin, &moto.1, &ids[..n.min(ids.len())], &dir)?;

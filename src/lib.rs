@@ -11,6 +11,7 @@
 //!                          render (text / json / markdown)   execute (writes) ─► journal
 //! ```
 //!
+//! - [`actions`]   one file per kind of action: data, facts, IAM, run, undo, simulate.
 //! - [`settings`]  `remediate.toml`: names, retention, flow-log options, exemptions.
 //! - [`aws`]       client factory, call counter, SDK error classification.
 //! - [`snapshot`]  the account as plain serializable data.
@@ -21,11 +22,12 @@
 //! - [`cost`]      the price table (us-east-1) and cost notes for actions and plans.
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
-//! - [`plan`]      actions, ordering, fingerprints, the plan file.
+//! - [`plan`]      the planner, ordering, fingerprints, the plan file.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
-//! - [`execute`]   runs a plan's actions, reads back, journals; undo.
+//! - [`execute`]   runs a plan's actions through their kinds; plans undo.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
+pub mod actions;
 pub mod aws;
 pub mod cli;
 pub mod cloudformation;

@@ -39,6 +39,17 @@ pub struct AccountPart {
 }
 
 impl AccountPart {
+    /// The part without its plan (its identity, error and call count).
+    pub fn clone_without_plan(&self) -> AccountPart {
+        AccountPart {
+            account_id: self.account_id.clone(),
+            name: self.name.clone(),
+            plan: None,
+            error: self.error.clone(),
+            api_calls: self.api_calls,
+        }
+    }
+
     /// `drift`, `error`, `clean` (or `unproven`: parts unreadable, nothing drifts).
     pub fn verdict(&self) -> &'static str {
         match &self.plan {

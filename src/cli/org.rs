@@ -294,10 +294,7 @@ pub async fn cmd_apply(
         return Ok(EXIT_ERROR);
     }
     let (caller, _) = collect::identity(aws).await?;
-    let o = run
-        .org
-        .clone()
-        .unwrap_or_else(super::OrgRun::from_plan);
+    let o = run.org.clone().unwrap_or_else(super::OrgRun::from_plan);
     let dir = journal_dir(&journal);
     ensure_state_dir(&dir)?;
     std::fs::create_dir_all(&dir)
@@ -397,10 +394,7 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, dir: &Path, yes: bool) -> Result<i32
         );
     }
     let (caller, _) = collect::identity(aws).await?;
-    let o = run
-        .org
-        .clone()
-        .unwrap_or_else(super::OrgRun::from_plan);
+    let o = run.org.clone().unwrap_or_else(super::OrgRun::from_plan);
     let mut code = EXIT_OK;
     for j in journals {
         let account = j

@@ -29,7 +29,7 @@ mod s3;
 
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
-pub use s3::location_to_region;
+pub use s3::{acl_of, location_to_region, logging_of, pab_of};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;

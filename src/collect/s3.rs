@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput;
+use aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput;
+use aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput;
 use aws_sdk_s3::types as s3t;
 
 use super::Cx;
@@ -162,22 +165,7 @@ async fn read_bucket(
         cx.call(client.get_bucket_encryption().bucket(name).send()),
     );
     match acl {
-        Ok(out) => {
-            let mut grants: Vec<Grant> = out.grants().iter().filter_map(grant).collect();
-            grants.sort();
-            b.acl = Some(Acl {
-                owner_id: out
-                    .owner()
-                    .and_then(|o| o.id())
-                    .unwrap_or_default()
-                    .to_string(),
-                owner_display_name: out
-                    .owner()
-                    .and_then(|o| o.display_name())
-                    .map(str::to_string),
-                grants,
-            });
-        }
+        Ok(out) => b.acl = Some(acl_of(&out)),
         Err(e) => cx.record(r, Service::S3, "GetBucketAcl", res, &e),
     }
     match policy {
@@ -198,25 +186,11 @@ async fn read_bucket(
         Err(e) => cx.record(r, Service::S3, "GetBucketPolicy", res, &e),
     }
     match logging {
-        Ok(out) => {
-            b.logging = out.logging_enabled().map(|l| BucketLogging {
-                target_bucket: l.target_bucket().to_string(),
-                target_prefix: l.target_prefix().to_string(),
-            })
-        }
+        Ok(out) => b.logging = logging_of(&out),
         Err(e) => cx.record(r, Service::S3, "GetBucketLogging", res, &e),
     }
     match pab {
-        Ok(out) => {
-            b.public_access_block =
-                out.public_access_block_configuration()
-                    .map(|c| PublicAccessBlock {
-                        block_public_acls: c.block_public_acls().unwrap_or(false),
-                        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                        block_public_policy: c.block_public_policy().unwrap_or(false),
-                        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                    })
-        }
+        Ok(out) => b.public_access_block = pab_of(&out),
         Err(e) if e.is("NoSuchPublicAccessBlockConfiguration") => {}
         Err(e) => cx.record(r, Service::S3, "GetPublicAccessBlock", res, &e),
     }
@@ -258,6 +232,44 @@ async fn read_bucket(
         Err(e) => cx.record(r, Service::S3, "GetBucketEncryption", res, &e),
     }
     b
+}
+
+/// A GetBucketAcl answer as snapshot data (grants sorted). The executor
+/// reads ACLs with it too.
+pub fn acl_of(out: &GetBucketAclOutput) -> Acl {
+    let mut grants: Vec<Grant> = out.grants().iter().filter_map(grant).collect();
+    grants.sort();
+    Acl {
+        owner_id: out
+            .owner()
+            .and_then(|o| o.id())
+            .unwrap_or_default()
+            .to_string(),
+        owner_display_name: out
+            .owner()
+            .and_then(|o| o.display_name())
+            .map(str::to_string),
+        grants,
+    }
+}
+
+/// A GetBucketLogging answer as snapshot data (`None`: logging is off).
+pub fn logging_of(out: &GetBucketLoggingOutput) -> Option<BucketLogging> {
+    out.logging_enabled().map(|l| BucketLogging {
+        target_bucket: l.target_bucket().to_string(),
+        target_prefix: l.target_prefix().to_string(),
+    })
+}
+
+/// A GetPublicAccessBlock answer as snapshot data.
+pub fn pab_of(out: &GetPublicAccessBlockOutput) -> Option<PublicAccessBlock> {
+    out.public_access_block_configuration()
+        .map(|c| PublicAccessBlock {
+            block_public_acls: c.block_public_acls().unwrap_or(false),
+            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+            block_public_policy: c.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+        })
 }
 
 fn grant(g: &s3t::Grant) -> Option<Grant> {

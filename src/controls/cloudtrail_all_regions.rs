@@ -24,6 +24,9 @@ use serde_json::{Value, json};
 
 use super::shared::{self, trail_out_of_reach};
 use super::{Check, Control};
+use crate::actions::{
+    CreateTrail, PutAdvancedEventSelectors, PutEventSelectors, StartLogging, UpdateTrail,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -208,7 +211,7 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
             id,
             fixes,
             Draft {
-                op: Op::UpdateTrail {
+                op: Op::UpdateTrail(UpdateTrail {
                     name: t.name.clone(),
                     is_multi_region: Some(true),
                     include_global_service_events: Some(true),
@@ -216,7 +219,7 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
                     kms_key_id: None,
                     cloudwatch_log_group_arn: None,
                     cloudwatch_role_arn: None,
-                },
+                }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
                 before: trail_settings(t),
@@ -232,15 +235,15 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
         let (before, selectors) = management_selectors(t);
         // Advanced and basic selectors exclude each other: stay with the kind the trail uses.
         let op = if selectors.get("AdvancedEventSelectors").is_some() {
-            Op::PutAdvancedEventSelectors {
+            Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
                 trail: t.name.clone(),
                 selectors: selectors.clone(),
-            }
+            })
         } else {
-            Op::PutEventSelectors {
+            Op::PutEventSelectors(PutEventSelectors {
                 trail: t.name.clone(),
                 selectors: selectors.clone(),
-            }
+            })
         };
         update.push(p.add(id, fixes, Draft {
             op,
@@ -262,9 +265,9 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
             id,
             fixes,
             Draft {
-                op: Op::StartLogging {
+                op: Op::StartLogging(StartLogging {
                     trail: t.name.clone(),
-                },
+                }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
                 before: json!({"IsLogging": t.is_logging}),
@@ -447,14 +450,14 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         id,
         fixes,
         Draft {
-            op: Op::CreateTrail {
+            op: Op::CreateTrail(CreateTrail {
                 name: name.clone(),
                 bucket: bucket.clone(),
                 prefix: None,
                 kms_key_id: key,
                 cloudwatch_log_group_arn: Some(group_arn),
                 cloudwatch_role_arn: Some(role_arn),
-            },
+            }),
             region: region.clone(),
             target: arn.clone(),
             before: Value::Null,
@@ -471,10 +474,10 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         id,
         fixes,
         Draft {
-            op: Op::PutEventSelectors {
+            op: Op::PutEventSelectors(PutEventSelectors {
                 trail: name.clone(),
                 selectors: selectors.clone(),
-            },
+            }),
             region: region.clone(),
             target: arn.clone(),
             before: Value::Null,
@@ -489,7 +492,7 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         id,
         fixes,
         Draft {
-            op: Op::StartLogging { trail: name },
+            op: Op::StartLogging(StartLogging { trail: name }),
             region,
             target: arn,
             before: Value::Null,

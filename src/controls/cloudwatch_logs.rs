@@ -21,6 +21,7 @@ use serde_json::json;
 
 use super::shared::{ensure_cloudtrail_logs, trail_out_of_reach};
 use super::{Check, Control};
+use crate::actions::UpdateTrail;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -81,7 +82,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             id,
             &fixes,
             Draft {
-                op: Op::UpdateTrail {
+                op: Op::UpdateTrail(UpdateTrail {
                     name: t.name.clone(),
                     is_multi_region: None,
                     include_global_service_events: None,
@@ -89,7 +90,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                     kms_key_id: None,
                     cloudwatch_log_group_arn: Some(group),
                     cloudwatch_role_arn: Some(role),
-                },
+                }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
                 before: trail_settings(&t),

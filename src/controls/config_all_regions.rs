@@ -18,6 +18,10 @@ use serde_json::{Value, json};
 
 use super::shared::{bucket_arn, ensure_bucket};
 use super::{Check, Control};
+use crate::actions::{
+    CreateServiceLinkedRole, PutConfigurationRecorder, PutDeliveryChannel,
+    StartConfigurationRecorder,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -191,9 +195,9 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                         id,
                         &all_fixes,
                         Draft {
-                            op: Op::CreateServiceLinkedRole {
+                            op: Op::CreateServiceLinkedRole(CreateServiceLinkedRole {
                                 service: "config.amazonaws.com".into(),
-                            },
+                            }),
                             region: home.clone(),
                             target: slr_arn.clone(),
                             before: Value::Null,
@@ -238,11 +242,11 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::PutConfigurationRecorder {
+                    op: Op::PutConfigurationRecorder(PutConfigurationRecorder {
                         name: name.clone(),
                         role_arn: role.clone(),
                         include_global_resource_types: include_global,
-                    },
+                    }),
                     region: region.clone(),
                     target: target.clone(),
                     before: recorder_doc(rec.as_ref()),
@@ -303,11 +307,11 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::PutDeliveryChannel {
+                    op: Op::PutDeliveryChannel(PutDeliveryChannel {
                         name: channel.clone(),
                         bucket: bucket.clone(),
                         prefix: None,
-                    },
+                    }),
                     region: region.clone(),
                     target: format!("{target}/delivery-channel/{channel}"),
                     before: Value::Null,
@@ -324,7 +328,9 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::StartConfigurationRecorder { name: name.clone() },
+                    op: Op::StartConfigurationRecorder(StartConfigurationRecorder {
+                        name: name.clone(),
+                    }),
                     region: region.clone(),
                     target: target.clone(),
                     before: json!({"recording": false}),

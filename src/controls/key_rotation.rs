@@ -14,6 +14,7 @@
 use serde_json::json;
 
 use super::{Check, Control};
+use crate::actions::EnableKeyRotation;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -93,9 +94,9 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             id,
             &[f.id()],
             Draft {
-                op: Op::EnableKeyRotation {
+                op: Op::EnableKeyRotation(EnableKeyRotation {
                     key_id: k.key_id.clone(),
-                },
+                }),
                 region: k.region.clone(),
                 target: k.arn.clone(),
                 before: json!({"KeyRotationEnabled": false}),

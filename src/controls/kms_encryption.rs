@@ -17,6 +17,7 @@ use serde_json::json;
 
 use super::shared::{bucket_region, ensure_trail_key, trail_out_of_reach};
 use super::{Check, Control};
+use crate::actions::UpdateTrail;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -91,7 +92,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             id,
             &fixes,
             Draft {
-                op: Op::UpdateTrail {
+                op: Op::UpdateTrail(UpdateTrail {
                     name: t.name.clone(),
                     is_multi_region: None,
                     include_global_service_events: None,
@@ -99,7 +100,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                     kms_key_id: Some(key),
                     cloudwatch_log_group_arn: None,
                     cloudwatch_role_arn: None,
-                },
+                }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
                 before: trail_settings(&t),

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::shared::trail_out_of_reach;
 use super::{Check, Control};
+use crate::actions::UpdateTrail;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -64,7 +65,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             id,
             &[f.id()],
             Draft {
-                op: Op::UpdateTrail {
+                op: Op::UpdateTrail(UpdateTrail {
                     name: t.name.clone(),
                     is_multi_region: None,
                     include_global_service_events: None,
@@ -72,7 +73,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                     kms_key_id: None,
                     cloudwatch_log_group_arn: None,
                     cloudwatch_role_arn: None,
-                },
+                }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
                 before: trail_settings(&t),

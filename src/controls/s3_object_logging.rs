@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 use super::cloudtrail_all_regions::{candidate, current_selectors, gaps};
 use super::{Check, Control};
+use crate::actions::{PutAdvancedEventSelectors, PutEventSelectors};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, action_id};
 use crate::plan::{Op, Safety};
@@ -280,26 +281,28 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding], kind: Kind) {
     // What the selectors are once the earlier controls' actions ran: the
     // pending put on this trail, else the trail's own.
     let basic_id = action_id(
-        &Op::PutEventSelectors {
+        &Op::PutEventSelectors(PutEventSelectors {
             trail: name.clone(),
             selectors: Value::Null,
-        },
+        }),
         &region,
         &arn,
     );
     let advanced_id = action_id(
-        &Op::PutAdvancedEventSelectors {
+        &Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
             trail: name.clone(),
             selectors: Value::Null,
-        },
+        }),
         &region,
         &arn,
     );
     let pending = [&basic_id, &advanced_id]
         .into_iter()
         .find_map(|i| match p.pending_op(i) {
-            Some(Op::PutEventSelectors { selectors, .. })
-            | Some(Op::PutAdvancedEventSelectors { selectors, .. }) => Some(selectors.clone()),
+            Some(Op::PutEventSelectors(PutEventSelectors { selectors, .. }))
+            | Some(Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
+                selectors, ..
+            })) => Some(selectors.clone()),
             _ => None,
         });
     let before = trail.map(current_selectors).unwrap_or(Value::Null);
@@ -315,15 +318,15 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding], kind: Kind) {
     };
     let advanced = after.get("AdvancedEventSelectors").is_some();
     let op = if advanced {
-        Op::PutAdvancedEventSelectors {
+        Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
             trail: name,
             selectors: after.clone(),
-        }
+        })
     } else {
-        Op::PutEventSelectors {
+        Op::PutEventSelectors(PutEventSelectors {
             trail: name,
             selectors: after.clone(),
-        }
+        })
     };
     let scoped = if wanted.is_some() {
         "the buckets of [s3_data_events] buckets"

@@ -4,6 +4,10 @@
 
 use serde_json::{Value, json};
 
+use crate::actions::{
+    CreateBucket, CreateKey, CreateLogGroup, CreateRole, EnableKeyRotation, PutBucketLogging,
+    PutPublicAccessBlock,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -126,9 +130,9 @@ pub fn ensure_bucket(
         control,
         fixes,
         Draft {
-            op: Op::CreateBucket {
+            op: Op::CreateBucket(CreateBucket {
                 bucket: bucket.into(),
-            },
+            }),
             region: region.into(),
             target: bucket.into(),
             before: Value::Null,
@@ -171,10 +175,10 @@ pub fn ensure_public_access_block(
         control,
         fixes,
         Draft {
-            op: Op::PutPublicAccessBlock {
+            op: Op::PutPublicAccessBlock(PutPublicAccessBlock {
                 bucket: bucket.into(),
                 config: PublicAccessBlock::all(),
-            },
+            }),
             region: region.into(),
             target: bucket.into(),
             before,
@@ -322,12 +326,12 @@ pub fn ensure_role(
 ) -> Option<String> {
     let region = p.snap.home_region.clone();
     let target = role_arn(p.snap, name);
-    let probe = Op::CreateRole {
+    let probe = Op::CreateRole(CreateRole {
         name: name.into(),
         trust_policy: Value::Null,
         policy_name: String::new(),
         policy: Value::Null,
-    };
+    });
     let id = crate::plan::builder::action_id(&probe, &region, &target);
     let existing = p.snap.roles.get(name).cloned();
     let existing_inline = existing
@@ -336,7 +340,7 @@ pub fn ensure_role(
     // One role serves every region: fold this region's statements into
     // what is already planned for it, or into what the role already has.
     let base = match p.pending_op(&id) {
-        Some(Op::CreateRole { policy: prev, .. }) => Some(prev.clone()),
+        Some(Op::CreateRole(CreateRole { policy: prev, .. })) => Some(prev.clone()),
         _ => existing_inline.clone(),
     };
     // Already allowed by what the role has (a broader or older statement):
@@ -367,12 +371,12 @@ pub fn ensure_role(
         control,
         fixes,
         Draft {
-            op: Op::CreateRole {
+            op: Op::CreateRole(CreateRole {
                 name: name.into(),
                 trust_policy: trust.clone(),
                 policy_name: policy_name.into(),
                 policy: merged.clone(),
-            },
+            }),
             region,
             target,
             before,
@@ -406,10 +410,10 @@ pub fn ensure_log_group(
             control,
             fixes,
             Draft {
-                op: Op::CreateLogGroup {
+                op: Op::CreateLogGroup(CreateLogGroup {
                     name: name.into(),
                     retention_days: days,
-                },
+                }),
                 region: region.into(),
                 target: log_group_arn(p.snap, region, name)
                     .trim_end_matches(":*")
@@ -511,11 +515,11 @@ pub fn ensure_trail_key(
     let draft_policy = crate::policy::merge(None, &stmts);
     // Several trails in one region share the key: fold their statements in.
     let id = crate::plan::builder::action_id(
-        &Op::CreateKey {
+        &Op::CreateKey(CreateKey {
             alias: alias.clone(),
             description: String::new(),
             policy: Value::Null,
-        },
+        }),
         region,
         &alias_arn,
     );
@@ -527,11 +531,11 @@ pub fn ensure_trail_key(
         control,
         fixes,
         Draft {
-            op: Op::CreateKey {
+            op: Op::CreateKey(CreateKey {
                 alias: alias.clone(),
                 description: "CloudTrail log encryption (created by remediate)".into(),
                 policy: policy.clone(),
-            },
+            }),
             region: region.into(),
             target: alias_arn.clone(),
             before: Value::Null,
@@ -547,9 +551,9 @@ pub fn ensure_trail_key(
         control,
         fixes,
         Draft {
-            op: Op::EnableKeyRotation {
+            op: Op::EnableKeyRotation(EnableKeyRotation {
                 key_id: alias_arn.clone(),
-            },
+            }),
             region: region.into(),
             target: alias_arn.clone(),
             before: Value::Null,
@@ -654,11 +658,11 @@ pub fn ensure_access_logging(
         control,
         fixes,
         Draft {
-            op: Op::PutBucketLogging {
+            op: Op::PutBucketLogging(PutBucketLogging {
                 bucket: bucket.into(),
                 target_bucket: target.clone(),
                 target_prefix: target_prefix.clone(),
-            },
+            }),
             region: region.into(),
             target: bucket.into(),
             before,

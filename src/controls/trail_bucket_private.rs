@@ -29,6 +29,7 @@ use super::shared::{
 };
 use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
+use crate::actions::PutBucketAcl;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -142,12 +143,12 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::PutBucketAcl {
+                    op: Op::PutBucketAcl(PutBucketAcl {
                         bucket: name.clone(),
                         owner_id: acl.owner_id.clone(),
                         owner_display_name: acl.owner_display_name.clone(),
                         grants: kept.clone(),
-                    },
+                    }),
                     region: f.region.clone(),
                     target: name.clone(),
                     before: serde_json::to_value(&acl.grants).unwrap(),

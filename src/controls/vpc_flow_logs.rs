@@ -19,6 +19,7 @@ use super::shared::{
     bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
 use super::{Check, Control};
+use crate::actions::CreateFlowLogs;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -188,7 +189,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             .map(|v| format!("vpc_flow_logs/{region}/{v}"))
             .collect();
         p.add(id, &fixes, Draft {
-            op: Op::CreateFlowLogs { vpc_ids: ids.clone(), traffic_type: traffic.clone(), destination_type: dtype.clone(), destination: destination.clone(), role_arn: role.clone() },
+            op: Op::CreateFlowLogs(CreateFlowLogs { vpc_ids: ids.clone(), traffic_type: traffic.clone(), destination_type: dtype.clone(), destination: destination.clone(), role_arn: role.clone() }),
             region: region.clone(),
             target: snap.arn("ec2", &region, "vpc-flow-log/*"),
             before: Value::Null,

@@ -18,72 +18,23 @@
 //! - IAM is eventually consistent: errors that mean "the role or policy you
 //!   just made is not visible yet" are retried with exponential backoff.
 
-mod cloudtrail;
-mod config;
-mod ctx;
-mod ec2;
-mod iam;
-pub mod journal;
-mod kms;
-mod logs;
-mod ops;
-mod s3;
 pub mod undo;
 
-pub use journal::{JournalEntry, Phase, read_journal};
+pub use crate::actions::ctx::ExecOptions;
+pub use crate::actions::journal::{self, JournalEntry, Phase, read_journal};
 pub use undo::plan_undo;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 
+use crate::actions::ctx;
+use crate::actions::journal::Journal;
 use crate::aws::Aws;
 use crate::plan::Action;
-use journal::Journal;
-
-/// How to run a list of actions.
-#[derive(Debug, Clone)]
-pub struct ExecOptions {
-    /// Independent actions run concurrently, at most this many at a time (min 1).
-    pub concurrency: usize,
-    /// JSON-lines journal; appended to, one flushed line per entry.
-    pub journal_path: PathBuf,
-    /// Action id -> why the user skipped it.
-    pub skip: BTreeMap<String, String>,
-    /// Set on Ctrl-C: no new action starts; in-flight ones finish.
-    pub cancel: Arc<AtomicBool>,
-    pub account_id: String,
-    pub partition: String,
-    /// First wait when retrying an IAM eventual-consistency error; doubles
-    /// each time up to 20 x this (10 s with the default 0.5 s).
-    pub retry_base_delay: Duration,
-    /// How long such an error is retried in all before the op fails
-    /// (`[aws] iam_propagation_seconds`, `--iam-propagation-seconds`).
-    pub iam_propagation: Duration,
-}
-
-impl Default for ExecOptions {
-    fn default() -> Self {
-        ExecOptions {
-            concurrency: 4,
-            journal_path: PathBuf::from("remediate-journal.jsonl"),
-            skip: BTreeMap::new(),
-            cancel: Arc::new(AtomicBool::new(false)),
-            account_id: String::new(),
-            partition: "aws".into(),
-            retry_base_delay: Duration::from_millis(500),
-            iam_propagation: Duration::from_secs(
-                crate::settings::AwsSettings::default().iam_propagation_seconds,
-            ),
-        }
-    }
-}
 
 /// What happened to one action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -306,7 +257,7 @@ fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<
 async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action) -> Outcome {
     let cx = ctx::Ctx::new(aws, opts, journal, a);
     tracing::info!(action = %a.id, op = a.op.name(), "start");
-    match ops::run(&cx).await {
+    match a.op.run(&cx).await {
         Ok(done) => match journal.append(
             a,
             Phase::After {
@@ -357,7 +308,7 @@ mod tests {
             region: "us-east-1".into(),
             target: id.into(),
             change: Change::Update,
-            op: Op::StartLogging { trail: id.into() },
+            op: Op::StartLogging(crate::actions::StartLogging { trail: id.into() }),
             before: serde_json::Value::Null,
             after: serde_json::Value::Null,
             fixes: vec![],

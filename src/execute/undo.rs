@@ -25,13 +25,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::cloudtrail::{TrailState, trail_name};
-use super::journal::{JournalEntry, Phase};
-use crate::plan::{Action, Op, Safety};
-use crate::snapshot::{Acl, BucketLogging, PublicAccessBlock};
+use crate::actions::journal::{JournalEntry, Phase};
+use crate::plan::{Action, Safety};
 
 /// Days a created key waits before KMS deletes it (the maximum).
-pub const KEY_PENDING_DAYS: i32 = 30;
+pub use crate::actions::KEY_PENDING_DAYS;
 
 enum End<'a> {
     /// Finished: the value read back.
@@ -119,431 +117,12 @@ fn records(entries: &[JournalEntry]) -> Vec<Record<'_>> {
     out
 }
 
-fn alias_key(region: &str, key_ref: &str) -> String {
-    let k = key_ref
-        .rsplit_once(":alias/")
-        .map_or(key_ref.to_string(), |(_, a)| format!("alias/{a}"));
-    format!("key:{region}:{k}")
-}
-
 /// Resources a record created: bucket, key (alias, id, ARN) or trail.
 fn created_resources(r: &Record) -> Vec<String> {
     if !r.created() || matches!(r.end, End::Clean) {
         return vec![];
     }
-    let region = r.region();
-    match &r.entry.op {
-        Op::CreateBucket { bucket } => vec![format!("bucket:{bucket}")],
-        Op::CreateKey { alias, .. } => {
-            let alias = if alias.starts_with("alias/") {
-                alias.clone()
-            } else {
-                format!("alias/{alias}")
-            };
-            let mut v = vec![alias_key(region, &alias)];
-            for k in ["key_id", "arn"] {
-                if let Some(id) = r.result().and_then(|x| x.get(k)).and_then(Value::as_str) {
-                    v.push(format!("key:{region}:{id}"));
-                }
-            }
-            v
-        }
-        Op::CreateTrail { name, .. } => vec![format!("trail:{region}:{name}")],
-        Op::CreateFlowLogs { .. }
-        | Op::CreateLogGroup { .. }
-        | Op::CreateRole { .. }
-        | Op::CreateServiceLinkedRole { .. }
-        | Op::DeleteBucket { .. }
-        | Op::DeleteBucketPolicy { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeletePublicAccessBlock { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteTrail { .. }
-        | Op::DisableBucketLogging { .. }
-        | Op::DisableKeyRotation { .. }
-        | Op::EnableKeyRotation { .. }
-        | Op::PutAdvancedEventSelectors { .. }
-        | Op::PutBucketAcl { .. }
-        | Op::PutBucketLogging { .. }
-        | Op::PutBucketPolicy { .. }
-        | Op::PutConfigurationRecorder { .. }
-        | Op::PutDeliveryChannel { .. }
-        | Op::PutEventSelectors { .. }
-        | Op::PutKeyPolicy { .. }
-        | Op::PutPublicAccessBlock { .. }
-        | Op::RestoreConfigurationRecorder { .. }
-        | Op::ScheduleKeyDeletion { .. }
-        | Op::StartConfigurationRecorder { .. }
-        | Op::StartLogging { .. }
-        | Op::StopConfigurationRecorder { .. }
-        | Op::StopLogging { .. }
-        | Op::UpdateTrail { .. } => vec![],
-    }
-}
-
-/// The bucket / key / trail an update touches.
-fn touched_resource(op: &Op, region: &str) -> Option<String> {
-    match op {
-        Op::PutPublicAccessBlock { bucket, .. }
-        | Op::PutBucketAcl { bucket, .. }
-        | Op::PutBucketPolicy { bucket, .. }
-        | Op::PutBucketLogging { bucket, .. }
-        // 2.3 deletes a policy left with no statement: a forward update too.
-        | Op::DeleteBucketPolicy { bucket } => Some(format!("bucket:{bucket}")),
-        Op::PutKeyPolicy { key_id, .. } | Op::EnableKeyRotation { key_id } => {
-            Some(alias_key(region, key_id))
-        }
-        Op::UpdateTrail { name, .. } => Some(format!("trail:{region}:{}", trail_name(name))),
-        Op::PutEventSelectors { trail, .. } | Op::StartLogging { trail } => {
-            Some(format!("trail:{region}:{}", trail_name(trail)))
-        }
-        Op::CreateBucket { .. }
-        | Op::CreateFlowLogs { .. }
-        | Op::CreateKey { .. }
-        | Op::CreateLogGroup { .. }
-        | Op::CreateRole { .. }
-        | Op::CreateServiceLinkedRole { .. }
-        | Op::CreateTrail { .. }
-        | Op::DeleteBucket { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeletePublicAccessBlock { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteTrail { .. }
-        | Op::DisableBucketLogging { .. }
-        | Op::DisableKeyRotation { .. }
-        | Op::PutAdvancedEventSelectors { .. }
-        | Op::PutConfigurationRecorder { .. }
-        | Op::PutDeliveryChannel { .. }
-        | Op::RestoreConfigurationRecorder { .. }
-        | Op::ScheduleKeyDeletion { .. }
-        | Op::StartConfigurationRecorder { .. }
-        | Op::StopConfigurationRecorder { .. }
-        | Op::StopLogging { .. } => None,
-    }
-}
-
-/// A reversal: the op, why, and what it changes from / to.
-struct Rev {
-    op: Op,
-    why: String,
-    after: Value,
-}
-
-fn restore(op: Op, why: impl Into<String>, prior: &Value) -> Option<Rev> {
-    Some(Rev {
-        op,
-        why: why.into(),
-        after: prior.clone(),
-    })
-}
-
-fn remove(op: Op, why: impl Into<String>) -> Option<Rev> {
-    Some(Rev {
-        op,
-        why: why.into(),
-        after: Value::Null,
-    })
-}
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k)
-        .and_then(Value::as_str)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-}
-
-fn reverse(r: &Record) -> Option<Rev> {
-    let prior = r.prior;
-    let result = r.result();
-    let created = r.created();
-    match &r.entry.op {
-        Op::CreateBucket { bucket } => created.then(|| {
-            remove(
-                Op::DeleteBucket { bucket: bucket.clone() },
-                format!("delete bucket {bucket}, which this run created (kept if it holds objects)"),
-            )
-        })?,
-        Op::PutPublicAccessBlock { bucket, .. } | Op::DeletePublicAccessBlock { bucket } => {
-            if prior.is_null() {
-                matches!(r.entry.op, Op::PutPublicAccessBlock { .. }).then(|| {
-                    remove(
-                        Op::DeletePublicAccessBlock { bucket: bucket.clone() },
-                        format!("remove the Public Access Block of {bucket}: it had none before"),
-                    )
-                })?
-            } else {
-                let config: PublicAccessBlock = serde_json::from_value(prior.clone()).ok()?;
-                restore(
-                    Op::PutPublicAccessBlock { bucket: bucket.clone(), config },
-                    format!("put back the Public Access Block {bucket} had before"),
-                    prior,
-                )
-            }
-        }
-        Op::PutBucketAcl { bucket, .. } => {
-            let acl: Acl = serde_json::from_value(prior.clone()).ok()?;
-            restore(
-                Op::PutBucketAcl {
-                    bucket: bucket.clone(),
-                    owner_id: acl.owner_id,
-                    owner_display_name: acl.owner_display_name,
-                    grants: acl.grants,
-                },
-                format!("put back the ACL {bucket} had before (its public grants included)"),
-                prior,
-            )
-        }
-        Op::PutBucketPolicy { bucket, .. } | Op::DeleteBucketPolicy { bucket } => {
-            if prior.is_null() {
-                matches!(r.entry.op, Op::PutBucketPolicy { .. }).then(|| {
-                    remove(
-                        Op::DeleteBucketPolicy { bucket: bucket.clone() },
-                        format!("delete the bucket policy of {bucket}: it had none before"),
-                    )
-                })?
-            } else {
-                restore(
-                    Op::PutBucketPolicy { bucket: bucket.clone(), policy: prior.clone() },
-                    format!("put back the bucket policy {bucket} had before"),
-                    prior,
-                )
-            }
-        }
-        Op::PutBucketLogging { bucket, .. } | Op::DisableBucketLogging { bucket } => {
-            if prior.is_null() {
-                matches!(r.entry.op, Op::PutBucketLogging { .. }).then(|| {
-                    remove(
-                        Op::DisableBucketLogging { bucket: bucket.clone() },
-                        format!("turn access logging of {bucket} off: it was off before"),
-                    )
-                })?
-            } else {
-                let l: BucketLogging = serde_json::from_value(prior.clone()).ok()?;
-                restore(
-                    Op::PutBucketLogging {
-                        bucket: bucket.clone(),
-                        target_bucket: l.target_bucket,
-                        target_prefix: l.target_prefix,
-                    },
-                    format!("put back the access logging {bucket} had before"),
-                    prior,
-                )
-            }
-        }
-        Op::CreateKey { alias, .. } => created.then(|| {
-            let key_id = result.and_then(|v| s(v, "key_id"));
-            remove(
-                Op::ScheduleKeyDeletion {
-                    alias: alias.clone(),
-                    key_id: key_id.clone(),
-                    pending_days: KEY_PENDING_DAYS,
-                },
-                format!(
-                    "delete {alias} and schedule key {} (made by this run) for deletion in {KEY_PENDING_DAYS} days",
-                    key_id.as_deref().unwrap_or("it points at")
-                ),
-            )
-        })?,
-        Op::PutKeyPolicy { key_id, .. } => (!prior.is_null()).then(|| {
-            restore(
-                Op::PutKeyPolicy { key_id: key_id.clone(), policy: prior.clone() },
-                format!("put back the key policy {key_id} had before"),
-                prior,
-            )
-        })?,
-        Op::EnableKeyRotation { key_id } | Op::DisableKeyRotation { key_id } => {
-            let was = prior.get("rotation_enabled").and_then(Value::as_bool)?;
-            let key_id = s(prior, "key_id").unwrap_or_else(|| key_id.clone());
-            let enabling = matches!(r.entry.op, Op::EnableKeyRotation { .. });
-            if was == enabling {
-                return None;
-            }
-            restore(
-                if was {
-                    Op::EnableKeyRotation { key_id: key_id.clone() }
-                } else {
-                    Op::DisableKeyRotation { key_id: key_id.clone() }
-                },
-                format!("turn rotation of key {key_id} back {}", if was { "on" } else { "off" }),
-                prior,
-            )
-        }
-        Op::CreateLogGroup { name, .. } => created.then(|| {
-            remove(
-                Op::DeleteLogGroup { name: name.clone() },
-                format!("delete log group {name}, which this run created"),
-            )
-        })?,
-        Op::CreateRole { name, policy_name, .. } => created.then(|| {
-            remove(
-                Op::DeleteRole { name: name.clone(), inline_policies: vec![policy_name.clone()] },
-                format!("delete role {name} (and its inline policy {policy_name}), which this run created"),
-            )
-        })?,
-        Op::CreateServiceLinkedRole { service } => {
-            let role_name = result.and_then(|v| s(v, "role_name"))?;
-            created.then(|| {
-                remove(
-                    Op::DeleteServiceLinkedRole { role_name: role_name.clone() },
-                    format!("delete the service-linked role {role_name} for {service}, which this run created"),
-                )
-            })?
-        }
-        Op::CreateTrail { name, .. } => created.then(|| {
-            remove(
-                Op::DeleteTrail { name: name.clone() },
-                format!("delete trail {name}, which this run created"),
-            )
-        })?,
-        Op::UpdateTrail {
-            name,
-            is_multi_region,
-            include_global_service_events,
-            log_file_validation,
-            kms_key_id,
-            cloudwatch_log_group_arn,
-            cloudwatch_role_arn,
-        } => {
-            let t: TrailState = serde_json::from_value(prior.clone()).ok()?;
-            let cw = cloudwatch_log_group_arn.is_some() || cloudwatch_role_arn.is_some();
-            let op = Op::UpdateTrail {
-                name: name.clone(),
-                is_multi_region: is_multi_region.map(|_| t.is_multi_region),
-                include_global_service_events: include_global_service_events
-                    .map(|_| t.include_global_service_events),
-                log_file_validation: log_file_validation.map(|_| t.log_file_validation),
-                // "" unsets a string setting.
-                kms_key_id: kms_key_id.as_ref().map(|_| t.kms_key_id.clone().unwrap_or_default()),
-                cloudwatch_log_group_arn: cw.then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
-                cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
-            };
-            restore(op, format!("put back the settings trail {name} had before"), prior)
-        }
-        Op::PutEventSelectors { trail, .. } | Op::PutAdvancedEventSelectors { trail, .. } => {
-            let t: TrailState = serde_json::from_value(prior.clone()).ok()?;
-            let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
-            if non_empty(&t.advanced_event_selectors) {
-                restore(
-                    Op::PutAdvancedEventSelectors { trail: trail.clone(), selectors: t.advanced_event_selectors },
-                    format!("put back the advanced event selectors trail {trail} had before"),
-                    prior,
-                )
-            } else if non_empty(&t.event_selectors) {
-                restore(
-                    Op::PutEventSelectors { trail: trail.clone(), selectors: t.event_selectors },
-                    format!("put back the event selectors trail {trail} had before"),
-                    prior,
-                )
-            } else {
-                // A trail cannot be set to "no selectors"; nothing to put back.
-                None
-            }
-        }
-        Op::StartLogging { trail } | Op::StopLogging { trail } => {
-            let was = prior.get("is_logging").and_then(Value::as_bool)?;
-            let starting = matches!(r.entry.op, Op::StartLogging { .. });
-            if was == starting {
-                return None;
-            }
-            restore(
-                if was {
-                    Op::StartLogging { trail: trail.clone() }
-                } else {
-                    Op::StopLogging { trail: trail.clone() }
-                },
-                format!("{} logging on trail {trail} again, as before", if was { "start" } else { "stop" }),
-                prior,
-            )
-        }
-        Op::PutConfigurationRecorder { name, .. } | Op::RestoreConfigurationRecorder { name, .. } => {
-            if prior.is_null() {
-                created.then(|| {
-                    remove(
-                        Op::DeleteConfigurationRecorder { name: name.clone() },
-                        format!("delete configuration recorder {name}, which this run created"),
-                    )
-                })?
-            } else {
-                restore(
-                    Op::RestoreConfigurationRecorder {
-                        name: name.clone(),
-                        role_arn: s(prior, "role_arn").unwrap_or_default(),
-                        recording_group: prior.get("recording_group").cloned().unwrap_or(Value::Null),
-                        recording_mode: prior.get("recording_mode").cloned(),
-                    },
-                    format!("put back configuration recorder {name} as it was"),
-                    prior,
-                )
-            }
-        }
-        Op::PutDeliveryChannel { name, .. } => {
-            if prior.is_null() {
-                created.then(|| {
-                    remove(
-                        Op::DeleteDeliveryChannel { name: name.clone() },
-                        format!("delete delivery channel {name}, which this run created"),
-                    )
-                })?
-            } else {
-                restore(
-                    Op::PutDeliveryChannel {
-                        name: name.clone(),
-                        bucket: s(prior, "s3_bucket").unwrap_or_default(),
-                        prefix: s(prior, "s3_prefix"),
-                    },
-                    format!("put back delivery channel {name} as it was"),
-                    prior,
-                )
-            }
-        }
-        Op::StartConfigurationRecorder { name } | Op::StopConfigurationRecorder { name } => {
-            let was = prior.get("recording").and_then(Value::as_bool)?;
-            let starting = matches!(r.entry.op, Op::StartConfigurationRecorder { .. });
-            if was == starting {
-                return None;
-            }
-            restore(
-                if was {
-                    Op::StartConfigurationRecorder { name: name.clone() }
-                } else {
-                    Op::StopConfigurationRecorder { name: name.clone() }
-                },
-                format!("{} recorder {name} again, as before", if was { "start" } else { "stop" }),
-                prior,
-            )
-        }
-        Op::CreateFlowLogs { .. } => {
-            let ids: Vec<String> = result
-                .and_then(|v| v.get("created"))
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-                .unwrap_or_default();
-            (!ids.is_empty()).then(|| {
-                remove(
-                    Op::DeleteFlowLogs { flow_log_ids: ids.clone() },
-                    format!("delete flow log(s) {}, which this run created", ids.join(", ")),
-                )
-            })?
-        }
-        // Deletions cannot be undone by recreating: nothing to plan.
-        Op::DeleteTrail { .. }
-        | Op::DeleteLogGroup { .. }
-        | Op::DeleteRole { .. }
-        | Op::DeleteServiceLinkedRole { .. }
-        | Op::DeleteConfigurationRecorder { .. }
-        | Op::DeleteDeliveryChannel { .. }
-        | Op::DeleteFlowLogs { .. }
-        | Op::DeleteBucket { .. }
-        | Op::ScheduleKeyDeletion { .. } => None,
-    }
+    r.entry.op.creates(r.region(), r.result())
 }
 
 /// Strips the executor's bookkeeping (`created`) from a read-back value.
@@ -572,10 +151,16 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
             continue;
         }
         // Changes to a resource this run made go away with the resource.
-        if touched_resource(&r.entry.op, r.region()).is_some_and(|k| created.contains(&k)) {
+        if r.entry
+            .op
+            .touches(r.region())
+            .is_some_and(|k| created.contains(&k))
+        {
             continue;
         }
-        let Some(rev) = reverse(r) else { continue };
+        let Some(rev) = r.entry.op.reverse(r.prior, r.result(), r.created()) else {
+            continue;
+        };
         let now = shown(r.result());
         // Nothing changed (the value already was what was asked for).
         if !r.interrupted() && !now.is_null() && rev.after == now {
@@ -640,7 +225,7 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
             }
         }
         // A region's Config reversals run in order.
-        if is_config(&a.op)
+        if a.op.serial_undo()
             && let Some(prev) = last_config.insert(a.region.clone(), a.id.clone())
             && !deps[p].contains(&prev)
         {
@@ -657,22 +242,11 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
         .collect()
 }
 
-fn is_config(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::PutConfigurationRecorder { .. }
-            | Op::RestoreConfigurationRecorder { .. }
-            | Op::PutDeliveryChannel { .. }
-            | Op::StartConfigurationRecorder { .. }
-            | Op::StopConfigurationRecorder { .. }
-            | Op::DeleteDeliveryChannel { .. }
-            | Op::DeleteConfigurationRecorder { .. }
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::*;
+    use crate::plan::Op;
     use serde_json::json;
 
     fn entry(seq: u64, id: &str, op: Op, phase: Phase, deps: &[&str]) -> JournalEntry {
@@ -691,19 +265,19 @@ mod tests {
 
     #[test]
     fn reversals_come_in_reverse_order_and_wait_for_their_dependents() {
-        let lg = Op::CreateLogGroup {
+        let lg = Op::CreateLogGroup(CreateLogGroup {
             name: "g".into(),
             retention_days: 365,
-        };
-        let tr = Op::CreateTrail {
+        });
+        let tr = Op::CreateTrail(CreateTrail {
             name: "t".into(),
             bucket: "b".into(),
             prefix: None,
             kms_key_id: None,
             cloudwatch_log_group_arn: None,
             cloudwatch_role_arn: None,
-        };
-        let sl = Op::StartLogging { trail: "t".into() };
+        });
+        let sl = Op::StartLogging(StartLogging { trail: "t".into() });
         let entries = vec![
             entry(
                 1,
@@ -761,15 +335,15 @@ mod tests {
         let ids: Vec<&str> = undo.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["undo:tr", "undo:lg"]);
         assert_eq!(undo[1].depends_on, ["undo:tr"]);
-        assert!(matches!(undo[0].op, Op::DeleteTrail { .. }));
+        assert!(matches!(undo[0].op, Op::DeleteTrail(_)));
     }
 
     #[test]
     fn things_that_already_existed_are_never_deleted() {
-        let lg = Op::CreateLogGroup {
+        let lg = Op::CreateLogGroup(CreateLogGroup {
             name: "g".into(),
             retention_days: 365,
-        };
+        });
         let entries = vec![
             entry(
                 1,
@@ -812,10 +386,10 @@ mod tests {
 
     #[test]
     fn a_write_cut_off_mid_way_is_undone_and_a_failed_read_is_not() {
-        let p = Op::PutBucketPolicy {
+        let p = Op::PutBucketPolicy(PutBucketPolicy {
             bucket: "b".into(),
             policy: json!({"Statement": []}),
-        };
+        });
         let entries = vec![
             entry(
                 1,
@@ -843,10 +417,10 @@ mod tests {
         assert!(undo[0].reason.contains("stopped during this action"));
         assert_eq!(
             undo[0].op,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: "b".into(),
                 policy: json!({"Version": "1"})
-            }
+            })
         );
     }
 }

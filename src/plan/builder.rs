@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Action, Observed, Op, Safety};
+use crate::actions::{CreateKey, DeleteBucketPolicy, PutBucketPolicy, PutKeyPolicy, UpdateTrail};
 use crate::policy;
 use crate::settings::FileSettings;
 use crate::snapshot::{Snapshot, Trail};
@@ -94,16 +95,14 @@ impl<'a> Planner<'a> {
     /// The trail this plan creates, if any: name, region, ARN.
     pub fn created_trail(&self) -> Option<(String, String, String)> {
         self.actions.values().find_map(|a| match &a.op {
-            Op::CreateTrail { name, .. } => {
-                Some((name.clone(), a.region.clone(), a.target.clone()))
-            }
+            Op::CreateTrail(t) => Some((t.name.clone(), a.region.clone(), a.target.clone())),
             _ => None,
         })
     }
 
     pub fn created_key_policy(&self, id: &str) -> Option<Value> {
         match self.pending_op(id)? {
-            Op::CreateKey { policy, .. } => Some(policy.clone()),
+            Op::CreateKey(CreateKey { policy, .. }) => Some(policy.clone()),
             _ => None,
         }
     }
@@ -144,7 +143,7 @@ impl<'a> Planner<'a> {
         if entry.op != d.op {
             // Same target, more to change: only UpdateTrail patches combine.
             if let (
-                Op::UpdateTrail {
+                Op::UpdateTrail(UpdateTrail {
                     is_multi_region: a1,
                     include_global_service_events: a2,
                     log_file_validation: a3,
@@ -152,8 +151,8 @@ impl<'a> Planner<'a> {
                     cloudwatch_log_group_arn: a5,
                     cloudwatch_role_arn: a6,
                     ..
-                },
-                Op::UpdateTrail {
+                }),
+                Op::UpdateTrail(UpdateTrail {
                     is_multi_region: b1,
                     include_global_service_events: b2,
                     log_file_validation: b3,
@@ -161,7 +160,7 @@ impl<'a> Planner<'a> {
                     cloudwatch_log_group_arn: b5,
                     cloudwatch_role_arn: b6,
                     ..
-                },
+                }),
             ) = (&mut entry.op, &d.op)
             {
                 *a1 = a1.or(*b1);
@@ -228,10 +227,10 @@ impl<'a> Planner<'a> {
         e.doc = edit(&e.doc);
         record_edit(e, control, fixes, reason, safety, depends_on);
         action_id(
-            &Op::PutBucketPolicy {
+            &Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: bucket.into(),
                 policy: Value::Null,
-            },
+            }),
             region,
             bucket,
         )
@@ -255,10 +254,10 @@ impl<'a> Planner<'a> {
         e.doc = policy::merge(Some(&e.doc), statements);
         record_edit(e, control, fixes, reason, Safety::NeedsReview, vec![]);
         action_id(
-            &Op::PutKeyPolicy {
+            &Op::PutKeyPolicy(PutKeyPolicy {
                 key_id: key_arn.into(),
                 policy: Value::Null,
-            },
+            }),
             region,
             key_arn,
         )
@@ -289,20 +288,20 @@ impl<'a> Planner<'a> {
                 self.delete_bucket_policy(bucket, e);
                 continue;
             }
-            let op = Op::PutBucketPolicy {
+            let op = Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: bucket.clone(),
                 policy: e.doc.clone(),
-            };
+            });
             self.add_edit(op, &bucket, format!("buckets/{bucket}/policy"), e);
         }
         for (key, e) in std::mem::take(&mut self.key_policies) {
             if Some(&e.doc) == e.before.as_ref() {
                 continue;
             }
-            let op = Op::PutKeyPolicy {
+            let op = Op::PutKeyPolicy(PutKeyPolicy {
                 key_id: key.clone(),
                 policy: e.doc.clone(),
-            };
+            });
             self.add_edit(op, &key, format!("keys/{key}#policy"), e);
         }
         order(self.actions.into_values().collect())
@@ -310,16 +309,16 @@ impl<'a> Planner<'a> {
 
     fn delete_bucket_policy(&mut self, bucket: String, mut e: PolicyEdit) {
         let put_id = action_id(
-            &Op::PutBucketPolicy {
+            &Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: bucket.clone(),
                 policy: Value::Null,
-            },
+            }),
             &e.region,
             &bucket,
         );
-        let op = Op::DeleteBucketPolicy {
+        let op = Op::DeleteBucketPolicy(DeleteBucketPolicy {
             bucket: bucket.clone(),
-        };
+        });
         let delete_id = action_id(&op, &e.region, &bucket);
         e.reasons.push(
             "no statement is left and S3 refuses an empty policy: delete the policy (undo puts it back)"

@@ -12,6 +12,7 @@
 //!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
 
 use super::{Action, Op};
+use crate::actions::{CreateKey, CreateRole, PutBucketPolicy, PutKeyPolicy};
 use crate::policy::{byte_size, iam_size};
 use crate::snapshot::Snapshot;
 
@@ -47,30 +48,30 @@ pub fn check(actions: &[Action], snap: &Snapshot) -> Result<(), LimitExceeded> {
             })
         };
         let found = match &a.op {
-            Op::PutBucketPolicy { bucket, policy } => over(
+            Op::PutBucketPolicy(PutBucketPolicy { bucket, policy }) => over(
                 format!("the bucket policy of {bucket}"),
                 byte_size(policy),
                 BUCKET_POLICY_BYTES,
                 "bytes",
             ),
-            Op::PutKeyPolicy { key_id, policy } => over(
+            Op::PutKeyPolicy(PutKeyPolicy { key_id, policy }) => over(
                 format!("the key policy of {key_id}"),
                 byte_size(policy),
                 KEY_POLICY_BYTES,
                 "bytes",
             ),
-            Op::CreateKey { alias, policy, .. } => over(
+            Op::CreateKey(CreateKey { alias, policy, .. }) => over(
                 format!("the key policy of {alias}"),
                 byte_size(policy),
                 KEY_POLICY_BYTES,
                 "bytes",
             ),
-            Op::CreateRole {
+            Op::CreateRole(CreateRole {
                 name,
                 trust_policy,
                 policy_name,
                 policy,
-            } => {
+            }) => {
                 let others: usize = snap
                     .roles
                     .get(name)

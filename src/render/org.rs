@@ -183,21 +183,18 @@ fn markdown(org: &OrgPlan) -> String {
     out
 }
 
+/// The organization JSON, built one account at a time: the report is
+/// the only thing that grows with the number of accounts (no JSON tree
+/// of the whole organization is held next to it).
 fn json_text(org: &OrgPlan) -> String {
-    let mut v = serde_json::to_value(org).expect("organization plan serializes");
-    for (a, part) in v["accounts"]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .zip(&org.accounts)
-    {
-        a["verdict"] = json!(part.verdict());
-        if let Some(p) = &part.plan {
-            a["plan"] = serde_json::from_str::<Value>(&plan_json(p, None)).expect("plan JSON");
-        }
-    }
     let ids = ids(org);
-    v["summary"] = json!(
+    let indent = |text: String, by: &str| text.replace('\n', &format!("\n{by}"));
+    let mut head = serde_json::to_value(OrgPlan {
+        accounts: vec![],
+        ..org.clone()
+    })
+    .expect("organization plan serializes");
+    head["summary"] = json!(
         org.accounts
             .iter()
             .map(|a| json!({
@@ -207,7 +204,31 @@ fn json_text(org: &OrgPlan) -> String {
             }))
             .collect::<Vec<_>>()
     );
-    let mut s = serde_json::to_string_pretty(&v).expect("json");
-    s.push('\n');
-    s
+    let head = serde_json::to_string_pretty(&head).expect("json");
+    // `head` ends with `"accounts": [],` … `}`: put the accounts in its place.
+    let (before, after) = head
+        .split_once("\"accounts\": []")
+        .expect("the accounts key");
+    let mut out = String::from(before);
+    out.push_str("\"accounts\": [");
+    for (n, a) in org.accounts.iter().enumerate() {
+        let mut v = serde_json::to_value(a.clone_without_plan()).expect("account serializes");
+        v["verdict"] = json!(a.verdict());
+        if let Some(p) = &a.plan {
+            v["plan"] = serde_json::from_str::<Value>(&plan_json(p, None)).expect("plan JSON");
+        }
+        out.push_str(if n == 0 { "\n    " } else { ",\n    " });
+        out.push_str(&indent(
+            serde_json::to_string_pretty(&v).expect("json"),
+            "    ",
+        ));
+    }
+    out.push_str(if org.accounts.is_empty() {
+        "]"
+    } else {
+        "\n  ]"
+    });
+    out.push_str(after);
+    out.push('\n');
+    out
 }

@@ -16,6 +16,12 @@ use crate::common::fixtures;
 use crate::common::{ACCOUNT, Clients, Moto};
 use aws_config::SdkConfig;
 use aws_sdk_s3::primitives::ByteStream;
+use remediate::actions::{
+    CreateBucket, CreateFlowLogs, CreateKey, CreateLogGroup, CreateRole, CreateServiceLinkedRole,
+    CreateTrail, EnableKeyRotation, PutBucketAcl, PutBucketLogging, PutBucketPolicy,
+    PutConfigurationRecorder, PutDeliveryChannel, PutEventSelectors, PutKeyPolicy,
+    PutPublicAccessBlock, StartConfigurationRecorder, StartLogging, UpdateTrail,
+};
 use remediate::aws::Aws;
 use remediate::execute::{
     ExecEvent, ExecOptions, ExecReport, Outcome, Phase, execute, plan_undo, read_journal,
@@ -251,65 +257,65 @@ async fn s3_ops_apply_read_back_and_converge_on_rerun() {
         act(
             "eu",
             EU,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: eu_bucket.into(),
-            },
+            }),
             &[],
         ),
         act(
             "logs",
             US,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: logs_bucket.into(),
-            },
+            }),
             &[],
         ),
         act(
             "logs-policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: logs_bucket.into(),
                 policy: access_log_policy(logs_bucket, src),
-            },
+            }),
             &["logs"],
         ),
         act(
             "acl",
             US,
-            Op::PutBucketAcl {
+            Op::PutBucketAcl(PutBucketAcl {
                 bucket: src.into(),
                 owner_id: owner_id.clone(),
                 owner_display_name: None,
                 grants: private.clone(),
-            },
+            }),
             &[],
         ),
         act(
             "policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: src.into(),
                 policy: src_policy.clone(),
-            },
+            }),
             &[],
         ),
         act(
             "pab",
             US,
-            Op::PutPublicAccessBlock {
+            Op::PutPublicAccessBlock(PutPublicAccessBlock {
                 bucket: src.into(),
                 config: PublicAccessBlock::all(),
-            },
+            }),
             &["acl", "policy"],
         ),
         act(
             "logging",
             US,
-            Op::PutBucketLogging {
+            Op::PutBucketLogging(PutBucketLogging {
                 bucket: src.into(),
                 target_bucket: logs_bucket.into(),
                 target_prefix: format!("{src}/"),
-            },
+            }),
             &["logs-policy"],
         ),
     ];
@@ -394,9 +400,9 @@ async fn bucket_name_taken_by_another_account_fails_with_a_clear_message() {
     let actions = [act(
         "b",
         US,
-        Op::CreateBucket {
+        Op::CreateBucket(CreateBucket {
             bucket: "taken-name".into(),
-        },
+        }),
         &[],
     )];
     let report = env.run(&actions, &env.opts("j.jsonl")).await;
@@ -434,36 +440,36 @@ async fn kms_key_is_created_once_found_again_by_alias_and_rotated() {
         act(
             "key",
             US,
-            Op::CreateKey {
+            Op::CreateKey(CreateKey {
                 alias: alias.into(),
                 description: "CloudTrail logs".into(),
                 policy: policy.clone(),
-            },
+            }),
             &[],
         ),
         act(
             "key-policy",
             US,
-            Op::PutKeyPolicy {
+            Op::PutKeyPolicy(PutKeyPolicy {
                 key_id: alias.into(),
                 policy: widened.clone(),
-            },
+            }),
             &["key"],
         ),
         act(
             "key-rotation",
             US,
-            Op::EnableKeyRotation {
+            Op::EnableKeyRotation(EnableKeyRotation {
                 key_id: alias.into(),
-            },
+            }),
             &["key"],
         ),
         act(
             "seeded-rotation",
             US,
-            Op::EnableKeyRotation {
+            Op::EnableKeyRotation(EnableKeyRotation {
                 key_id: seeded.key_id.clone(),
-            },
+            }),
             &[],
         ),
     ];
@@ -549,57 +555,57 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
         act(
             "lg",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: group.into(),
                 retention_days: 365,
-            },
+            }),
             &[],
         ),
         act(
             "role",
             US,
-            Op::CreateRole {
+            Op::CreateRole(CreateRole {
                 name: role.into(),
                 trust_policy: fixtures::trust_policy("cloudtrail.amazonaws.com", None),
                 policy_name: "cloudtrail-to-logs".into(),
                 policy: role_policy(&["logs:CreateLogStream", "logs:PutLogEvents"]),
-            },
+            }),
             &[],
         ),
         act(
             "trail",
             US,
-            Op::CreateTrail {
+            Op::CreateTrail(CreateTrail {
                 name: "remediate".into(),
                 bucket: bucket.into(),
                 prefix: Some("ct".into()),
                 kms_key_id: Some(key.arn.clone()),
                 cloudwatch_log_group_arn: Some(log_group_arn(US, group)),
                 cloudwatch_role_arn: Some(arn_role(role)),
-            },
+            }),
             &["lg", "role"],
         ),
         act(
             "selectors",
             US,
-            Op::PutEventSelectors {
+            Op::PutEventSelectors(PutEventSelectors {
                 trail: "remediate".into(),
                 selectors: selectors.clone(),
-            },
+            }),
             &["trail"],
         ),
         act(
             "start",
             US,
-            Op::StartLogging {
+            Op::StartLogging(StartLogging {
                 trail: "remediate".into(),
-            },
+            }),
             &["trail"],
         ),
         act(
             "repair",
             US,
-            Op::UpdateTrail {
+            Op::UpdateTrail(UpdateTrail {
                 name: "legacy".into(),
                 is_multi_region: Some(true),
                 include_global_service_events: None,
@@ -607,15 +613,15 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
                 kms_key_id: Some(key.key_id.clone()),
                 cloudwatch_log_group_arn: None,
                 cloudwatch_role_arn: None,
-            },
+            }),
             &[],
         ),
         act(
             "legacy-start",
             US,
-            Op::StartLogging {
+            Op::StartLogging(StartLogging {
                 trail: "legacy".into(),
-            },
+            }),
             &["repair"],
         ),
     ];
@@ -724,55 +730,55 @@ async fn config_ops_record_all_resources_deliver_and_converge() {
         act(
             "slr",
             US,
-            Op::CreateServiceLinkedRole {
+            Op::CreateServiceLinkedRole(CreateServiceLinkedRole {
                 service: "config.amazonaws.com".into(),
-            },
+            }),
             &[],
         ),
         act(
             "bucket",
             US,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: bucket.into(),
-            },
+            }),
             &[],
         ),
         act(
             "bucket-policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: bucket.into(),
                 policy: json!({"Version": "2012-10-17",
                     "Statement": fixtures::config_bucket_statements(bucket, ACCOUNT, "aws", Some("config"))}),
-            },
+            }),
             &["bucket"],
         ),
         act(
             "recorder",
             US,
-            Op::PutConfigurationRecorder {
+            Op::PutConfigurationRecorder(PutConfigurationRecorder {
                 name: "default".into(),
                 role_arn: slr.clone(),
                 include_global_resource_types: true,
-            },
+            }),
             &["slr"],
         ),
         act(
             "channel",
             US,
-            Op::PutDeliveryChannel {
+            Op::PutDeliveryChannel(PutDeliveryChannel {
                 name: "default".into(),
                 bucket: bucket.into(),
                 prefix: Some("config".into()),
-            },
+            }),
             &["recorder", "bucket-policy"],
         ),
         act(
             "start",
             US,
-            Op::StartConfigurationRecorder {
+            Op::StartConfigurationRecorder(StartConfigurationRecorder {
                 name: "default".into(),
-            },
+            }),
             &["channel"],
         ),
     ];
@@ -825,53 +831,53 @@ async fn flow_logs_are_made_once_per_vpc_and_never_twice() {
         act(
             "lg",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: group.into(),
                 retention_days: 365,
-            },
+            }),
             &[],
         ),
         act(
             "role",
             US,
-            Op::CreateRole {
+            Op::CreateRole(CreateRole {
                 name: "remediate-flow-logs".into(),
                 trust_policy: fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None),
                 policy_name: "flow-logs".into(),
                 policy: role_policy(&["logs:CreateLogStream", "logs:PutLogEvents"]),
-            },
+            }),
             &[],
         ),
         act(
             "fl",
             US,
-            Op::CreateFlowLogs {
+            Op::CreateFlowLogs(CreateFlowLogs {
                 vpc_ids: vec![covered.clone(), bare.clone()],
                 traffic_type: "REJECT".into(),
                 destination_type: "cloud-watch-logs".into(),
                 destination: group.into(),
                 role_arn: Some(arn_role("remediate-flow-logs")),
-            },
+            }),
             &["lg", "role"],
         ),
         act(
             "eu-bucket",
             EU,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: "flow-logs-eu".into(),
-            },
+            }),
             &[],
         ),
         act(
             "fl-eu",
             EU,
-            Op::CreateFlowLogs {
+            Op::CreateFlowLogs(CreateFlowLogs {
                 vpc_ids: vec![eu_vpc.clone()],
                 traffic_type: "ALL".into(),
                 destination_type: "s3".into(),
                 destination: "arn:aws:s3:::flow-logs-eu".into(),
                 role_arn: None,
-            },
+            }),
             &["eu-bucket"],
         ),
     ];
@@ -927,58 +933,58 @@ async fn a_failed_action_skips_its_dependents_and_independent_ones_still_run() {
         act(
             "trail",
             US,
-            Op::CreateTrail {
+            Op::CreateTrail(CreateTrail {
                 name: "orphan".into(),
                 bucket: "no-such-bucket".into(),
                 prefix: None,
                 kms_key_id: None,
                 cloudwatch_log_group_arn: None,
                 cloudwatch_role_arn: None,
-            },
+            }),
             &[],
         ),
         act(
             "start",
             US,
-            Op::StartLogging {
+            Op::StartLogging(StartLogging {
                 trail: "orphan".into(),
-            },
+            }),
             &["trail"],
         ),
         act(
             "selectors",
             US,
-            Op::PutEventSelectors {
+            Op::PutEventSelectors(PutEventSelectors {
                 trail: "orphan".into(),
                 selectors: json!([{"ReadWriteType": "All"}]),
-            },
+            }),
             &["start"],
         ),
         act(
             "lg",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "independent".into(),
                 retention_days: 30,
-            },
+            }),
             &[],
         ),
         act(
             "user-skip",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "skipped".into(),
                 retention_days: 30,
-            },
+            }),
             &[],
         ),
         act(
             "after-user-skip",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "after".into(),
                 retention_days: 30,
-            },
+            }),
             &["user-skip"],
         ),
     ];
@@ -1081,10 +1087,10 @@ async fn independent_actions_run_concurrently_up_to_the_limit() {
             act(
                 &format!("lg{i}"),
                 US,
-                Op::CreateLogGroup {
+                Op::CreateLogGroup(CreateLogGroup {
                     name: format!("group-{i}"),
                     retention_days: 7,
-                },
+                }),
                 &[],
             )
         })
@@ -1131,19 +1137,19 @@ async fn journal_records_the_live_prior_value_and_the_read_back() {
         act(
             "policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: bucket.into(),
                 policy: p1.clone(),
-            },
+            }),
             &[],
         ),
         act(
             "lg",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "new".into(),
                 retention_days: 400,
-            },
+            }),
             &["policy"],
         ),
     ];
@@ -1215,66 +1221,66 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         act(
             "policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: old.into(),
                 policy: trail_bucket_policy(old, &[("t", None)]),
-            },
+            }),
             &[],
         ),
         act(
             "pab",
             US,
-            Op::PutPublicAccessBlock {
+            Op::PutPublicAccessBlock(PutPublicAccessBlock {
                 bucket: old.into(),
                 config: PublicAccessBlock::all(),
-            },
+            }),
             &["policy"],
         ),
         act(
             "old-group",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "existing-group".into(),
                 retention_days: 365,
-            },
+            }),
             &[],
         ),
         act(
             "new-group",
             US,
-            Op::CreateLogGroup {
+            Op::CreateLogGroup(CreateLogGroup {
                 name: "new-group".into(),
                 retention_days: 365,
-            },
+            }),
             &[],
         ),
         act(
             "role",
             US,
-            Op::CreateRole {
+            Op::CreateRole(CreateRole {
                 name: "new-role".into(),
                 trust_policy: fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None),
                 policy_name: "p".into(),
                 policy: role_policy(&["logs:PutLogEvents"]),
-            },
+            }),
             &[],
         ),
         act(
             "flow",
             US,
-            Op::CreateFlowLogs {
+            Op::CreateFlowLogs(CreateFlowLogs {
                 vpc_ids: vec![vpc.clone()],
                 traffic_type: "REJECT".into(),
                 destination_type: "cloud-watch-logs".into(),
                 destination: "new-group".into(),
                 role_arn: Some(arn_role("new-role")),
-            },
+            }),
             &["new-group", "role"],
         ),
         act(
             "key",
             US,
-            Op::CreateKey {
+            Op::CreateKey(CreateKey {
                 alias: alias.into(),
                 description: "new".into(),
                 policy: fixtures::cloudtrail_key_policy(
@@ -1282,69 +1288,69 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
                     "aws",
                     &[format!("arn:aws:cloudtrail:{US}:{ACCOUNT}:trail/new-trail")],
                 ),
-            },
+            }),
             &[],
         ),
         act(
             "rotation",
             US,
-            Op::EnableKeyRotation {
+            Op::EnableKeyRotation(EnableKeyRotation {
                 key_id: key.key_id.clone(),
-            },
+            }),
             &[],
         ),
         act(
             "new-rotation",
             US,
-            Op::EnableKeyRotation {
+            Op::EnableKeyRotation(EnableKeyRotation {
                 key_id: alias.into(),
-            },
+            }),
             &["key"],
         ),
         act(
             "bucket",
             US,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: new_bucket.into(),
-            },
+            }),
             &[],
         ),
         act(
             "bucket-policy",
             US,
-            Op::PutBucketPolicy {
+            Op::PutBucketPolicy(PutBucketPolicy {
                 bucket: new_bucket.into(),
                 policy: trail_bucket_policy(new_bucket, &[("new-trail", None)]),
-            },
+            }),
             &["bucket"],
         ),
         act(
             "trail",
             US,
-            Op::CreateTrail {
+            Op::CreateTrail(CreateTrail {
                 name: "new-trail".into(),
                 bucket: new_bucket.into(),
                 prefix: None,
                 kms_key_id: Some(alias.into()),
                 cloudwatch_log_group_arn: None,
                 cloudwatch_role_arn: None,
-            },
+            }),
             &["bucket-policy", "key"],
         ),
         act(
             "start",
             US,
-            Op::StartLogging {
+            Op::StartLogging(StartLogging {
                 trail: "new-trail".into(),
-            },
+            }),
             &["trail"],
         ),
         act(
             "full",
             US,
-            Op::CreateBucket {
+            Op::CreateBucket(CreateBucket {
                 bucket: full_bucket.into(),
-            },
+            }),
             &[],
         ),
     ];
@@ -1569,7 +1575,7 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         act(
             "acl",
             US,
-            Op::PutBucketAcl {
+            Op::PutBucketAcl(PutBucketAcl {
                 bucket: src.into(),
                 owner_id: owner_id.clone(),
                 owner_display_name: None,
@@ -1579,23 +1585,23 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
                     permission: "FULL_CONTROL".into(),
                     ..Default::default()
                 }],
-            },
+            }),
             &[],
         ),
         act(
             "logging",
             US,
-            Op::PutBucketLogging {
+            Op::PutBucketLogging(PutBucketLogging {
                 bucket: src.into(),
                 target_bucket: tgt.into(),
                 target_prefix: format!("{src}/"),
-            },
+            }),
             &[],
         ),
         act(
             "repair",
             US,
-            Op::UpdateTrail {
+            Op::UpdateTrail(UpdateTrail {
                 name: "legacy".into(),
                 is_multi_region: Some(true),
                 include_global_service_events: None,
@@ -1603,60 +1609,60 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
                 kms_key_id: Some(key.arn.clone()),
                 cloudwatch_log_group_arn: Some(log_group_arn(US, "ct")),
                 cloudwatch_role_arn: Some(arn_role("ct-role")),
-            },
+            }),
             &[],
         ),
         act(
             "selectors",
             US,
-            Op::PutEventSelectors {
+            Op::PutEventSelectors(PutEventSelectors {
                 trail: "legacy".into(),
                 selectors: json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}]),
-            },
+            }),
             &["repair"],
         ),
         act(
             "start",
             US,
-            Op::StartLogging {
+            Op::StartLogging(StartLogging {
                 trail: "legacy".into(),
-            },
+            }),
             &["selectors"],
         ),
         act(
             "slr",
             US,
-            Op::CreateServiceLinkedRole {
+            Op::CreateServiceLinkedRole(CreateServiceLinkedRole {
                 service: "config.amazonaws.com".into(),
-            },
+            }),
             &[],
         ),
         act(
             "recorder",
             US,
-            Op::PutConfigurationRecorder {
+            Op::PutConfigurationRecorder(PutConfigurationRecorder {
                 name: "default".into(),
                 role_arn: slr,
                 include_global_resource_types: true,
-            },
+            }),
             &["slr"],
         ),
         act(
             "channel",
             US,
-            Op::PutDeliveryChannel {
+            Op::PutDeliveryChannel(PutDeliveryChannel {
                 name: "default".into(),
                 bucket: tgt.into(),
                 prefix: Some("config".into()),
-            },
+            }),
             &["recorder"],
         ),
         act(
             "rec-start",
             US,
-            Op::StartConfigurationRecorder {
+            Op::StartConfigurationRecorder(StartConfigurationRecorder {
                 name: "default".into(),
-            },
+            }),
             &["channel"],
         ),
     ];
@@ -1811,12 +1817,12 @@ async fn an_existing_role_gets_missing_statements_merged_never_replaced() {
     let actions = [act(
         "role",
         US,
-        Op::CreateRole {
+        Op::CreateRole(CreateRole {
             name: "flow-role".into(),
             trust_policy: other_trust,
             policy_name: "flow".into(),
             policy: ours,
-        },
+        }),
         &[],
     )];
     let report = env.apply(&actions, "j.jsonl").await;

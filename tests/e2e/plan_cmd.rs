@@ -390,3 +390,43 @@ fn usage_errors_exit_1_with_one_line_before_any_aws_call() {
         assert!(!out.stdout.is_empty() && out.stderr.is_empty(), "{args:?}");
     }
 }
+
+/// `undo` of a journal written before journals had a format line (or of
+/// another format) says so in one line, exits non-zero and changes nothing:
+/// no AWS call (the endpoint is closed), no undo journal.
+#[test]
+fn undo_of_a_journal_of_another_format_is_refused_in_one_line_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = r#"{"seq":1,"time":"x","action_id":"create_bucket:us-east-1:b","region":"us-east-1","op":{"op":"create_bucket","bucket":"b"},"phase":"before","prior":null}"#;
+    for (text, says) in [
+        (format!("{entry}\n"), "has no journal format line"),
+        (
+            format!("{{\"journal\":\"remediate\",\"format\":1}}\n{entry}\n"),
+            "is journal format 1 and this remediate reads format 2",
+        ),
+    ] {
+        std::fs::write(dir.path().join("old.jsonl"), text).unwrap();
+        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_remediate"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+            .env("AWS_CONFIG_FILE", dir.path().join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .args(["undo", "--yes", "old.jsonl"])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!dir.path().join("old.undo.jsonl").exists(), "{err}");
+    }
+}

@@ -252,7 +252,8 @@ fn write_and_read_become_one_basic_selector_and_every_selector_is_kept() {
     main_trail(&mut s).event_selectors[1].data_resources[0].r#type = "AWS::Lambda::Function".into();
     let p = remediate::pipeline::make(&s, &settings("cis-3.0"), &[]);
     let a = data_action(&p);
-    let Op::PutEventSelectors { selectors, .. } = &a.op else {
+    let Op::PutEventSelectors(remediate::actions::PutEventSelectors { selectors, .. }) = &a.op
+    else {
         panic!("basic selectors stay basic: {:?}", a.op)
     };
     let list = selectors["EventSelectors"].as_array().unwrap();
@@ -291,7 +292,11 @@ fn a_trail_with_advanced_selectors_gets_an_advanced_one() {
     }];
     let p = remediate::pipeline::make(&s, &settings("cis-2.0"), &["3.10".into()]);
     let a = data_action(&p);
-    let Op::PutAdvancedEventSelectors { selectors, .. } = &a.op else {
+    let Op::PutAdvancedEventSelectors(remediate::actions::PutAdvancedEventSelectors {
+        selectors,
+        ..
+    }) = &a.op
+    else {
         panic!("advanced stays advanced: {:?}", a.op)
     };
     let list = selectors["AdvancedEventSelectors"].as_array().unwrap();

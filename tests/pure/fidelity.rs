@@ -1,6 +1,10 @@
 //! Issue 9 (fidelity): what real AWS refuses or breaks, and the lenient
 //! emulator lets through, caught on hand-built snapshots.
 
+use remediate::actions::{
+    CreateBucket, CreateRole, PutAdvancedEventSelectors, PutBucketPolicy, PutConfigurationRecorder,
+    PutDeliveryChannel,
+};
 use remediate::controls;
 use remediate::finding::Status;
 use remediate::plan::{self, Op, limits, simulate::simulate};
@@ -46,9 +50,9 @@ fn removing_the_only_public_statement_keeps_cloudtrail_delivering_and_never_writ
     let put = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::PutBucketPolicy { bucket, .. } if bucket == "ct-open"))
+        .find(|a| matches!(&a.op, Op::PutBucketPolicy(PutBucketPolicy { bucket, .. }) if bucket == "ct-open"))
         .expect("a merged policy for the trail bucket");
-    let Op::PutBucketPolicy { policy: doc, .. } = &put.op else {
+    let Op::PutBucketPolicy(PutBucketPolicy { policy: doc, .. }) = &put.op else {
         unreachable!()
     };
     assert!(
@@ -112,12 +116,12 @@ fn a_policy_left_without_statements_is_deleted_and_dependents_wait_for_the_delet
     let actions = p.finish();
     let del = actions
         .iter()
-        .find(|a| matches!(a.op, Op::DeleteBucketPolicy { .. }))
+        .find(|a| matches!(a.op, Op::DeleteBucketPolicy(_)))
         .expect("the empty policy becomes a DeleteBucketPolicy");
     assert!(
         !actions
             .iter()
-            .any(|a| matches!(a.op, Op::PutBucketPolicy { .. }))
+            .any(|a| matches!(a.op, Op::PutBucketPolicy(_)))
     );
     assert_eq!(del.change, plan::Change::Delete);
     assert!(
@@ -127,7 +131,7 @@ fn a_policy_left_without_statements_is_deleted_and_dependents_wait_for_the_delet
     );
     let pab = actions
         .iter()
-        .find(|a| matches!(a.op, Op::PutPublicAccessBlock { .. }))
+        .find(|a| matches!(a.op, Op::PutPublicAccessBlock(_)))
         .unwrap();
     assert_eq!(pab.depends_on, vec![del.id.clone()]);
     let order: Vec<&str> = actions.iter().map(|a| a.id.as_str()).collect();
@@ -172,7 +176,7 @@ fn a_public_statement_narrowed_by_a_condition_fails_and_the_plan_names_the_acces
     let put = p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Op::PutBucketPolicy { .. }))
+        .find(|a| matches!(a.op, Op::PutBucketPolicy(_)))
         .unwrap();
     assert!(
         put.reason
@@ -205,7 +209,7 @@ fn an_exempted_conditioned_statement_is_kept_and_the_bucket_is_skipped_with_the_
     assert!(
         !p.actions
             .iter()
-            .any(|a| matches!(a.op, Op::PutBucketPolicy { .. }))
+            .any(|a| matches!(a.op, Op::PutBucketPolicy(_)))
     );
 }
 
@@ -254,10 +258,10 @@ fn config_log_delivery_and_flow_logs_keep_their_access_when_public_statements_go
     fl.destination = Some("arn:aws:s3:::ct-open".into());
     s.flow_logs.insert(fl.flow_log_id.clone(), fl);
     let p = make(&s, &["2.3"]);
-    let Op::PutBucketPolicy { policy: doc, .. } = &p
+    let Op::PutBucketPolicy(PutBucketPolicy { policy: doc, .. }) = &p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Op::PutBucketPolicy { .. }))
+        .find(|a| matches!(a.op, Op::PutBucketPolicy(_)))
         .unwrap()
         .op
     else {
@@ -346,7 +350,9 @@ fn an_added_management_selector_is_named_as_scanners_expect_and_records_read_and
     }];
     s.trails.insert(t.arn.clone(), t);
     let p = make(&s, &["2.1"]);
-    let Op::PutAdvancedEventSelectors { selectors, .. } = &p.actions[0].op else {
+    let Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { selectors, .. }) =
+        &p.actions[0].op
+    else {
         panic!("{:#?}", p.actions)
     };
     let mgmt = &selectors["AdvancedEventSelectors"][0];
@@ -422,10 +428,10 @@ fn an_organization_trail_gets_a_log_role_that_allows_the_organization_streams() 
     s.trails.insert(t.arn.clone(), t);
     add_bucket(&mut s, bucket("ct", "us-east-1"));
     let p = make(&s, &["2.4"]);
-    let Op::CreateRole { policy: doc, .. } = &p
+    let Op::CreateRole(CreateRole { policy: doc, .. }) = &p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Op::CreateRole { .. }))
+        .find(|a| matches!(a.op, Op::CreateRole(_)))
         .unwrap()
         .op
     else {
@@ -455,7 +461,7 @@ fn a_trail_that_cannot_deliver_fails_2_1_and_gets_the_missing_bucket_statements(
     let put = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::PutBucketPolicy { bucket, .. } if bucket == "ct-main"))
+        .find(|a| matches!(&a.op, Op::PutBucketPolicy(PutBucketPolicy { bucket, .. }) if bucket == "ct-main"))
         .expect("the CloudTrail statements the bucket lacks");
     assert!(
         put.reason
@@ -564,7 +570,7 @@ fn a_recorder_fix_keeps_the_recording_mode_and_shows_the_exclusions_it_drops() {
     let a = p
         .actions
         .iter()
-        .find(|a| matches!(a.op, Op::PutConfigurationRecorder { .. }))
+        .find(|a| matches!(a.op, Op::PutConfigurationRecorder(_)))
         .unwrap();
     assert_eq!(a.before["recordingMode"]["recordingFrequency"], "DAILY");
     assert_eq!(a.after["recordingMode"]["recordingFrequency"], "DAILY");
@@ -577,7 +583,7 @@ fn a_recorder_fix_keeps_the_recording_mode_and_shows_the_exclusions_it_drops() {
             .get("exclusionByResourceTypes")
             .is_none()
     );
-    let Op::PutConfigurationRecorder { role_arn, .. } = &a.op else {
+    let Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. }) = &a.op else {
         unreachable!()
     };
     assert_eq!(
@@ -597,7 +603,9 @@ fn in_aws_cn_the_cn_north_1_delivery_channel_gets_a_bucket_in_cn_north_1() {
         p.actions
             .iter()
             .find_map(|a| match &a.op {
-                Op::PutDeliveryChannel { bucket, .. } if a.region == region => Some(bucket.clone()),
+                Op::PutDeliveryChannel(PutDeliveryChannel { bucket, .. }) if a.region == region => {
+                    Some(bucket.clone())
+                }
                 _ => None,
             })
             .unwrap()
@@ -606,7 +614,7 @@ fn in_aws_cn_the_cn_north_1_delivery_channel_gets_a_bucket_in_cn_north_1() {
     let created = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::CreateBucket { bucket } if *bucket == north))
+        .find(|a| matches!(&a.op, Op::CreateBucket(CreateBucket { bucket }) if *bucket == north))
         .unwrap();
     assert_eq!(created.region, "cn-north-1");
     assert_ne!(north, channel("cn-northwest-1"));

@@ -1,3 +1,7 @@
+use remediate::actions::{
+    CreateBucket, CreateKey, CreateRole, CreateTrail, PutAdvancedEventSelectors, PutBucketPolicy,
+    PutKeyPolicy,
+};
 use remediate::controls;
 use remediate::finding::Status;
 use remediate::plan::simulate::simulate;
@@ -53,7 +57,7 @@ fn plan_for_an_account_without_any_trail_converges_with_one_new_trail() {
     let creates: Vec<_> = p
         .actions
         .iter()
-        .filter(|a| matches!(a.op, Op::CreateTrail { .. }))
+        .filter(|a| matches!(a.op, Op::CreateTrail(_)))
         .collect();
     assert_eq!(creates.len(), 1);
     assert_converges(&s, &FileSettings::default());
@@ -94,7 +98,9 @@ fn plan_with_advanced_selectors_keeps_data_selectors() {
         .actions
         .iter()
         .find_map(|a| match &a.op {
-            Op::PutAdvancedEventSelectors { selectors, .. } => Some(selectors.clone()),
+            Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { selectors, .. }) => {
+                Some(selectors.clone())
+            }
             _ => None,
         })
         .unwrap();
@@ -121,17 +127,17 @@ fn actions_are_in_dependency_order_and_each_planned_once() {
         .actions
         .iter()
         .filter(
-            |a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"),
+            |a| matches!(&a.op, Op::CreateRole(CreateRole { name, .. }) if name == "remediate-vpc-flow-logs"),
         )
         .collect();
     assert_eq!(roles.len(), 1);
-    let east_logs: Vec<_> = p.actions.iter().filter(|a| matches!(&a.op, Op::CreateBucket { bucket } if bucket.starts_with("remediate-access-logs"))).collect();
+    let east_logs: Vec<_> = p.actions.iter().filter(|a| matches!(&a.op, Op::CreateBucket(CreateBucket { bucket }) if bucket.starts_with("remediate-access-logs"))).collect();
     assert_eq!(east_logs.len(), 2, "one access-log bucket in each region");
     // one UpdateTrail per trail, whatever the number of controls it serves
     let updates: Vec<_> = p
         .actions
         .iter()
-        .filter(|a| matches!(a.op, Op::UpdateTrail { .. }))
+        .filter(|a| matches!(a.op, Op::UpdateTrail(_)))
         .collect();
     assert_eq!(updates.len(), 2);
     let east = updates
@@ -181,7 +187,7 @@ fn existing_bucket_policy_statements_are_kept_and_only_public_allow_removed() {
     let put = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::PutBucketPolicy { bucket, .. } if bucket == "ct-west"))
+        .find(|a| matches!(&a.op, Op::PutBucketPolicy(PutBucketPolicy { bucket, .. }) if bucket == "ct-west"))
         .unwrap();
     let sids: Vec<String> = policy::statements(&put.after)
         .iter()
@@ -239,14 +245,14 @@ fn a_plan_never_contains_an_allow_for_everyone() {
 /// Every policy document an op writes.
 fn documents(op: &Op) -> Vec<Value> {
     match op {
-        Op::PutBucketPolicy { policy, .. }
-        | Op::PutKeyPolicy { policy, .. }
-        | Op::CreateKey { policy, .. } => vec![policy.clone()],
-        Op::CreateRole {
+        Op::PutBucketPolicy(PutBucketPolicy { policy, .. })
+        | Op::PutKeyPolicy(PutKeyPolicy { policy, .. })
+        | Op::CreateKey(CreateKey { policy, .. }) => vec![policy.clone()],
+        Op::CreateRole(CreateRole {
             trust_policy,
             policy,
             ..
-        } => vec![trust_policy.clone(), policy.clone()],
+        }) => vec![trust_policy.clone(), policy.clone()],
         _ => vec![],
     }
 }
@@ -267,7 +273,9 @@ fn documents_match_the_reference_field_by_field() {
     let bucket = "remediate-cloudtrail-111122223333-us-east-1";
     let find = |pred: &dyn Fn(&Op) -> bool| p.actions.iter().find(|a| pred(&a.op)).unwrap().clone();
 
-    let bp = find(&|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b == bucket));
+    let bp = find(
+        &|op| matches!(op, Op::PutBucketPolicy(PutBucketPolicy { bucket: b, .. }) if b == bucket),
+    );
     let acl = statement(&bp.after, "AWSCloudTrailAclCheck20150319");
     assert_eq!(
         acl["Principal"],
@@ -288,8 +296,8 @@ fn documents_match_the_reference_field_by_field() {
     );
     assert_eq!(w["Condition"]["StringEquals"]["aws:SourceArn"], trail);
 
-    let key = find(&|op| matches!(op, Op::CreateKey { .. }));
-    let Op::CreateKey { policy: kp, .. } = &key.op else {
+    let key = find(&|op| matches!(op, Op::CreateKey(_)));
+    let Op::CreateKey(CreateKey { policy: kp, .. }) = &key.op else {
         unreachable!()
     };
     let enc = statement(kp, "AllowCloudTrailEncryptLogs");
@@ -309,13 +317,13 @@ fn documents_match_the_reference_field_by_field() {
     );
 
     let role = find(
-        &|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-cloudtrail-to-logs"),
+        &|op| matches!(op, Op::CreateRole(CreateRole { name, .. }) if name == "remediate-cloudtrail-to-logs"),
     );
-    let Op::CreateRole {
+    let Op::CreateRole(CreateRole {
         trust_policy,
         policy: rp,
         ..
-    } = &role.op
+    }) = &role.op
     else {
         unreachable!()
     };
@@ -334,12 +342,12 @@ fn documents_match_the_reference_field_by_field() {
         r["Resource"],
         "arn:aws:logs:us-east-1:111122223333:log-group:remediate/cloudtrail:log-stream:111122223333_CloudTrail_us-east-1*"
     );
-    let ct = find(&|op| matches!(op, Op::CreateTrail { .. }));
-    let Op::CreateTrail {
+    let ct = find(&|op| matches!(op, Op::CreateTrail(_)));
+    let Op::CreateTrail(CreateTrail {
         cloudwatch_log_group_arn,
         cloudwatch_role_arn,
         ..
-    } = &ct.op
+    }) = &ct.op
     else {
         unreachable!()
     };
@@ -355,7 +363,7 @@ fn documents_match_the_reference_field_by_field() {
     );
 
     let logb = find(
-        &|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-access-logs")),
+        &|op| matches!(op, Op::PutBucketPolicy(PutBucketPolicy { bucket: b, .. }) if b.starts_with("remediate-access-logs")),
     );
     let l = statement(
         &logb.after,
@@ -379,7 +387,7 @@ fn documents_match_the_reference_field_by_field() {
     );
 
     let cb = find(
-        &|op| matches!(op, Op::PutBucketPolicy { bucket: b, .. } if b.starts_with("remediate-config")),
+        &|op| matches!(op, Op::PutBucketPolicy(PutBucketPolicy { bucket: b, .. }) if b.starts_with("remediate-config")),
     );
     assert_eq!(
         statement(&cb.after, "AWSConfigBucketPermissionsCheck")["Action"],
@@ -403,13 +411,14 @@ fn documents_match_the_reference_field_by_field() {
         "111122223333"
     );
 
-    let fr =
-        find(&|op| matches!(op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"));
-    let Op::CreateRole {
+    let fr = find(
+        &|op| matches!(op, Op::CreateRole(CreateRole { name, .. }) if name == "remediate-vpc-flow-logs"),
+    );
+    let Op::CreateRole(CreateRole {
         trust_policy,
         policy: fp,
         ..
-    } = &fr.op
+    }) = &fr.op
     else {
         unreachable!()
     };
@@ -450,12 +459,12 @@ fn existing_key_behind_the_alias_is_reused_and_its_policy_merged() {
     assert!(
         !p.actions
             .iter()
-            .any(|a| matches!(&a.op, Op::CreateKey { .. } if a.region == "us-east-1"))
+            .any(|a| matches!(&a.op, Op::CreateKey(_) if a.region == "us-east-1"))
     );
     let put = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::PutKeyPolicy { .. }))
+        .find(|a| matches!(&a.op, Op::PutKeyPolicy(_)))
         .unwrap();
     let sids: Vec<_> = policy::statements(&put.after)
         .iter()
@@ -515,13 +524,13 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
     let role_op = first
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"))
+        .find(|a| matches!(&a.op, Op::CreateRole(CreateRole { name, .. }) if name == "remediate-vpc-flow-logs"))
         .unwrap();
-    let Op::CreateRole {
+    let Op::CreateRole(CreateRole {
         trust_policy,
         policy_name,
         ..
-    } = role_op.op.clone()
+    }) = role_op.op.clone()
     else {
         unreachable!()
     };
@@ -543,10 +552,10 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
     let a = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::CreateRole { .. }))
+        .find(|a| matches!(&a.op, Op::CreateRole(_)))
         .expect("the role's policy is extended");
     assert_eq!(a.change, remediate::plan::Change::Update);
-    let Op::CreateRole { policy, .. } = &a.op else {
+    let Op::CreateRole(CreateRole { policy, .. }) = &a.op else {
         unreachable!()
     };
     for sid in ["FlowLogsuseast1", "FlowLogsAllRegions", "Theirs"] {
@@ -560,9 +569,7 @@ fn an_existing_tool_role_gains_the_all_regions_statement_and_keeps_its_own() {
         .insert(policy_name, policy.clone());
     let p = remediate::pipeline::make(&s, &FileSettings::default(), &["2.9".into()]);
     assert!(
-        !p.actions
-            .iter()
-            .any(|a| matches!(&a.op, Op::CreateRole { .. })),
+        !p.actions.iter().any(|a| matches!(&a.op, Op::CreateRole(_))),
         "{:#?}",
         p.actions
     );
@@ -582,9 +589,9 @@ fn the_flow_log_role_policy_is_one_statement_whatever_the_region_count() {
     let role = p
         .actions
         .iter()
-        .find(|a| matches!(&a.op, Op::CreateRole { name, .. } if name == "remediate-vpc-flow-logs"))
+        .find(|a| matches!(&a.op, Op::CreateRole(CreateRole { name, .. }) if name == "remediate-vpc-flow-logs"))
         .expect("a flow-log role");
-    let Op::CreateRole { policy, .. } = &role.op else {
+    let Op::CreateRole(CreateRole { policy, .. }) = &role.op else {
         unreachable!()
     };
     assert_eq!(policy::statements(policy).len(), 1, "{policy:#}");

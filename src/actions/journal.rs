@@ -1,6 +1,7 @@
 //! The journal: one JSON line per step, appended, flushed and synced.
 //!
 //! ```text
+//! {"journal":"remediate","format":2}
 //! {"seq":1,"time":"…","action_id":"put_bucket_policy:us-east-1:logs","region":"us-east-1",
 //!  "target":"logs","op":{"op":"put_bucket_policy",…},"phase":"before","prior":{…}}
 //! {"seq":2,…,"phase":"after","result":{…}}
@@ -12,6 +13,11 @@
 //! the value read back; `failed` the error (and `result` when something was
 //! written anyway); `skipped` why an action never started. It holds what
 //! was read and written — policies, names, settings — never credentials.
+//!
+//! The first line names the format ([`FORMAT`]). A `prior` is the serde
+//! value of its kind's `Prior` type (`src/actions/<kind>.rs`), read back by
+//! that kind's reversal; a journal of another format (or one written before
+//! journals had a format line) is refused, not guessed at.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -23,7 +29,29 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::plan::{Action, Op};
+use super::{Action, Op};
+
+/// The journal format this version writes and reads. 2: the first line is
+/// a [`Header`], and each kind's prior is its own serde type.
+pub const FORMAT: u32 = 2;
+
+/// The first line of a journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Always `remediate`.
+    pub journal: String,
+    pub format: u32,
+}
+
+impl Header {
+    fn current() -> Header {
+        Header {
+            journal: "remediate".into(),
+            format: FORMAT,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
@@ -91,10 +119,12 @@ impl Journal {
                 format!("cannot create the journal directory {}", dir.display())
             })?;
         }
-        let last = if path.exists() {
-            read_journal(path)?.iter().map(|e| e.seq).max().unwrap_or(0)
-        } else {
+        let text = std::fs::read(path).unwrap_or_default();
+        let fresh = text.iter().all(u8::is_ascii_whitespace);
+        let last = if fresh {
             0
+        } else {
+            read_journal(path)?.iter().map(|e| e.seq).max().unwrap_or(0)
         };
         let mut file = OpenOptions::new()
             .create(true)
@@ -102,9 +132,16 @@ impl Journal {
             .open(path)
             .with_context(|| format!("cannot open the journal {} for writing", path.display()))?;
         // A line torn by a kill must not swallow the next entry.
-        let text = std::fs::read(path).unwrap_or_default();
-        if text.last().is_some_and(|b| *b != b'\n') {
-            file.write_all(b"\n")
+        let mut head = if text.last().is_some_and(|b| *b != b'\n') {
+            "\n".to_string()
+        } else {
+            String::new()
+        };
+        if fresh {
+            head = serde_json::to_string(&Header::current())? + "\n";
+        }
+        if !head.is_empty() {
+            file.write_all(head.as_bytes())
                 .and_then(|()| file.sync_data())
                 .with_context(|| format!("cannot write the journal {}", path.display()))?;
         }
@@ -156,7 +193,8 @@ impl Journal {
 }
 
 /// Reads every entry of a journal. A torn line (the process was killed
-/// mid-write) is ignored; any other unreadable line is an error.
+/// mid-write) is ignored; any other unreadable line is an error, and so is a
+/// journal of another format (its first line says which).
 pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>> {
     let path = path.as_ref();
     let file =
@@ -166,8 +204,14 @@ pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>>
         .collect::<Result<_, _>>()
         .with_context(|| format!("cannot read the journal {}", path.display()))?;
     let mut out = Vec::new();
+    let mut header = false;
     for (i, line) in lines.iter().enumerate() {
         if line.trim().is_empty() {
+            continue;
+        }
+        if !header {
+            check_format(path, line)?;
+            header = true;
             continue;
         }
         match serde_json::from_str::<JournalEntry>(line) {
@@ -184,6 +228,23 @@ pub fn read_journal(path: impl AsRef<Path>) -> anyhow::Result<Vec<JournalEntry>>
         }
     }
     Ok(out)
+}
+
+/// Refuses a journal whose first line is not this version's [`Header`].
+fn check_format(path: &Path, first: &str) -> anyhow::Result<()> {
+    let again = "undo it with the remediate version that wrote it";
+    match serde_json::from_str::<Header>(first) {
+        Ok(h) if h == Header::current() => Ok(()),
+        Ok(h) => anyhow::bail!(
+            "{} is journal format {} and this remediate reads format {FORMAT}: {again}",
+            path.display(),
+            h.format
+        ),
+        Err(_) => anyhow::bail!(
+            "{} has no journal format line (written by an older remediate) and this remediate reads format {FORMAT}: {again}",
+            path.display()
+        ),
+    }
 }
 
 fn now() -> String {
@@ -238,7 +299,7 @@ mod tests {
             region: "us-east-1".into(),
             target: "b".into(),
             change: crate::plan::Change::Update,
-            op: Op::DeleteBucket { bucket: "b".into() },
+            op: Op::DeleteBucket(crate::actions::DeleteBucket { bucket: "b".into() }),
             before: Value::Null,
             after: Value::Null,
             fixes: vec![],
@@ -282,7 +343,7 @@ mod tests {
             action_id: "x".into(),
             region: "us-east-1".into(),
             target: "b".into(),
-            op: Op::DeleteBucket { bucket: "b".into() },
+            op: Op::DeleteBucket(crate::actions::DeleteBucket { bucket: "b".into() }),
             phase: Phase::Before { prior: Value::Null },
             depends_on: vec!["y".into()],
             controls: vec![],
@@ -290,5 +351,34 @@ mod tests {
         let line = serde_json::to_string(&e).unwrap();
         assert!(line.contains(r#""phase":"before","prior":null"#), "{line}");
         assert_eq!(serde_json::from_str::<JournalEntry>(&line).unwrap(), e);
+    }
+
+    #[test]
+    fn a_journal_of_another_format_or_without_one_is_refused_by_name() {
+        let dir = std::env::temp_dir().join(format!("remediate-format-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("old.jsonl");
+        let entry = r#"{"seq":1,"time":"x","action_id":"a","region":"us-east-1","op":{"op":"delete_bucket","bucket":"b"},"phase":"before","prior":null}"#;
+        std::fs::write(&path, format!("{entry}\n")).unwrap();
+        let e = read_journal(&path).unwrap_err().to_string();
+        assert!(e.contains("no journal format line"), "{e}");
+        assert!(Journal::open(&path).is_err(), "nothing is appended to it");
+        std::fs::write(
+            &path,
+            format!("{{\"journal\":\"remediate\",\"format\":1}}\n{entry}\n"),
+        )
+        .unwrap();
+        let e = read_journal(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("is journal format 1 and this remediate reads format 2"),
+            "{e}"
+        );
+        std::fs::write(
+            &path,
+            format!("{{\"journal\":\"remediate\",\"format\":2}}\n{entry}\n"),
+        )
+        .unwrap();
+        assert_eq!(read_journal(&path).unwrap().len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -12,12 +12,85 @@ use aws_sdk_config::types::{
     RecordingGroup, RecordingMode, RecordingModeOverride, RecordingStrategy, RecordingStrategyType,
     ResourceType,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
+use super::{DeleteConfigurationRecorder, Past, RestoreConfigurationRecorder, Reversal};
 use crate::aws::{AwsError, Classify};
 
-async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
+/// The IAM actions of read_recorder: the recorder and its status.
+pub(super) const READ_RECORDER: &[&str] = &[
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+];
+
+/// A recorder as journaled before it is changed (as
+/// DescribeConfigurationRecorders shows it, with its status).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecorderState {
+    pub name: String,
+    #[serde(default)]
+    pub role_arn: String,
+    /// `allSupported`, `includeGlobalResourceTypes`, `resourceTypes`, ...
+    #[serde(default)]
+    pub recording_group: Value,
+    /// `{recordingFrequency, recordingModeOverrides}`.
+    #[serde(default)]
+    pub recording_mode: Option<Value>,
+    #[serde(default)]
+    pub recording: bool,
+    #[serde(default)]
+    pub last_status: Option<String>,
+}
+
+/// Undo of putting a recorder: put it back as it was, or delete the one
+/// this run created.
+pub(super) fn recorder_back(name: &str, past: &Past<'_, RecorderState>) -> Option<Reversal> {
+    let Some(r) = &past.prior else {
+        return Reversal::remove_created(
+            past,
+            DeleteConfigurationRecorder {
+                name: name.to_string(),
+            },
+            format!("delete configuration recorder {name}, which this run created"),
+        );
+    };
+    Reversal::restore(
+        RestoreConfigurationRecorder {
+            name: name.to_string(),
+            role_arn: r.role_arn.clone(),
+            recording_group: r.recording_group.clone(),
+            recording_mode: r.recording_mode.clone(),
+        },
+        format!("put back configuration recorder {name} as it was"),
+        past,
+    )
+}
+
+/// Whether a recorder was recording, journaled before it is started or stopped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Recording {
+    pub recording: bool,
+}
+
+/// A delivery channel as journaled before it is changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChannelState {
+    pub name: String,
+    #[serde(default)]
+    pub s3_bucket: Option<String>,
+    #[serde(default)]
+    pub s3_prefix: Option<String>,
+    #[serde(default)]
+    pub s3_kms_key_arn: Option<String>,
+    #[serde(default)]
+    pub sns_topic_arn: Option<String>,
+    #[serde(default)]
+    pub delivery_frequency: Option<String>,
+}
+
+pub(super) async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsError> {
     let cfg = cx.aws.configservice(cx.region());
     let out = cfg.describe_configuration_recorders().send().await.aws()?;
     let Some(r) = out
@@ -70,7 +143,7 @@ async fn read_recorder(cx: &Ctx<'_>, name: &str) -> Result<Option<Value>, AwsErr
 }
 
 /// `RecordingMode` in the API's names, so it can be put back as it was.
-fn mode_json(m: &RecordingMode) -> Value {
+pub(super) fn mode_json(m: &RecordingMode) -> Value {
     json!({
         "recordingFrequency": m.recording_frequency().as_str(),
         "recordingModeOverrides": m.recording_mode_overrides().iter().map(|o| json!({
@@ -123,7 +196,7 @@ pub(crate) fn recording_mode(v: &Value) -> Option<RecordingMode> {
         .ok()
 }
 
-fn recording_group(v: &Value) -> RecordingGroup {
+pub(super) fn recording_group(v: &Value) -> RecordingGroup {
     let strs = |k: &str| -> Vec<String> {
         v.get(k)
             .and_then(Value::as_array)
@@ -251,7 +324,9 @@ pub(super) async fn set_recording(cx: &Ctx<'_>, name: &str, on: bool) -> Result<
                 format!("recorder {name} does not exist in {}", cx.region()),
             )
         })?;
-    cx.before(json!({"recording": prior["recording"]}))?;
+    cx.before(Recording {
+        recording: prior["recording"].as_bool().unwrap_or(false),
+    })?;
     let cfg = cx.aws.configservice(cx.region());
     if on {
         cx.retry("StartConfigurationRecorder", || {
@@ -286,41 +361,7 @@ pub(super) async fn set_recording(cx: &Ctx<'_>, name: &str, on: bool) -> Result<
     ))
 }
 
-pub(super) async fn delete_recorder(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
-    let prior = read_recorder(cx, name)
-        .await
-        .map_err(|e| Fail::reading("configuration recorder", e))?;
-    let Some(prior) = prior else {
-        cx.before(Value::Null)?;
-        return Ok(Done::new(
-            format!("recorder {name} is already gone"),
-            json!({"deleted": false}),
-        ));
-    };
-    cx.before(prior)?;
-    match cx
-        .aws
-        .configservice(cx.region())
-        .delete_configuration_recorder()
-        .configuration_recorder_name(name)
-        .send()
-        .await
-        .aws()
-    {
-        Ok(_) => {}
-        Err(e) if e.code == "NoSuchConfigurationRecorderException" => {}
-        Err(e) => return Err(e.into()),
-    }
-    match read_recorder(cx, name).await? {
-        None => Ok(Done::new(
-            format!("deleted recorder {name}"),
-            json!({"deleted": true}),
-        )),
-        Some(r) => Err(Fail::mismatch(format!("recorder {name} still exists"), r)),
-    }
-}
-
-async fn read_channel(
+pub(super) async fn read_channel(
     cx: &Ctx<'_>,
     name: &str,
 ) -> Result<Option<(Value, DeliveryChannel)>, AwsError> {
@@ -349,101 +390,6 @@ async fn read_channel(
                 c.clone(),
             )
         }))
-}
-
-/// Puts the channel's bucket and prefix; what the op does not name (SNS
-/// topic, KMS key, snapshot frequency) is kept as it is.
-pub(super) async fn put_delivery_channel(
-    cx: &Ctx<'_>,
-    name: &str,
-    bucket: &str,
-    prefix: Option<&str>,
-) -> Result<Done, Fail> {
-    let prior = read_channel(cx, name)
-        .await
-        .map_err(|e| Fail::reading("delivery channel", e))?;
-    let created = prior.is_none();
-    let mut b = DeliveryChannel::builder()
-        .name(name)
-        .s3_bucket_name(bucket)
-        .set_s3_key_prefix(prefix.filter(|p| !p.is_empty()).map(str::to_string));
-    if let Some((_, c)) = &prior {
-        b = b
-            .set_sns_topic_arn(c.sns_topic_arn().map(str::to_string))
-            .set_s3_kms_key_arn(c.s3_kms_key_arn().map(str::to_string))
-            .set_config_snapshot_delivery_properties(
-                c.config_snapshot_delivery_properties().cloned(),
-            );
-    }
-    let channel = b.build();
-    cx.before(prior.map(|(v, _)| v).unwrap_or(Value::Null))?;
-    let cfg = cx.aws.configservice(cx.region());
-    cx.retry("PutDeliveryChannel", || {
-        cfg.put_delivery_channel()
-            .delivery_channel(channel.clone())
-            .send()
-    })
-    .await?;
-    let (now, _) = read_channel(cx, name).await?.ok_or_else(|| {
-        Fail::mismatch(
-            format!("delivery channel {name} cannot be found"),
-            Value::Null,
-        )
-    })?;
-    let result = with_created(now.clone(), created);
-    if now["s3_bucket"].as_str() != Some(bucket)
-        || now["s3_prefix"].as_str() != prefix.filter(|p| !p.is_empty())
-    {
-        return Err(Fail::mismatch(
-            format!("delivery channel {name} reads back as {now}"),
-            result,
-        ));
-    }
-    Ok(Done::new(
-        format!(
-            "{} delivery channel {name} to s3://{bucket}/{}",
-            if created { "created" } else { "updated" },
-            prefix.unwrap_or("")
-        ),
-        result,
-    ))
-}
-
-pub(super) async fn delete_delivery_channel(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
-    let prior = read_channel(cx, name)
-        .await
-        .map_err(|e| Fail::reading("delivery channel", e))?;
-    let Some((prior, _)) = prior else {
-        cx.before(Value::Null)?;
-        return Ok(Done::new(
-            format!("delivery channel {name} is already gone"),
-            json!({"deleted": false}),
-        ));
-    };
-    cx.before(prior)?;
-    match cx
-        .aws
-        .configservice(cx.region())
-        .delete_delivery_channel()
-        .delivery_channel_name(name)
-        .send()
-        .await
-        .aws()
-    {
-        Ok(_) => {}
-        Err(e) if e.code == "NoSuchDeliveryChannelException" => {}
-        Err(e) => return Err(e.into()),
-    }
-    match read_channel(cx, name).await? {
-        None => Ok(Done::new(
-            format!("deleted delivery channel {name}"),
-            json!({"deleted": true}),
-        )),
-        Some((c, _)) => Err(Fail::mismatch(
-            format!("delivery channel {name} still exists"),
-            c,
-        )),
-    }
 }
 
 #[cfg(test)]

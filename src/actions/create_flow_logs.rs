@@ -1,67 +1,129 @@
-//! VPC flow logs (2.9): one per VPC that has no ACTIVE flow log yet, never
-//! a second one; and deletion of the flow logs a run made.
-//!
-//! Prior: `{"active": {vpc: [flow log ids]}}` (the ACTIVE flow logs of the
-//! op's VPCs). Result: `{"created": [ids], "active": {vpc: [ids]}}`.
+//! `create_flow_logs`: make flow logs for VPCs; undone by deleting the ones
+//! made.
 
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize};
 
-use aws_sdk_ec2::types::{Filter, FlowLogsResourceType, LogDestinationType, TrafficType};
-use serde_json::{Value, json};
-
+use super::DeleteFlowLogs;
 use super::ctx::{Ctx, Done, Fail};
-use crate::aws::{AwsError, Classify};
+use super::ec2::*;
+use super::{Change, Implicit, Kind, Past, Reversal};
+use crate::snapshot::{FlowLog, Snapshot};
+use aws_sdk_ec2::types::{FlowLogsResourceType, LogDestinationType, TrafficType};
+use serde_json::Value;
+use serde_json::json;
+use std::collections::BTreeSet;
 
-/// Flow logs matching `filter` = `values`: (id, resource, status).
-async fn flow_logs(
-    cx: &Ctx<'_>,
-    filter: &str,
-    values: &[String],
-) -> Result<Vec<(String, String, String)>, AwsError> {
-    let ec2 = cx.aws.ec2(cx.region());
-    let mut out = vec![];
-    let mut token: Option<String> = None;
-    loop {
-        let page = ec2
-            .describe_flow_logs()
-            .filter(
-                Filter::builder()
-                    .name(filter)
-                    .set_values(Some(values.to_vec()))
-                    .build(),
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct CreateFlowLogs {
+    pub vpc_ids: Vec<String>,
+    pub traffic_type: String,
+    /// `cloud-watch-logs` or `s3`.
+    pub destination_type: String,
+    /// Log group name or bucket ARN.
+    pub destination: String,
+    pub role_arn: Option<String>,
+}
+
+impl Kind for CreateFlowLogs {
+    const NAME: &'static str = "create_flow_logs";
+    const RANK: u8 = 18;
+    const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
+    const CALLS: &'static [&'static str] = &["ec2:DescribeFlowLogs", "ec2:CreateFlowLogs"];
+    const IMPLICIT: &'static [Implicit] = &[
+        Implicit {
+            call: "ec2:CreateFlowLogs",
+            when: "flow logs to S3 (flow_logs.destination = \"s3\"): the log delivery is created for the caller",
+            actions: &["logs:CreateLogDelivery"],
+            doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html (IAM permissions for IAM principals that publish flow logs to Amazon S3); https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html",
+        },
+        Implicit {
+            call: "ec2:CreateFlowLogs",
+            when: "flow logs to CloudWatch Logs: the delivery role is passed to vpc-flow-logs.amazonaws.com",
+            actions: &["iam:PassRole"],
+            doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (IAM role for publishing flow logs to CloudWatch Logs: iam:PassRole)",
+        },
+    ];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let ids: Vec<String> = past
+            .result
+            .and_then(|v| v.get("created"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ids.is_empty() {
+            return None;
+        }
+        Reversal::remove(
+            DeleteFlowLogs {
+                flow_log_ids: ids.clone(),
+            },
+            format!(
+                "delete flow log(s) {}, which this run created",
+                ids.join(", ")
+            ),
+        )
+    }
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let CreateFlowLogs {
+            vpc_ids,
+            traffic_type,
+            destination_type,
+            destination,
+            ..
+        } = self;
+        for v in vpc_ids {
+            let id = format!("fl-sim-{v}");
+            s.flow_logs.insert(
+                id.clone(),
+                FlowLog {
+                    region: region.to_string(),
+                    flow_log_id: id,
+                    resource_id: v.clone(),
+                    status: "ACTIVE".into(),
+                    traffic_type: traffic_type.clone(),
+                    destination_type: destination_type.clone(),
+                    destination: Some(destination.clone()),
+                },
+            );
+        }
+    }
+}
+
+impl CreateFlowLogs {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateFlowLogs {
+            vpc_ids,
+            traffic_type,
+            destination_type,
+            destination,
+            role_arn,
+        } = self;
+        {
+            create_flow_logs(
+                cx,
+                vpc_ids,
+                traffic_type,
+                destination_type,
+                destination,
+                role_arn.as_deref(),
             )
-            .set_next_token(token.clone())
-            .send()
             .await
-            .aws()?;
-        for f in page.flow_logs() {
-            out.push((
-                f.flow_log_id().unwrap_or_default().to_string(),
-                f.resource_id().unwrap_or_default().to_string(),
-                f.flow_log_status().unwrap_or_default().to_string(),
-            ));
-        }
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(out),
         }
     }
 }
 
-async fn active_by_vpc(
-    cx: &Ctx<'_>,
-    vpcs: &[String],
-) -> Result<BTreeMap<String, Vec<String>>, AwsError> {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (id, vpc, status) in flow_logs(cx, "resource-id", vpcs).await? {
-        if status == "ACTIVE" {
-            map.entry(vpc).or_default().push(id);
-        }
-    }
-    Ok(map)
-}
-
-pub(super) async fn create_flow_logs(
+async fn create_flow_logs(
     cx: &Ctx<'_>,
     vpc_ids: &[String],
     traffic_type: &str,
@@ -203,79 +265,5 @@ pub(super) async fn create_flow_logs(
             }
         ),
         result,
-    ))
-}
-
-pub(super) async fn delete_flow_logs(cx: &Ctx<'_>, ids: &[String]) -> Result<Done, Fail> {
-    if ids.is_empty() {
-        return Err(Fail::invalid("no flow log ids given"));
-    }
-    let existing: Vec<(String, String, String)> = flow_logs(cx, "flow-log-id", ids)
-        .await
-        .map_err(|e| Fail::reading("flow logs", e))?
-        .into_iter()
-        .filter(|(id, _, _)| ids.contains(id))
-        .collect();
-    let prior: Value = existing
-        .iter()
-        .map(|(id, vpc, status)| json!({"flow_log_id": id, "resource_id": vpc, "status": status}))
-        .collect();
-    cx.before(if existing.is_empty() {
-        Value::Null
-    } else {
-        prior
-    })?;
-    if existing.is_empty() {
-        return Ok(Done::new(
-            "the flow logs are already gone",
-            json!({"deleted": []}),
-        ));
-    }
-    let to_delete: Vec<String> = existing.iter().map(|(id, _, _)| id.clone()).collect();
-    let out = cx
-        .aws
-        .ec2(cx.region())
-        .delete_flow_logs()
-        .set_flow_log_ids(Some(to_delete.clone()))
-        .send()
-        .await
-        .aws()?;
-    let failures: Vec<String> = out
-        .unsuccessful()
-        .iter()
-        .filter(|u| {
-            !u.error()
-                .and_then(|e| e.code())
-                .is_some_and(|c| c.contains("NotFound"))
-        })
-        .map(|u| {
-            format!(
-                "{}: {}",
-                u.resource_id().unwrap_or("?"),
-                u.error().and_then(|e| e.message()).unwrap_or("?")
-            )
-        })
-        .collect();
-    if !failures.is_empty() {
-        return Err(Fail::new(
-            "Unsuccessful",
-            format!("not deleted: {}", failures.join("; ")),
-        ));
-    }
-    let left: Vec<String> = flow_logs(cx, "flow-log-id", &to_delete)
-        .await?
-        .into_iter()
-        .map(|(id, _, _)| id)
-        .filter(|id| to_delete.contains(id))
-        .collect();
-    if !left.is_empty() {
-        return Err(Fail::mismatch(
-            format!("flow logs still exist: {}", left.join(", ")),
-            json!({"left": left}),
-        ));
-    }
-    Ok(Done::new(
-        format!("deleted flow log(s) {}", to_delete.join(", ")),
-        json!({"deleted": to_delete}),
     ))
 }

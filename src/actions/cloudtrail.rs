@@ -13,14 +13,21 @@ use aws_sdk_cloudtrail::types::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
+use super::ctx::{Ctx, Done, Fail, unset_empty};
+use super::{Past, PutAdvancedEventSelectors, PutEventSelectors, Reversal};
 use crate::aws::{AwsError, Classify};
-use crate::plan::Op;
-use crate::snapshot::ErrorKind;
+use crate::snapshot::{self as snap, ErrorKind, Snapshot, Trail};
+
+/// The IAM actions of read_trail: GetTrail, GetTrailStatus, GetEventSelectors.
+pub(super) const READ_TRAIL: &[&str] = &[
+    "cloudtrail:GetTrail",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+];
 
 /// Everything about a trail an op may change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TrailState {
+pub struct TrailState {
     pub name: String,
     pub arn: String,
     pub home_region: Option<String>,
@@ -40,7 +47,7 @@ pub(crate) struct TrailState {
     pub advanced_event_selectors: Value,
 }
 
-fn is_not_found(e: &AwsError) -> bool {
+pub(super) fn is_not_found(e: &AwsError) -> bool {
     e.kind == ErrorKind::NotFound || e.code == "TrailNotFoundException"
 }
 
@@ -51,7 +58,7 @@ pub(crate) fn trail_name(name_or_arn: &str) -> &str {
         .map_or(name_or_arn, |(_, n)| n)
 }
 
-async fn read_trail(cx: &Ctx<'_>, name: &str) -> Result<Option<TrailState>, AwsError> {
+pub(super) async fn read_trail(cx: &Ctx<'_>, name: &str) -> Result<Option<TrailState>, AwsError> {
     let ct = cx.aws.cloudtrail(cx.region());
     let t = match ct.get_trail().name(name).send().await.aws() {
         Ok(out) => match out.trail() {
@@ -90,12 +97,12 @@ async fn read_trail(cx: &Ctx<'_>, name: &str) -> Result<Option<TrailState>, AwsE
     }))
 }
 
-fn state_json(s: &TrailState) -> Value {
+pub(super) fn state_json(s: &TrailState) -> Value {
     serde_json::to_value(s).unwrap_or_default()
 }
 
 /// Refuses to change a trail from outside its home region.
-fn check_home(cx: &Ctx<'_>, t: &TrailState) -> Result<(), Fail> {
+pub(super) fn check_home(cx: &Ctx<'_>, t: &TrailState) -> Result<(), Fail> {
     match &t.home_region {
         Some(home) if home != cx.region() => Err(Fail::new(
             "NotHomeRegion",
@@ -111,7 +118,7 @@ fn check_home(cx: &Ctx<'_>, t: &TrailState) -> Result<(), Fail> {
 
 /// The key the trail reports is the key that was asked for: AWS reports the
 /// ARN of a key given by id or alias; an alias is resolved to compare.
-async fn kms_matches(cx: &Ctx<'_>, asked: Option<&str>, got: Option<&str>) -> bool {
+pub(super) async fn kms_matches(cx: &Ctx<'_>, asked: Option<&str>, got: Option<&str>) -> bool {
     let (asked, got) = (
         asked.filter(|s| !s.is_empty()),
         got.filter(|s| !s.is_empty()),
@@ -153,229 +160,6 @@ pub(super) struct NewTrail<'a> {
     pub kms_key_id: Option<&'a str>,
     pub cw_group: Option<&'a str>,
     pub cw_role: Option<&'a str>,
-}
-
-pub(super) async fn create_trail(cx: &Ctx<'_>, t: NewTrail<'_>) -> Result<Done, Fail> {
-    let name = t.name;
-    if t.cw_group.is_some() != t.cw_role.is_some() {
-        return Err(Fail::invalid(
-            "the CloudWatch Logs group and role must be given together",
-        ));
-    }
-    let existing = read_trail(cx, name)
-        .await
-        .map_err(|e| Fail::reading("trail", e))?;
-    if let Some(s) = existing {
-        cx.before(state_json(&s))?;
-        let mut differs = vec![];
-        if s.s3_bucket.as_deref() != Some(t.bucket) {
-            differs.push("bucket");
-        }
-        if !s.is_multi_region {
-            differs.push("multi-region");
-        }
-        if !s.log_file_validation {
-            differs.push("log file validation");
-        }
-        if !kms_matches(cx, t.kms_key_id, s.kms_key_id.as_deref()).await {
-            differs.push("KMS key");
-        }
-        if s.cloudwatch_log_group_arn.as_deref() != t.cw_group {
-            differs.push("CloudWatch Logs");
-        }
-        let note = if differs.is_empty() {
-            String::new()
-        } else {
-            format!(" (differs from the plan in: {})", differs.join(", "))
-        };
-        return Ok(Done::new(
-            format!("trail {name} already exists; left unchanged{note}"),
-            with_created(state_json(&s), false),
-        ));
-    }
-    cx.before(Value::Null)?;
-    let ct = cx.aws.cloudtrail(cx.region());
-    let created = match cx
-        .retry("CreateTrail", || {
-            ct.create_trail()
-                .name(name)
-                .s3_bucket_name(t.bucket)
-                .set_s3_key_prefix(t.prefix.map(str::to_string))
-                .set_kms_key_id(t.kms_key_id.map(str::to_string))
-                .set_cloud_watch_logs_log_group_arn(t.cw_group.map(str::to_string))
-                .set_cloud_watch_logs_role_arn(t.cw_role.map(str::to_string))
-                .is_multi_region_trail(true)
-                .include_global_service_events(true)
-                .enable_log_file_validation(true)
-                .send()
-        })
-        .await
-    {
-        Ok(_) => true,
-        Err(e) if e.code == "TrailAlreadyExistsException" => false,
-        Err(e) => return Err(e.into()),
-    };
-    let made = json!({"name": name, "created": created});
-    if created {
-        cx.progress(made.clone());
-    }
-    let now = read_trail(cx, name)
-        .await
-        .map_err(|e| Fail::from(e).with(made.clone()))?
-        .ok_or_else(|| Fail::mismatch(format!("trail {name} cannot be found"), made.clone()))?;
-    let result = with_created(state_json(&now), created);
-    if !created {
-        return Ok(Done::new(
-            format!("trail {name} already exists; left unchanged"),
-            result,
-        ));
-    }
-    let mut wrong = vec![];
-    if now.s3_bucket.as_deref() != Some(t.bucket) {
-        wrong.push(format!("bucket {:?}", now.s3_bucket));
-    }
-    if now.s3_prefix.as_deref() != t.prefix.filter(|p| !p.is_empty()) {
-        wrong.push(format!("prefix {:?}", now.s3_prefix));
-    }
-    if !now.is_multi_region || !now.include_global_service_events || !now.log_file_validation {
-        wrong.push("multi-region / global events / validation not all on".into());
-    }
-    if !kms_matches(cx, t.kms_key_id, now.kms_key_id.as_deref()).await {
-        wrong.push(format!("KMS key {:?}", now.kms_key_id));
-    }
-    if now.cloudwatch_log_group_arn.as_deref() != t.cw_group
-        || now.cloudwatch_role_arn.as_deref() != t.cw_role
-    {
-        wrong.push("CloudWatch Logs group / role".into());
-    }
-    if !wrong.is_empty() {
-        return Err(Fail::mismatch(
-            format!("trail {name} reads back with {}", wrong.join("; ")),
-            result,
-        ));
-    }
-    Ok(Done::new(
-        format!("created multi-region trail {name} in {}", cx.region()),
-        result,
-    ))
-}
-
-pub(super) async fn update_trail(cx: &Ctx<'_>, op: &Op) -> Result<Done, Fail> {
-    let Op::UpdateTrail {
-        name,
-        is_multi_region,
-        include_global_service_events,
-        log_file_validation,
-        kms_key_id,
-        cloudwatch_log_group_arn,
-        cloudwatch_role_arn,
-    } = op
-    else {
-        unreachable!("update_trail is only called for UpdateTrail");
-    };
-    let prior = read_trail(cx, name)
-        .await
-        .map_err(|e| Fail::reading("trail", e))?
-        .ok_or_else(|| {
-            Fail::new(
-                "TrailNotFoundException",
-                format!("trail {name} does not exist in {}", cx.region()),
-            )
-        })?;
-    check_home(cx, &prior)?;
-    // CloudTrail takes the log group and the role together: fill in the one
-    // not being changed from the trail as it is.
-    let (cw_group, cw_role) = match (cloudwatch_log_group_arn, cloudwatch_role_arn) {
-        (None, None) => (None, None),
-        (g, r) => {
-            let g = g.clone().or_else(|| prior.cloudwatch_log_group_arn.clone());
-            let r = r.clone().or_else(|| prior.cloudwatch_role_arn.clone());
-            match (g, r) {
-                (Some(g), Some(r)) => (Some(g), Some(r)),
-                _ => {
-                    return Err(Fail::invalid(
-                        "the CloudWatch Logs group and role must be set together",
-                    ));
-                }
-            }
-        }
-    };
-    cx.before(state_json(&prior))?;
-    let ct = cx.aws.cloudtrail(cx.region());
-    let key = name.to_string();
-    cx.retry("UpdateTrail", || {
-        ct.update_trail()
-            .name(&key)
-            .set_is_multi_region_trail(*is_multi_region)
-            .set_include_global_service_events(*include_global_service_events)
-            .set_enable_log_file_validation(*log_file_validation)
-            .set_kms_key_id(kms_key_id.clone())
-            .set_cloud_watch_logs_log_group_arn(cw_group.clone())
-            .set_cloud_watch_logs_role_arn(cw_role.clone())
-            .send()
-    })
-    .await?;
-    let now = read_trail(cx, name)
-        .await?
-        .ok_or_else(|| Fail::mismatch(format!("trail {name} cannot be found"), Value::Null))?;
-    let result = state_json(&now);
-    let mut wrong = vec![];
-    let mut changed = vec![];
-    for (asked, got, what) in [
-        (is_multi_region, now.is_multi_region, "multi-region"),
-        (
-            include_global_service_events,
-            now.include_global_service_events,
-            "global service events",
-        ),
-        (
-            log_file_validation,
-            now.log_file_validation,
-            "log file validation",
-        ),
-    ] {
-        if let Some(a) = asked {
-            changed.push(format!("{what} {}", if *a { "on" } else { "off" }));
-            if *a != got {
-                wrong.push(what);
-            }
-        }
-    }
-    if let Some(k) = kms_key_id {
-        changed.push(if k.is_empty() {
-            "no KMS key".into()
-        } else {
-            format!("KMS key {k}")
-        });
-        if !kms_matches(cx, Some(k), now.kms_key_id.as_deref()).await {
-            wrong.push("KMS key");
-        }
-    }
-    if let (Some(g), Some(r)) = (&cw_group, &cw_role) {
-        changed.push(if g.is_empty() {
-            "no CloudWatch Logs".into()
-        } else {
-            format!("CloudWatch Logs {g}")
-        });
-        if now.cloudwatch_log_group_arn != unset_empty(Some(g))
-            || now.cloudwatch_role_arn != unset_empty(Some(r))
-        {
-            wrong.push("CloudWatch Logs group / role");
-        }
-    }
-    if !wrong.is_empty() {
-        return Err(Fail::mismatch(
-            format!(
-                "trail {name} reads back with a different {}",
-                wrong.join(", ")
-            ),
-            result,
-        ));
-    }
-    Ok(Done::new(
-        format!("updated trail {name}: {}", changed.join(", ")),
-        result,
-    ))
 }
 
 pub(super) async fn put_event_selectors(
@@ -488,55 +272,16 @@ pub(super) async fn set_logging(cx: &Ctx<'_>, trail: &str, on: bool) -> Result<D
     ))
 }
 
-pub(super) async fn delete_trail(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
-    let prior = read_trail(cx, name)
-        .await
-        .map_err(|e| Fail::reading("trail", e))?;
-    let Some(prior) = prior else {
-        cx.before(Value::Null)?;
-        return Ok(Done::new(
-            format!("trail {name} is already gone"),
-            json!({"deleted": false}),
-        ));
-    };
-    check_home(cx, &prior)?;
-    let key = name.to_string();
-    cx.before(state_json(&prior))?;
-    match cx
-        .aws
-        .cloudtrail(cx.region())
-        .delete_trail()
-        .name(&key)
-        .send()
-        .await
-        .aws()
-    {
-        Ok(_) => {}
-        Err(e) if is_not_found(&e) => {}
-        Err(e) => return Err(e.into()),
-    }
-    match read_trail(cx, name).await? {
-        None => Ok(Done::new(
-            format!("deleted trail {name}"),
-            json!({"deleted": true}),
-        )),
-        Some(s) => Err(Fail::mismatch(
-            format!("trail {name} still exists"),
-            state_json(&s),
-        )),
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Selector JSON <-> SDK types
 // ---------------------------------------------------------------------------
 
 /// Looks a field up by its API name or its snake_case twin.
-fn field<'v>(v: &'v Value, api: &str, snake: &str) -> Option<&'v Value> {
+pub(super) fn field<'v>(v: &'v Value, api: &str, snake: &str) -> Option<&'v Value> {
     v.get(api).or_else(|| v.get(snake)).filter(|x| !x.is_null())
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+pub(super) fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(a)) => a
             .iter()
@@ -549,7 +294,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 /// The list of selectors: a bare array, or `{"EventSelectors": [...]}` /
 /// `{"AdvancedEventSelectors": [...]}`.
-fn selector_list(v: &Value, advanced: bool) -> Vec<Value> {
+pub(super) fn selector_list(v: &Value, advanced: bool) -> Vec<Value> {
     let inner = if advanced {
         field(v, "AdvancedEventSelectors", "advanced_event_selectors")
     } else {
@@ -562,7 +307,7 @@ fn selector_list(v: &Value, advanced: bool) -> Vec<Value> {
     }
 }
 
-fn selector_from_json(v: &Value) -> Result<EventSelector, String> {
+pub(super) fn selector_from_json(v: &Value) -> Result<EventSelector, String> {
     let mut b = EventSelector::builder();
     if let Some(rw) = field(v, "ReadWriteType", "read_write_type").and_then(Value::as_str) {
         b = b.read_write_type(ReadWriteType::from(rw));
@@ -596,7 +341,7 @@ fn selector_from_json(v: &Value) -> Result<EventSelector, String> {
     Ok(b.build())
 }
 
-fn selectors_json(sel: &[EventSelector]) -> Value {
+pub(super) fn selectors_json(sel: &[EventSelector]) -> Value {
     Value::Array(
         sel.iter()
             .map(|s| {
@@ -615,7 +360,7 @@ fn selectors_json(sel: &[EventSelector]) -> Value {
 }
 
 /// Fills in the defaults so that two ways of saying the same compare equal.
-fn normalise_selectors(v: &Value) -> Value {
+pub(super) fn normalise_selectors(v: &Value) -> Value {
     let list = match v {
         Value::Array(a) => a.clone(),
         _ => vec![],
@@ -648,7 +393,7 @@ fn normalise_selectors(v: &Value) -> Value {
     )
 }
 
-const FIELD_OPS: [(&str, &str); 6] = [
+pub(super) const FIELD_OPS: [(&str, &str); 6] = [
     ("Equals", "equals"),
     ("StartsWith", "starts_with"),
     ("EndsWith", "ends_with"),
@@ -657,7 +402,7 @@ const FIELD_OPS: [(&str, &str); 6] = [
     ("NotEndsWith", "not_ends_with"),
 ];
 
-fn advanced_from_json(v: &Value) -> Result<AdvancedEventSelector, String> {
+pub(super) fn advanced_from_json(v: &Value) -> Result<AdvancedEventSelector, String> {
     let mut b = AdvancedEventSelector::builder().set_name(
         field(v, "Name", "name")
             .and_then(Value::as_str)
@@ -685,7 +430,7 @@ fn advanced_from_json(v: &Value) -> Result<AdvancedEventSelector, String> {
     b.build().map_err(|e| e.to_string())
 }
 
-fn advanced_json(sel: &[AdvancedEventSelector]) -> Value {
+pub(super) fn advanced_json(sel: &[AdvancedEventSelector]) -> Value {
     Value::Array(
         sel.iter()
             .map(|s| {
@@ -716,7 +461,7 @@ fn advanced_json(sel: &[AdvancedEventSelector]) -> Value {
     )
 }
 
-fn normalise_advanced(v: &Value) -> Value {
+pub(super) fn normalise_advanced(v: &Value) -> Value {
     let list = match v {
         Value::Array(a) => a.clone(),
         _ => vec![],
@@ -747,6 +492,95 @@ fn normalise_advanced(v: &Value) -> Value {
             })
             .collect(),
     )
+}
+
+/// Undo of a selectors change: the selectors the trail had before,
+/// advanced ones first. A trail cannot be set to "no selectors": then
+/// nothing is put back.
+pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Option<Reversal> {
+    let t = past.prior.as_ref()?;
+    let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+    if non_empty(&t.advanced_event_selectors) {
+        Reversal::restore(
+            PutAdvancedEventSelectors {
+                trail: trail.to_string(),
+                selectors: t.advanced_event_selectors.clone(),
+            },
+            format!("put back the advanced event selectors trail {trail} had before"),
+            past,
+        )
+    } else if non_empty(&t.event_selectors) {
+        Reversal::restore(
+            PutEventSelectors {
+                trail: trail.to_string(),
+                selectors: t.event_selectors.clone(),
+            },
+            format!("put back the event selectors trail {trail} had before"),
+            past,
+        )
+    } else {
+        None
+    }
+}
+
+/// The trail `name` homed in `region` of a simulated snapshot.
+pub(super) fn trail_mut<'a>(
+    s: &'a mut Snapshot,
+    region: &str,
+    name: &str,
+) -> Option<&'a mut Trail> {
+    s.trails
+        .values_mut()
+        .find(|t| t.home_region == region && t.name == name)
+}
+
+/// The selectors document of a `PutEventSelectors` op, as snapshot types.
+pub(super) fn parse_selectors(
+    v: &Value,
+) -> (Vec<snap::EventSelector>, Vec<snap::AdvancedEventSelector>) {
+    let basic = v
+        .get("EventSelectors")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|s| snap::EventSelector {
+                    read_write_type: s["ReadWriteType"].as_str().unwrap_or("All").to_string(),
+                    include_management_events: s["IncludeManagementEvents"]
+                        .as_bool()
+                        .unwrap_or(false),
+                    exclude_management_event_sources: sim_strings(
+                        &s["ExcludeManagementEventSources"],
+                    ),
+                    data_resources: s["DataResources"]
+                        .as_array()
+                        .map(|d| {
+                            d.iter()
+                                .map(|d| snap::DataResource {
+                                    r#type: d["Type"].as_str().unwrap_or_default().to_string(),
+                                    values: sim_strings(&d["Values"]),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let advanced = v
+        .get("AdvancedEventSelectors")
+        .and_then(|a| serde_json::from_value(a.clone()).ok())
+        .unwrap_or_default();
+    (basic, advanced)
+}
+
+pub(super) fn sim_strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -9,20 +9,50 @@
 //! alias_target}` / null.
 
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail};
+use super::{DisableKeyRotation, EnableKeyRotation, Past, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
-struct KeyInfo {
-    key_id: String,
-    arn: String,
-    state: String,
-    spec: String,
+/// The IAM actions of describe / alias_target: the key and the alias pointing at it.
+pub(super) const RESOLVE_KEY: &[&str] = &["kms:DescribeKey", "kms:ListAliases"];
+
+/// A key's rotation as journaled before it is turned on or off.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Rotation {
+    #[serde(default)]
+    pub key_id: String,
+    pub rotation_enabled: bool,
 }
 
-fn alias_name(alias: &str) -> String {
+/// Undo of turning rotation `to` on or off: turn it back.
+pub(super) fn rotation_back(key_id: &str, to: bool, past: &Past<'_, Rotation>) -> Option<Reversal> {
+    let was = past.prior.as_ref()?;
+    let key_id = Some(was.key_id.clone())
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| key_id.to_string());
+    let why = format!(
+        "turn rotation of key {key_id} back {}",
+        if was.rotation_enabled { "on" } else { "off" }
+    );
+    if was.rotation_enabled {
+        Reversal::switch_back(true, to, EnableKeyRotation { key_id }, why, past)
+    } else {
+        Reversal::switch_back(false, to, DisableKeyRotation { key_id }, why, past)
+    }
+}
+
+pub(super) struct KeyInfo {
+    pub(super) key_id: String,
+    pub(super) arn: String,
+    pub(super) state: String,
+    pub(super) spec: String,
+}
+
+pub(super) fn alias_name(alias: &str) -> String {
     if alias.starts_with("alias/") {
         alias.to_string()
     } else {
@@ -30,7 +60,7 @@ fn alias_name(alias: &str) -> String {
     }
 }
 
-async fn describe(cx: &Ctx<'_>, key_ref: &str) -> Result<Option<KeyInfo>, AwsError> {
+pub(super) async fn describe(cx: &Ctx<'_>, key_ref: &str) -> Result<Option<KeyInfo>, AwsError> {
     match cx
         .aws
         .kms(cx.region())
@@ -59,7 +89,7 @@ async fn describe(cx: &Ctx<'_>, key_ref: &str) -> Result<Option<KeyInfo>, AwsErr
     }
 }
 
-async fn resolve(cx: &Ctx<'_>, key_ref: &str) -> Result<KeyInfo, Fail> {
+pub(super) async fn resolve(cx: &Ctx<'_>, key_ref: &str) -> Result<KeyInfo, Fail> {
     match describe(cx, key_ref).await {
         Ok(Some(k)) => Ok(k),
         Ok(None) => Err(Fail::new(
@@ -71,7 +101,7 @@ async fn resolve(cx: &Ctx<'_>, key_ref: &str) -> Result<KeyInfo, Fail> {
 }
 
 /// The key id an alias points at, if the alias exists.
-async fn alias_target(cx: &Ctx<'_>, alias: &str) -> Result<Option<String>, AwsError> {
+pub(super) async fn alias_target(cx: &Ctx<'_>, alias: &str) -> Result<Option<String>, AwsError> {
     let kms = cx.aws.kms(cx.region());
     let mut marker: Option<String> = None;
     loop {
@@ -91,7 +121,7 @@ async fn alias_target(cx: &Ctx<'_>, alias: &str) -> Result<Option<String>, AwsEr
     }
 }
 
-async fn get_policy(cx: &Ctx<'_>, key_id: &str) -> Result<Value, AwsError> {
+pub(super) async fn get_policy(cx: &Ctx<'_>, key_id: &str) -> Result<Value, AwsError> {
     let out = cx
         .aws
         .kms(cx.region())
@@ -108,111 +138,15 @@ async fn get_policy(cx: &Ctx<'_>, key_id: &str) -> Result<Value, AwsError> {
     })
 }
 
-pub(super) async fn create_key(
-    cx: &Ctx<'_>,
-    alias: &str,
-    description: &str,
-    policy: &Value,
-) -> Result<Done, Fail> {
-    let alias = alias_name(alias);
-    let policy_text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
-    let existing = alias_target(cx, &alias)
-        .await
-        .map_err(|e| Fail::reading("key aliases", e))?;
-    if let Some(target) = existing {
-        let key = resolve(cx, &target).await?;
-        cx.before(json!({"key_id": key.key_id, "arn": key.arn}))?;
-        let result =
-            json!({"alias": alias, "key_id": key.key_id, "arn": key.arn, "created": false});
-        if key.state != "Enabled" {
-            return Err(Fail::new(
-                "KeyNotUsable",
-                format!(
-                    "{alias} already points at key {} which is {}: enable it or move the alias",
-                    key.key_id, key.state
-                ),
-            )
-            .with(result));
-        }
-        return Ok(Done::new(
-            format!(
-                "{alias} already exists (key {}); left unchanged",
-                key.key_id
-            ),
-            result,
-        ));
-    }
-    cx.before(Value::Null)?;
-    let kms = cx.aws.kms(cx.region());
-    let (key_id, arn) = create_key_once(cx, &alias, description, &policy_text).await?;
-    let result = json!({"alias": alias, "key_id": key_id, "arn": arn, "created": true});
-    cx.progress(result.clone());
-    if let Err(e) = kms
-        .create_alias()
-        .alias_name(&alias)
-        .target_key_id(&key_id)
-        .send()
-        .await
-        .aws()
-        // A lost answer, retried: the alias is there and names our key.
-        && !(e.code == "AlreadyExistsException"
-            && alias_target(cx, &alias).await.ok().flatten().as_deref() == Some(key_id.as_str()))
-    {
-        return Err(Fail::new(
-            e.code,
-            format!(
-                "made key {key_id} but could not name it {alias}: {} (undo schedules the key's deletion)",
-                e.message
-            ),
-        )
-        .with(result));
-    }
-    // Read back: the alias names the new key, which is an enabled symmetric
-    // key with the policy that was asked for.
-    let check = async {
-        let target = alias_target(cx, &alias).await?;
-        let key = describe(cx, &key_id).await?;
-        let now_policy = get_policy(cx, &key_id).await?;
-        Ok::<_, AwsError>((target, key, now_policy))
-    };
-    let (target, key, now_policy) = check
-        .await
-        .map_err(|e| Fail::from(e).with(result.clone()))?;
-    let mut wrong = vec![];
-    if target.as_deref() != Some(key_id.as_str()) {
-        wrong.push(format!("{alias} points at {target:?}"));
-    }
-    match &key {
-        Some(k)
-            if k.state == KeyState::Enabled.as_str()
-                && k.spec == KeySpec::SymmetricDefault.as_str() => {}
-        Some(k) => wrong.push(format!("key is {} / {}", k.state, k.spec)),
-        None => wrong.push("key cannot be found".into()),
-    }
-    if !crate::policy::equivalent(&now_policy, policy) {
-        wrong.push("key policy differs from the one asked for".into());
-    }
-    if !wrong.is_empty() {
-        return Err(Fail::mismatch(
-            format!("key {key_id}: {}", wrong.join("; ")),
-            result,
-        ));
-    }
-    Ok(Done::new(
-        format!("created key {key_id} as {alias}"),
-        result,
-    ))
-}
-
 /// Tag that marks a key this tool made for `alias`, so a key whose CreateKey
 /// answer was lost (or whose run was killed before CreateAlias) is found
 /// and reused instead of made twice: CreateKey has no idempotency token.
-const ALIAS_TAG: &str = "remediate:alias";
+pub(super) const ALIAS_TAG: &str = "remediate:alias";
 
 /// CreateKey at most once per alias: SDK retries are off for this one call
 /// (a retried CreateKey whose first answer was lost makes a second key); on
 /// a transient failure, look for the tagged key before trying again.
-async fn create_key_once(
+pub(super) async fn create_key_once(
     cx: &Ctx<'_>,
     alias: &str,
     description: &str,
@@ -272,7 +206,7 @@ async fn create_key_once(
     ))
 }
 
-fn transient(e: &AwsError) -> bool {
+pub(super) fn transient(e: &AwsError) -> bool {
     matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unreachable)
         || e.code.starts_with("HTTP5")
         || [
@@ -287,7 +221,10 @@ fn transient(e: &AwsError) -> bool {
 
 /// An enabled key in this region tagged as made for `alias`: (key id, ARN).
 /// The tag reads run concurrently (a region may hold hundreds of keys).
-async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)>, AwsError> {
+pub(super) async fn tagged_key(
+    cx: &Ctx<'_>,
+    alias: &str,
+) -> Result<Option<(String, String)>, AwsError> {
     use futures::StreamExt;
     let kms = cx.aws.kms(cx.region());
     let mut keys: Vec<(String, String)> = vec![];
@@ -348,43 +285,7 @@ async fn tagged_key(cx: &Ctx<'_>, alias: &str) -> Result<Option<(String, String)
     Ok(None)
 }
 
-pub(super) async fn put_key_policy(
-    cx: &Ctx<'_>,
-    key_ref: &str,
-    policy: &Value,
-) -> Result<Done, Fail> {
-    let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
-    let key = resolve(cx, key_ref).await?;
-    let prior = get_policy(cx, &key.key_id)
-        .await
-        .map_err(|e| Fail::reading("key policy", e))?;
-    cx.before(prior)?;
-    let kms = cx.aws.kms(cx.region());
-    cx.retry("PutKeyPolicy", || {
-        kms.put_key_policy()
-            .key_id(&key.key_id)
-            .policy_name("default")
-            .policy(text.clone())
-            .send()
-    })
-    .await?;
-    let now = get_policy(cx, &key.key_id).await?;
-    if !crate::policy::equivalent(&now, policy) {
-        return Err(Fail::mismatch(
-            format!(
-                "the policy of key {} reads back differently from what was put",
-                key.key_id
-            ),
-            now,
-        ));
-    }
-    Ok(Done::new(
-        format!("put the key policy of {}", key.key_id),
-        now,
-    ))
-}
-
-async fn rotation(cx: &Ctx<'_>, key_id: &str) -> Result<bool, AwsError> {
+pub(super) async fn rotation(cx: &Ctx<'_>, key_id: &str) -> Result<bool, AwsError> {
     Ok(cx
         .aws
         .kms(cx.region())
@@ -401,7 +302,10 @@ pub(super) async fn set_rotation(cx: &Ctx<'_>, key_ref: &str, enable: bool) -> R
     let prior = rotation(cx, &key.key_id)
         .await
         .map_err(|e| Fail::reading("key rotation status", e))?;
-    cx.before(json!({"key_id": key.key_id, "rotation_enabled": prior}))?;
+    cx.before(Rotation {
+        key_id: key.key_id.clone(),
+        rotation_enabled: prior,
+    })?;
     let kms = cx.aws.kms(cx.region());
     if enable {
         kms.enable_key_rotation()
@@ -437,88 +341,4 @@ pub(super) async fn set_rotation(cx: &Ctx<'_>, key_ref: &str, enable: bool) -> R
         ),
         result,
     ))
-}
-
-/// Deletes `alias` when it points at the key, and schedules the key's deletion.
-pub(super) async fn schedule_key_deletion(
-    cx: &Ctx<'_>,
-    alias: &str,
-    key_id: Option<&str>,
-    pending_days: i32,
-) -> Result<Done, Fail> {
-    if !(7..=30).contains(&pending_days) {
-        return Err(Fail::invalid(format!(
-            "pending_days must be 7..=30, not {pending_days}"
-        )));
-    }
-    let alias = alias_name(alias);
-    let target = alias_target(cx, &alias)
-        .await
-        .map_err(|e| Fail::reading("key aliases", e))?;
-    let Some(key_ref) = key_id.map(str::to_string).or_else(|| target.clone()) else {
-        cx.before(Value::Null)?;
-        return Ok(Done::new(
-            format!("{alias} and its key are already gone"),
-            json!({"deleted": false}),
-        ));
-    };
-    let Some(key) = describe(cx, &key_ref)
-        .await
-        .map_err(|e| Fail::reading("key", e))?
-    else {
-        cx.before(Value::Null)?;
-        return Ok(Done::new(
-            format!("key {key_ref} is already gone"),
-            json!({"deleted": false}),
-        ));
-    };
-    cx.before(
-        json!({"key_id": key.key_id, "arn": key.arn, "state": key.state, "alias_target": target}),
-    )?;
-    let kms = cx.aws.kms(cx.region());
-    let alias_is_ours = target.as_deref() == Some(key.key_id.as_str());
-    if alias_is_ours {
-        match kms.delete_alias().alias_name(&alias).send().await.aws() {
-            Ok(_) => {}
-            Err(e) if e.kind == ErrorKind::NotFound => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let already = key.state == KeyState::PendingDeletion.as_str();
-    if !already {
-        kms.schedule_key_deletion()
-            .key_id(&key.key_id)
-            .pending_window_in_days(pending_days)
-            .send()
-            .await
-            .aws()?;
-    }
-    let now = describe(cx, &key.key_id).await?;
-    let now_alias = alias_target(cx, &alias).await?;
-    let state = now.as_ref().map(|k| k.state.clone()).unwrap_or_default();
-    let result = json!({"key_id": key.key_id, "state": state, "alias_deleted": alias_is_ours,
-                        "deleted": true, "pending_days": pending_days});
-    if now.is_some() && state != KeyState::PendingDeletion.as_str() {
-        return Err(Fail::mismatch(
-            format!("key {} is {state}", key.key_id),
-            result,
-        ));
-    }
-    if alias_is_ours && now_alias.is_some() {
-        return Err(Fail::mismatch(format!("{alias} still exists"), result));
-    }
-    let mut detail = if already {
-        format!("key {} was already pending deletion", key.key_id)
-    } else {
-        format!(
-            "key {} scheduled for deletion in {pending_days} days",
-            key.key_id
-        )
-    };
-    if alias_is_ours {
-        detail.push_str(&format!("; deleted {alias}"));
-    } else if target.is_some() {
-        detail.push_str(&format!("; kept {alias}: it now points at another key"));
-    }
-    Ok(Done::new(detail, result))
 }

@@ -2,7 +2,11 @@
 //! eventual-consistency retry and JSON helpers. A leaf: the per-service
 //! files use it, and it calls none of them (the dispatch is in `ops.rs`).
 
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -10,10 +14,51 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use serde_json::Value;
 
-use super::ExecOptions;
 use super::journal::{Journal, Phase};
+use super::{Action, Op};
+use crate::actions::{
+    CreateFlowLogs, CreateTrail, PutConfigurationRecorder, RestoreConfigurationRecorder,
+    UpdateTrail,
+};
 use crate::aws::{Aws, AwsError, classify};
-use crate::plan::{Action, Op};
+
+/// How to run a list of actions.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    /// Independent actions run concurrently, at most this many at a time (min 1).
+    pub concurrency: usize,
+    /// JSON-lines journal; appended to, one flushed line per entry.
+    pub journal_path: PathBuf,
+    /// Action id -> why the user skipped it.
+    pub skip: BTreeMap<String, String>,
+    /// Set on Ctrl-C: no new action starts; in-flight ones finish.
+    pub cancel: Arc<AtomicBool>,
+    pub account_id: String,
+    pub partition: String,
+    /// First wait when retrying an IAM eventual-consistency error; doubles
+    /// each time up to 20 x this (10 s with the default 0.5 s).
+    pub retry_base_delay: Duration,
+    /// How long such an error is retried in all before the op fails
+    /// (`[aws] iam_propagation_seconds`, `--iam-propagation-seconds`).
+    pub iam_propagation: Duration,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            concurrency: 4,
+            journal_path: PathBuf::from("remediate-journal.jsonl"),
+            skip: BTreeMap::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+            account_id: String::new(),
+            partition: "aws".into(),
+            retry_base_delay: Duration::from_millis(500),
+            iam_propagation: Duration::from_secs(
+                crate::settings::AwsSettings::default().iam_propagation_seconds,
+            ),
+        }
+    }
+}
 
 /// A finished op: a one-line detail for the user and the value read back.
 pub(crate) struct Done {
@@ -110,7 +155,14 @@ impl<'a> Ctx<'a> {
 
     /// Journals the live value read right before the first write. Must be
     /// called before any write; nothing may be written when it fails.
-    pub fn before(&self, prior: Value) -> Result<(), Fail> {
+    /// `prior` is the kind's `Prior` (or `Value::Null`: did not exist).
+    pub fn before(&self, prior: impl serde::Serialize) -> Result<(), Fail> {
+        let prior = serde_json::to_value(prior).map_err(|e| {
+            Fail::new(
+                "JournalError",
+                format!("cannot journal the prior value, nothing changed: {e}"),
+            )
+        })?;
         self.journal
             .append(self.action, Phase::Before { prior })
             .map_err(|e| {
@@ -175,17 +227,19 @@ pub(crate) fn propagation_message(
     budget: Duration,
 ) -> String {
     let role = match op {
-        Op::CreateTrail {
+        Op::CreateTrail(CreateTrail {
             cloudwatch_role_arn,
             ..
+        })
+        | Op::UpdateTrail(UpdateTrail {
+            cloudwatch_role_arn,
+            ..
+        }) => cloudwatch_role_arn.as_deref(),
+        Op::CreateFlowLogs(CreateFlowLogs { role_arn, .. }) => role_arn.as_deref(),
+        Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. })
+        | Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder { role_arn, .. }) => {
+            Some(role_arn.as_str())
         }
-        | Op::UpdateTrail {
-            cloudwatch_role_arn,
-            ..
-        } => cloudwatch_role_arn.as_deref(),
-        Op::CreateFlowLogs { role_arn, .. } => role_arn.as_deref(),
-        Op::PutConfigurationRecorder { role_arn, .. }
-        | Op::RestoreConfigurationRecorder { role_arn, .. } => Some(role_arn.as_str()),
         _ => None,
     }
     .filter(|r| !r.is_empty())
@@ -571,7 +625,7 @@ mod tests {
     #[allow(dead_code)]
     fn execute_future_is_send(aws: &Aws, actions: &[Action], opts: &ExecOptions) {
         fn is_send<T: Send>(_: &T) {}
-        let f = super::super::execute(aws, actions, opts, &|_| {});
+        let f = crate::execute::execute(aws, actions, opts, &|_| {});
         is_send(&f);
     }
 }

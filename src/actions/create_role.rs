@@ -1,0 +1,173 @@
+//! `create_role`: make an IAM role with a trust policy and one inline policy;
+//! undone by deleting both.
+
+use serde::{Deserialize, Serialize};
+
+use super::DeleteRole;
+use super::ctx::{Ctx, Done, Fail, with_created};
+use super::iam::*;
+use super::{Change, Kind, Past, Reversal};
+use crate::aws::Classify;
+use crate::snapshot::{Role, Snapshot};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct CreateRole {
+    pub name: String,
+    pub trust_policy: Value,
+    pub policy_name: String,
+    pub policy: Value,
+}
+
+impl Kind for CreateRole {
+    const NAME: &'static str = "create_role";
+    const RANK: u8 = 1;
+    const CHANGE: Change = Change::Create;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = false;
+    const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
+    const CALLS: &'static [&'static str] =
+        &["iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy"];
+    type Prior = Value;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let (name, policy_name) = (&self.name, &self.policy_name);
+        Reversal::remove_created(
+            past,
+            DeleteRole {
+                name: name.clone(),
+                inline_policies: vec![policy_name.clone()],
+            },
+            format!(
+                "delete role {name} (and its inline policy {policy_name}), which this run created"
+            ),
+        )
+    }
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
+        let CreateRole {
+            name,
+            trust_policy,
+            policy_name,
+            policy,
+        } = self;
+        s.roles.insert(
+            name.clone(),
+            Role {
+                name: name.clone(),
+                arn: target.to_string(),
+                trust_policy: Some(trust_policy.clone()),
+                inline_policies: [(policy_name.clone(), policy.clone())].into(),
+            },
+        );
+    }
+}
+
+impl CreateRole {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let CreateRole {
+            name,
+            trust_policy,
+            policy_name,
+            policy,
+        } = self;
+        create_role(cx, name, trust_policy, policy_name, policy).await
+    }
+}
+
+/// Ensure the role exists with `policy`'s statements in its inline policy
+/// `policy_name`. A role made here gets `trust`; an existing role keeps its
+/// trust policy, and its inline policy is merged (statements added by Sid,
+/// none removed) — which also completes a role whose first run was cut off
+/// between CreateRole and PutRolePolicy, or whose CreateRole answer was lost.
+async fn create_role(
+    cx: &Ctx<'_>,
+    name: &str,
+    trust: &Value,
+    policy_name: &str,
+    policy: &Value,
+) -> Result<Done, Fail> {
+    let trust_text = serde_json::to_string(trust).map_err(|e| Fail::invalid(e.to_string()))?;
+    let existing = get_role(cx, name)
+        .await
+        .map_err(|e| Fail::reading("role", e))?;
+    let iam = cx.aws.iam(cx.region());
+    let created = match &existing {
+        Some(r) => {
+            cx.before(r.clone())?;
+            false
+        }
+        None => {
+            cx.before(Value::Null)?;
+            match iam
+                .create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust_text)
+                .description("Made by remediate (CIS AWS Foundations 2.4 / 2.9)")
+                .send()
+                .await
+                .aws()
+            {
+                Ok(_) => true,
+                // A lost answer, retried: the first attempt made it.
+                Err(e) if e.code == "EntityAlreadyExists" => false,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let made = json!({"role_name": name, "created": created, "inline_policies": [policy_name]});
+    if created {
+        cx.progress(made.clone());
+    }
+    let current = get_inline(cx, name, policy_name)
+        .await
+        .map_err(|e| Fail::from(e).with(made.clone()))?;
+    let want = crate::policy::merge(current.as_ref(), &crate::policy::statements(policy));
+    let changed = !current
+        .as_ref()
+        .is_some_and(|c| crate::policy::equivalent(c, &want));
+    if changed {
+        let text = serde_json::to_string(&want).map_err(|e| Fail::invalid(e.to_string()))?;
+        iam.put_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .policy_document(text)
+            .send()
+            .await
+            .aws()
+            .map_err(|e| Fail::from(e).with(made.clone()))?;
+    }
+    let now = get_role(cx, name)
+        .await
+        .map_err(|e| Fail::from(e).with(made.clone()))?;
+    let inline = get_inline(cx, name, policy_name)
+        .await
+        .map_err(|e| Fail::from(e).with(made.clone()))?;
+    let Some(now) = now else {
+        return Err(Fail::mismatch(format!("role {name} cannot be found"), made));
+    };
+    let result = with_created(now.clone(), created);
+    if created
+        && !now["trust_policy"].is_null()
+        && !crate::policy::equivalent(&now["trust_policy"], trust)
+    {
+        return Err(Fail::mismatch(
+            format!("role {name}: trust policy differs"),
+            result,
+        ));
+    }
+    if !inline.is_some_and(|p| crate::policy::equivalent(&p, &want)) {
+        return Err(Fail::mismatch(
+            format!("role {name}: inline policy {policy_name} differs"),
+            result,
+        ));
+    }
+    let detail = match (created, changed) {
+        (true, _) => format!("created role {name} with inline policy {policy_name}"),
+        (false, true) => format!("role {name} exists; merged statements into {policy_name}"),
+        (false, false) => format!("role {name} already has what it needs; left unchanged"),
+    };
+    Ok(Done::new(detail, result))
+}

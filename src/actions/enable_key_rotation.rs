@@ -1,0 +1,57 @@
+//! `enable_key_rotation`: turn on a key's yearly rotation; undone by turning it
+//! off if it was off.
+
+use serde::{Deserialize, Serialize};
+
+use super::Rotation;
+use super::ctx::{Ctx, Done, Fail};
+use super::kms;
+use super::{Change, Kind, Past, Reversal, key_resource};
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct EnableKeyRotation {
+    pub key_id: String,
+}
+
+impl Kind for EnableKeyRotation {
+    const NAME: &'static str = "enable_key_rotation";
+    const RANK: u8 = 9;
+    const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
+    const SHARED_CALLS: &'static [&'static str] = kms::RESOLVE_KEY;
+    const CALLS: &'static [&'static str] = &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"];
+    type Prior = Rotation;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        kms::rotation_back(&self.key_id, true, past)
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(key_resource(region, &self.key_id))
+    }
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let EnableKeyRotation { key_id } = self;
+        let alias = key_id.rsplit(':').next().unwrap_or_default();
+        let via_alias = s.aliases.get(region).and_then(|m| m.get(alias)).cloned();
+        let key_id = via_alias.as_ref().unwrap_or(key_id);
+        if let Some(k) = s
+            .keys
+            .values_mut()
+            .find(|k| &k.arn == key_id || &k.key_id == key_id)
+        {
+            k.rotation_enabled = Some(true);
+        }
+    }
+}
+
+impl EnableKeyRotation {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let EnableKeyRotation { key_id } = self;
+        kms::set_rotation(cx, key_id, true).await
+    }
+}

@@ -1,0 +1,482 @@
+//! The kinds of action: one file per write the tool can make.
+//!
+//! Each file holds the action's data (a serde struct, one variant of [`Op`])
+//! and its plan-facing facts as a [`Kind`]: the name shown in plans and
+//! action ids, the ordering rank, whether it creates, updates or deletes,
+//! and the IAM actions its SDK calls need plus what AWS checks implicitly
+//! (`crate::permissions` is derived from these). [`Op`] and its methods are
+//! generated from the one list at the bottom of this file: adding a kind is
+//! one new file, its `mod` line and its line in that list.
+//!
+//! Beside the kinds: `action.rs` (the [`Action`] value a plan holds),
+//! `ctx.rs` (what a running op sees: context, outcomes, the IAM-propagation
+//! retry), `journal.rs` (the journal it writes), and one file per service
+//! (`s3.rs`, `kms.rs`, `iam.rs`, `logs.rs`, `cloudtrail.rs`, `config.rs`,
+//! `ec2.rs`) with the reads and writes several kinds share.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::snapshot::Snapshot;
+
+mod action;
+mod cloudtrail;
+mod config;
+pub(crate) mod ctx;
+mod ec2;
+mod iam;
+pub mod journal;
+mod kms;
+mod logs;
+mod s3;
+
+pub use action::{Action, Observed, Safety};
+pub use cloudtrail::TrailState;
+pub(crate) use cloudtrail::trail_name;
+pub use config::{ChannelState, RecorderState, Recording};
+pub use kms::Rotation;
+
+/// Days a created key waits before KMS deletes it when undone (the maximum).
+pub const KEY_PENDING_DAYS: i32 = 30;
+
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Create,
+    Update,
+    /// Only in undo plans: removing what an apply created.
+    Delete,
+}
+
+/// Actions AWS evaluates for a call beyond the one named after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Implicit {
+    /// The call's own action (`ec2:CreateFlowLogs`).
+    pub call: &'static str,
+    /// When AWS checks them.
+    pub when: &'static str,
+    pub actions: &'static [&'static str],
+    /// The AWS page that says so.
+    pub doc: &'static str,
+}
+
+/// What every kind of action states about itself.
+pub trait Kind {
+    /// Snake-case name (`put_bucket_policy`): the `op` tag, the start of the
+    /// action id.
+    const NAME: &'static str;
+    /// Tie-break rank for ordering: prerequisites first; reversals run
+    /// dependents first.
+    const RANK: u8;
+    const CHANGE: Change;
+    /// The planner makes it: its calls are in the `apply` policy.
+    const IN_APPLY: bool;
+    /// Undo makes it (a reversal of some kind, reversals' own reversals
+    /// included): its calls are in the `undo` policy.
+    const IN_UNDO: bool;
+    /// The IAM actions of every SDK call its executor makes (the live read
+    /// before the write, the write, the read-back), besides `SHARED_CALLS`.
+    const CALLS: &'static [&'static str];
+    /// The IAM actions of the shared reader it uses (a service file's, e.g.
+    /// `cloudtrail::READ_TRAIL`).
+    const SHARED_CALLS: &'static [&'static str] = &[];
+    /// What AWS evaluates on top of those calls, with the page that says so.
+    /// Listed once, by the kind that owns the call.
+    const IMPLICIT: &'static [Implicit] = &[];
+    /// Undo runs the reversals of these kinds one after another in a region
+    /// (AWS Config: stop recording, then the channel, then the recorder).
+    const SERIAL_UNDO: bool = false;
+
+    /// The live value the run journals right before its first write (the
+    /// journal's `prior`), read back by [`Kind::reverse`].
+    type Prior: Serialize + DeserializeOwned;
+
+    /// The action that puts back what this one changed, if any: a setting
+    /// back to its prior, or what the run created removed.
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal>;
+
+    /// What this action made, when it made it (`past.created`), as undo names
+    /// resources (see [`bucket_resource`], [`key_resource`],
+    /// [`trail_resource`]): changes to them are not undone one by one.
+    fn creates(&self, _region: &str, _result: Option<&Value>) -> Vec<String> {
+        vec![]
+    }
+
+    /// What the account looks like after the action succeeded, in memory
+    /// (the plan convergence tests). Undo's reversals keep the default: plans
+    /// never hold them; a forward kind that kept it would fail those tests.
+    fn simulate(&self, _snap: &mut Snapshot, _region: &str, _target: &str) {}
+
+    /// The resource this action changes, named as in [`Kind::creates`].
+    fn touches(&self, _region: &str) -> Option<String> {
+        None
+    }
+}
+
+/// What a run journaled for one action, as its kind reads it for undo.
+pub struct Past<'a, P> {
+    /// The live value right before the write; `None`: it did not exist.
+    pub prior: Option<P>,
+    /// The prior as journaled: what a restore puts back (its `after`).
+    pub raw: &'a Value,
+    /// The value read back, or what was written before a failure or a kill.
+    pub result: Option<&'a Value>,
+    /// This run made the thing (absent right before, not "already existed").
+    pub created: bool,
+}
+
+impl<'a, P: DeserializeOwned> Past<'a, P> {
+    /// `None` when a prior is journaled but is not this kind's type.
+    fn read(raw: &'a Value, result: Option<&'a Value>, created: bool) -> Option<Self> {
+        let prior = match raw {
+            Value::Null => None,
+            v => Some(serde_json::from_value(v.clone()).ok()?),
+        };
+        Some(Past {
+            prior,
+            raw,
+            result,
+            created,
+        })
+    }
+}
+
+/// A reversal: the op, why, and the value it puts back (null: removed).
+pub struct Reversal {
+    pub op: Op,
+    pub why: String,
+    pub after: Value,
+}
+
+impl Reversal {
+    /// Puts back the journaled prior.
+    pub fn restore<P>(
+        op: impl Into<Op>,
+        why: impl Into<String>,
+        past: &Past<'_, P>,
+    ) -> Option<Self> {
+        Some(Reversal {
+            op: op.into(),
+            why: why.into(),
+            after: past.raw.clone(),
+        })
+    }
+
+    /// Undo of a switch turned `to` on or off: `back` when it `was` the
+    /// other way, else nothing.
+    pub fn switch_back<P>(
+        was: bool,
+        to: bool,
+        back: impl Into<Op>,
+        why: impl Into<String>,
+        past: &Past<'_, P>,
+    ) -> Option<Self> {
+        if was == to {
+            return None;
+        }
+        Reversal::restore(back, why, past)
+    }
+
+    /// Undo of a get-or-create: remove what the run made, nothing when it
+    /// already existed.
+    pub fn remove_created<P>(
+        past: &Past<'_, P>,
+        op: impl Into<Op>,
+        why: impl Into<String>,
+    ) -> Option<Self> {
+        if !past.created {
+            return None;
+        }
+        Reversal::remove(op, why)
+    }
+
+    /// Removes what the run made.
+    pub fn remove(op: impl Into<Op>, why: impl Into<String>) -> Option<Self> {
+        Some(Reversal {
+            op: op.into(),
+            why: why.into(),
+            after: Value::Null,
+        })
+    }
+}
+
+/// Undo's name of a bucket.
+pub fn bucket_resource(bucket: &str) -> String {
+    format!("bucket:{bucket}")
+}
+
+/// Undo's name of a key, by alias (`alias/x` from an alias ARN too), id or ARN.
+pub fn key_resource(region: &str, key_ref: &str) -> String {
+    let k = key_ref
+        .rsplit_once(":alias/")
+        .map_or(key_ref.to_string(), |(_, a)| format!("alias/{a}"));
+    format!("key:{region}:{k}")
+}
+
+/// Undo's name of a trail, by name or ARN.
+pub fn trail_resource(region: &str, name_or_arn: &str) -> String {
+    format!("trail:{region}:{}", trail_name(name_or_arn))
+}
+
+/// `a` then `b`, as one constant array.
+const fn concat<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
+}
+
+/// The names of the kinds whose flag is set, as one constant array.
+const fn names_where<const N: usize>(all: &[(&'static str, bool)]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if all[i].1 {
+            out[n] = all[i].0;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N);
+    out
+}
+
+/// How many of `all` have their flag set.
+const fn count_where(all: &[(&'static str, bool)]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if all[i].1 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// `[a, b, ...]` of every kind's implicit actions, as one constant slice.
+const fn implicit_all<const N: usize>(parts: &[&[Implicit]]) -> [Implicit; N] {
+    let mut out = [Implicit {
+        call: "",
+        when: "",
+        actions: &[],
+        doc: "",
+    }; N];
+    let (mut i, mut n) = (0, 0);
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            out[n] = parts[i][j];
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N);
+    out
+}
+
+macro_rules! kinds {
+    ($($module:ident :: $Kind:ident,)*) => {
+        $(pub use $module::$Kind;)*
+
+        /// The write to make. Every op is idempotent: "already exists" is success.
+        #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+        #[serde(tag = "op", rename_all = "snake_case")]
+        pub enum Op {
+            $($Kind($Kind),)*
+        }
+
+        impl Op {
+            /// Snake-case name of the operation (`put_bucket_policy`).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::NAME,)*
+                }
+            }
+
+            /// Tie-break rank for ordering: prerequisites first.
+            pub fn rank(&self) -> u8 {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::RANK,)*
+                }
+            }
+
+            pub fn change(&self) -> Change {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::CHANGE,)*
+                }
+            }
+
+            /// The reversal of this op from what the run journaled for it.
+            pub fn reverse(&self, prior: &Value, result: Option<&Value>, created: bool) -> Option<Reversal> {
+                match self {
+                    $(Op::$Kind(k) => k.reverse(&Past::read(prior, result, created)?),)*
+                }
+            }
+
+            /// What this op made (see [`Kind::creates`]).
+            pub fn creates(&self, region: &str, result: Option<&Value>) -> Vec<String> {
+                match self {
+                    $(Op::$Kind(k) => k.creates(region, result),)*
+                }
+            }
+
+            /// The resource this op changes (see [`Kind::touches`]).
+            pub fn touches(&self, region: &str) -> Option<String> {
+                match self {
+                    $(Op::$Kind(k) => k.touches(region),)*
+                }
+            }
+
+            /// See [`Kind::SERIAL_UNDO`].
+            pub fn serial_undo(&self) -> bool {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::SERIAL_UNDO,)*
+                }
+            }
+
+            /// Plays the op on a snapshot in memory (see [`Kind::simulate`]).
+            pub fn simulate(&self, snap: &mut Snapshot, region: &str, target: &str) {
+                match self {
+                    $(Op::$Kind(k) => k.simulate(snap, region, target),)*
+                }
+            }
+
+            /// Runs the op with its kind's `run`.
+            pub(crate) async fn run(&self, cx: &ctx::Ctx<'_>) -> Result<ctx::Done, ctx::Fail> {
+                match self {
+                    $(Op::$Kind(k) => k.run(cx).await,)*
+                }
+            }
+        }
+
+        $(impl From<$Kind> for Op {
+            fn from(k: $Kind) -> Op {
+                Op::$Kind(k)
+            }
+        })*
+
+        /// Op name → the IAM actions of every SDK call its executor makes.
+        pub const CALLS: &[(&str, &[&str])] = &[$((
+            <$Kind as Kind>::NAME,
+            &concat::<{ <$Kind as Kind>::SHARED_CALLS.len() + <$Kind as Kind>::CALLS.len() }>(
+                <$Kind as Kind>::SHARED_CALLS,
+                <$Kind as Kind>::CALLS,
+            ),
+        ),)*];
+
+        /// The ops a plan can hold.
+        pub const IN_APPLY: &[&str] = &{
+            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_APPLY),)*];
+            names_where::<{ count_where(ALL) }>(ALL)
+        };
+
+        /// The ops undo can make.
+        pub const IN_UNDO: &[&str] = &{
+            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_UNDO),)*];
+            names_where::<{ count_where(ALL) }>(ALL)
+        };
+
+        /// What AWS checks implicitly, per call, over every kind.
+        pub const IMPLICIT: &[Implicit] = &{
+            const PARTS: &[&[Implicit]] = &[$(<$Kind as Kind>::IMPLICIT,)*];
+            const N: usize = {
+                let (mut i, mut n) = (0, 0);
+                while i < PARTS.len() {
+                    n += PARTS[i].len();
+                    i += 1;
+                }
+                n
+            };
+            implicit_all::<N>(PARTS)
+        };
+    };
+}
+
+// The kinds: one file each, declared here (so that rustfmt reaches them)
+// and listed once below, in the order of the JSON schema.
+mod create_bucket;
+mod create_flow_logs;
+mod create_key;
+mod create_log_group;
+mod create_role;
+mod create_service_linked_role;
+mod create_trail;
+mod delete_bucket;
+mod delete_bucket_policy;
+mod delete_configuration_recorder;
+mod delete_delivery_channel;
+mod delete_flow_logs;
+mod delete_log_group;
+mod delete_public_access_block;
+mod delete_role;
+mod delete_service_linked_role;
+mod delete_trail;
+mod disable_bucket_logging;
+mod disable_key_rotation;
+mod enable_key_rotation;
+mod put_advanced_event_selectors;
+mod put_bucket_acl;
+mod put_bucket_logging;
+mod put_bucket_policy;
+mod put_configuration_recorder;
+mod put_delivery_channel;
+mod put_event_selectors;
+mod put_key_policy;
+mod put_public_access_block;
+mod restore_configuration_recorder;
+mod schedule_key_deletion;
+mod start_configuration_recorder;
+mod start_logging;
+mod stop_configuration_recorder;
+mod stop_logging;
+mod update_trail;
+
+kinds! {
+    create_bucket::CreateBucket,
+    put_public_access_block::PutPublicAccessBlock,
+    put_bucket_acl::PutBucketAcl,
+    put_bucket_policy::PutBucketPolicy,
+    put_bucket_logging::PutBucketLogging,
+    create_key::CreateKey,
+    put_key_policy::PutKeyPolicy,
+    enable_key_rotation::EnableKeyRotation,
+    create_log_group::CreateLogGroup,
+    create_role::CreateRole,
+    create_service_linked_role::CreateServiceLinkedRole,
+    create_trail::CreateTrail,
+    update_trail::UpdateTrail,
+    put_event_selectors::PutEventSelectors,
+    start_logging::StartLogging,
+    put_configuration_recorder::PutConfigurationRecorder,
+    put_delivery_channel::PutDeliveryChannel,
+    start_configuration_recorder::StartConfigurationRecorder,
+    create_flow_logs::CreateFlowLogs,
+    delete_bucket_policy::DeleteBucketPolicy,
+    delete_public_access_block::DeletePublicAccessBlock,
+    disable_bucket_logging::DisableBucketLogging,
+    disable_key_rotation::DisableKeyRotation,
+    schedule_key_deletion::ScheduleKeyDeletion,
+    delete_log_group::DeleteLogGroup,
+    delete_role::DeleteRole,
+    delete_service_linked_role::DeleteServiceLinkedRole,
+    delete_trail::DeleteTrail,
+    stop_logging::StopLogging,
+    put_advanced_event_selectors::PutAdvancedEventSelectors,
+    restore_configuration_recorder::RestoreConfigurationRecorder,
+    stop_configuration_recorder::StopConfigurationRecorder,
+    delete_delivery_channel::DeleteDeliveryChannel,
+    delete_configuration_recorder::DeleteConfigurationRecorder,
+    delete_flow_logs::DeleteFlowLogs,
+    delete_bucket::DeleteBucket,
+}

@@ -1,0 +1,233 @@
+//! `update_trail`: change the given settings of a trail; undone by putting back
+//! those settings.
+
+use serde::{Deserialize, Serialize};
+
+use super::TrailState;
+use super::cloudtrail::trail_mut;
+use super::cloudtrail::*;
+use super::ctx::{Ctx, Done, Fail, unset_empty};
+use super::{Change, Implicit, Kind, Past, Reversal, trail_resource};
+use crate::snapshot::Snapshot;
+use serde_json::Value;
+
+/// Only the `Some` fields are changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct UpdateTrail {
+    pub name: String,
+    pub is_multi_region: Option<bool>,
+    pub include_global_service_events: Option<bool>,
+    pub log_file_validation: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub cloudwatch_log_group_arn: Option<String>,
+    pub cloudwatch_role_arn: Option<String>,
+}
+
+impl Kind for UpdateTrail {
+    const NAME: &'static str = "update_trail";
+    const RANK: u8 = 12;
+    const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
+    const SHARED_CALLS: &'static [&'static str] = READ_TRAIL;
+    const CALLS: &'static [&'static str] = &["kms:DescribeKey", "cloudtrail:UpdateTrail"];
+    const IMPLICIT: &'static [Implicit] = &[
+        Implicit {
+            call: "cloudtrail:UpdateTrail",
+            when: "setting the trail's CloudWatch Logs role passes it to cloudtrail.amazonaws.com",
+            actions: &["iam:PassRole"],
+            doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html; https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html",
+        },
+        Implicit {
+            call: "cloudtrail:UpdateTrail",
+            when: "SSE-KMS on a trail whose bucket uses an S3 Bucket Key: the caller needs kms:Decrypt on the key",
+            actions: &["kms:Decrypt"],
+            doc: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html",
+        },
+    ];
+    type Prior = TrailState;
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let t = past.prior.as_ref()?;
+        let name = &self.name;
+        let cw = self.cloudwatch_log_group_arn.is_some() || self.cloudwatch_role_arn.is_some();
+        let op = UpdateTrail {
+            name: name.clone(),
+            is_multi_region: self.is_multi_region.map(|_| t.is_multi_region),
+            include_global_service_events: self
+                .include_global_service_events
+                .map(|_| t.include_global_service_events),
+            log_file_validation: self.log_file_validation.map(|_| t.log_file_validation),
+            // "" unsets a string setting.
+            kms_key_id: self
+                .kms_key_id
+                .as_ref()
+                .map(|_| t.kms_key_id.clone().unwrap_or_default()),
+            cloudwatch_log_group_arn: cw
+                .then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
+            cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
+        };
+        Reversal::restore(
+            op,
+            format!("put back the settings trail {name} had before"),
+            past,
+        )
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(trail_resource(region, &self.name))
+    }
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        let UpdateTrail {
+            name,
+            is_multi_region,
+            include_global_service_events,
+            log_file_validation,
+            kms_key_id,
+            cloudwatch_log_group_arn,
+            cloudwatch_role_arn,
+        } = self;
+        if let Some(t) = trail_mut(s, region, name) {
+            if let Some(v) = is_multi_region {
+                t.is_multi_region = *v;
+            }
+            if let Some(v) = include_global_service_events {
+                t.include_global_service_events = *v;
+            }
+            if let Some(v) = log_file_validation {
+                t.log_file_validation = *v;
+            }
+            if kms_key_id.is_some() {
+                t.kms_key_id = kms_key_id.clone();
+            }
+            if cloudwatch_log_group_arn.is_some() {
+                t.cloudwatch_log_group_arn = cloudwatch_log_group_arn.clone();
+                t.cloudwatch_role_arn = cloudwatch_role_arn.clone();
+            }
+        }
+    }
+}
+
+impl UpdateTrail {
+    /// Reads the live value, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        update_trail(cx, self).await
+    }
+}
+
+async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
+    let UpdateTrail {
+        name,
+        is_multi_region,
+        include_global_service_events,
+        log_file_validation,
+        kms_key_id,
+        cloudwatch_log_group_arn,
+        cloudwatch_role_arn,
+    } = op;
+    let prior = read_trail(cx, name)
+        .await
+        .map_err(|e| Fail::reading("trail", e))?
+        .ok_or_else(|| {
+            Fail::new(
+                "TrailNotFoundException",
+                format!("trail {name} does not exist in {}", cx.region()),
+            )
+        })?;
+    check_home(cx, &prior)?;
+    // CloudTrail takes the log group and the role together: fill in the one
+    // not being changed from the trail as it is.
+    let (cw_group, cw_role) = match (cloudwatch_log_group_arn, cloudwatch_role_arn) {
+        (None, None) => (None, None),
+        (g, r) => {
+            let g = g.clone().or_else(|| prior.cloudwatch_log_group_arn.clone());
+            let r = r.clone().or_else(|| prior.cloudwatch_role_arn.clone());
+            match (g, r) {
+                (Some(g), Some(r)) => (Some(g), Some(r)),
+                _ => {
+                    return Err(Fail::invalid(
+                        "the CloudWatch Logs group and role must be set together",
+                    ));
+                }
+            }
+        }
+    };
+    cx.before(state_json(&prior))?;
+    let ct = cx.aws.cloudtrail(cx.region());
+    let key = name.to_string();
+    cx.retry("UpdateTrail", || {
+        ct.update_trail()
+            .name(&key)
+            .set_is_multi_region_trail(*is_multi_region)
+            .set_include_global_service_events(*include_global_service_events)
+            .set_enable_log_file_validation(*log_file_validation)
+            .set_kms_key_id(kms_key_id.clone())
+            .set_cloud_watch_logs_log_group_arn(cw_group.clone())
+            .set_cloud_watch_logs_role_arn(cw_role.clone())
+            .send()
+    })
+    .await?;
+    let now = read_trail(cx, name)
+        .await?
+        .ok_or_else(|| Fail::mismatch(format!("trail {name} cannot be found"), Value::Null))?;
+    let result = state_json(&now);
+    let mut wrong = vec![];
+    let mut changed = vec![];
+    for (asked, got, what) in [
+        (is_multi_region, now.is_multi_region, "multi-region"),
+        (
+            include_global_service_events,
+            now.include_global_service_events,
+            "global service events",
+        ),
+        (
+            log_file_validation,
+            now.log_file_validation,
+            "log file validation",
+        ),
+    ] {
+        if let Some(a) = asked {
+            changed.push(format!("{what} {}", if *a { "on" } else { "off" }));
+            if *a != got {
+                wrong.push(what);
+            }
+        }
+    }
+    if let Some(k) = kms_key_id {
+        changed.push(if k.is_empty() {
+            "no KMS key".into()
+        } else {
+            format!("KMS key {k}")
+        });
+        if !kms_matches(cx, Some(k), now.kms_key_id.as_deref()).await {
+            wrong.push("KMS key");
+        }
+    }
+    if let (Some(g), Some(r)) = (&cw_group, &cw_role) {
+        changed.push(if g.is_empty() {
+            "no CloudWatch Logs".into()
+        } else {
+            format!("CloudWatch Logs {g}")
+        });
+        if now.cloudwatch_log_group_arn != unset_empty(Some(g))
+            || now.cloudwatch_role_arn != unset_empty(Some(r))
+        {
+            wrong.push("CloudWatch Logs group / role");
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(Fail::mismatch(
+            format!(
+                "trail {name} reads back with a different {}",
+                wrong.join(", ")
+            ),
+            result,
+        ));
+    }
+    Ok(Done::new(
+        format!("updated trail {name}: {}", changed.join(", ")),
+        result,
+    ))
+}
