@@ -128,6 +128,14 @@ const fn free(key: PriceKey, what: &'static str, note: &'static str) -> Price {
     price(key, what, "", 0.0, Usage, note)
 }
 
+/// The unit of a vended-log price, naming the delivery.
+const fn what_per_gb(key: PriceKey) -> &'static str {
+    match key {
+        PriceKey::VendedLogsToS3 => "per GB of flow logs delivered to S3",
+        _ => "per GB of flow logs delivered to CloudWatch Logs",
+    }
+}
+
 /// Per GB, cheaper with volume: `usd` for the first 10 TB a month, then `tiers`.
 const fn tiered(
     key: PriceKey,
@@ -138,7 +146,7 @@ const fn tiered(
 ) -> Price {
     Price {
         tiers,
-        ..price(key, what, "per GB", usd, Usage, note)
+        ..price(key, what, what_per_gb(key), usd, Usage, note)
     }
 }
 
@@ -151,13 +159,13 @@ pub const PRICES: [Price; 14] = [
     free(K::TrailManagementFirstCopy, "first copy of management events", "one copy of management events per region is free"),
     price(K::TrailManagementExtraCopy, "additional copy of management events", "per 100,000 events", 2.00, Usage, "every trail after the first that logs the same management events"),
     price(K::TrailDataEvents, "CloudTrail data events", "per 100,000 data events", 0.10, Usage, "S3 data events can be expensive: every object read or write in every logged bucket is an event, and every copy is billed"),
-    price(K::LogsIngestion, "CloudWatch Logs ingestion (Standard)", "per GB ingested", 0.50, Usage, "e.g. CloudTrail delivered to CloudWatch Logs"),
+    price(K::LogsIngestion, "CloudWatch Logs ingestion (Standard)", "per GB ingested into CloudWatch Logs", 0.50, Usage, "e.g. CloudTrail delivered to CloudWatch Logs"),
     tiered(K::VendedLogsToLogs, "flow logs delivered to CloudWatch Logs (vended)", 0.50, &VENDED_LOGS_TIERS, "plus CloudWatch Logs storage"),
     tiered(K::VendedLogsToS3, "flow logs delivered to S3 (vended)", 0.25, &VENDED_S3_TIERS, "plus S3 storage"),
-    price(K::LogsStorage, "CloudWatch Logs storage", "per GB-month", 0.03, Usage, "set a retention to bound it"),
+    price(K::LogsStorage, "CloudWatch Logs storage", "per GB-month stored in CloudWatch Logs", 0.03, Usage, "set a retention to bound it"),
     price(K::ConfigItemContinuous, "AWS Config continuous recording", "per configuration item recorded", 0.003, Usage, "one item per resource change, per region"),
     price(K::ConfigItemPeriodic, "AWS Config daily recording", "per configuration item recorded", 0.012, Usage, "one item per changed resource per day"),
-    price(K::S3Storage, "S3 Standard storage", "per GB-month", 0.023, Usage, "first 50 TB a month"),
+    price(K::S3Storage, "S3 Standard storage", "per GB-month stored in S3", 0.023, Usage, "first 50 TB a month"),
     free(K::S3AccessLogDelivery, "S3 server access log delivery", "the logs cost S3 storage"),
 ];
 
@@ -283,13 +291,14 @@ impl PlanCost {
     pub fn text(&self) -> String {
         let mut out = format!("fixed: {}/month", usd(self.monthly_usd));
         if !self.usage.is_empty() {
+            // Short: what and the first-tier price; free items left out
+            // (each action's note says them).
             let list: Vec<String> = self
                 .usage
                 .iter()
-                .map(|k| {
-                    let p = get(*k);
-                    format!("{} ({})", p.what, phrase(p))
-                })
+                .map(|k| get(*k))
+                .filter(|p| p.usd > 0.0)
+                .map(|p| format!("{} {} {}", p.what, usd(p.usd), p.per))
                 .collect();
             out.push_str(&format!("; usage-based: {}", list.join(", ")));
         }
@@ -391,7 +400,7 @@ mod tests {
             "us-east-1",
             "aws",
         );
-        assert!(n.text.contains("$0.023 per GB-month"), "{}", n.text);
+        assert!(n.text.contains("$0.023 per GB-month stored in S3"), "{}", n.text);
     }
 
     #[test]
@@ -430,10 +439,9 @@ mod tests {
         );
         assert_eq!(
             s.text(),
-            "fixed: $2.00/month; usage-based: KMS requests ($0.03 per 10,000 requests), \
-             flow logs delivered to CloudWatch Logs (vended) ($0.50 per GB \
-             (then $0.25 from 10 TB, $0.10 from 30 TB, $0.05 from 50 TB a month)), \
-             CloudWatch Logs storage ($0.03 per GB-month); \
+            "fixed: $2.00/month; usage-based: KMS requests $0.03 per 10,000 requests, \
+             flow logs delivered to CloudWatch Logs (vended) $0.50 per GB of flow logs delivered to CloudWatch Logs, \
+             CloudWatch Logs storage $0.03 per GB-month stored in CloudWatch Logs; \
              prices differ in eu-west-1; figures are for us-east-1"
         );
     }

@@ -617,3 +617,38 @@ mod tests {
         assert_eq!(trail_name("main"), "main");
     }
 }
+
+/// What a trail with these selectors bills: management events (the first
+/// copy free), and data events when any selector records them.
+pub(super) fn selector_prices(selectors: &Value) -> Vec<crate::cost::PriceKey> {
+    use crate::cost::PriceKey;
+    let list = |k: &str| {
+        selectors
+            .get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let basic = list("EventSelectors").iter().any(|s| {
+        field(s, "DataResources", "data_resources")
+            .and_then(Value::as_array)
+            .is_some_and(|d| !d.is_empty())
+    });
+    let advanced = list("AdvancedEventSelectors").iter().any(|s| {
+        field(s, "FieldSelectors", "field_selectors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|f| {
+                field(f, "Field", "field").and_then(Value::as_str) == Some("eventCategory")
+                    && field(f, "Equals", "equals")
+                        .and_then(Value::as_array)
+                        .is_some_and(|e| e.iter().any(|v| v == "Data"))
+            })
+    });
+    let mut p = vec![PriceKey::TrailManagementFirstCopy];
+    if basic || advanced {
+        p.push(PriceKey::TrailDataEvents);
+    }
+    p
+}

@@ -1,6 +1,7 @@
 //! `create_bucket`: make a bucket (get-or-create); undone by deleting it when
 //! empty.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DeleteBucket;
@@ -26,6 +27,10 @@ impl Kind for CreateBucket {
     const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = &["s3:ListAllMyBuckets", "s3:CreateBucket"];
     type Prior = Value;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::S3Storage]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;

@@ -1,6 +1,7 @@
 //! `create_flow_logs`: make flow logs for VPCs; undone by deleting the ones
 //! made.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DeleteFlowLogs;
@@ -47,6 +48,14 @@ impl Kind for CreateFlowLogs {
         },
     ];
     type Prior = Value;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        if self.destination_type == "s3" {
+            vec![PriceKey::VendedLogsToS3, PriceKey::S3Storage]
+        } else {
+            vec![PriceKey::VendedLogsToLogs, PriceKey::LogsStorage]
+        }
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let ids: Vec<String> = past

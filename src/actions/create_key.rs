@@ -1,6 +1,7 @@
 //! `create_key`: make a symmetric KMS key with a policy and an alias; undone by
 //! deleting the alias and scheduling the key's deletion.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::ScheduleKeyDeletion;
@@ -49,6 +50,10 @@ impl Kind for CreateKey {
         doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Tags: \"you must have kms:TagResource permission in an IAM policy\")",
     }];
     type Prior = KeyRef;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::KmsKey, PriceKey::KmsRequests]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let alias = &self.alias;

@@ -1,6 +1,7 @@
 //! `create_log_group`: make a CloudWatch Logs group with a retention; undone by
 //! deleting it.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DeleteLogGroup;
@@ -30,6 +31,10 @@ impl Kind for CreateLogGroup {
         "logs:PutRetentionPolicy",
     ];
     type Prior = Value;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::LogsStorage]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;

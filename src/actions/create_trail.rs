@@ -1,5 +1,6 @@
 //! `create_trail`: make a trail; undone by deleting it.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DeleteTrail;
@@ -44,6 +45,17 @@ impl Kind for CreateTrail {
         },
     ];
     type Prior = TrailState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        let mut p = vec![PriceKey::TrailManagementFirstCopy, PriceKey::S3Storage];
+        if self.kms_key_id.is_some() {
+            p.push(PriceKey::KmsRequests);
+        }
+        if self.cloudwatch_log_group_arn.is_some() {
+            p.push(PriceKey::LogsIngestion);
+        }
+        p
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;

@@ -1,6 +1,7 @@
 //! `enable_key_rotation`: turn on a key's yearly rotation; undone by turning it
 //! off if it was off.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::Rotation;
@@ -24,6 +25,10 @@ impl Kind for EnableKeyRotation {
     const SHARED_CALLS: &'static [&'static str] = kms::RESOLVE_KEY;
     const CALLS: &'static [&'static str] = &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"];
     type Prior = Rotation;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::KmsRotation]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         kms::rotation_back(&self.key_id, true, past)

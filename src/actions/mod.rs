@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::cost::PriceKey;
 use crate::snapshot::Snapshot;
 
 mod action;
@@ -113,6 +114,12 @@ pub trait Kind {
     /// The resource this action changes, named as in [`Kind::creates`].
     fn touches(&self, _region: &str) -> Option<String> {
         None
+    }
+
+    /// What the change makes AWS bill, as keys of the price table
+    /// (`crate::cost`): none for a change of configuration only.
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![]
     }
 }
 
@@ -335,6 +342,13 @@ macro_rules! kinds {
             pub fn touches(&self, region: &str) -> Option<String> {
                 match self {
                     $(Op::$Kind(k) => k.touches(region),)*
+                }
+            }
+
+            /// What the op makes AWS bill (see [`Kind::prices`]).
+            pub fn prices(&self) -> Vec<PriceKey> {
+                match self {
+                    $(Op::$Kind(k) => k.prices(),)*
                 }
             }
 

@@ -1,6 +1,7 @@
 //! `put_bucket_logging`: turn on a bucket's server access logging; undone by
 //! turning it back (off).
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DisableBucketLogging;
@@ -25,6 +26,10 @@ impl Kind for PutBucketLogging {
     const IN_UNDO: bool = true;
     const CALLS: &'static [&'static str] = &["s3:GetBucketLogging", "s3:PutBucketLogging"];
     type Prior = BucketLogging;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::S3AccessLogDelivery, PriceKey::S3Storage]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;

@@ -1,6 +1,7 @@
 //! `put_configuration_recorder`: put a recorder recording all supported types;
 //! undone by putting back (or deleting) the old one.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::config;
@@ -33,6 +34,10 @@ impl Kind for PutConfigurationRecorder {
     }];
     const SERIAL_UNDO: bool = true;
     type Prior = RecorderState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::ConfigItemContinuous]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         config::recorder_back(&self.name, past)

@@ -1,6 +1,7 @@
 //! `put_delivery_channel`: put a Config delivery channel; undone by putting
 //! back (or deleting) the old one.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::DeleteDeliveryChannel;
@@ -32,6 +33,10 @@ impl Kind for PutDeliveryChannel {
     ];
     const SERIAL_UNDO: bool = true;
     type Prior = ChannelState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::S3Storage]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;

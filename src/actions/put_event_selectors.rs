@@ -1,6 +1,7 @@
 //! `put_event_selectors`: put basic event selectors on a trail; undone by
 //! putting back the old selectors.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -30,6 +31,10 @@ impl Kind for PutEventSelectors {
     const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
     const CALLS: &'static [&'static str] = &["cloudtrail:PutEventSelectors"];
     type Prior = TrailState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        super::cloudtrail::selector_prices(&self.selectors)
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         selectors_before(&self.trail, past)

@@ -1,6 +1,7 @@
 //! `restore_configuration_recorder`: put a recorder back exactly as it was
 //! (undo); undone the same way.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -34,6 +35,10 @@ impl Kind for RestoreConfigurationRecorder {
     const CALLS: &'static [&'static str] = &["config:PutConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = RecorderState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::ConfigItemContinuous]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         config::recorder_back(&self.name, past)

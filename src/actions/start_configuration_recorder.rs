@@ -1,6 +1,7 @@
 //! `start_configuration_recorder`: start a recorder; undone by stopping it if
 //! it was stopped.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::StopConfigurationRecorder;
@@ -26,6 +27,10 @@ impl Kind for StartConfigurationRecorder {
     const CALLS: &'static [&'static str] = &["config:StartConfigurationRecorder"];
     const SERIAL_UNDO: bool = true;
     type Prior = Recording;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::ConfigItemContinuous]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let name = &self.name;

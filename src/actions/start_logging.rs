@@ -1,6 +1,7 @@
 //! `start_logging`: start a trail's logging; undone by stopping it if it was
 //! stopped.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::StopLogging;
@@ -26,6 +27,10 @@ impl Kind for StartLogging {
     const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
     const CALLS: &'static [&'static str] = &["cloudtrail:StartLogging"];
     type Prior = TrailState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        vec![PriceKey::TrailManagementFirstCopy]
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let trail = &self.trail;

@@ -1,6 +1,7 @@
 //! `update_trail`: change the given settings of a trail; undone by putting back
 //! those settings.
 
+use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
 
 use super::TrailState;
@@ -47,6 +48,25 @@ impl Kind for UpdateTrail {
         },
     ];
     type Prior = TrailState;
+
+    fn prices(&self) -> Vec<PriceKey> {
+        let mut p = vec![];
+        if self.is_multi_region == Some(true) {
+            // Regions where another trail already records management
+            // events get a second, billed copy.
+            p.extend([
+                PriceKey::TrailManagementFirstCopy,
+                PriceKey::TrailManagementExtraCopy,
+            ]);
+        }
+        if self.kms_key_id.is_some() {
+            p.push(PriceKey::KmsRequests);
+        }
+        if self.cloudwatch_log_group_arn.is_some() {
+            p.push(PriceKey::LogsIngestion);
+        }
+        p
+    }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let t = past.prior.as_ref()?;

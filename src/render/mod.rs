@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::controls::{self, Benchmark};
+use crate::cost;
 use crate::finding::{Finding, Status};
 use crate::plan::{Action, Change, Plan, Safety};
 
@@ -163,7 +164,13 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
         let id = f["control"].as_str().unwrap_or("").to_string();
         f["security_hub"] = json!(hub(&id));
     }
-    for a in v["actions"].as_array_mut().into_iter().flatten() {
+    for (a, action) in v["actions"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .zip(&plan.actions)
+    {
+        a["cost"] = json!(cost_note(action));
         let ids: Vec<&str> = a["controls"]
             .as_array()
             .into_iter()
@@ -173,6 +180,11 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
         a["security_hub"] = json!(ids);
     }
     v["summary"] = json!(summarize(bench, &plan.controls, &plan.findings));
+    let cost = cost_summary(&plan.actions);
+    v["cost"] = json!({
+        "text": cost.text(), "monthly_usd": cost.monthly_usd, "usage": cost.usage,
+        "caveats": cost.caveats, "prices_region": cost::REGION, "prices_read": cost::READ_ON,
+    });
     let c = counts(&plan.actions);
     v["totals"] = json!({"create": c.create, "change": c.change, "destroy": c.destroy});
     if let Some((k, x)) = extra {
@@ -313,7 +325,44 @@ fn text(plan: &Plan, st: Style) -> String {
     for (i, a) in plan.actions.iter().enumerate() {
         out.push_str(&action_text(bench, i + 1, a, st));
     }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        st.bold("Cost:"),
+        cost_summary(&plan.actions).text()
+    );
     out
+}
+
+/// The partition a region belongs to (for the cost caveat).
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The cost note of an action: what its kind makes AWS bill, priced in
+/// its region; every action has one.
+pub fn cost_note(a: &Action) -> cost::CostNote {
+    let keys = a.op.prices();
+    let mut note = cost::note(&keys, &a.region, partition_of(&a.region));
+    if keys.is_empty() {
+        note.text = match a.change {
+            Change::Delete => "no charge; stops the charges of what it removes".into(),
+            _ => "no charge (configuration only)".into(),
+        };
+    }
+    note
+}
+
+/// The plan's cost line: fixed monthly costs summed, usage-based prices
+/// listed once.
+pub fn cost_summary(actions: &[Action]) -> cost::PlanCost {
+    cost::plan_summary(&actions.iter().map(cost_note).collect::<Vec<_>>())
 }
 
 /// `CIS Amazon Web Services Foundations Benchmark v3.0.0 (cis-3.0), section 3 Logging`.
@@ -375,6 +424,7 @@ pub fn action_text(bench: &Benchmark, n: usize, a: &Action, st: Style) -> String
         a.fixes.len()
     );
     let _ = writeln!(out, "        safety:  {safety}");
+    let _ = writeln!(out, "        cost:    {}", cost_note(a).text);
     if !a.depends_on.is_empty() {
         let _ = writeln!(out, "        after:   {}", a.depends_on.join(", "));
     }
@@ -477,8 +527,11 @@ fn markdown(plan: &Plan) -> String {
     let c = counts(&plan.actions);
     let _ = writeln!(
         out,
-        "\n### Plan: {} to create, {} to change, {} to destroy\n",
-        c.create, c.change, c.destroy
+        "\n### Plan: {} to create, {} to change, {} to destroy\n\nCost: {}\n",
+        c.create,
+        c.change,
+        c.destroy,
+        cost_summary(&plan.actions).text()
     );
     for (i, a) in plan.actions.iter().enumerate() {
         let sym = match a.change {
@@ -493,13 +546,14 @@ fn markdown(plan: &Plan) -> String {
         };
         let _ = writeln!(
             out,
-            "{}. `{sym}` **{}** `{}` ({}) — {} — fixes {} — *{safety}*",
+            "{}. `{sym}` **{}** `{}` ({}) — {} — fixes {} — *{safety}* — cost: {}",
             i + 1,
             a.op.name(),
             a.target,
             a.region,
             a.reason,
-            with_hub(controls::of(&plan.settings), &a.controls)
+            with_hub(controls::of(&plan.settings), &a.controls),
+            cost_note(a).text
         );
         let d = diff(&a.before, &a.after);
         if !d.is_empty() {

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod benchmarks;
+mod cost;
 mod detect;
 mod fidelity;
 mod fixtures;
