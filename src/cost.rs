@@ -400,7 +400,11 @@ mod tests {
             "us-east-1",
             "aws",
         );
-        assert!(n.text.contains("$0.023 per GB-month stored in S3"), "{}", n.text);
+        assert!(
+            n.text.contains("$0.023 per GB-month stored in S3"),
+            "{}",
+            n.text
+        );
     }
 
     #[test]

@@ -24,3 +24,14 @@ pub const NO_IAM_GLOBAL_TYPES: &[&str] = &[
 pub fn can_record_global(region: &str) -> bool {
     !NO_IAM_GLOBAL_TYPES.contains(&region)
 }
+
+/// The partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}

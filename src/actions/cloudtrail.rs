@@ -583,41 +583,6 @@ pub(super) fn sim_strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn selectors_round_trip_through_sdk_types_with_defaults_filled() {
-        let asked = json!([{"ReadWriteType": "All", "IncludeManagementEvents": true,
-            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::b/"]}]}]);
-        let built: Vec<EventSelector> = selector_list(&asked, false)
-            .iter()
-            .map(|v| selector_from_json(v).unwrap())
-            .collect();
-        assert_eq!(
-            normalise_selectors(&selectors_json(&built)),
-            normalise_selectors(&asked)
-        );
-        // snake_case (the snapshot's form) reads the same.
-        let snake = json!({"event_selectors": [{"read_write_type": "All", "include_management_events": true,
-            "exclude_management_event_sources": [], "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3:::b/"]}]}]});
-        assert_eq!(
-            normalise_selectors(&Value::Array(selector_list(&snake, false))),
-            normalise_selectors(&asked)
-        );
-    }
-
-    #[test]
-    fn trail_names_come_out_of_arns() {
-        assert_eq!(
-            trail_name("arn:aws:cloudtrail:us-east-1:123456789012:trail/main"),
-            "main"
-        );
-        assert_eq!(trail_name("main"), "main");
-    }
-}
-
 /// What a trail with these selectors bills: management events (the first
 /// copy free), and data events when any selector records them.
 pub(super) fn selector_prices(selectors: &Value) -> Vec<crate::cost::PriceKey> {
@@ -651,4 +616,39 @@ pub(super) fn selector_prices(selectors: &Value) -> Vec<crate::cost::PriceKey> {
         p.push(PriceKey::TrailDataEvents);
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_round_trip_through_sdk_types_with_defaults_filled() {
+        let asked = json!([{"ReadWriteType": "All", "IncludeManagementEvents": true,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::b/"]}]}]);
+        let built: Vec<EventSelector> = selector_list(&asked, false)
+            .iter()
+            .map(|v| selector_from_json(v).unwrap())
+            .collect();
+        assert_eq!(
+            normalise_selectors(&selectors_json(&built)),
+            normalise_selectors(&asked)
+        );
+        // snake_case (the snapshot's form) reads the same.
+        let snake = json!({"event_selectors": [{"read_write_type": "All", "include_management_events": true,
+            "exclude_management_event_sources": [], "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3:::b/"]}]}]});
+        assert_eq!(
+            normalise_selectors(&Value::Array(selector_list(&snake, false))),
+            normalise_selectors(&asked)
+        );
+    }
+
+    #[test]
+    fn trail_names_come_out_of_arns() {
+        assert_eq!(
+            trail_name("arn:aws:cloudtrail:us-east-1:123456789012:trail/main"),
+            "main"
+        );
+        assert_eq!(trail_name("main"), "main");
+    }
 }

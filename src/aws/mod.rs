@@ -186,14 +186,7 @@ impl Aws {
     /// The partition of the home region (`aws`, `aws-cn`, `aws-us-gov`),
     /// for ARNs built before any call has said so.
     pub fn partition_hint(&self) -> &'static str {
-        let r = self.home_region();
-        if r.starts_with("cn-") {
-            "aws-cn"
-        } else if r.starts_with("us-gov-") {
-            "aws-us-gov"
-        } else {
-            "aws"
-        }
+        crate::regions::partition_of(&self.home_region())
     }
 
     pub fn home_region(&self) -> String {

@@ -334,22 +334,11 @@ fn text(plan: &Plan, st: Style) -> String {
     out
 }
 
-/// The partition a region belongs to (for the cost caveat).
-fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 /// The cost note of an action: what its kind makes AWS bill, priced in
 /// its region; every action has one.
 pub fn cost_note(a: &Action) -> cost::CostNote {
     let keys = a.op.prices();
-    let mut note = cost::note(&keys, &a.region, partition_of(&a.region));
+    let mut note = cost::note(&keys, &a.region, crate::regions::partition_of(&a.region));
     if keys.is_empty() {
         note.text = match a.change {
             Change::Delete => "no charge; stops the charges of what it removes".into(),
