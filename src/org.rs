@@ -230,6 +230,39 @@ pub async fn reach(base: &Aws, caller: &str, account: &str, how: &Reach) -> Resu
     Ok(aws)
 }
 
+/// What the caller of an organization run needs beside its own account's
+/// policy: listing the accounts (from the management account or a
+/// delegated administrator) and assuming the role in each member.
+pub const CALLER_ACTIONS: &[&str] = &[
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListChildren",
+];
+
+/// `policy` (the caller's own account's) with the organization caller's
+/// statements added: the listing, and `sts:AssumeRole` on `role` in any
+/// account (narrow the account to your organization's if you can).
+pub fn caller_policy(policy: &str, role: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(policy).expect("the policy is JSON");
+    if let Some(list) = v["Statement"].as_array_mut() {
+        list.push(serde_json::json!({
+            "Sid": "RemediateOrganizationAccounts",
+            "Effect": "Allow",
+            "Action": CALLER_ACTIONS,
+            "Resource": "*"
+        }));
+        list.push(serde_json::json!({
+            "Sid": "RemediateAssumeMemberRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": format!("arn:aws:iam::*:role/{role}")
+        }));
+    }
+    let mut s = serde_json::to_string_pretty(&v).expect("json");
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

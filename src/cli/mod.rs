@@ -230,7 +230,19 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     if let Command::Permissions { for_, format } = &cli.command {
+        let g = &cli.global;
+        let org = g.org || g.ou.is_some() || !g.accounts.is_empty() || g.shard.is_some();
         match format {
+            args::PermissionsFormat::Json if org => {
+                let role = g
+                    .role
+                    .as_deref()
+                    .unwrap_or(crate::settings::DEFAULT_ORG_ROLE);
+                print!(
+                    "{}",
+                    crate::org::caller_policy(&crate::permissions::policy_json(*for_), role)
+                )
+            }
             args::PermissionsFormat::Json => print!("{}", crate::permissions::policy_json(*for_)),
             args::PermissionsFormat::Cloudformation => {
                 print!("{}", crate::cloudformation::template(*for_))

@@ -85,3 +85,45 @@ fn every_call_apply_and_undo_make_is_in_the_policy_printed_for_them() {
         assert!(printed.contains(&a), "{a}: {policy}");
     }
 }
+
+/// An organization run's caller also lists the accounts and assumes the
+/// member role: `permissions --org` says so (the member role itself needs
+/// only the plain policy, which the StackSet template carries).
+#[test]
+fn the_organization_caller_policy_adds_the_listing_and_the_assume_role() {
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_remediate"))
+        .args([
+            "permissions",
+            "--for",
+            "plan",
+            "--org",
+            "--role",
+            "RemediatePlan",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let statements = v["Statement"].as_array().unwrap();
+    let actions: Vec<String> = statements
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            serde_json::Value::String(a) => vec![a.clone()],
+            serde_json::Value::Array(a) => {
+                a.iter().map(|x| x.as_str().unwrap().to_string()).collect()
+            }
+            _ => vec![],
+        })
+        .collect();
+    for a in remediate::org::CALLER_ACTIONS
+        .iter()
+        .chain(&["sts:AssumeRole"])
+    {
+        assert!(actions.iter().any(|x| x == a), "{a}");
+    }
+    assert!(
+        statements
+            .iter()
+            .any(|s| s["Resource"] == "arn:aws:iam::*:role/RemediatePlan")
+    );
+}
