@@ -52,6 +52,21 @@ pub struct OrgSettings {
     pub external_id: Option<String>,
     /// Accounts read or changed at once (each with `--concurrency` calls).
     pub account_concurrency: usize,
+    /// `account` (default): every account gets its own trail fixes;
+    /// `organization`: the management account gets one organization trail
+    /// that covers every member (`--org-trail`).
+    pub trail: OrgTrail,
+}
+
+/// Who gets the trail that passes "CloudTrail in all regions".
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgTrail {
+    #[default]
+    Account,
+    Organization,
 }
 
 impl Default for OrgSettings {
@@ -64,6 +79,7 @@ impl Default for OrgSettings {
             role: DEFAULT_ORG_ROLE.into(),
             external_id: None,
             account_concurrency: 4,
+            trail: OrgTrail::Account,
         }
     }
 }
@@ -118,6 +134,8 @@ impl Default for AwsSettings {
 #[serde(deny_unknown_fields, default)]
 pub struct Names {
     pub trail: String,
+    /// The organization trail (`[org] trail = "organization"`).
+    pub org_trail: String,
     pub trail_bucket: String,
     pub access_log_bucket: String,
     pub config_bucket: String,
@@ -135,6 +153,7 @@ impl Default for Names {
     fn default() -> Self {
         Names {
             trail: "remediate-trail".into(),
+            org_trail: "remediate-org-trail".into(),
             trail_bucket: "remediate-cloudtrail-{account}-{region}".into(),
             access_log_bucket: "remediate-access-logs-{account}-{region}".into(),
             config_bucket: "remediate-config-{account}-{region}".into(),

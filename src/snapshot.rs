@@ -51,6 +51,10 @@ pub struct Snapshot {
     /// organization trail (its CloudWatch Logs streams are named after it).
     #[serde(default)]
     pub organization_id: Option<String>,
+    /// The organization's management account, read in an
+    /// organization-trail run (DescribeOrganization, which members may call).
+    #[serde(default)]
+    pub management_account: Option<String>,
 }
 
 impl Snapshot {

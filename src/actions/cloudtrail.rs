@@ -160,6 +160,8 @@ pub(super) struct NewTrail<'a> {
     pub kms_key_id: Option<&'a str>,
     pub cw_group: Option<&'a str>,
     pub cw_role: Option<&'a str>,
+    /// An organization trail.
+    pub organization: bool,
 }
 
 pub(super) async fn put_event_selectors(

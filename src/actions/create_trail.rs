@@ -20,6 +20,10 @@ pub struct CreateTrail {
     pub kms_key_id: Option<String>,
     pub cloudwatch_log_group_arn: Option<String>,
     pub cloudwatch_role_arn: Option<String>,
+    /// An organization trail (from the management account): every member
+    /// account's events, under `AWSLogs/<organization id>/`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_organization: bool,
 }
 
 impl Kind for CreateTrail {
@@ -78,6 +82,7 @@ impl Kind for CreateTrail {
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
+            is_organization,
         } = self;
         s.trails.insert(
             target.to_string(),
@@ -93,6 +98,7 @@ impl Kind for CreateTrail {
                 kms_key_id: kms_key_id.clone(),
                 cloudwatch_log_group_arn: cloudwatch_log_group_arn.clone(),
                 cloudwatch_role_arn: cloudwatch_role_arn.clone(),
+                is_organization: *is_organization,
                 is_logging: Some(false),
                 ..Default::default()
             },
@@ -110,6 +116,7 @@ impl CreateTrail {
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
+            is_organization,
         } = self;
         {
             create_trail(
@@ -121,6 +128,7 @@ impl CreateTrail {
                     kms_key_id: kms_key_id.as_deref(),
                     cw_group: cloudwatch_log_group_arn.as_deref(),
                     cw_role: cloudwatch_role_arn.as_deref(),
+                    organization: *is_organization,
                 },
             )
             .await
@@ -178,6 +186,7 @@ async fn create_trail(cx: &Ctx<'_>, t: NewTrail<'_>) -> Result<Done, Fail> {
                 .set_cloud_watch_logs_log_group_arn(t.cw_group.map(str::to_string))
                 .set_cloud_watch_logs_role_arn(t.cw_role.map(str::to_string))
                 .is_multi_region_trail(true)
+                .set_is_organization_trail(t.organization.then_some(true))
                 .include_global_service_events(true)
                 .enable_log_file_validation(true)
                 .send()

@@ -105,6 +105,11 @@ pub struct GlobalArgs {
     /// account id: stable when accounts are added), e.g. 2/4.
     #[arg(long, global = true, value_name = "K/N", help_heading = "Organization")]
     pub shard: Option<crate::org::Shard>,
+    /// One organization trail from the management account covers every
+    /// member (CloudTrail in all regions, S3 data events) instead of a trail
+    /// per account (`[org] trail = "organization"`).
+    #[arg(long, global = true, help_heading = "Organization")]
+    pub org_trail: bool,
     /// Accounts read or changed at once (default: settings, else 4).
     #[arg(long, global = true, value_name = "N", value_parser = at_least_one, help_heading = "Organization")]
     pub account_concurrency: Option<usize>,

@@ -167,6 +167,9 @@ impl Run {
         };
         // The settings carry the benchmark from here on (and into a saved plan).
         file.benchmark = Some(benchmark.key.to_string());
+        if g.org_trail {
+            file.org.trail = crate::settings::OrgTrail::Organization;
+        }
         for c in &g.controls {
             if !benchmark.is_known(c) {
                 bail!(
@@ -357,12 +360,7 @@ pub async fn scan(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let opts = CollectOptions {
-        regions,
-        concurrency: run.concurrency,
-        names: settings.names.clone(),
-        global_resources_region: settings.global_resources_region.clone(),
-    };
+    let opts = CollectOptions::for_settings(regions, run.concurrency, settings);
     let started = now_unix();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let on_done = |region: &str| {

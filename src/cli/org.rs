@@ -54,12 +54,7 @@ async fn plan_account(run: &Run, base: &Aws, caller: &str, a: &Account) -> Accou
             return part;
         }
     };
-    let opts = CollectOptions {
-        regions: run.regions.clone(),
-        concurrency: run.concurrency,
-        names: run.file.names.clone(),
-        global_resources_region: run.file.global_resources_region.clone(),
-    };
+    let opts = CollectOptions::for_settings(run.regions.clone(), run.concurrency, &run.file);
     let started = super::now_unix();
     let result = collect::collect(&aws, &opts, &|_| {}).await;
     part.api_calls = aws.calls.total();
@@ -206,12 +201,8 @@ enum Outcome {
 /// read again, the same account, nothing it relies on changed, within
 /// AWS's document limits. One stale account refuses its own part only.
 async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()> {
-    let opts = CollectOptions {
-        regions: Some(plan.regions.clone()),
-        concurrency: run.concurrency,
-        names: plan.settings.names.clone(),
-        global_resources_region: plan.settings.global_resources_region.clone(),
-    };
+    let opts =
+        CollectOptions::for_settings(Some(plan.regions.clone()), run.concurrency, &plan.settings);
     let snap = collect::collect(aws, &opts, &|_| {}).await?;
     plan::file::check_account(name, plan, &snap.account_id, &snap.partition)?;
     let changed = plan::file::changed(plan, &snap);
@@ -300,6 +291,10 @@ pub async fn cmd_apply(
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the journal directory {}", dir.display()))?;
     let mut outcomes: Vec<(&AccountPart, Outcome)> = vec![];
+    // The caller's (management) account first: an organization trail made
+    // there is what the members' plans rely on.
+    let mut todo = todo;
+    todo.sort_by_key(|a| (a.account_id != caller, a.account_id.clone()));
     for a in &todo {
         let outcome = if !approved.iter().any(|x| x.account_id == a.account_id) {
             Outcome::Refused("declined at the prompt".into())

@@ -56,6 +56,27 @@ pub struct CollectOptions {
     /// Region whose recorder records global resource types (default: home).
     /// AWS Config is also read there when it is not among the scanned regions.
     pub global_resources_region: Option<String>,
+    /// Read the organization (id, management account) whatever the trails:
+    /// an organization-trail run plans from it.
+    pub organization: bool,
+}
+
+impl CollectOptions {
+    /// What a run with these settings reads: the tool's own names, the
+    /// global-types region, the organization in an organization-trail run.
+    pub fn for_settings(
+        regions: Option<Vec<String>>,
+        concurrency: usize,
+        s: &crate::settings::FileSettings,
+    ) -> Self {
+        CollectOptions {
+            regions,
+            concurrency,
+            names: s.names.clone(),
+            global_resources_region: s.global_resources_region.clone(),
+            organization: s.org.trail == crate::settings::OrgTrail::Organization,
+        }
+    }
 }
 
 impl Default for CollectOptions {
@@ -65,6 +86,7 @@ impl Default for CollectOptions {
             concurrency: 16,
             names: Names::default(),
             global_resources_region: None,
+            organization: false,
         }
     }
 }
@@ -86,20 +108,30 @@ const MAX_MESSAGE: usize = 300;
 /// The organization's id, read only when the account owns an organization
 /// trail (whose CloudWatch Logs streams are named `o-<id>_*`). Optional: when
 /// it cannot be read, plans fall back to `o-*` and say so.
-async fn organization_id(cx: &Cx<'_>, home: &str, wanted: bool) -> Option<String> {
+async fn organization_id(
+    cx: &Cx<'_>,
+    home: &str,
+    wanted: bool,
+) -> (Option<String>, Option<String>) {
     if !wanted {
-        return None;
+        return (None, None);
     }
     match cx
         .call(cx.aws.organizations(home).describe_organization().send())
         .await
     {
-        Ok(out) => out.organization().and_then(|o| o.id()).map(str::to_string),
+        Ok(out) => {
+            let o = out.organization();
+            (
+                o.and_then(|o| o.id()).map(str::to_string),
+                o.and_then(|o| o.master_account_id()).map(str::to_string),
+            )
+        }
         Err(e) => {
             tracing::warn!(
                 "cannot read the organization id ({e}); the CloudTrail log role will allow o-*_* streams"
             );
-            None
+            (None, None)
         }
     }
 }
@@ -474,9 +506,9 @@ pub async fn collect(
         orphan_reads,
         kms::read_policies(&cx, &snap, &policy_keys),
         s3::read_buckets(&cx, &bucket_names, listing.as_ref()),
-        organization_id(&cx, &home, owns_org_trail),
+        organization_id(&cx, &home, owns_org_trail || opts.organization),
     );
-    snap.organization_id = organization_id;
+    (snap.organization_id, snap.management_account) = organization_id;
     for t in orphans {
         snap.trails.insert(t.arn.clone(), t);
     }

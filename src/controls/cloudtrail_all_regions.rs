@@ -194,10 +194,37 @@ pub fn candidate(snap: &Snapshot) -> Option<&Trail> {
 
 fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let fixes: Vec<String> = findings.iter().map(|f| f.id()).collect();
+    if let Some(org) = organization_trail_run(p) {
+        // One organization trail for every account: repair this account's
+        // own organization trail, or create it (its per-account trails are
+        // left to the other trail controls).
+        let own = p
+            .snap
+            .trails
+            .values()
+            .filter(|t| t.is_organization && t.owner_account() == p.snap.account_id)
+            .min_by_key(|t| (gaps(t).len(), t.arn.clone()))
+            .cloned();
+        match own {
+            Some(t) => repair(p, id, &fixes, &t),
+            None => create(p, id, &fixes, Some(&org)),
+        }
+        return;
+    }
     match candidate(p.snap).cloned() {
         Some(t) => repair(p, id, &fixes, &t),
-        None => create(p, id, &fixes),
+        None => create(p, id, &fixes, None),
     }
+}
+
+/// The organization id when this plan is the management account's part of
+/// an organization-trail run (`[org] trail = "organization"`).
+pub fn organization_trail_run(p: &Planner) -> Option<String> {
+    let s = p.snap;
+    (p.settings.org.trail == crate::settings::OrgTrail::Organization
+        && s.management_account.as_deref() == Some(s.account_id.as_str()))
+    .then(|| s.organization_id.clone())
+    .flatten()
 }
 
 fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
@@ -395,10 +422,14 @@ fn basic_selector(s: &crate::snapshot::EventSelector) -> Value {
     })
 }
 
-fn create(p: &mut Planner, id: &str, fixes: &[String]) {
+fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
     let snap = p.snap;
     let region = snap.home_region.clone();
-    let name = fill(&p.settings.names.trail, &snap.account_id, &region);
+    let template = match org {
+        Some(_) => &p.settings.names.org_trail,
+        None => &p.settings.names.trail,
+    };
+    let name = fill(template, &snap.account_id, &region);
     let bucket = fill(&p.settings.names.trail_bucket, &snap.account_id, &region);
     let arn = shared::trail_arn(snap, &region, &name);
     let mut deps = shared::ensure_bucket(
@@ -409,7 +440,12 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         &region,
         "receives the new trail's logs",
     );
-    let stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
+    let mut stmts = shared::cloudtrail_bucket_statements(snap, &bucket, None, &arn);
+    if let Some(org) = org {
+        stmts.push(shared::cloudtrail_organization_statement(
+            snap, &bucket, org, &arn,
+        ));
+    }
     deps.push(p.edit_bucket_policy(
         id,
         fixes,
@@ -439,7 +475,7 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
         }
     };
     let (group_arn, role_arn, cw_deps) =
-        shared::ensure_cloudtrail_logs(p, id, fixes, &region, false);
+        shared::ensure_cloudtrail_logs(p, id, fixes, &region, org.is_some());
     deps.extend(cw_deps);
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,
@@ -457,13 +493,16 @@ fn create(p: &mut Planner, id: &str, fixes: &[String]) {
                 kms_key_id: key,
                 cloudwatch_log_group_arn: Some(group_arn),
                 cloudwatch_role_arn: Some(role_arn),
+                is_organization: org.is_some(),
             }),
             region: region.clone(),
             target: arn.clone(),
             before: Value::Null,
             after,
-            reason: "the account has no trail: create one multi-region trail that passes 2.1-2.7"
-                .into(),
+            reason: match org {
+                Some(o) => format!("one organization trail for every account of {o}, multi-region, passing every trail control"),
+                None => "the account has no trail: create one multi-region trail that passes every trail control".into(),
+            },
             safety: Safety::NeedsReview,
             depends_on: deps,
             observes: vec![format!("trails/{arn}")],

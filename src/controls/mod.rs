@@ -265,9 +265,19 @@ pub fn plan(
             .filter(|f| f.control == c.id && f.status == Status::Fail)
             .cloned()
             .collect();
-        if !failing.is_empty() {
-            (c.check.plan)(&mut p, c.id, &failing);
+        if failing.is_empty() {
+            continue;
         }
+        if let Some(m) = covered_by_organization_trail(snap, settings, c.check) {
+            for f in &failing {
+                p.cannot_fix(
+                    &f.id(),
+                    format!("the organization trail of the management account {m} covers this account: apply its part of the plan first"),
+                );
+            }
+            continue;
+        }
+        (c.check.plan)(&mut p, c.id, &failing);
     }
     for f in findings.iter_mut() {
         if let Some(why) = p.unfixed().get(&f.id()) {
@@ -275,6 +285,27 @@ pub fn plan(
         }
     }
     p.finish()
+}
+
+/// The checks one organization trail passes in every member account.
+const ORGANIZATION_TRAIL_CHECKS: [&str; 3] = [
+    "cloudtrail-all-regions",
+    "s3-object-write-events",
+    "s3-object-read-events",
+];
+
+/// In an organization-trail run, a member account's trail checks are left
+/// to the management account's organization trail: its management account.
+fn covered_by_organization_trail<'a>(
+    snap: &'a Snapshot,
+    settings: &FileSettings,
+    check: &Check,
+) -> Option<&'a str> {
+    let m = snap.management_account.as_deref()?;
+    (settings.org.trail == crate::settings::OrgTrail::Organization
+        && m != snap.account_id
+        && ORGANIZATION_TRAIL_CHECKS.contains(&check.key))
+    .then_some(m)
 }
 
 /// True when nothing needs fixing (pending counts as nothing to fix).

@@ -22,7 +22,7 @@
 
 use serde_json::{Value, json};
 
-use super::cloudtrail_all_regions::{candidate, current_selectors, gaps};
+use super::cloudtrail_all_regions::{candidate, current_selectors, gaps, organization_trail_run};
 use super::{Check, Control};
 use crate::actions::{PutAdvancedEventSelectors, PutEventSelectors};
 use crate::finding::{Finding, Status};
@@ -251,6 +251,16 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control, kind: Kind) -> Vec<Fin
 /// control, else the one this plan creates or repairs for it.
 fn target(p: &Planner) -> Option<(String, String, String)> {
     let snap = p.snap;
+    if organization_trail_run(p).is_some() {
+        // The organization trail records the members' data events too.
+        return snap
+            .trails
+            .values()
+            .filter(|t| t.is_organization && t.owner_account() == snap.account_id)
+            .min_by_key(|t| (gaps(t).len(), t.arn.clone()))
+            .map(|t| (t.name.clone(), t.home_region.clone(), t.arn.clone()))
+            .or_else(|| p.created_trail());
+    }
     let own = |t: &&Trail| t.owner_account() == snap.account_id;
     if let Some(t) = snap
         .trails

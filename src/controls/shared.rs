@@ -226,6 +226,28 @@ pub fn cloudtrail_bucket_statements(
     ]
 }
 
+/// The statement an organization trail needs besides the account's: it
+/// writes every member's logs under `AWSLogs/<organization id>/`
+/// (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html#org-trail-bucket-policy).
+pub fn cloudtrail_organization_statement(
+    snap: &Snapshot,
+    bucket: &str,
+    org: &str,
+    trail_arn: &str,
+) -> Value {
+    json!({
+        "Sid": "AWSCloudTrailOrganizationWrite20150319",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": format!("arn:{}:s3:::{bucket}/AWSLogs/{org}/*", snap.partition),
+        "Condition": {"StringEquals": {
+            "s3:x-amz-acl": "bucket-owner-full-control",
+            "aws:SourceArn": trail_arn
+        }}
+    })
+}
+
 /// True when `doc` (a bucket policy) lets CloudTrail deliver `trail`'s logs
 /// to `bucket`: `s3:GetBucketAcl` on the bucket and `s3:PutObject` under
 /// `[prefix/]AWSLogs/<account>/`.

@@ -276,6 +276,7 @@ mod tests {
             kms_key_id: None,
             cloudwatch_log_group_arn: None,
             cloudwatch_role_arn: None,
+            is_organization: false,
         });
         let sl = Op::StartLogging(StartLogging { trail: "t".into() });
         let entries = vec![

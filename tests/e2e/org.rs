@@ -269,3 +269,77 @@ fn a_stale_account_of_a_saved_organization_plan_is_refused_alone() {
     let (code, _, _) = plan(&moto, &["--accounts", &stale]);
     assert_eq!(code, 2, "the stale member was left alone");
 }
+
+fn findings_of<'a>(report: &'a Value, account: &str, control: &str) -> Vec<&'a Value> {
+    report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == account)
+        .map(|a| {
+            a["plan"]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["control"] == control)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `--org-trail`: the management account gets one organization trail;
+/// the members get no trail of their own for "CloudTrail in all regions"
+/// (their plans say the organization trail covers them); after the apply
+/// every account passes, and a member's own view (no organization flags)
+/// sees the organization trail pass for it.
+#[test]
+fn an_organization_trail_run_covers_every_member_with_one_trail() {
+    let moto = Moto::start();
+    let org = organization(&moto);
+    let scope = [
+        "--org",
+        "--org-trail",
+        "--exclude-accounts",
+        org.roleless.as_str(),
+    ];
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 2, "{err}");
+    for a in report["accounts"].as_array().unwrap() {
+        let trails: Vec<&Value> = a["plan"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["op"]["op"] == "create_trail")
+            .collect();
+        if a["account_id"] == ACCOUNT {
+            assert_eq!(trails.len(), 1, "{}", a["plan"]["actions"]);
+            assert_eq!(trails[0]["op"]["is_organization"], true);
+        } else {
+            assert!(trails.is_empty(), "{trails:?}");
+            let id = a["account_id"].as_str().unwrap();
+            let f = findings_of(&report, id, "2.1");
+            assert!(
+                f[0]["reason"].as_str().unwrap().contains(&format!(
+                    "organization trail of the management account {ACCOUNT} covers this account"
+                )),
+                "{f:?}"
+            );
+        }
+    }
+    let (code, err) = run(&moto, &[&["apply", "--yes"], &scope[..]].concat());
+    assert_eq!(code, 0, "{err}");
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 0, "{err}\n{}", report["summary"]);
+    // a member's own view: the organization trail passes "all regions" for it
+    let (code, member, err) = plan(&moto, &["--accounts", &org.members[0]]);
+    assert_eq!(code, 0, "{err}\n{}", member["summary"]);
+    let f = findings_of(&member, &org.members[0], "2.1");
+    assert_eq!(f[0]["status"], "pass", "{f:?}");
+    assert!(
+        f[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("organization trail of account {ACCOUNT}")),
+        "{f:?}"
+    );
+}

@@ -972,6 +972,40 @@ def install_cloudtrail() -> None:
 
     backend.put_event_selectors = put_event_selectors
 
+    # An organization trail of the management account shows in every member
+    # account (DescribeTrails, GetTrailStatus and GetEventSelectors by its
+    # ARN), read only: moto keeps accounts apart.
+    # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+    # ("Member accounts can see the organization trail, but cannot modify or delete it")
+    def org_trails_for(account_id: str, region: str) -> list[Any]:
+        management = _management_account_of(account_id)
+        if management is None or management == account_id:
+            return []
+        out = []
+        for regional in ctm.cloudtrail_backends[management].values():
+            for trail in regional.trails.values():
+                if getattr(trail, "is_org_trail", False) and (trail.is_multi_region or trail.region_name == region):
+                    out.append(trail)
+        return out
+
+    original_describe = backend.describe_trails
+
+    def describe_trails(self: Any, include_shadow_trails: bool) -> Any:
+        own = list(original_describe(self, include_shadow_trails))
+        return own + org_trails_for(self.account_id, self.region_name)
+
+    backend.describe_trails = describe_trails
+
+    original_get_trail = backend.get_trail
+
+    def get_trail(self: Any, name_or_arn: str) -> Any:
+        for trail in org_trails_for(self.account_id, self.region_name):
+            if trail.arn == name_or_arn:
+                return trail
+        return original_get_trail(self, name_or_arn)
+
+    backend.get_trail = get_trail
+
 
 # ---------------------------------------------------------------------------
 # Config
@@ -1117,6 +1151,18 @@ def install_ec2() -> None:
 # ---------------------------------------------------------------------------
 # STS
 # ---------------------------------------------------------------------------
+
+
+def _management_account_of(account_id: str) -> str | None:
+    """The management account of the organization `account_id` is in."""
+    from moto.organizations.models import organizations_backends
+
+    for by_partition in organizations_backends.values():
+        for backend in by_partition.values():
+            org = getattr(backend, "org", None)
+            if org is not None and any(a.id == account_id for a in getattr(backend, "accounts", [])):
+                return org.master_account_id
+    return None
 
 
 def _in_an_organization(account_id: str) -> bool:
