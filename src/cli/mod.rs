@@ -270,6 +270,15 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(merged.exit_code());
     }
     if let Command::Show { file, format } = &cli.command {
+        if is_org_plan_file(file) {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read plan file {name}"))?;
+            let f = crate::report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
+            let style = Run::resolve(&cli.global)?.out_style;
+            print!("{}", render::org::render_org(&f.plan, *format, style));
+            return Ok(EXIT_OK);
+        }
         let f = plan::file::read(file)?;
         let style = Run::resolve(&cli.global)?.out_style;
         // A saved plan's findings are as of when it was made.

@@ -254,6 +254,23 @@ fn a_stale_account_of_a_saved_organization_plan_is_refused_alone() {
             .await
             .unwrap();
     });
+    // `show` renders a saved organization plan; an edited one is refused
+    let out = common::remediate_cmd(&moto)
+        .args(["show", "org-plan.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["kind"], "organization");
+    let saved = std::fs::read_to_string(moto.dir().join("org-plan.json")).unwrap();
+    std::fs::write(
+        moto.dir().join("edited.json"),
+        saved.replacen("\"reason\": \"", "\"reason\": \"x", 1),
+    )
+    .unwrap();
+    let (code, err) = run(&moto, &["apply", "edited.json", "--yes"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("integrity check failed"), "{err}");
     let (code, err) = run(&moto, &["apply", "org-plan.json", "--yes"]);
     assert_eq!(code, 1, "{err}");
     assert!(
