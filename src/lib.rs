@@ -1,5 +1,6 @@
-//! `remediate` finds and fixes drift from the CIS AWS Foundations v1.2
-//! Logging controls (2.1–2.9) across every region of an account.
+//! `remediate` finds and fixes drift from the Logging controls of the CIS
+//! AWS Foundations Benchmark (every version from 1.2 to 7.0) across every
+//! region of an account, or of every account of an AWS Organization.
 //!
 //! Data flows one way; only `collect` and `execute` talk to AWS:
 //!
@@ -8,8 +9,11 @@
 //!                                    └──────► controls::plan ◄──────┘
 //!                                  (pipeline::make: the two, pure)
 //!                                                    │
-//!                          render (text / json / markdown)   execute (writes) ─► journal
+//!                          render (text / json / markdown / ocsf)   execute (writes) ─► journal
 //! ```
+//!
+//! An organization run does the same per account (`org` selects and
+//! reaches them, `report` holds one part per account).
 //!
 //! - [`actions`]   one file per kind of action: data, facts, IAM, run, undo, simulate.
 //! - [`settings`]  `remediate.toml`: names, retention, flow-log options, exemptions.
@@ -17,7 +21,7 @@
 //! - [`snapshot`]  the account as plain serializable data.
 //! - [`collect`]   fills a snapshot: every region concurrently, reads only.
 //! - [`finding`]   pass / fail / pending / skipped / manual / error per resource.
-//! - [`controls`]  one file per check (detect + plan); a registry maps control ids to checks.
+//! - [`controls`]  one file per check (detect + plan); a registry maps each benchmark version's ids to checks.
 //! - [`pipeline`]  snapshot → findings → plan: the pure middle of every command.
 //! - [`cost`]      the price table (us-east-1) and cost notes for actions and plans.
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
@@ -25,6 +29,10 @@
 //! - [`plan`]      the planner, ordering, fingerprints, the plan file.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
 //! - [`execute`]   runs a plan's actions through their kinds; plans undo.
+//! - [`permissions`] the IAM policies of plan / apply / undo, derived from the kinds.
+//! - [`cloudformation`] the member-account role as a StackSet template.
+//! - [`org`]       an organization run's accounts: listing, narrowing, shards, AssumeRole.
+//! - [`report`]    an organization plan: one part per account, its sealed file, merging shards.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
 pub mod actions;
