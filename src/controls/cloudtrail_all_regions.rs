@@ -110,18 +110,9 @@ fn management_gap(t: &Trail) -> String {
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
     let id = c.id;
     let home = &snap.home_region;
-    let account = format!(
-        "arn:{}:cloudtrail:*:{}:trail/*",
-        snap.partition, snap.account_id
-    );
-    if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
-        return vec![Finding::new(
-            id,
-            home,
-            account,
-            Status::Error,
-            format!("cannot read CloudTrail: {}", e.message),
-        )];
+    let account = shared::all_trails_arn(snap);
+    if let Some(f) = shared::cloudtrail_unreadable(snap, id) {
+        return vec![f];
     }
     if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
         return vec![Finding::new(

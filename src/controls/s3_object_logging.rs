@@ -29,7 +29,7 @@ use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, action_id};
 use crate::plan::{Op, Safety};
 use crate::settings::FileSettings;
-use crate::snapshot::{AdvancedEventSelector, Service, Snapshot, Trail};
+use crate::snapshot::{AdvancedEventSelector, Snapshot, Trail};
 
 pub const WRITE: Check = Check {
     key: "s3-object-write-events",
@@ -192,18 +192,9 @@ fn logs_everywhere(t: &Trail) -> bool {
 
 fn detect(snap: &Snapshot, s: &FileSettings, c: &Control, kind: Kind) -> Vec<Finding> {
     let home = &snap.home_region;
-    let account = format!(
-        "arn:{}:cloudtrail:*:{}:trail/*",
-        snap.partition, snap.account_id
-    );
-    if let Some(e) = snap.read_failed(home, Service::Cloudtrail) {
-        return vec![Finding::new(
-            c.id,
-            home,
-            account,
-            Status::Error,
-            format!("cannot read CloudTrail: {}", e.message),
-        )];
+    let account = super::shared::all_trails_arn(snap);
+    if let Some(f) = super::shared::cloudtrail_unreadable(snap, c.id) {
+        return vec![f];
     }
     let scoped = match &s.s3_data_events.buckets {
         b if b.is_empty() => "every bucket".to_string(),

@@ -45,6 +45,29 @@ pub fn trail_out_of_reach(snap: &Snapshot, control: &str, t: &Trail) -> Option<F
     None
 }
 
+/// "Every trail of the account", as an ARN pattern (account-wide findings).
+pub fn all_trails_arn(snap: &Snapshot) -> String {
+    format!(
+        "arn:{}:cloudtrail:*:{}:trail/*",
+        snap.partition, snap.account_id
+    )
+}
+
+/// The account-wide `error` finding of a check that needs CloudTrail when
+/// the home region's CloudTrail could not be read.
+pub fn cloudtrail_unreadable(snap: &Snapshot, control: &str) -> Option<Finding> {
+    let home = &snap.home_region;
+    snap.read_failed(home, Service::Cloudtrail).map(|e| {
+        Finding::new(
+            control,
+            home,
+            all_trails_arn(snap),
+            Status::Error,
+            format!("cannot read CloudTrail: {}", e.message),
+        )
+    })
+}
+
 /// Trail buckets, each once, with the trails that write to it.
 pub fn trail_buckets(snap: &Snapshot) -> Vec<(String, Vec<&Trail>)> {
     let mut m: std::collections::BTreeMap<String, Vec<&Trail>> = Default::default();

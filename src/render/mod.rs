@@ -113,6 +113,22 @@ pub fn summarize(
         .collect()
 }
 
+/// A summary row's cells: control, Security Hub id, title, then the counts
+/// of pass, fail, pending, skipped, manual and error.
+fn cells(s: &ControlSummary) -> [String; 9] {
+    [
+        s.control.clone(),
+        s.security_hub.clone().unwrap_or_else(|| "-".into()),
+        s.title.clone(),
+        s.pass.to_string(),
+        s.fail.to_string(),
+        s.pending.to_string(),
+        s.skipped.to_string(),
+        s.manual.to_string(),
+        s.error.to_string(),
+    ]
+}
+
 pub fn verdict(s: &ControlSummary) -> &'static str {
     if s.fail > 0 {
         "FAIL"
@@ -254,19 +270,11 @@ pub fn compliance_table(summary: &[ControlSummary], st: Style) -> String {
             "FAIL" | "ERROR" => st.red(v),
             _ => st.yellow(v),
         };
+        let [control, hub, title, n @ ..] = cells(s);
         let _ = writeln!(
             out,
-            "{:<8}{:<14}{:<w$}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {}",
-            s.control,
-            s.security_hub.as_deref().unwrap_or("-"),
-            s.title,
-            s.pass,
-            s.fail,
-            s.pending,
-            s.skipped,
-            s.manual,
-            s.error,
-            v
+            "{control:<8}{hub:<14}{title:<w$}{:>6}{:>6}{:>9}{:>9}{:>8}{:>7}  {v}",
+            n[0], n[1], n[2], n[3], n[4], n[5]
         );
     }
     out
@@ -473,20 +481,7 @@ fn markdown(plan: &Plan) -> String {
     );
     let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|---|");
     for s in summarize(controls::of(&plan.settings), &plan.controls, &plan.findings) {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** |",
-            s.control,
-            s.security_hub.as_deref().unwrap_or("-"),
-            s.title,
-            s.pass,
-            s.fail,
-            s.pending,
-            s.skipped,
-            s.manual,
-            s.error,
-            verdict(&s)
-        );
+        let _ = writeln!(out, "| {} | **{}** |", cells(&s).join(" | "), verdict(&s));
     }
     let attention: Vec<&Finding> = plan
         .findings
