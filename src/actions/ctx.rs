@@ -16,10 +16,7 @@ use serde_json::Value;
 
 use super::journal::{Journal, Phase};
 use super::{Action, Op};
-use crate::actions::{
-    CreateFlowLogs, CreateTrail, PutConfigurationRecorder, RestoreConfigurationRecorder,
-    UpdateTrail,
-};
+use crate::actions::{CreateFlowLogs, CreateTrail, PutConfigurationRecorder, UpdateTrail};
 use crate::aws::{Aws, AwsError, classify};
 
 /// How to run a list of actions.
@@ -236,8 +233,7 @@ pub(crate) fn propagation_message(
             ..
         }) => cloudwatch_role_arn.as_deref(),
         Op::CreateFlowLogs(CreateFlowLogs { role_arn, .. }) => role_arn.as_deref(),
-        Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. })
-        | Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder { role_arn, .. }) => {
+        Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. }) => {
             Some(role_arn.as_str())
         }
         _ => None,
@@ -410,7 +406,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let f = Fixture::new(
             "basic",
-            json!({"op": "start_logging", "trail": "t"}),
+            json!({"op": "set_logging", "trail": "t", "logging": true}),
             Duration::from_millis(1),
             Duration::from_millis(60),
         );

@@ -277,7 +277,10 @@ mod tests {
             cloudwatch_log_group_arn: None,
             cloudwatch_role_arn: None,
         });
-        let sl = Op::StartLogging(StartLogging { trail: "t".into() });
+        let sl = Op::SetLogging(SetLogging {
+            trail: "t".into(),
+            logging: true,
+        });
         let entries = vec![
             entry(
                 1,
