@@ -262,7 +262,7 @@ fn way<K: Kind>(k: &K) -> (&'static str, u8) {
     }
 }
 
-/// The second direction's name ("" for a one-way kind), commands and calls.
+/// The second direction's name ("" for a one-way kind).
 const fn second_name(w: Option<Way>) -> &'static str {
     match w {
         Some(w) => w.name,
@@ -270,6 +270,7 @@ const fn second_name(w: Option<Way>) -> &'static str {
     }
 }
 
+/// The second direction is in the undo (else the apply) policy.
 const fn second_in(w: Option<Way>, undo: bool) -> bool {
     match w {
         Some(w) if undo => w.in_undo,
@@ -278,6 +279,7 @@ const fn second_in(w: Option<Way>, undo: bool) -> bool {
     }
 }
 
+/// The second direction's calls, besides the kind's `SHARED_CALLS`.
 const fn second_calls(w: Option<Way>) -> &'static [&'static str] {
     match w {
         Some(w) => w.calls,

@@ -404,3 +404,91 @@ fn the_cloudformation_role_has_exactly_the_printed_policy() {
         assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
     }
 }
+
+#[test]
+fn undo_of_a_two_way_kind_is_the_same_kind_the_other_way() {
+    use remediate::actions::{
+        PutConfigurationRecorder, PutEventSelectors, SetBucketLogging, SetKeyRotation, SetLogging,
+        SetRecording,
+    };
+    let tag = |op: &Op| serde_json::to_value(op).unwrap()["op"].clone();
+    let selectors = json!({"EventSelectors": [{"ReadWriteType": "All"}]});
+    let cases: Vec<(Op, Value, &str)> = vec![
+        (
+            SetKeyRotation {
+                key_id: "k".into(),
+                enabled: true,
+            }
+            .into(),
+            prior(false),
+            "disable_key_rotation",
+        ),
+        (
+            SetLogging {
+                trail: "n".into(),
+                logging: true,
+            }
+            .into(),
+            prior(false),
+            "stop_logging",
+        ),
+        (
+            SetRecording {
+                name: "n".into(),
+                recording: true,
+            }
+            .into(),
+            prior(false),
+            "stop_configuration_recorder",
+        ),
+        (
+            PutConfigurationRecorder::all_supported("n".into(), "r".into(), true).into(),
+            prior(false),
+            "restore_configuration_recorder",
+        ),
+        (
+            SetBucketLogging {
+                bucket: "b".into(),
+                logging: None,
+            }
+            .into(),
+            prior(true),
+            "put_bucket_logging",
+        ),
+        (
+            PutEventSelectors {
+                trail: "n".into(),
+                selectors,
+            }
+            .into(),
+            prior(true),
+            "put_advanced_event_selectors",
+        ),
+    ];
+    for (op, before, back) in cases {
+        let undo = plan_undo(&journal(&op, before, json!({"changed": true})));
+        let [a] = &undo[..] else {
+            panic!("{}: {undo:#?}", op.name())
+        };
+        assert_eq!(a.op.name(), back, "undo of {}", op.name());
+        assert_eq!(tag(&a.op), tag(&op), "undo of {}", op.name());
+        assert!(
+            a.id.starts_with(&format!("undo:{}:", op.name())),
+            "{}",
+            a.id
+        );
+    }
+    // turning rotation back off is the same op with `enabled` false
+    let on = Op::from(SetKeyRotation {
+        key_id: "k".into(),
+        enabled: true,
+    });
+    let undo = plan_undo(&journal(&on, prior(false), json!({"changed": true})));
+    assert_eq!(
+        undo[0].op,
+        Op::from(SetKeyRotation {
+            key_id: "k".into(),
+            enabled: false
+        })
+    );
+}
