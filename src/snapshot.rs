@@ -259,7 +259,7 @@ impl Grant {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct BucketLogging {
     pub target_bucket: String,
     pub target_prefix: String,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty};
-use super::{Past, PutAdvancedEventSelectors, PutEventSelectors, Reversal};
+use super::{Past, PutEventSelectors, Reversal};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::{self as snap, ErrorKind, Snapshot, Trail};
 
@@ -496,6 +496,16 @@ pub(super) fn normalise_advanced(v: &Value) -> Value {
     )
 }
 
+/// The selectors document holds advanced event selectors (else basic ones).
+pub(super) fn is_advanced(selectors: &Value) -> bool {
+    field(
+        selectors,
+        "AdvancedEventSelectors",
+        "advanced_event_selectors",
+    )
+    .is_some()
+}
+
 /// Undo of a selectors change: the selectors the trail had before,
 /// advanced ones first. A trail cannot be set to "no selectors": then
 /// nothing is put back.
@@ -504,9 +514,9 @@ pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Opti
     let non_empty = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
     if non_empty(&t.advanced_event_selectors) {
         Reversal::restore(
-            PutAdvancedEventSelectors {
+            PutEventSelectors {
                 trail: trail.to_string(),
-                selectors: t.advanced_event_selectors.clone(),
+                selectors: json!({"AdvancedEventSelectors": t.advanced_event_selectors}),
             },
             format!("put back the advanced event selectors trail {trail} had before"),
             past,
@@ -515,7 +525,7 @@ pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Opti
         Reversal::restore(
             PutEventSelectors {
                 trail: trail.to_string(),
-                selectors: t.event_selectors.clone(),
+                selectors: json!({"EventSelectors": t.event_selectors}),
             },
             format!("put back the event selectors trail {trail} had before"),
             past,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail, unset_empty, with_created};
-use super::{DeleteConfigurationRecorder, Past, RestoreConfigurationRecorder, Reversal};
+use super::{DeleteConfigurationRecorder, Past, PutConfigurationRecorder, Reversal};
 use crate::aws::{AwsError, Classify};
 
 /// The IAM actions of read_recorder: the recorder and its status.
@@ -57,11 +57,12 @@ pub(super) fn recorder_back(name: &str, past: &Past<'_, RecorderState>) -> Optio
         );
     };
     Reversal::restore(
-        RestoreConfigurationRecorder {
+        PutConfigurationRecorder {
             name: name.to_string(),
             role_arn: r.role_arn.clone(),
             recording_group: r.recording_group.clone(),
             recording_mode: r.recording_mode.clone(),
+            restore: true,
         },
         format!("put back configuration recorder {name} as it was"),
         past,

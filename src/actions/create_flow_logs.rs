@@ -49,6 +49,10 @@ impl Kind for CreateFlowLogs {
     ];
     type Prior = Value;
 
+    fn passed_role(&self) -> Option<&str> {
+        self.role_arn.as_deref()
+    }
+
     fn prices(&self) -> Vec<PriceKey> {
         if self.destination_type == "s3" {
             vec![PriceKey::VendedLogsToS3, PriceKey::S3Storage]

@@ -50,6 +50,10 @@ impl Kind for CreateTrail {
     ];
     type Prior = TrailState;
 
+    fn passed_role(&self) -> Option<&str> {
+        self.cloudwatch_role_arn.as_deref()
+    }
+
     fn prices(&self) -> Vec<PriceKey> {
         let mut p = vec![PriceKey::TrailManagementFirstCopy, PriceKey::S3Storage];
         if self.kms_key_id.is_some() {
@@ -109,30 +113,19 @@ impl Kind for CreateTrail {
 impl CreateTrail {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
-        let CreateTrail {
-            name,
-            bucket,
-            prefix,
-            kms_key_id,
-            cloudwatch_log_group_arn,
-            cloudwatch_role_arn,
-            is_organization,
-        } = self;
-        {
-            create_trail(
-                cx,
-                NewTrail {
-                    name,
-                    bucket,
-                    prefix: prefix.as_deref(),
-                    kms_key_id: kms_key_id.as_deref(),
-                    cw_group: cloudwatch_log_group_arn.as_deref(),
-                    cw_role: cloudwatch_role_arn.as_deref(),
-                    organization: *is_organization,
-                },
-            )
-            .await
-        }
+        create_trail(
+            cx,
+            NewTrail {
+                name: &self.name,
+                bucket: &self.bucket,
+                prefix: self.prefix.as_deref(),
+                kms_key_id: self.kms_key_id.as_deref(),
+                cw_group: self.cloudwatch_log_group_arn.as_deref(),
+                cw_role: self.cloudwatch_role_arn.as_deref(),
+                organization: self.is_organization,
+            },
+        )
+        .await
     }
 }
 

@@ -16,10 +16,6 @@ use serde_json::Value;
 
 use super::journal::{Journal, Phase};
 use super::{Action, Op};
-use crate::actions::{
-    CreateFlowLogs, CreateTrail, PutConfigurationRecorder, RestoreConfigurationRecorder,
-    UpdateTrail,
-};
 use crate::aws::{Aws, AwsError, classify};
 
 /// How to run a list of actions.
@@ -226,24 +222,10 @@ pub(crate) fn propagation_message(
     waited: Duration,
     budget: Duration,
 ) -> String {
-    let role = match op {
-        Op::CreateTrail(CreateTrail {
-            cloudwatch_role_arn,
-            ..
-        })
-        | Op::UpdateTrail(UpdateTrail {
-            cloudwatch_role_arn,
-            ..
-        }) => cloudwatch_role_arn.as_deref(),
-        Op::CreateFlowLogs(CreateFlowLogs { role_arn, .. }) => role_arn.as_deref(),
-        Op::PutConfigurationRecorder(PutConfigurationRecorder { role_arn, .. })
-        | Op::RestoreConfigurationRecorder(RestoreConfigurationRecorder { role_arn, .. }) => {
-            Some(role_arn.as_str())
-        }
-        _ => None,
-    }
-    .filter(|r| !r.is_empty())
-    .map(|r| r.rsplit('/').next().unwrap_or(r));
+    let role = op
+        .passed_role()
+        .filter(|r| !r.is_empty())
+        .map(|r| r.rsplit('/').next().unwrap_or(r));
     let subject = match (code, role) {
         ("InsufficientS3BucketPolicyException", _) => "the bucket policy".to_string(),
         ("InsufficientEncryptionPolicyException", _) => "the key policy".to_string(),
@@ -410,7 +392,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let f = Fixture::new(
             "basic",
-            json!({"op": "start_logging", "trail": "t"}),
+            json!({"op": "set_logging", "trail": "t", "logging": true}),
             Duration::from_millis(1),
             Duration::from_millis(60),
         );

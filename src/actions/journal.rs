@@ -32,8 +32,9 @@ use serde_json::Value;
 use super::{Action, Op};
 
 /// The journal format this version writes and reads. 2: the first line is
-/// a [`Header`], and each kind's prior is its own serde type.
-pub const FORMAT: u32 = 2;
+/// a [`Header`], and each kind's prior is its own serde type. 3: an action
+/// with two directions is one op (`set_key_rotation`, …).
+pub const FORMAT: u32 = 3;
 
 /// The first line of a journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,19 +364,23 @@ mod tests {
         let e = read_journal(&path).unwrap_err().to_string();
         assert!(e.contains("no journal format line"), "{e}");
         assert!(Journal::open(&path).is_err(), "nothing is appended to it");
+        for old in [1, 2] {
+            std::fs::write(
+                &path,
+                format!("{{\"journal\":\"remediate\",\"format\":{old}}}\n{entry}\n"),
+            )
+            .unwrap();
+            let e = read_journal(&path).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!(
+                    "is journal format {old} and this remediate reads format 3"
+                )),
+                "{e}"
+            );
+        }
         std::fs::write(
             &path,
-            format!("{{\"journal\":\"remediate\",\"format\":1}}\n{entry}\n"),
-        )
-        .unwrap();
-        let e = read_journal(&path).unwrap_err().to_string();
-        assert!(
-            e.contains("is journal format 1 and this remediate reads format 2"),
-            "{e}"
-        );
-        std::fs::write(
-            &path,
-            format!("{{\"journal\":\"remediate\",\"format\":2}}\n{entry}\n"),
+            format!("{{\"journal\":\"remediate\",\"format\":3}}\n{entry}\n"),
         )
         .unwrap();
         assert_eq!(read_journal(&path).unwrap().len(), 1);

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Done, Fail};
-use super::{DisableKeyRotation, EnableKeyRotation, Past, Reversal};
+use super::{Past, Reversal, SetKeyRotation};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::ErrorKind;
 
@@ -38,11 +38,8 @@ pub(super) fn rotation_back(key_id: &str, to: bool, past: &Past<'_, Rotation>) -
         "turn rotation of key {key_id} back {}",
         if was.rotation_enabled { "on" } else { "off" }
     );
-    if was.rotation_enabled {
-        Reversal::switch_back(true, to, EnableKeyRotation { key_id }, why, past)
-    } else {
-        Reversal::switch_back(false, to, DisableKeyRotation { key_id }, why, past)
-    }
+    let enabled = was.rotation_enabled;
+    Reversal::switch_back(enabled, to, SetKeyRotation { key_id, enabled }, why, past)
 }
 
 pub(super) struct KeyInfo {

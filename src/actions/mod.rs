@@ -4,7 +4,8 @@
 //! and its plan-facing facts as a [`Kind`]: the name shown in plans and
 //! action ids, the ordering rank, whether it creates, updates or deletes,
 //! and the IAM actions its SDK calls need plus what AWS checks implicitly
-//! (`crate::permissions` is derived from these). [`Op`] and its methods are
+//! (`crate::permissions` is derived from these); a kind with two directions
+//! states the second as a [`Way`]. [`Op`] and its methods are
 //! generated from the one list at the bottom of this file: adding a kind is
 //! one new file, its `mod` line and its line in that list.
 //!
@@ -64,10 +65,23 @@ pub struct Implicit {
     pub doc: &'static str,
 }
 
+/// The second direction of a kind that has two (rotation turned on, or
+/// off): what `NAME`, `RANK`, `IN_APPLY`, `IN_UNDO` and `CALLS` state for
+/// the first.
+#[derive(Debug, Clone, Copy)]
+pub struct Way {
+    pub name: &'static str,
+    pub rank: u8,
+    pub in_apply: bool,
+    pub in_undo: bool,
+    pub calls: &'static [&'static str],
+}
+
 /// What every kind of action states about itself.
 pub trait Kind {
     /// Snake-case name (`put_bucket_policy`): the `op` tag, the start of the
-    /// action id.
+    /// action id. A kind with two directions: its first one's name (the
+    /// `op` tag is the kind's own).
     const NAME: &'static str;
     /// Tie-break rank for ordering: prerequisites first; reversals run
     /// dependents first.
@@ -90,6 +104,13 @@ pub trait Kind {
     /// Undo runs the reversals of these kinds one after another in a region
     /// (AWS Config: stop recording, then the channel, then the recorder).
     const SERIAL_UNDO: bool = false;
+    /// A kind with two directions: its second one (see [`Way`]).
+    const SECOND: Option<Way> = None;
+
+    /// This op goes the [`Kind::SECOND`] way.
+    fn second(&self) -> bool {
+        false
+    }
 
     /// The live value the run journals right before its first write (the
     /// journal's `prior`), read back by [`Kind::reverse`].
@@ -113,6 +134,11 @@ pub trait Kind {
 
     /// The resource this action changes, named as in [`Kind::creates`].
     fn touches(&self, _region: &str) -> Option<String> {
+        None
+    }
+
+    /// The role the call passes to a service (IAM propagation messages).
+    fn passed_role(&self) -> Option<&str> {
         None
     }
 
@@ -210,6 +236,11 @@ impl Reversal {
     }
 }
 
+/// What a switch makes AWS bill: `keys` when turned on, nothing when off.
+pub fn billed_when(on: bool, keys: &[PriceKey]) -> Vec<PriceKey> {
+    if on { keys.to_vec() } else { vec![] }
+}
+
 /// Undo's name of a bucket.
 pub fn bucket_resource(bucket: &str) -> String {
     format!("bucket:{bucket}")
@@ -226,6 +257,68 @@ pub fn key_resource(region: &str, key_ref: &str) -> String {
 /// Undo's name of a trail, by name or ARN.
 pub fn trail_resource(region: &str, name_or_arn: &str) -> String {
     format!("trail:{region}:{}", trail_name(name_or_arn))
+}
+
+/// The name (with rank) an op of kind `K` shows: its direction's.
+fn way<K: Kind>(k: &K) -> (&'static str, u8) {
+    match K::SECOND {
+        Some(w) if k.second() => (w.name, w.rank),
+        _ => (K::NAME, K::RANK),
+    }
+}
+
+/// The second direction's name ("" for a one-way kind).
+const fn second_name(w: Option<Way>) -> &'static str {
+    match w {
+        Some(w) => w.name,
+        None => "",
+    }
+}
+
+/// The second direction is in the undo (else the apply) policy.
+const fn second_in(w: Option<Way>, undo: bool) -> bool {
+    match w {
+        Some(w) if undo => w.in_undo,
+        Some(w) => w.in_apply,
+        None => false,
+    }
+}
+
+/// The second direction's calls, besides the kind's `SHARED_CALLS`.
+const fn second_calls(w: Option<Way>) -> &'static [&'static str] {
+    match w {
+        Some(w) => w.calls,
+        None => &[],
+    }
+}
+
+/// The entries of `all` that have a name, as one constant array.
+const fn named<const N: usize>(
+    all: &[(&'static str, &'static [&'static str])],
+) -> [(&'static str, &'static [&'static str]); N] {
+    let mut out: [(&'static str, &'static [&'static str]); N] = [("", &[]); N];
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if !all[i].0.is_empty() {
+            out[n] = all[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N);
+    out
+}
+
+/// How many entries of `all` have a name.
+const fn count_named(all: &[(&'static str, &'static [&'static str])]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < all.len() {
+        if !all[i].0.is_empty() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
 }
 
 /// `a` then `b`, as one constant array.
@@ -307,14 +400,14 @@ macro_rules! kinds {
             /// Snake-case name of the operation (`put_bucket_policy`).
             pub fn name(&self) -> &'static str {
                 match self {
-                    $(Op::$Kind(_) => <$Kind as Kind>::NAME,)*
+                    $(Op::$Kind(k) => way(k).0,)*
                 }
             }
 
             /// Tie-break rank for ordering: prerequisites first.
             pub fn rank(&self) -> u8 {
                 match self {
-                    $(Op::$Kind(_) => <$Kind as Kind>::RANK,)*
+                    $(Op::$Kind(k) => way(k).1,)*
                 }
             }
 
@@ -342,6 +435,13 @@ macro_rules! kinds {
             pub fn touches(&self, region: &str) -> Option<String> {
                 match self {
                     $(Op::$Kind(k) => k.touches(region),)*
+                }
+            }
+
+            /// The role the op passes to a service (see [`Kind::passed_role`]).
+            pub fn passed_role(&self) -> Option<&str> {
+                match self {
+                    $(Op::$Kind(k) => k.passed_role(),)*
                 }
             }
 
@@ -380,24 +480,46 @@ macro_rules! kinds {
             }
         })*
 
-        /// Op name → the IAM actions of every SDK call its executor makes.
-        pub const CALLS: &[(&str, &[&str])] = &[$((
-            <$Kind as Kind>::NAME,
-            &concat::<{ <$Kind as Kind>::SHARED_CALLS.len() + <$Kind as Kind>::CALLS.len() }>(
-                <$Kind as Kind>::SHARED_CALLS,
-                <$Kind as Kind>::CALLS,
-            ),
-        ),)*];
+        /// Op name (each direction's) → the IAM actions of every SDK call its
+        /// executor makes.
+        pub const CALLS: &[(&str, &[&str])] = &{
+            const ALL: &[(&str, &[&str])] = &[$(
+                (
+                    <$Kind as Kind>::NAME,
+                    &concat::<{ <$Kind as Kind>::SHARED_CALLS.len() + <$Kind as Kind>::CALLS.len() }>(
+                        <$Kind as Kind>::SHARED_CALLS,
+                        <$Kind as Kind>::CALLS,
+                    ),
+                ),
+                (
+                    second_name(<$Kind as Kind>::SECOND),
+                    &concat::<{
+                        <$Kind as Kind>::SHARED_CALLS.len()
+                            + second_calls(<$Kind as Kind>::SECOND).len()
+                    }>(
+                        <$Kind as Kind>::SHARED_CALLS,
+                        second_calls(<$Kind as Kind>::SECOND),
+                    ),
+                ),
+            )*];
+            named::<{ count_named(ALL) }>(ALL)
+        };
 
         /// The ops a plan can hold.
         pub const IN_APPLY: &[&str] = &{
-            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_APPLY),)*];
+            const ALL: &[(&str, bool)] = &[$(
+                (<$Kind as Kind>::NAME, <$Kind as Kind>::IN_APPLY),
+                (second_name(<$Kind as Kind>::SECOND), second_in(<$Kind as Kind>::SECOND, false)),
+            )*];
             names_where::<{ count_where(ALL) }>(ALL)
         };
 
         /// The ops undo can make.
         pub const IN_UNDO: &[&str] = &{
-            const ALL: &[(&str, bool)] = &[$((<$Kind as Kind>::NAME, <$Kind as Kind>::IN_UNDO),)*];
+            const ALL: &[(&str, bool)] = &[$(
+                (<$Kind as Kind>::NAME, <$Kind as Kind>::IN_UNDO),
+                (second_name(<$Kind as Kind>::SECOND), second_in(<$Kind as Kind>::SECOND, true)),
+            )*];
             names_where::<{ count_where(ALL) }>(ALL)
         };
 
@@ -436,24 +558,18 @@ mod delete_public_access_block;
 mod delete_role;
 mod delete_service_linked_role;
 mod delete_trail;
-mod disable_bucket_logging;
-mod disable_key_rotation;
-mod enable_key_rotation;
-mod put_advanced_event_selectors;
 mod put_bucket_acl;
-mod put_bucket_logging;
 mod put_bucket_policy;
 mod put_configuration_recorder;
 mod put_delivery_channel;
 mod put_event_selectors;
 mod put_key_policy;
 mod put_public_access_block;
-mod restore_configuration_recorder;
 mod schedule_key_deletion;
-mod start_configuration_recorder;
-mod start_logging;
-mod stop_configuration_recorder;
-mod stop_logging;
+mod set_bucket_logging;
+mod set_key_rotation;
+mod set_logging;
+mod set_recording;
 mod update_trail;
 
 kinds! {
@@ -461,34 +577,28 @@ kinds! {
     put_public_access_block::PutPublicAccessBlock,
     put_bucket_acl::PutBucketAcl,
     put_bucket_policy::PutBucketPolicy,
-    put_bucket_logging::PutBucketLogging,
+    set_bucket_logging::SetBucketLogging,
     create_key::CreateKey,
     put_key_policy::PutKeyPolicy,
-    enable_key_rotation::EnableKeyRotation,
+    set_key_rotation::SetKeyRotation,
     create_log_group::CreateLogGroup,
     create_role::CreateRole,
     create_service_linked_role::CreateServiceLinkedRole,
     create_trail::CreateTrail,
     update_trail::UpdateTrail,
     put_event_selectors::PutEventSelectors,
-    start_logging::StartLogging,
+    set_logging::SetLogging,
     put_configuration_recorder::PutConfigurationRecorder,
     put_delivery_channel::PutDeliveryChannel,
-    start_configuration_recorder::StartConfigurationRecorder,
+    set_recording::SetRecording,
     create_flow_logs::CreateFlowLogs,
     delete_bucket_policy::DeleteBucketPolicy,
     delete_public_access_block::DeletePublicAccessBlock,
-    disable_bucket_logging::DisableBucketLogging,
-    disable_key_rotation::DisableKeyRotation,
     schedule_key_deletion::ScheduleKeyDeletion,
     delete_log_group::DeleteLogGroup,
     delete_role::DeleteRole,
     delete_service_linked_role::DeleteServiceLinkedRole,
     delete_trail::DeleteTrail,
-    stop_logging::StopLogging,
-    put_advanced_event_selectors::PutAdvancedEventSelectors,
-    restore_configuration_recorder::RestoreConfigurationRecorder,
-    stop_configuration_recorder::StopConfigurationRecorder,
     delete_delivery_channel::DeleteDeliveryChannel,
     delete_configuration_recorder::DeleteConfigurationRecorder,
     delete_flow_logs::DeleteFlowLogs,

@@ -1,5 +1,7 @@
-//! `put_event_selectors`: put basic event selectors on a trail; undone by
-//! putting back the old selectors.
+//! `put_event_selectors` / `put_advanced_event_selectors`: put basic or
+//! advanced event selectors on a trail, as the selectors document says
+//! (`EventSelectors` or `AdvancedEventSelectors`); undone by putting back
+//! the old selectors.
 
 use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
@@ -8,19 +10,23 @@ use serde_json::Value;
 use super::TrailState;
 use super::cloudtrail;
 use super::cloudtrail::selectors_before;
-use super::cloudtrail::{parse_selectors, trail_mut};
+use super::cloudtrail::{is_advanced, parse_selectors, trail_mut};
 use super::ctx::{Ctx, Done, Fail};
-use super::{Change, Kind, Past, Reversal, trail_resource};
+use super::{Change, Kind, Past, Reversal, Way, trail_resource};
 use crate::snapshot::Snapshot;
 
-/// Replace the basic event selectors with management events, ReadWriteType=All,
-/// keeping every data resource selector the trail had.
+/// Replace the trail's selectors: `{"EventSelectors": [...]}` (management
+/// events, ReadWriteType=All, keeping every data resource selector the trail
+/// had) or `{"AdvancedEventSelectors": [{Name, FieldSelectors: [{Field,
+/// Equals, StartsWith, ...}]}]}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
 pub struct PutEventSelectors {
     pub trail: String,
     pub selectors: Value,
 }
+
+const CALLS: &[&str] = &["cloudtrail:PutEventSelectors"];
 
 impl Kind for PutEventSelectors {
     const NAME: &'static str = "put_event_selectors";
@@ -29,8 +35,19 @@ impl Kind for PutEventSelectors {
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
     const SHARED_CALLS: &'static [&'static str] = cloudtrail::READ_TRAIL;
-    const CALLS: &'static [&'static str] = &["cloudtrail:PutEventSelectors"];
+    const CALLS: &'static [&'static str] = CALLS;
+    const SECOND: Option<Way> = Some(Way {
+        name: "put_advanced_event_selectors",
+        rank: 25,
+        in_apply: true,
+        in_undo: true,
+        calls: CALLS,
+    });
     type Prior = TrailState;
+
+    fn second(&self) -> bool {
+        is_advanced(&self.selectors)
+    }
 
     fn prices(&self) -> Vec<PriceKey> {
         super::cloudtrail::selector_prices(&self.selectors)
@@ -58,6 +75,6 @@ impl PutEventSelectors {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutEventSelectors { trail, selectors } = self;
-        cloudtrail::put_event_selectors(cx, trail, selectors, false).await
+        cloudtrail::put_event_selectors(cx, trail, selectors, is_advanced(selectors)).await
     }
 }

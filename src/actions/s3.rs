@@ -9,7 +9,7 @@ use aws_sdk_s3::types::{BucketLoggingStatus, LoggingEnabled};
 use serde_json::Value;
 
 use super::ctx::{Ctx, Done, Fail};
-use super::{Past, PutBucketLogging, PutBucketPolicy, PutPublicAccessBlock, Reversal};
+use super::{Past, PutBucketPolicy, PutPublicAccessBlock, Reversal, SetBucketLogging};
 use crate::aws::{AwsError, Classify};
 use crate::collect::{acl_of, logging_of, pab_of};
 use crate::snapshot::{Acl, BucketLogging, ErrorKind, Grant, PublicAccessBlock};
@@ -259,10 +259,9 @@ pub(super) fn policy_back(bucket: &str, past: &Past<'_, Value>) -> Option<Revers
 pub(super) fn logging_back(bucket: &str, past: &Past<'_, BucketLogging>) -> Option<Reversal> {
     let l = past.prior.clone()?;
     Reversal::restore(
-        PutBucketLogging {
+        SetBucketLogging {
             bucket: bucket.to_string(),
-            target_bucket: l.target_bucket,
-            target_prefix: l.target_prefix,
+            logging: Some(l),
         },
         format!("put back the access logging {bucket} had before"),
         past,

@@ -49,6 +49,10 @@ impl Kind for UpdateTrail {
     ];
     type Prior = TrailState;
 
+    fn passed_role(&self) -> Option<&str> {
+        self.cloudwatch_role_arn.as_deref()
+    }
+
     fn prices(&self) -> Vec<PriceKey> {
         let mut p = vec![];
         if self.is_multi_region == Some(true) {

@@ -24,9 +24,7 @@ use serde_json::{Value, json};
 
 use super::shared::{self, trail_out_of_reach};
 use super::{Check, Control};
-use crate::actions::{
-    CreateTrail, PutAdvancedEventSelectors, PutEventSelectors, StartLogging, UpdateTrail,
-};
+use crate::actions::{CreateTrail, PutEventSelectors, SetLogging, UpdateTrail};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -251,18 +249,12 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
     }
     if !records_all_management_events(t) {
         let (before, selectors) = management_selectors(t);
-        // Advanced and basic selectors exclude each other: stay with the kind the trail uses.
-        let op = if selectors.get("AdvancedEventSelectors").is_some() {
-            Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
-                trail: t.name.clone(),
-                selectors: selectors.clone(),
-            })
-        } else {
-            Op::PutEventSelectors(PutEventSelectors {
-                trail: t.name.clone(),
-                selectors: selectors.clone(),
-            })
-        };
+        // Advanced and basic selectors exclude each other: `selectors` stays
+        // with the kind the trail uses.
+        let op = Op::PutEventSelectors(PutEventSelectors {
+            trail: t.name.clone(),
+            selectors: selectors.clone(),
+        });
         update.push(p.add(id, fixes, Draft {
             op,
             region: t.home_region.clone(),
@@ -283,8 +275,9 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
             id,
             fixes,
             Draft {
-                op: Op::StartLogging(StartLogging {
+                op: Op::SetLogging(SetLogging {
                     trail: t.name.clone(),
+                    logging: true,
                 }),
                 region: t.home_region.clone(),
                 target: t.arn.clone(),
@@ -522,7 +515,10 @@ fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
         id,
         fixes,
         Draft {
-            op: Op::StartLogging(StartLogging { trail: name }),
+            op: Op::SetLogging(SetLogging {
+                trail: name,
+                logging: true,
+            }),
             region,
             target: arn,
             before: Value::Null,

@@ -19,8 +19,7 @@ use serde_json::{Value, json};
 use super::shared::{bucket_arn, ensure_bucket};
 use super::{Check, Control};
 use crate::actions::{
-    CreateServiceLinkedRole, PutConfigurationRecorder, PutDeliveryChannel,
-    StartConfigurationRecorder,
+    CreateServiceLinkedRole, PutConfigurationRecorder, PutDeliveryChannel, SetRecording,
 };
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
@@ -242,11 +241,11 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::PutConfigurationRecorder(PutConfigurationRecorder {
-                        name: name.clone(),
-                        role_arn: role.clone(),
-                        include_global_resource_types: include_global,
-                    }),
+                    op: Op::PutConfigurationRecorder(PutConfigurationRecorder::all_supported(
+                        name.clone(),
+                        role.clone(),
+                        include_global,
+                    )),
                     region: region.clone(),
                     target: target.clone(),
                     before: recorder_doc(rec.as_ref()),
@@ -328,8 +327,9 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                 id,
                 &fixes,
                 Draft {
-                    op: Op::StartConfigurationRecorder(StartConfigurationRecorder {
+                    op: Op::SetRecording(SetRecording {
                         name: name.clone(),
+                        recording: true,
                     }),
                     region: region.clone(),
                     target: target.clone(),

@@ -14,7 +14,7 @@
 use serde_json::json;
 
 use super::{Check, Control};
-use crate::actions::EnableKeyRotation;
+use crate::actions::SetKeyRotation;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
@@ -94,8 +94,9 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             id,
             &[f.id()],
             Draft {
-                op: Op::EnableKeyRotation(EnableKeyRotation {
+                op: Op::SetKeyRotation(SetKeyRotation {
                     key_id: k.key_id.clone(),
+                    enabled: true,
                 }),
                 region: k.region.clone(),
                 target: k.arn.clone(),

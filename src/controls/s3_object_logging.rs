@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use super::cloudtrail_all_regions::{candidate, current_selectors, gaps, organization_trail_run};
 use super::{Check, Control};
-use crate::actions::{PutAdvancedEventSelectors, PutEventSelectors};
+use crate::actions::PutEventSelectors;
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, action_id};
 use crate::plan::{Op, Safety};
@@ -281,29 +281,20 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding], kind: Kind) {
     let trail = p.snap.trails.get(&arn);
     // What the selectors are once the earlier controls' actions ran: the
     // pending put on this trail, else the trail's own.
-    let basic_id = action_id(
-        &Op::PutEventSelectors(PutEventSelectors {
+    // The id of a basic, or an advanced, put on this trail.
+    let id_of = |key: &str| {
+        let op = Op::PutEventSelectors(PutEventSelectors {
             trail: name.clone(),
-            selectors: Value::Null,
-        }),
-        &region,
-        &arn,
-    );
-    let advanced_id = action_id(
-        &Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
-            trail: name.clone(),
-            selectors: Value::Null,
-        }),
-        &region,
-        &arn,
-    );
-    let pending = [&basic_id, &advanced_id]
-        .into_iter()
+            selectors: json!({ key: [] }),
+        });
+        action_id(&op, &region, &arn)
+    };
+    let pending = [id_of("EventSelectors"), id_of("AdvancedEventSelectors")]
+        .iter()
         .find_map(|i| match p.pending_op(i) {
-            Some(Op::PutEventSelectors(PutEventSelectors { selectors, .. }))
-            | Some(Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
-                selectors, ..
-            })) => Some(selectors.clone()),
+            Some(Op::PutEventSelectors(PutEventSelectors { selectors, .. })) => {
+                Some(selectors.clone())
+            }
             _ => None,
         });
     let before = trail.map(current_selectors).unwrap_or(Value::Null);
@@ -317,18 +308,10 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding], kind: Kind) {
             return;
         }
     };
-    let advanced = after.get("AdvancedEventSelectors").is_some();
-    let op = if advanced {
-        Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors {
-            trail: name,
-            selectors: after.clone(),
-        })
-    } else {
-        Op::PutEventSelectors(PutEventSelectors {
-            trail: name,
-            selectors: after.clone(),
-        })
-    };
+    let op = Op::PutEventSelectors(PutEventSelectors {
+        trail: name,
+        selectors: after.clone(),
+    });
     let scoped = if wanted.is_some() {
         "the buckets of [s3_data_events] buckets"
     } else {

@@ -5,14 +5,14 @@
 use serde_json::{Value, json};
 
 use crate::actions::{
-    CreateBucket, CreateKey, CreateLogGroup, CreateRole, EnableKeyRotation, PutBucketLogging,
-    PutPublicAccessBlock,
+    CreateBucket, CreateKey, CreateLogGroup, CreateRole, PutPublicAccessBlock, SetBucketLogging,
+    SetKeyRotation,
 };
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner};
 use crate::plan::{Op, Safety};
 use crate::settings::fill;
-use crate::snapshot::{PublicAccessBlock, Service, Snapshot, Trail};
+use crate::snapshot::{BucketLogging, PublicAccessBlock, Service, Snapshot, Trail};
 
 /// A finding that says the trail cannot be judged here, or `None` when it can.
 ///
@@ -596,8 +596,9 @@ pub fn ensure_trail_key(
         control,
         fixes,
         Draft {
-            op: Op::EnableKeyRotation(EnableKeyRotation {
+            op: Op::SetKeyRotation(SetKeyRotation {
                 key_id: alias_arn.clone(),
+                enabled: true,
             }),
             region: region.into(),
             target: alias_arn.clone(),
@@ -703,10 +704,12 @@ pub fn ensure_access_logging(
         control,
         fixes,
         Draft {
-            op: Op::PutBucketLogging(PutBucketLogging {
+            op: Op::SetBucketLogging(SetBucketLogging {
                 bucket: bucket.into(),
-                target_bucket: target.clone(),
-                target_prefix: target_prefix.clone(),
+                logging: Some(BucketLogging {
+                    target_bucket: target.clone(),
+                    target_prefix: target_prefix.clone(),
+                }),
             }),
             region: region.into(),
             target: bucket.into(),

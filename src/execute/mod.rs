@@ -308,7 +308,10 @@ mod tests {
             region: "us-east-1".into(),
             target: id.into(),
             change: Change::Update,
-            op: Op::StartLogging(crate::actions::StartLogging { trail: id.into() }),
+            op: Op::SetLogging(crate::actions::SetLogging {
+                trail: id.into(),
+                logging: true,
+            }),
             before: serde_json::Value::Null,
             after: serde_json::Value::Null,
             fixes: vec![],

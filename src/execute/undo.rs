@@ -278,7 +278,10 @@ mod tests {
             cloudwatch_role_arn: None,
             is_organization: false,
         });
-        let sl = Op::StartLogging(StartLogging { trail: "t".into() });
+        let sl = Op::SetLogging(SetLogging {
+            trail: "t".into(),
+            logging: true,
+        });
         let entries = vec![
             entry(
                 1,

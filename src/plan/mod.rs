@@ -11,7 +11,8 @@ use crate::settings::FileSettings;
 use serde::{Deserialize, Serialize};
 
 /// Version of the plan file format; a plan of another version is refused.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: an action with two directions is one op (`set_key_rotation`, …).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A whole plan: what was seen, and the ordered actions that fix it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]

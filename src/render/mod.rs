@@ -572,25 +572,22 @@ pub fn new_delivery_errors(plan: &Plan, snap: &crate::snapshot::Snapshot) -> Vec
         .values()
         .filter(|t| touched.contains(t.arn.as_str()))
     {
-        if let Some(e) = t
-            .latest_delivery_error
-            .as_deref()
-            .filter(|e| !known(&t.arn, e))
-        {
-            out.push(format!(
-                "trail {} now reports LatestDeliveryError={e}: its logs are not reaching S3 (check the bucket and key policies)",
-                t.arn
-            ));
-        }
-        if let Some(e) = t
-            .latest_cloudwatch_delivery_error
-            .as_deref()
-            .filter(|e| !known(&t.arn, e))
-        {
-            out.push(format!(
-                "trail {} now reports LatestCloudWatchLogsDeliveryError={e}: events are not reaching CloudWatch Logs (check the role and log group)",
-                t.arn
-            ));
+        let errors = [
+            (
+                &t.latest_delivery_error,
+                "LatestDeliveryError",
+                "its logs are not reaching S3 (check the bucket and key policies)",
+            ),
+            (
+                &t.latest_cloudwatch_delivery_error,
+                "LatestCloudWatchLogsDeliveryError",
+                "events are not reaching CloudWatch Logs (check the role and log group)",
+            ),
+        ];
+        for (error, name, meaning) in errors {
+            if let Some(e) = error.as_deref().filter(|e| !known(&t.arn, e)) {
+                out.push(format!("trail {} now reports {name}={e}: {meaning}", t.arn));
+            }
         }
     }
     out

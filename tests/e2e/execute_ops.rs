@@ -18,16 +18,16 @@ use aws_config::SdkConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use remediate::actions::{
     CreateBucket, CreateFlowLogs, CreateKey, CreateLogGroup, CreateRole, CreateServiceLinkedRole,
-    CreateTrail, EnableKeyRotation, PutBucketAcl, PutBucketLogging, PutBucketPolicy,
-    PutConfigurationRecorder, PutDeliveryChannel, PutEventSelectors, PutKeyPolicy,
-    PutPublicAccessBlock, StartConfigurationRecorder, StartLogging, UpdateTrail,
+    CreateTrail, PutBucketAcl, PutBucketPolicy, PutConfigurationRecorder, PutDeliveryChannel,
+    PutEventSelectors, PutKeyPolicy, PutPublicAccessBlock, SetBucketLogging, SetKeyRotation,
+    SetLogging, SetRecording, UpdateTrail,
 };
 use remediate::aws::Aws;
 use remediate::execute::{
     ExecEvent, ExecOptions, ExecReport, Outcome, Phase, execute, plan_undo, read_journal,
 };
 use remediate::plan::{Action, Op, Safety};
-use remediate::snapshot::{Grant, PublicAccessBlock};
+use remediate::snapshot::{BucketLogging, Grant, PublicAccessBlock};
 use serde_json::{Value, json};
 
 const US: &str = "us-east-1";
@@ -311,10 +311,12 @@ async fn s3_ops_apply_read_back_and_converge_on_rerun() {
         act(
             "logging",
             US,
-            Op::PutBucketLogging(PutBucketLogging {
+            Op::SetBucketLogging(SetBucketLogging {
                 bucket: src.into(),
-                target_bucket: logs_bucket.into(),
-                target_prefix: format!("{src}/"),
+                logging: Some(BucketLogging {
+                    target_bucket: logs_bucket.into(),
+                    target_prefix: format!("{src}/"),
+                }),
             }),
             &["logs-policy"],
         ),
@@ -459,16 +461,18 @@ async fn kms_key_is_created_once_found_again_by_alias_and_rotated() {
         act(
             "key-rotation",
             US,
-            Op::EnableKeyRotation(EnableKeyRotation {
+            Op::SetKeyRotation(SetKeyRotation {
                 key_id: alias.into(),
+                enabled: true,
             }),
             &["key"],
         ),
         act(
             "seeded-rotation",
             US,
-            Op::EnableKeyRotation(EnableKeyRotation {
+            Op::SetKeyRotation(SetKeyRotation {
                 key_id: seeded.key_id.clone(),
+                enabled: true,
             }),
             &[],
         ),
@@ -598,8 +602,9 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
         act(
             "start",
             US,
-            Op::StartLogging(StartLogging {
+            Op::SetLogging(SetLogging {
                 trail: "remediate".into(),
+                logging: true,
             }),
             &["trail"],
         ),
@@ -620,8 +625,9 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
         act(
             "legacy-start",
             US,
-            Op::StartLogging(StartLogging {
+            Op::SetLogging(SetLogging {
                 trail: "legacy".into(),
+                logging: true,
             }),
             &["repair"],
         ),
@@ -757,11 +763,11 @@ async fn config_ops_record_all_resources_deliver_and_converge() {
         act(
             "recorder",
             US,
-            Op::PutConfigurationRecorder(PutConfigurationRecorder {
-                name: "default".into(),
-                role_arn: slr.clone(),
-                include_global_resource_types: true,
-            }),
+            Op::PutConfigurationRecorder(PutConfigurationRecorder::all_supported(
+                "default".into(),
+                slr.clone(),
+                true,
+            )),
             &["slr"],
         ),
         act(
@@ -777,8 +783,9 @@ async fn config_ops_record_all_resources_deliver_and_converge() {
         act(
             "start",
             US,
-            Op::StartConfigurationRecorder(StartConfigurationRecorder {
+            Op::SetRecording(SetRecording {
                 name: "default".into(),
+                recording: true,
             }),
             &["channel"],
         ),
@@ -948,8 +955,9 @@ async fn a_failed_action_skips_its_dependents_and_independent_ones_still_run() {
         act(
             "start",
             US,
-            Op::StartLogging(StartLogging {
+            Op::SetLogging(SetLogging {
                 trail: "orphan".into(),
+                logging: true,
             }),
             &["trail"],
         ),
@@ -1296,16 +1304,18 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         act(
             "rotation",
             US,
-            Op::EnableKeyRotation(EnableKeyRotation {
+            Op::SetKeyRotation(SetKeyRotation {
                 key_id: key.key_id.clone(),
+                enabled: true,
             }),
             &[],
         ),
         act(
             "new-rotation",
             US,
-            Op::EnableKeyRotation(EnableKeyRotation {
+            Op::SetKeyRotation(SetKeyRotation {
                 key_id: alias.into(),
+                enabled: true,
             }),
             &["key"],
         ),
@@ -1343,8 +1353,9 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         act(
             "start",
             US,
-            Op::StartLogging(StartLogging {
+            Op::SetLogging(SetLogging {
                 trail: "new-trail".into(),
+                logging: true,
             }),
             &["trail"],
         ),
@@ -1594,10 +1605,12 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         act(
             "logging",
             US,
-            Op::PutBucketLogging(PutBucketLogging {
+            Op::SetBucketLogging(SetBucketLogging {
                 bucket: src.into(),
-                target_bucket: tgt.into(),
-                target_prefix: format!("{src}/"),
+                logging: Some(BucketLogging {
+                    target_bucket: tgt.into(),
+                    target_prefix: format!("{src}/"),
+                }),
             }),
             &[],
         ),
@@ -1627,8 +1640,9 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         act(
             "start",
             US,
-            Op::StartLogging(StartLogging {
+            Op::SetLogging(SetLogging {
                 trail: "legacy".into(),
+                logging: true,
             }),
             &["selectors"],
         ),
@@ -1643,11 +1657,11 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         act(
             "recorder",
             US,
-            Op::PutConfigurationRecorder(PutConfigurationRecorder {
-                name: "default".into(),
-                role_arn: slr,
-                include_global_resource_types: true,
-            }),
+            Op::PutConfigurationRecorder(PutConfigurationRecorder::all_supported(
+                "default".into(),
+                slr,
+                true,
+            )),
             &["slr"],
         ),
         act(
@@ -1663,8 +1677,9 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
         act(
             "rec-start",
             US,
-            Op::StartConfigurationRecorder(StartConfigurationRecorder {
+            Op::SetRecording(SetRecording {
                 name: "default".into(),
+                recording: true,
             }),
             &["channel"],
         ),

@@ -155,7 +155,7 @@ fn bad_input_is_one_line_exit_1_and_changes_nothing() {
         ),
         (
             &["apply", "--yes", "v9.json"],
-            "has format version 9; this remediate reads version 1",
+            "has format version 9; this remediate reads version 2",
         ),
         (
             &[
@@ -402,7 +402,11 @@ fn undo_of_a_journal_of_another_format_is_refused_in_one_line_and_changes_nothin
         (format!("{entry}\n"), "has no journal format line"),
         (
             format!("{{\"journal\":\"remediate\",\"format\":1}}\n{entry}\n"),
-            "is journal format 1 and this remediate reads format 2",
+            "is journal format 1 and this remediate reads format 3",
+        ),
+        (
+            format!("{{\"journal\":\"remediate\",\"format\":2}}\n{entry}\n"),
+            "is journal format 2 and this remediate reads format 3",
         ),
     ] {
         std::fs::write(dir.path().join("old.jsonl"), text).unwrap();

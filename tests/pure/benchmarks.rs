@@ -292,10 +292,7 @@ fn a_trail_with_advanced_selectors_gets_an_advanced_one() {
     }];
     let p = remediate::pipeline::make(&s, &settings("cis-2.0"), &["3.10".into()]);
     let a = data_action(&p);
-    let Op::PutAdvancedEventSelectors(remediate::actions::PutAdvancedEventSelectors {
-        selectors,
-        ..
-    }) = &a.op
+    let Op::PutEventSelectors(remediate::actions::PutEventSelectors { selectors, .. }) = &a.op
     else {
         panic!("advanced stays advanced: {:?}", a.op)
     };

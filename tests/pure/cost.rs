@@ -38,10 +38,10 @@ fn no_action_without_a_cost_note_and_billed_kinds_name_their_price() {
                 Op::CreateKey(_) => &[PriceKey::KmsKey],
                 Op::CreateTrail(_) => &[PriceKey::TrailManagementFirstCopy],
                 Op::CreateLogGroup(_) => &[PriceKey::LogsStorage],
-                Op::PutConfigurationRecorder(_) | Op::StartConfigurationRecorder(_) => {
+                Op::PutConfigurationRecorder(_) | Op::SetRecording(_) => {
                     &[PriceKey::ConfigItemContinuous]
                 }
-                Op::EnableKeyRotation(_) => &[PriceKey::KmsRotation],
+                Op::SetKeyRotation(_) => &[PriceKey::KmsRotation],
                 Op::CreateFlowLogs(f) if f.destination_type == "s3" => &[PriceKey::VendedLogsToS3],
                 Op::CreateFlowLogs(_) => &[PriceKey::VendedLogsToLogs],
                 _ => &[],

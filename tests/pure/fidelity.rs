@@ -2,8 +2,8 @@
 //! emulator lets through, caught on hand-built snapshots.
 
 use remediate::actions::{
-    CreateBucket, CreateRole, PutAdvancedEventSelectors, PutBucketPolicy, PutConfigurationRecorder,
-    PutDeliveryChannel,
+    CreateBucket, CreateRole, PutBucketPolicy, PutConfigurationRecorder, PutDeliveryChannel,
+    PutEventSelectors,
 };
 use remediate::controls;
 use remediate::finding::Status;
@@ -350,9 +350,7 @@ fn an_added_management_selector_is_named_as_scanners_expect_and_records_read_and
     }];
     s.trails.insert(t.arn.clone(), t);
     let p = make(&s, &["2.1"]);
-    let Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { selectors, .. }) =
-        &p.actions[0].op
-    else {
+    let Op::PutEventSelectors(PutEventSelectors { selectors, .. }) = &p.actions[0].op else {
         panic!("{:#?}", p.actions)
     };
     let mgmt = &selectors["AdvancedEventSelectors"][0];

@@ -11,7 +11,10 @@ use remediate::permissions::{
 use remediate::plan::Op;
 use serde_json::{Value, json};
 
-/// A value of every `Op` variant, every field filled in, from the schema.
+/// Two values of every `Op` variant, every field filled in, from the
+/// schema: booleans true, options set and documents `{}`; then booleans
+/// false, options `None` and documents of advanced selectors. A kind with
+/// two directions (`set_key_rotation`: enable, disable) shows both.
 fn every_op() -> Vec<Op> {
     let schema = serde_json::to_value(schemars::schema_for!(Op)).unwrap();
     let defs = schema
@@ -22,13 +25,16 @@ fn every_op() -> Vec<Op> {
     let variants = schema["oneOf"].as_array().expect("Op is a oneOf");
     variants
         .iter()
-        .map(|v| serde_json::from_value(sample(v, &defs)).unwrap_or_else(|e| panic!("{e}: {v}")))
+        .flat_map(|v| [false, true].map(|second| (v, second)))
+        .map(|(v, second)| {
+            serde_json::from_value(sample(v, &defs, second)).unwrap_or_else(|e| panic!("{e}: {v}"))
+        })
         .collect()
 }
 
-fn sample(s: &Value, defs: &Value) -> Value {
+fn sample(s: &Value, defs: &Value, second: bool) -> Value {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        return sample(&defs[r.rsplit('/').next().unwrap()], defs);
+        return sample(&defs[r.rsplit('/').next().unwrap()], defs, second);
     }
     if let Some(c) = s.get("const") {
         return c.clone();
@@ -38,21 +44,24 @@ fn sample(s: &Value, defs: &Value) -> Value {
     }
     for k in ["oneOf", "anyOf"] {
         if let Some(alts) = s.get(k).and_then(Value::as_array) {
-            let alt = alts
-                .iter()
-                .find(|a| a.get("type") != Some(&json!("null")))
-                .unwrap_or(&alts[0]);
-            return sample(alt, defs);
+            let is_null = |a: &&Value| a.get("type") == Some(&json!("null"));
+            let alt = match alts.iter().find(is_null) {
+                Some(_) if second => return Value::Null,
+                _ => alts.iter().find(|a| !is_null(a)).unwrap_or(&alts[0]),
+            };
+            return sample(alt, defs, second);
         }
     }
     let ty = match s.get("type") {
+        Some(Value::Array(t)) if second && t.contains(&json!("null")) => return Value::Null,
         Some(Value::Array(t)) => t.iter().find(|t| *t != "null").cloned().unwrap_or_default(),
         Some(t) => t.clone(),
+        None if second => return json!({"AdvancedEventSelectors": []}),
         None => return json!({}),
     };
     match ty.as_str().unwrap_or("") {
         "string" => json!("x"),
-        "boolean" => json!(true),
+        "boolean" => json!(!second),
         "integer" => json!(7),
         "number" => json!(1.0),
         "array" => json!([]),
@@ -60,7 +69,7 @@ fn sample(s: &Value, defs: &Value) -> Value {
             let mut o = serde_json::Map::new();
             if let Some(props) = s.get("properties").and_then(Value::as_object) {
                 for (k, p) in props {
-                    o.insert(k.clone(), sample(p, defs));
+                    o.insert(k.clone(), sample(p, defs, second));
                 }
             }
             Value::Object(o)
@@ -71,6 +80,43 @@ fn sample(s: &Value, defs: &Value) -> Value {
 
 fn op_names() -> BTreeSet<&'static str> {
     every_op().iter().map(Op::name).collect()
+}
+
+#[test]
+fn both_directions_of_a_two_way_kind_are_ops() {
+    let names = op_names();
+    for pair in [
+        ["enable_key_rotation", "disable_key_rotation"],
+        ["start_logging", "stop_logging"],
+        [
+            "start_configuration_recorder",
+            "stop_configuration_recorder",
+        ],
+        [
+            "put_configuration_recorder",
+            "restore_configuration_recorder",
+        ],
+        ["put_bucket_logging", "disable_bucket_logging"],
+        ["put_event_selectors", "put_advanced_event_selectors"],
+    ] {
+        for name in pair {
+            assert!(names.contains(name), "{name} not among {names:?}");
+        }
+    }
+}
+
+/// The op tag (`set_key_rotation`) → the names its values show (each
+/// direction's).
+fn names_by_tag() -> std::collections::BTreeMap<String, BTreeSet<&'static str>> {
+    let mut out = std::collections::BTreeMap::<String, BTreeSet<&str>>::new();
+    for op in every_op() {
+        let tag = serde_json::to_value(&op).unwrap()["op"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        out.entry(tag).or_default().insert(op.name());
+    }
+    out
 }
 
 #[test]
@@ -133,14 +179,33 @@ fn ops_in_sources(dirs: &[&str], skip: &[&str]) -> BTreeSet<String> {
 fn every_op_the_planner_makes_is_in_the_apply_policy() {
     // The planner builds actions in src/controls and src/plan; the kinds
     // themselves are declared (and simulated) in src/actions, not scanned.
+    // A kind with two directions is made in one of them at least; which
+    // one, the plan of the non-compliant account below says.
     let made = ops_in_sources(&["src/controls", "src/plan"], &[]);
     assert!(made.contains("create_trail"), "{made:?}");
-    let apply: BTreeSet<String> = APPLY_OPS.iter().map(|s| s.to_string()).collect();
-    let missing: Vec<&String> = made.difference(&apply).collect();
-    assert!(
-        missing.is_empty(),
-        "the planner makes {missing:?}: add them to APPLY_OPS in src/permissions.rs"
+    let by_tag = names_by_tag();
+    for tag in &made {
+        let names = by_tag
+            .get(tag)
+            .unwrap_or_else(|| panic!("{tag} is not an op"));
+        assert!(
+            names.iter().any(|n| APPLY_OPS.contains(n)),
+            "the planner makes {tag} ({names:?}): set IN_APPLY of its kind"
+        );
+    }
+    let plan = remediate::pipeline::make(
+        &crate::fixtures::non_compliant(),
+        &remediate::settings::FileSettings::default(),
+        &[],
     );
+    let planned: BTreeSet<&str> = plan.actions.iter().map(|a| a.op.name()).collect();
+    assert!(planned.contains("enable_key_rotation"), "{planned:?}");
+    for name in planned {
+        assert!(
+            APPLY_OPS.contains(&name),
+            "the planner makes {name}: set IN_APPLY (or the second way's in_apply) of its kind"
+        );
+    }
 }
 
 /// A prior value every reversal can read (`flag` for every on/off setting).
@@ -338,4 +403,92 @@ fn the_cloudformation_role_has_exactly_the_printed_policy() {
         assert_eq!(trust["Condition"]["Fn::If"][0], "HasExternalId");
         assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
     }
+}
+
+#[test]
+fn undo_of_a_two_way_kind_is_the_same_kind_the_other_way() {
+    use remediate::actions::{
+        PutConfigurationRecorder, PutEventSelectors, SetBucketLogging, SetKeyRotation, SetLogging,
+        SetRecording,
+    };
+    let tag = |op: &Op| serde_json::to_value(op).unwrap()["op"].clone();
+    let selectors = json!({"EventSelectors": [{"ReadWriteType": "All"}]});
+    let cases: Vec<(Op, Value, &str)> = vec![
+        (
+            SetKeyRotation {
+                key_id: "k".into(),
+                enabled: true,
+            }
+            .into(),
+            prior(false),
+            "disable_key_rotation",
+        ),
+        (
+            SetLogging {
+                trail: "n".into(),
+                logging: true,
+            }
+            .into(),
+            prior(false),
+            "stop_logging",
+        ),
+        (
+            SetRecording {
+                name: "n".into(),
+                recording: true,
+            }
+            .into(),
+            prior(false),
+            "stop_configuration_recorder",
+        ),
+        (
+            PutConfigurationRecorder::all_supported("n".into(), "r".into(), true).into(),
+            prior(false),
+            "restore_configuration_recorder",
+        ),
+        (
+            SetBucketLogging {
+                bucket: "b".into(),
+                logging: None,
+            }
+            .into(),
+            prior(true),
+            "put_bucket_logging",
+        ),
+        (
+            PutEventSelectors {
+                trail: "n".into(),
+                selectors,
+            }
+            .into(),
+            prior(true),
+            "put_advanced_event_selectors",
+        ),
+    ];
+    for (op, before, back) in cases {
+        let undo = plan_undo(&journal(&op, before, json!({"changed": true})));
+        let [a] = &undo[..] else {
+            panic!("{}: {undo:#?}", op.name())
+        };
+        assert_eq!(a.op.name(), back, "undo of {}", op.name());
+        assert_eq!(tag(&a.op), tag(&op), "undo of {}", op.name());
+        assert!(
+            a.id.starts_with(&format!("undo:{}:", op.name())),
+            "{}",
+            a.id
+        );
+    }
+    // turning rotation back off is the same op with `enabled` false
+    let on = Op::from(SetKeyRotation {
+        key_id: "k".into(),
+        enabled: true,
+    });
+    let undo = plan_undo(&journal(&on, prior(false), json!({"changed": true})));
+    assert_eq!(
+        undo[0].op,
+        Op::from(SetKeyRotation {
+            key_id: "k".into(),
+            enabled: false
+        })
+    );
 }

@@ -1,5 +1,5 @@
 use remediate::actions::{
-    CreateBucket, CreateKey, CreateRole, CreateTrail, PutAdvancedEventSelectors, PutBucketPolicy,
+    CreateBucket, CreateKey, CreateRole, CreateTrail, PutBucketPolicy, PutEventSelectors,
     PutKeyPolicy,
 };
 use remediate::controls;
@@ -98,9 +98,7 @@ fn plan_with_advanced_selectors_keeps_data_selectors() {
         .actions
         .iter()
         .find_map(|a| match &a.op {
-            Op::PutAdvancedEventSelectors(PutAdvancedEventSelectors { selectors, .. }) => {
-                Some(selectors.clone())
-            }
+            Op::PutEventSelectors(PutEventSelectors { selectors, .. }) => Some(selectors.clone()),
             _ => None,
         })
         .unwrap();

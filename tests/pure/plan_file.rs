@@ -1,3 +1,4 @@
+use remediate::plan::FORMAT_VERSION;
 use remediate::plan::file::{self, PlanFileError};
 
 use remediate::settings::FileSettings;
@@ -45,16 +46,18 @@ fn a_truncated_plan_is_refused_as_corrupt() {
 #[test]
 fn another_format_version_is_refused_by_number() {
     let (_d, path) = saved();
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
-        "\"format_version\": 1",
-        "\"format_version\": 99",
-        1,
-    );
-    std::fs::write(&path, text).unwrap();
-    assert!(matches!(
-        file::read(&path),
-        Err(PlanFileError::Version(_, 99))
-    ));
+    let now = format!("\"format_version\": {FORMAT_VERSION}");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains(&now), "{saved}");
+    // 1: the ops before an action's two directions were one op.
+    for old in [1, 99] {
+        let text = saved.replacen(&now, &format!("\"format_version\": {old}"), 1);
+        std::fs::write(&path, text).unwrap();
+        assert!(matches!(
+            file::read(&path),
+            Err(PlanFileError::Version(_, n)) if n == old
+        ));
+    }
 }
 
 #[test]

@@ -4,16 +4,17 @@
 use std::collections::BTreeMap;
 
 use remediate::execute::{ActionResult, ExecReport, Outcome};
-use remediate::plan::Action;
+use remediate::plan::{Action, Op};
 use remediate::render::{self, End, Held, Style, Verb};
 use serde_json::{Value, json};
 
 const PLAIN: Style = Style { color: false };
 
-/// An action as a plan file holds it; its id is `<op>:<region>:<target>`.
+/// An action as a plan file holds it; its id is `<op name>:<region>:<target>`.
 fn action(op: Value, region: &str, target: &str, deps: &[&str]) -> Action {
+    let name = serde_json::from_value::<Op>(op.clone()).unwrap().name();
     serde_json::from_value(json!({
-        "id": format!("{}:{region}:{target}", op["op"].as_str().unwrap()),
+        "id": format!("{name}:{region}:{target}"),
         "region": region,
         "target": target,
         "change": "update",
@@ -33,7 +34,7 @@ fn action(op: Value, region: &str, target: &str, deps: &[&str]) -> Action {
 fn rotation(n: usize) -> Action {
     let key = format!("arn:aws:kms:us-east-1:123456789012:key/k{n:02}");
     action(
-        json!({"op": "enable_key_rotation", "key_id": key}),
+        json!({"op": "set_key_rotation", "key_id": key, "enabled": true}),
         "us-east-1",
         &key,
         &[],
@@ -51,7 +52,7 @@ fn create_bucket(name: &str) -> Action {
 
 fn bucket_logging(bucket: &str, to: &Action) -> Action {
     action(
-        json!({"op": "put_bucket_logging", "bucket": bucket, "target_bucket": to.target, "target_prefix": ""}),
+        json!({"op": "set_bucket_logging", "bucket": bucket, "logging": {"target_bucket": to.target, "target_prefix": ""}}),
         "us-east-1",
         bucket,
         &[to.id.as_str()],
@@ -68,7 +69,7 @@ fn logging_after_its_bucket_and_a_key() -> (Action, Action, Action) {
 
 fn start_logging(trail: &str, after: &Action) -> Action {
     action(
-        json!({"op": "start_logging", "trail": trail}),
+        json!({"op": "set_logging", "trail": trail, "logging": true}),
         "us-east-1",
         trail,
         &[after.id.as_str()],

@@ -1,5 +1,6 @@
-//! `enable_key_rotation`: turn on a key's yearly rotation; undone by turning it
-//! off if it was off.
+//! `enable_key_rotation` / `disable_key_rotation`: turn a key's yearly
+//! rotation on (a plan) or off (undo); undone by turning it back if it was
+//! the other way.
 
 use crate::cost::PriceKey;
 use serde::{Deserialize, Serialize};
@@ -7,16 +8,17 @@ use serde::{Deserialize, Serialize};
 use super::Rotation;
 use super::ctx::{Ctx, Done, Fail};
 use super::kms;
-use super::{Change, Kind, Past, Reversal, key_resource};
+use super::{Change, Kind, Past, Reversal, Way, billed_when, key_resource};
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[schemars(inline)]
-pub struct EnableKeyRotation {
+pub struct SetKeyRotation {
     pub key_id: String,
+    pub enabled: bool,
 }
 
-impl Kind for EnableKeyRotation {
+impl Kind for SetKeyRotation {
     const NAME: &'static str = "enable_key_rotation";
     const RANK: u8 = 9;
     const CHANGE: Change = Change::Update;
@@ -24,14 +26,25 @@ impl Kind for EnableKeyRotation {
     const IN_UNDO: bool = true;
     const SHARED_CALLS: &'static [&'static str] = kms::RESOLVE_KEY;
     const CALLS: &'static [&'static str] = &["kms:GetKeyRotationStatus", "kms:EnableKeyRotation"];
+    const SECOND: Option<Way> = Some(Way {
+        name: "disable_key_rotation",
+        rank: 28,
+        in_apply: false,
+        in_undo: true,
+        calls: &["kms:GetKeyRotationStatus", "kms:DisableKeyRotation"],
+    });
     type Prior = Rotation;
 
+    fn second(&self) -> bool {
+        !self.enabled
+    }
+
     fn prices(&self) -> Vec<PriceKey> {
-        vec![PriceKey::KmsRotation]
+        billed_when(self.enabled, &[PriceKey::KmsRotation])
     }
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        kms::rotation_back(&self.key_id, true, past)
+        kms::rotation_back(&self.key_id, self.enabled, past)
     }
 
     fn touches(&self, region: &str) -> Option<String> {
@@ -39,7 +52,7 @@ impl Kind for EnableKeyRotation {
     }
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
-        let EnableKeyRotation { key_id } = self;
+        let SetKeyRotation { key_id, enabled } = self;
         let alias = key_id.rsplit(':').next().unwrap_or_default();
         let via_alias = s.aliases.get(region).and_then(|m| m.get(alias)).cloned();
         let key_id = via_alias.as_ref().unwrap_or(key_id);
@@ -48,15 +61,15 @@ impl Kind for EnableKeyRotation {
             .values_mut()
             .find(|k| &k.arn == key_id || &k.key_id == key_id)
         {
-            k.rotation_enabled = Some(true);
+            k.rotation_enabled = Some(*enabled);
         }
     }
 }
 
-impl EnableKeyRotation {
+impl SetKeyRotation {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
-        let EnableKeyRotation { key_id } = self;
-        kms::set_rotation(cx, key_id, true).await
+        let SetKeyRotation { key_id, enabled } = self;
+        kms::set_rotation(cx, key_id, *enabled).await
     }
 }
