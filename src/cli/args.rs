@@ -60,59 +60,6 @@ pub struct GlobalArgs {
     /// (default: settings, else 120).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = propagation_seconds)]
     pub iam_propagation_seconds: Option<u64>,
-    /// Every ACTIVE account of the AWS Organization (run from the management
-    /// account or a delegated administrator).
-    #[arg(long, global = true, help_heading = "Organization")]
-    pub org: bool,
-    /// Only the accounts under this organizational unit and its children (implies --org).
-    #[arg(
-        long,
-        global = true,
-        value_name = "OU_ID",
-        help_heading = "Organization"
-    )]
-    pub ou: Option<String>,
-    /// Only these accounts (comma separated); without --org, exactly these.
-    #[arg(
-        long,
-        global = true,
-        value_delimiter = ',',
-        value_name = "IDS",
-        help_heading = "Organization"
-    )]
-    pub accounts: Vec<String>,
-    /// Leave these accounts out (comma separated).
-    #[arg(
-        long,
-        global = true,
-        value_delimiter = ',',
-        value_name = "IDS",
-        help_heading = "Organization"
-    )]
-    pub exclude_accounts: Vec<String>,
-    /// Role assumed in each account but the caller's (default: settings, else OrganizationAccountAccessRole).
-    #[arg(
-        long,
-        global = true,
-        value_name = "NAME",
-        help_heading = "Organization"
-    )]
-    pub role: Option<String>,
-    /// External id for assuming the role.
-    #[arg(long, global = true, value_name = "ID", help_heading = "Organization")]
-    pub external_id: Option<String>,
-    /// Only the K-th of N parts of the selected accounts (by a hash of the
-    /// account id: stable when accounts are added), e.g. 2/4.
-    #[arg(long, global = true, value_name = "K/N", help_heading = "Organization")]
-    pub shard: Option<crate::org::Shard>,
-    /// One organization trail from the management account covers every
-    /// member (CloudTrail in all regions, S3 data events) instead of a trail
-    /// per account (`[org] trail = "organization"`).
-    #[arg(long, global = true, help_heading = "Organization")]
-    pub org_trail: bool,
-    /// Accounts read or changed at once (default: settings, else 4).
-    #[arg(long, global = true, value_name = "N", value_parser = at_least_one, help_heading = "Organization")]
-    pub account_concurrency: Option<usize>,
     /// Print API call counts per service on stderr (and in JSON output).
     #[arg(long, global = true)]
     pub stats: bool,
@@ -122,6 +69,8 @@ pub struct GlobalArgs {
     /// Colour: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorArg,
+    #[command(flatten)]
+    pub organization: OrgArgs,
 }
 
 fn at_least_one(s: &str) -> Result<usize, String> {
@@ -168,6 +117,43 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+/// Organization runs (docs/organizations.md).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Organization")]
+pub struct OrgArgs {
+    /// Every ACTIVE account of the AWS Organization (run from the management
+    /// account or a delegated administrator).
+    #[arg(long, global = true)]
+    pub org: bool,
+    /// Only the accounts under this organizational unit and its children (implies --org).
+    #[arg(long, global = true, value_name = "OU_ID")]
+    pub ou: Option<String>,
+    /// Only these accounts (comma separated); without --org, exactly these.
+    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS")]
+    pub accounts: Vec<String>,
+    /// Leave these accounts out (comma separated).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS")]
+    pub exclude_accounts: Vec<String>,
+    /// Role assumed in each account but the caller's (default: settings, else OrganizationAccountAccessRole).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub role: Option<String>,
+    /// External id for assuming the role.
+    #[arg(long, global = true, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Only the K-th of N parts of the selected accounts (by a hash of the
+    /// account id: stable when accounts are added), e.g. 2/4.
+    #[arg(long, global = true, value_name = "K/N")]
+    pub shard: Option<crate::org::Shard>,
+    /// One organization trail from the management account covers every
+    /// member (CloudTrail in all regions, S3 data events) instead of a trail
+    /// per account (`[org] trail = "organization"`).
+    #[arg(long, global = true)]
+    pub org_trail: bool,
+    /// Accounts read or changed at once (default: settings, else 4).
+    #[arg(long, global = true, value_name = "N", value_parser = at_least_one)]
+    pub account_concurrency: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -123,6 +123,7 @@ impl OrgRun {
 
     /// The command line wins over `[org]`; `None` for a one-account run.
     fn resolve(g: &GlobalArgs, f: &crate::settings::OrgSettings) -> Option<OrgRun> {
+        let g = &g.organization;
         let pick = |cli: &Vec<String>, file: &Vec<String>| {
             if cli.is_empty() {
                 file.clone()
@@ -167,7 +168,7 @@ impl Run {
         };
         // The settings carry the benchmark from here on (and into a saved plan).
         file.benchmark = Some(benchmark.key.to_string());
-        if g.org_trail {
+        if g.organization.org_trail {
             file.org.trail = crate::settings::OrgTrail::Organization;
         }
         for c in &g.controls {
@@ -233,7 +234,7 @@ pub async fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     if let Command::Permissions { for_, format } = &cli.command {
-        let g = &cli.global;
+        let g = &cli.global.organization;
         let org = g.org || g.ou.is_some() || !g.accounts.is_empty() || g.shard.is_some();
         match format {
             args::PermissionsFormat::Json if org => {
