@@ -187,10 +187,7 @@ pub fn write_file(path: &Path, plan: &OrgPlan, created_at: String) -> anyhow::Re
     };
     let mut text = serde_json::to_string_pretty(&file)?;
     text.push('\n');
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| anyhow::anyhow!("cannot write plan file {}: {e}", path.display()))
+    crate::plan::file::write_text(path, &text)
 }
 
 /// Whether a saved plan file is an organization's (read without judging it).

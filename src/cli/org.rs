@@ -111,7 +111,8 @@ pub async fn plan_accounts(
     parts
 }
 
-pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
+/// A fresh organization plan: the selected accounts, each planned.
+async fn fresh_plan(run: &Run, aws: &Aws) -> Result<OrgPlan> {
     let (caller, _) = collect::identity(aws).await?;
     let list = accounts(run, aws).await?;
     if list.is_empty() {
@@ -119,7 +120,7 @@ pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>
         eprintln!("No account selected.");
     }
     let parts = plan_accounts(run, aws, &caller, &list).await;
-    let org = OrgPlan {
+    Ok(OrgPlan {
         kind: report::KIND.into(),
         format_version: report::ORG_FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -131,7 +132,11 @@ pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>
             .and_then(|o| o.selection.shard)
             .map(|s| s.to_string()),
         accounts: parts,
-    };
+    })
+}
+
+pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
+    let org = fresh_plan(run, aws).await?;
     print!("{}", render::org::render_org(&org, format, run.out_style));
     if let Some(path) = out {
         report::write_file(&path, &org, timestamp())
@@ -176,18 +181,7 @@ async fn org_plan(run: &Run, aws: &Aws, file: Option<&Path>) -> Result<OrgPlan> 
         }
         return Ok(f.plan);
     }
-    let (caller, _) = collect::identity(aws).await?;
-    let list = accounts(run, aws).await?;
-    let parts = plan_accounts(run, aws, &caller, &list).await;
-    Ok(OrgPlan {
-        kind: report::KIND.into(),
-        format_version: report::ORG_FORMAT_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        caller_account: caller,
-        benchmark: crate::controls::of(&run.file).key.into(),
-        shard: None,
-        accounts: parts,
-    })
+    fresh_plan(run, aws).await
 }
 
 /// How one account's part of an apply ended.

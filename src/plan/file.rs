@@ -51,8 +51,11 @@ fn seal(created_at: &str, plan: &Plan) -> String {
 }
 
 pub fn write(path: &Path, plan: &Plan, created_at: String) -> anyhow::Result<()> {
-    let text = to_text(plan, created_at);
-    // Write then rename, so a crash never leaves half a plan behind.
+    write_text(path, &to_text(plan, created_at))
+}
+
+/// Write then rename, so a crash never leaves half a plan behind.
+pub fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, path))
