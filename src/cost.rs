@@ -73,6 +73,8 @@ pub enum PriceKey {
     S3Storage,
     /// S3 server access log delivery (free; storage is S3Storage).
     S3AccessLogDelivery,
+    /// Load balancer access log delivery (free; storage is S3Storage).
+    ElbAccessLogDelivery,
 }
 
 /// Fixed per month, or proportional to use.
@@ -131,8 +133,8 @@ const fn free(key: PriceKey, what: &'static str, note: &'static str) -> Price {
 /// The unit of a vended-log price, naming the delivery.
 const fn what_per_gb(key: PriceKey) -> &'static str {
     match key {
-        PriceKey::VendedLogsToS3 => "per GB of flow logs delivered to S3",
-        _ => "per GB of flow logs delivered to CloudWatch Logs",
+        PriceKey::VendedLogsToS3 => "per GB of vended logs delivered to S3",
+        _ => "per GB of vended logs delivered to CloudWatch Logs",
     }
 }
 
@@ -152,7 +154,7 @@ const fn tiered(
 
 /// Every price, in us-east-1, USD.
 #[rustfmt::skip]
-pub const PRICES: [Price; 14] = [
+pub const PRICES: [Price; 15] = [
     price(K::KmsKey, "customer managed KMS key", "per key", 1.00, Monthly, "until deleted; none while scheduled for deletion"),
     price(K::KmsRotation, "rotated key material", "per key per rotation, from the first rotation a year on", 1.00, Monthly, "only the first two rotations are billed (AWS, April 2024)"),
     price(K::KmsRequests, "KMS requests", "per 10,000 requests", 0.03, Usage, "20,000 requests a month free across regions"),
@@ -160,13 +162,14 @@ pub const PRICES: [Price; 14] = [
     price(K::TrailManagementExtraCopy, "additional copy of management events", "per 100,000 events", 2.00, Usage, "every trail after the first that logs the same management events"),
     price(K::TrailDataEvents, "CloudTrail data events", "per 100,000 data events", 0.10, Usage, "S3 data events can be expensive: every object read or write in every logged bucket is an event, and every copy is billed"),
     price(K::LogsIngestion, "CloudWatch Logs ingestion (Standard)", "per GB ingested into CloudWatch Logs", 0.50, Usage, "e.g. CloudTrail delivered to CloudWatch Logs"),
-    tiered(K::VendedLogsToLogs, "flow logs delivered to CloudWatch Logs (vended)", 0.50, &VENDED_LOGS_TIERS, "plus CloudWatch Logs storage"),
-    tiered(K::VendedLogsToS3, "flow logs delivered to S3 (vended)", 0.25, &VENDED_S3_TIERS, "plus S3 storage"),
+    tiered(K::VendedLogsToLogs, "vended logs (VPC flow logs) delivered to CloudWatch Logs", 0.50, &VENDED_LOGS_TIERS, "plus CloudWatch Logs storage"),
+    tiered(K::VendedLogsToS3, "vended logs (VPC flow logs, CloudFront standard logging) delivered to S3", 0.25, &VENDED_S3_TIERS, "plus S3 storage"),
     price(K::LogsStorage, "CloudWatch Logs storage", "per GB-month stored in CloudWatch Logs", 0.03, Usage, "set a retention to bound it"),
     price(K::ConfigItemContinuous, "AWS Config continuous recording", "per configuration item recorded", 0.003, Usage, "one item per resource change, per region"),
     price(K::ConfigItemPeriodic, "AWS Config daily recording", "per configuration item recorded", 0.012, Usage, "one item per changed resource per day"),
     price(K::S3Storage, "S3 Standard storage", "per GB-month stored in S3", 0.023, Usage, "first 50 TB a month"),
     free(K::S3AccessLogDelivery, "S3 server access log delivery", "the logs cost S3 storage"),
+    free(K::ElbAccessLogDelivery, "load balancer access log delivery", "the logs cost S3 storage"),
 ];
 
 /// The price of `key`.

@@ -26,6 +26,7 @@
 //! - [`cost`]      the price table (us-east-1) and cost notes for actions and plans.
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
+//! - [`elb_accounts`] the Elastic Load Balancing account of each region (load balancer log buckets).
 //! - [`plan`]      the planner, ordering, fingerprints, the plan file.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
 //! - [`execute`]   runs a plan's actions through their kinds; plans undo.
@@ -42,6 +43,7 @@ pub mod cloudformation;
 pub mod collect;
 pub mod controls;
 pub mod cost;
+pub mod elb_accounts;
 pub mod execute;
 pub mod finding;
 pub mod org;

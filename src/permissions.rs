@@ -70,6 +70,16 @@ pub const PLAN: &[&str] = &[
     "s3:GetBucketObjectLockConfiguration",
     "s3:GetBucketRequestPayment",
     "s3:GetEncryptionConfiguration",
+    // Web front ends: read only when the benchmark has a control on their
+    // access logs (CIS 7.0 4.10).
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    // GetRestApis, GetStages, GetAccount (REST) and GetApis, GetStages (v2).
+    "apigateway:GET",
+    "cloudfront:ListDistributions",
+    "cloudfront:GetDistributionConfig",
+    "logs:DescribeDeliverySources",
+    "logs:DescribeDeliveries",
 ];
 
 /// Reads `undo` makes besides its ops (it does not scan the account).
@@ -107,6 +117,18 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     let prefix = match service {
         "cloudwatchlogs" | "cloudwatch logs" | "logs" => "logs",
         "config service" | "configservice" | "config" => "config",
+        "elasticloadbalancingv2" | "elastic load balancing v2" => "elasticloadbalancing",
+        "apigateway" | "apigatewayv2" | "api gateway" | "apigatewayv2 " => {
+            // API Gateway's IAM actions are the HTTP methods of its REST API.
+            let method = match operation {
+                o if o.starts_with("Get") => "GET",
+                o if o.starts_with("Update") => "PATCH",
+                o if o.starts_with("Delete") => "DELETE",
+                o if o.starts_with("Put") => "PUT",
+                _ => "POST",
+            };
+            return format!("apigateway:{method}");
+        }
         other => other,
     };
     let op = match (prefix, operation) {

@@ -144,6 +144,12 @@ pub struct Names {
     pub flow_log_group: String,
     pub flow_log_role: String,
     pub flow_log_bucket: String,
+    /// Per region: access logs of load balancers, and (us-east-1) CloudFront.
+    pub web_log_bucket: String,
+    /// Per region: API Gateway stage access logs.
+    pub api_access_log_group: String,
+    /// The role API Gateway writes REST access logs with (account setting).
+    pub api_gateway_role: String,
     pub kms_alias: String,
     pub recorder: String,
     pub delivery_channel: String,
@@ -162,6 +168,9 @@ impl Default for Names {
             flow_log_group: "remediate/vpc-flow-logs".into(),
             flow_log_role: "remediate-vpc-flow-logs".into(),
             flow_log_bucket: "remediate-flow-logs-{account}-{region}".into(),
+            web_log_bucket: "remediate-web-logs-{account}-{region}".into(),
+            api_access_log_group: "remediate/apigateway-access-logs".into(),
+            api_gateway_role: "remediate-apigateway-cloudwatch".into(),
             kms_alias: "alias/remediate-cloudtrail".into(),
             recorder: "default".into(),
             delivery_channel: "default".into(),

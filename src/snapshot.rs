@@ -55,6 +55,10 @@ pub struct Snapshot {
     /// organization-trail run (DescribeOrganization, which members may call).
     #[serde(default)]
     pub management_account: Option<String>,
+    /// Web front ends (CIS 7.0 4.10): read only when a selected control
+    /// needs them; `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<Web>,
 }
 
 impl Snapshot {
@@ -93,6 +97,9 @@ pub enum Service {
     Iam,
     Logs,
     Sts,
+    Elbv2,
+    Apigateway,
+    Cloudfront,
 }
 
 impl Service {
@@ -106,6 +113,9 @@ impl Service {
             Service::Iam => "iam",
             Service::Logs => "logs",
             Service::Sts => "sts",
+            Service::Elbv2 => "elbv2",
+            Service::Apigateway => "apigateway",
+            Service::Cloudfront => "cloudfront",
         }
     }
 }
@@ -380,4 +390,113 @@ pub struct Role {
     pub trust_policy: Option<Value>,
     /// Inline policies by name.
     pub inline_policies: BTreeMap<String, Value>,
+}
+
+/// The AWS-managed web front ends whose access logs CIS 7.0 4.10 asks for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Web {
+    /// Elastic Load Balancing v2 load balancers, by ARN.
+    pub load_balancers: BTreeMap<String, LoadBalancer>,
+    /// API Gateway stages (REST, HTTP and WebSocket APIs), by stage ARN.
+    pub api_stages: BTreeMap<String, ApiStage>,
+    /// API Gateway account settings per region (REST access logging
+    /// needs the account's CloudWatch Logs role).
+    pub api_accounts: BTreeMap<String, ApiAccount>,
+    /// CloudFront distributions (global), by ARN.
+    pub distributions: BTreeMap<String, Distribution>,
+    /// CloudWatch Logs delivery sources of the CloudFront region
+    /// (standard logging v2), by name.
+    pub delivery_sources: BTreeMap<String, DeliverySource>,
+}
+
+/// An S3 destination of access logs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct S3Target {
+    pub bucket: String,
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LoadBalancer {
+    pub region: String,
+    pub arn: String,
+    pub name: String,
+    /// `application`, `network` or `gateway`.
+    pub lb_type: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    /// `access_logs.s3.*` when enabled; `None`: off.
+    pub access_logs: Option<S3Target>,
+    /// The attributes could not be read (recorded in `read_errors`).
+    #[serde(default)]
+    pub unread: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ApiStage {
+    pub region: String,
+    pub api_id: String,
+    pub api_name: String,
+    pub stage_name: String,
+    /// `REST`, `HTTP` or `WEBSOCKET`.
+    pub protocol: String,
+    /// `accessLogSettings.destinationArn`, when set.
+    pub access_log_destination: Option<String>,
+    pub access_log_format: Option<String>,
+}
+
+impl ApiStage {
+    /// `arn:<p>:apigateway:<region>::/restapis/<id>/stages/<name>` (REST),
+    /// `…::/apis/<id>/stages/<name>` (HTTP, WebSocket).
+    pub fn arn(&self, partition: &str) -> String {
+        let kind = if self.protocol == "REST" { "restapis" } else { "apis" };
+        format!(
+            "arn:{partition}:apigateway:{}::/{kind}/{}/stages/{}",
+            self.region, self.api_id, self.stage_name
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ApiAccount {
+    /// `cloudwatchRoleArn` of API Gateway's account settings.
+    pub cloudwatch_role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    /// Legacy standard logging (`DistributionConfig.Logging`), when enabled.
+    pub legacy_logging: Option<S3Target>,
+    /// The configuration could not be read (recorded in `read_errors`).
+    #[serde(default)]
+    pub unread: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DeliverySource {
+    pub name: String,
+    pub resource_arns: Vec<String>,
+    /// `ACCESS_LOGS`, ...
+    pub log_type: String,
+    /// Destination ARNs of the deliveries from this source, sorted.
+    pub destinations: Vec<String>,
+}
+
+impl Web {
+    /// The delivery destinations of `resource`'s access logs (standard
+    /// logging v2), sorted.
+    pub fn access_log_deliveries(&self, resource: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .delivery_sources
+            .values()
+            .filter(|s| s.log_type == "ACCESS_LOGS" && s.resource_arns.iter().any(|r| r == resource))
+            .flat_map(|s| s.destinations.iter().map(String::as_str))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
 }

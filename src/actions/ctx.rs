@@ -255,6 +255,12 @@ pub(crate) fn eventually_consistent(e: &AwsError) -> bool {
             msg.contains("role")
         }
         "MalformedPolicyDocumentException" | "MalformedPolicy" => msg.contains("principal"),
+        // API Gateway cannot assume a role made seconds ago yet, or the
+        // account's role is not visible to UpdateStage yet.
+        "BadRequestException" => msg.contains("role"),
+        // Elastic Load Balancing tests its access to the log bucket: a bucket
+        // policy written seconds ago may not be in effect yet.
+        "InvalidConfigurationRequest" => msg.contains("access denied for bucket"),
         _ => false,
     }
 }

@@ -38,6 +38,7 @@ pub use cloudtrail::TrailState;
 pub(crate) use cloudtrail::trail_name;
 pub use config::{ChannelState, RecorderState, Recording};
 pub use kms::Rotation;
+pub use set_stage_access_logging::AccessLog;
 
 /// Days a created key waits before KMS deletes it when undone (the maximum).
 pub const KEY_PENDING_DAYS: i32 = 30;
@@ -544,6 +545,7 @@ macro_rules! kinds {
 mod create_bucket;
 mod create_flow_logs;
 mod create_key;
+mod create_log_delivery;
 mod create_log_group;
 mod create_role;
 mod create_service_linked_role;
@@ -553,6 +555,7 @@ mod delete_bucket_policy;
 mod delete_configuration_recorder;
 mod delete_delivery_channel;
 mod delete_flow_logs;
+mod delete_log_delivery;
 mod delete_log_group;
 mod delete_public_access_block;
 mod delete_role;
@@ -568,8 +571,11 @@ mod put_public_access_block;
 mod schedule_key_deletion;
 mod set_bucket_logging;
 mod set_key_rotation;
+mod set_api_gateway_account;
+mod set_load_balancer_logging;
 mod set_logging;
 mod set_recording;
+mod set_stage_access_logging;
 mod update_trail;
 
 kinds! {
@@ -592,6 +598,10 @@ kinds! {
     put_delivery_channel::PutDeliveryChannel,
     set_recording::SetRecording,
     create_flow_logs::CreateFlowLogs,
+    set_load_balancer_logging::SetLoadBalancerLogging,
+    set_api_gateway_account::SetApiGatewayAccount,
+    set_stage_access_logging::SetStageAccessLogging,
+    create_log_delivery::CreateLogDelivery,
     delete_bucket_policy::DeleteBucketPolicy,
     delete_public_access_block::DeletePublicAccessBlock,
     schedule_key_deletion::ScheduleKeyDeletion,
@@ -602,5 +612,6 @@ kinds! {
     delete_delivery_channel::DeleteDeliveryChannel,
     delete_configuration_recorder::DeleteConfigurationRecorder,
     delete_flow_logs::DeleteFlowLogs,
+    delete_log_delivery::DeleteLogDelivery,
     delete_bucket::DeleteBucket,
 }

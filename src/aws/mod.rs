@@ -231,6 +231,10 @@ client!(iam, aws_sdk_iam);
 client!(logs, aws_sdk_cloudwatchlogs);
 client!(sts, aws_sdk_sts);
 client!(organizations, aws_sdk_organizations);
+client!(elbv2, aws_sdk_elasticloadbalancingv2);
+client!(apigateway, aws_sdk_apigateway);
+client!(apigatewayv2, aws_sdk_apigatewayv2);
+client!(cloudfront, aws_sdk_cloudfront);
 
 /// An SDK error reduced to what callers branch on, plus the AWS code and message.
 #[derive(Debug, Clone, thiserror::Error)]

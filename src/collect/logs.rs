@@ -11,11 +11,17 @@ pub(super) async fn read_region(
     cx: &Cx<'_>,
     region: &str,
     names: &Names,
+    web: bool,
 ) -> Option<BTreeMap<String, LogGroup>> {
     let client = cx.aws.logs(region);
     let wanted: BTreeSet<&str> = [
         names.cloudtrail_log_group.as_str(),
         names.flow_log_group.as_str(),
+        if web {
+            names.api_access_log_group.as_str()
+        } else {
+            ""
+        },
     ]
     .into_iter()
     .filter(|n| !n.is_empty())

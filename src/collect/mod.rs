@@ -26,10 +26,12 @@ mod iam;
 mod kms;
 mod logs;
 mod s3;
+mod web;
 
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
 pub use s3::{acl_of, location_to_region, logging_of, pab_of};
+pub use web::cloudfront_region;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -43,7 +45,7 @@ use tokio::sync::Semaphore;
 use crate::aws::{Aws, AwsError, Classify};
 use crate::settings::{Names, fill};
 use crate::snapshot::{
-    ErrorKind, FlowLog, Key, LogGroup, ReadError, RegionConfig, Service, Snapshot, Trail, Vpc,
+    ErrorKind, FlowLog, Key, LogGroup, ReadError, RegionConfig, Service, Snapshot, Trail, Vpc, Web,
 };
 
 pub struct CollectOptions {
@@ -59,6 +61,9 @@ pub struct CollectOptions {
     /// Read the organization (id, management account) whatever the trails:
     /// an organization-trail run plans from it.
     pub organization: bool,
+    /// Read the web front ends (load balancers, API Gateway, CloudFront):
+    /// only the benchmarks with a control on their access logs need them.
+    pub web: bool,
 }
 
 impl CollectOptions {
@@ -75,6 +80,10 @@ impl CollectOptions {
             names: s.names.clone(),
             global_resources_region: s.global_resources_region.clone(),
             organization: s.org.trail == crate::settings::OrgTrail::Organization,
+            web: crate::controls::of(s)
+                .selected(&[], s)
+                .iter()
+                .any(|c| c.check.key == crate::controls::WEB_CHECK),
         }
     }
 }
@@ -87,6 +96,7 @@ impl Default for CollectOptions {
             names: Names::default(),
             global_resources_region: None,
             organization: false,
+            web: false,
         }
     }
 }
@@ -318,15 +328,24 @@ struct RegionData {
     vpcs: Vec<Vpc>,
     flow_logs: Vec<FlowLog>,
     log_groups: Option<BTreeMap<String, LogGroup>>,
+    web: Option<web::RegionWeb>,
 }
 
-async fn region_pass(cx: &Cx<'_>, region: &str, names: &Names) -> RegionData {
-    let (trails, config, (keys, aliases), (vpcs, flow_logs), log_groups) = tokio::join!(
+async fn region_pass(cx: &Cx<'_>, region: &str, names: &Names, read_web: bool) -> RegionData {
+    let web = async {
+        if read_web {
+            Some(web::read_region(cx, region).await)
+        } else {
+            None
+        }
+    };
+    let (trails, config, (keys, aliases), (vpcs, flow_logs), log_groups, web) = tokio::join!(
         cloudtrail::read_region(cx, region),
         config::read_region(cx, region),
         kms::read_region(cx, region),
         ec2::read_region(cx, region),
-        logs::read_region(cx, region, names),
+        logs::read_region(cx, region, names, read_web),
+        web,
     );
     RegionData {
         region: region.to_string(),
@@ -337,6 +356,7 @@ async fn region_pass(cx: &Cx<'_>, region: &str, names: &Names) -> RegionData {
         vpcs,
         flow_logs,
         log_groups,
+        web,
     }
 }
 
@@ -408,7 +428,7 @@ pub async fn collect(
     let region_futs = regions.iter().map(|r| {
         let cx = &cx;
         async move {
-            let d = region_pass(cx, r, names).await;
+            let d = region_pass(cx, r, names, opts.web).await;
             on_region_done(r);
             d
         }
@@ -419,11 +439,19 @@ pub async fn collect(
             None => None,
         }
     };
-    let (region_data, extra_config, listing, roles) = tokio::join!(
+    let web_global = async {
+        if opts.web {
+            Some(web::read_global(&cx, &partition).await)
+        } else {
+            None
+        }
+    };
+    let (region_data, extra_config, listing, roles, web_global) = tokio::join!(
         futures::future::join_all(region_futs),
         extra_config,
         s3::list_buckets(&cx),
         iam::read_roles(&cx, &home, names),
+        web_global,
     );
 
     let mut snap = Snapshot {
@@ -432,6 +460,11 @@ pub async fn collect(
         home_region: home.clone(),
         regions: regions.clone(),
         roles,
+        web: web_global.map(|(distributions, delivery_sources)| Web {
+            distributions,
+            delivery_sources,
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let mut describe_failed: BTreeSet<String> = BTreeSet::new();
@@ -470,6 +503,17 @@ pub async fn collect(
         if let Some(g) = d.log_groups {
             snap.log_groups.insert(d.region.clone(), g);
         }
+        if let (Some(w), Some(web)) = (d.web, snap.web.as_mut()) {
+            for lb in w.load_balancers {
+                web.load_balancers.insert(lb.arn.clone(), lb);
+            }
+            for s in w.stages {
+                web.api_stages.insert(s.arn(&snap.partition), s);
+            }
+            if let Some(a) = w.account {
+                web.api_accounts.insert(d.region.clone(), a);
+            }
+        }
     }
     if let Some((r, c)) = extra_config {
         snap.config.insert(r, c);
@@ -490,7 +534,7 @@ pub async fn collect(
         snap.trails.insert(t.arn.clone(), t.clone());
     }
     let policy_keys = keys_to_read_policy(&snap, names);
-    let bucket_names = buckets_of_interest(&snap, listing.as_ref(), names);
+    let bucket_names = buckets_of_interest(&snap, listing.as_ref(), names, opts.web);
     let orphan_reads = futures::future::join_all(orphans.iter_mut().map(|t| {
         let cx = &cx;
         async move {
@@ -591,6 +635,7 @@ fn buckets_of_interest(
     snap: &Snapshot,
     listing: Option<&s3::Listing>,
     names: &Names,
+    web: bool,
 ) -> BTreeSet<String> {
     let mut set: BTreeSet<String> = snap
         .trails
@@ -603,6 +648,13 @@ fn buckets_of_interest(
     for r in &snap.regions {
         own.push(fill(&names.access_log_bucket, &snap.account_id, r));
         own.push(fill(&names.flow_log_bucket, &snap.account_id, r));
+        if web {
+            own.push(fill(&names.web_log_bucket, &snap.account_id, r));
+        }
+    }
+    if web {
+        let cf = cloudfront_region(&snap.partition);
+        own.push(fill(&names.web_log_bucket, &snap.account_id, cf));
     }
     own.push(fill(
         &names.config_bucket,

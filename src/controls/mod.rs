@@ -91,6 +91,8 @@ impl Control {
 }
 
 pub use registry::{BENCHMARKS, DEFAULT};
+/// The check that needs the web front ends read (see `CollectOptions::web`).
+pub const WEB_CHECK: &str = web_access_logging::CHECK.key;
 
 /// The benchmark a key names (`cis-3.0`); the error lists the known ones.
 pub fn benchmark(key: &str) -> Result<&'static Benchmark, String> {

@@ -1,35 +1,426 @@
 //! AWS-managed web front-end services have access logging enabled.
 //!
-//! Passes: nothing yet: this version of remediate does not read CloudFront
-//!         distributions, Elastic Load Balancing load balancers or API
-//!         Gateway stages.
-//! Skips:  nothing; one account-wide `manual` finding (in the home region)
-//!         naming what to check and the Security Hub controls that cover
-//!         each part (CloudFront.5, ELB.5, APIGateway.1, APIGateway.9).
-//! Fix:    none planned (CIS marks the control Manual).
-//! Safety: nothing is changed.
+//! Passes: per resource, as CIS 7.0.0 4.10's audit reads it ("one or more
+//!         access log destinations … S3 or CloudWatch log group"): every
+//!         Application and Network Load Balancer has `access_logs.s3.enabled`;
+//!         every API Gateway stage (REST, HTTP and WebSocket APIs) has an
+//!         access log destination (`accessLogSettings.destinationArn`); every
+//!         CloudFront distribution has standard logging (legacy `Logging`
+//!         enabled) or an `ACCESS_LOGS` delivery (standard logging v2).
+//!         An account with none of them passes once.
+//! Skips:  Gateway Load Balancers (they have no access logs).
+//! Fix:    load balancers: a private bucket per region whose merged policy
+//!         lets Elastic Load Balancing write (the region's ELB account, or
+//!         logdelivery.elasticloadbalancing.amazonaws.com where AWS has no
+//!         such account; delivery.logs.amazonaws.com for Network Load
+//!         Balancers), then `access_logs.s3.*` on each. API Gateway stages: a
+//!         log group per region with retention, and for REST APIs the
+//!         account's CloudWatch Logs role (a role trusting
+//!         apigateway.amazonaws.com) when the region has none, then the
+//!         stage's access log destination and a JSON format with the fields
+//!         CIS names. CloudFront: a delivery (standard logging v2) of
+//!         `ACCESS_LOGS` to a private bucket in us-east-1 whose merged policy
+//!         lets delivery.logs.amazonaws.com write.
+//!         An account role API Gateway already has is kept as it is.
+//! Safety: needs review — creates buckets, a role and a log group; access
+//!         logs are billed as storage (and CloudWatch Logs ingestion).
 
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use super::shared::{bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn};
+use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
+use crate::actions::{
+    AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetLoadBalancerLogging,
+    SetStageAccessLogging,
+};
+use crate::collect::cloudfront_region;
 use crate::finding::{Finding, Status};
-use crate::plan::builder::Planner;
-use crate::settings::FileSettings;
-use crate::snapshot::Snapshot;
+use crate::plan::builder::{Draft, Planner};
+use crate::plan::{Op, Safety};
+use crate::settings::{FileSettings, fill};
+use crate::snapshot::{S3Target, Service, Snapshot, Web};
 
 pub const CHECK: Check = Check {
     key: "web-frontend-access-logging",
-    fix: "none (manual): access logs for CloudFront, load balancers and API Gateway stages",
+    fix: "access logs: load balancers to S3, API Gateway stages to CloudWatch Logs, CloudFront (standard logging v2) to S3",
     detect,
     plan,
 };
 
+/// The access log format written to stages: what CIS 7.0 4.10 names
+/// (client IP, time, method, URI, status, bytes, user agent) and the request
+/// id API Gateway requires in every format.
+pub const STAGE_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","userAgent":"$context.identity.userAgent"}"#;
+
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
-    vec![Finding::new(
-        c.id,
-        &snap.home_region,
-        format!("arn:{}::{}:*", snap.partition, snap.account_id),
-        Status::Manual,
-        "not read by this tool: check access logging of every CloudFront distribution (Security Hub CloudFront.5), load balancer (ELB.5) and API Gateway stage (APIGateway.1, APIGateway.9)",
-    )]
+    let Some(web) = &snap.web else {
+        return vec![Finding::new(
+            c.id,
+            &snap.home_region,
+            format!("arn:{}::{}:*", snap.partition, snap.account_id),
+            Status::Manual,
+            "not read in this run: check access logging of every CloudFront distribution (Security Hub CloudFront.5), load balancer (ELB.5) and API Gateway stage (APIGateway.1, APIGateway.9)",
+        )];
+    };
+    let id = c.id;
+    let mut out = vec![];
+    let cf = cloudfront_region(&snap.partition);
+    for r in &snap.regions {
+        for (svc, what) in [
+            (Service::Elbv2, "Elastic Load Balancing"),
+            (Service::Apigateway, "API Gateway"),
+        ] {
+            if let Some(e) = snap.read_failed(r, svc) {
+                out.push(Finding::new(
+                    id,
+                    r,
+                    snap.arn(svc.as_str(), r, "*"),
+                    Status::Error,
+                    format!("cannot read {what}: {} {}", e.operation, e.message),
+                ));
+            }
+        }
+    }
+    if let Some(e) = snap.read_failed("*", Service::Cloudfront) {
+        out.push(Finding::new(
+            id,
+            cf,
+            format!("arn:{}:cloudfront::{}:distribution/*", snap.partition, snap.account_id),
+            Status::Error,
+            format!("cannot read CloudFront: {} {}", e.operation, e.message),
+        ));
+    }
+    let deliveries_unread = snap
+        .read_errors
+        .iter()
+        .find(|e| e.service == Service::Logs && e.region == cf && e.operation.starts_with("DescribeDeliver"));
+    let before = out.len();
+    for lb in web.load_balancers.values() {
+        let f = |status, why: String| Finding::new(id, &lb.region, lb.arn.clone(), status, why);
+        out.push(if lb.lb_type == "gateway" {
+            f(Status::Skipped, "a Gateway Load Balancer has no access logs".into())
+        } else if lb.unread {
+            f(Status::Error, "cannot read its attributes".into())
+        } else if let Some(t) = &lb.access_logs {
+            f(Status::Pass, format!("access logs to s3://{}/{}", t.bucket, t.prefix))
+        } else {
+            f(Status::Fail, format!("{} load balancer {}: access logs off", lb.lb_type, lb.name))
+        });
+    }
+    for (arn, st) in &web.api_stages {
+        let kind = match st.protocol.as_str() {
+            "REST" => "REST API",
+            "WEBSOCKET" => "WebSocket API",
+            _ => "HTTP API",
+        };
+        out.push(Finding::new(
+            id,
+            &st.region,
+            arn.clone(),
+            if st.access_log_destination.is_some() { Status::Pass } else { Status::Fail },
+            match &st.access_log_destination {
+                Some(d) => format!("{kind} {} stage {}: access logs to {d}", st.api_name, st.stage_name),
+                None => format!("{kind} {} stage {}: access logging off", st.api_name, st.stage_name),
+            },
+        ));
+    }
+    for (arn, d) in &web.distributions {
+        let f = |status, why: String| Finding::new(id, cf, arn.clone(), status, why);
+        let v2 = web.access_log_deliveries(arn);
+        out.push(if d.unread {
+            f(Status::Error, "cannot read its configuration".into())
+        } else if let Some(t) = &d.legacy_logging {
+            f(Status::Pass, format!("standard logging (legacy) to {}{}", t.bucket, t.prefix))
+        } else if !v2.is_empty() {
+            f(Status::Pass, format!("access log delivery to {}", v2.join(", ")))
+        } else if let Some(e) = deliveries_unread {
+            f(Status::Error, format!("no legacy logging; cannot read log deliveries: {} {}", e.operation, e.message))
+        } else {
+            f(Status::Fail, format!("distribution {}: no access log destination", d.domain_name))
+        });
+    }
+    if out.len() == before && before == 0 {
+        out.push(Finding::new(
+            id,
+            &snap.home_region,
+            format!("arn:{}::{}:*", snap.partition, snap.account_id),
+            Status::Pass,
+            "no CloudFront distribution, load balancer or API Gateway stage in the scanned regions",
+        ));
+    }
+    out
 }
 
-fn plan(_p: &mut Planner, _id: &str, _f: &[Finding]) {}
+/// What a failing finding names.
+enum Front<'a> {
+    Lb(&'a crate::snapshot::LoadBalancer),
+    Stage(&'a crate::snapshot::ApiStage),
+    Dist(&'a crate::snapshot::Distribution),
+}
+
+fn front<'a>(web: &'a Web, resource: &str) -> Option<Front<'a>> {
+    if let Some(lb) = web.load_balancers.get(resource) {
+        return Some(Front::Lb(lb));
+    }
+    if let Some(s) = web.api_stages.get(resource) {
+        return Some(Front::Stage(s));
+    }
+    web.distributions.get(resource).map(Front::Dist)
+}
+
+fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
+    let snap = p.snap;
+    let Some(web) = &snap.web else { return };
+    let mut lbs: BTreeMap<String, Vec<(&crate::snapshot::LoadBalancer, String)>> = BTreeMap::new();
+    let mut stages: BTreeMap<String, Vec<(&crate::snapshot::ApiStage, String, String)>> = BTreeMap::new();
+    let mut dists = vec![];
+    for f in findings {
+        match front(web, &f.resource) {
+            Some(Front::Lb(lb)) => lbs.entry(lb.region.clone()).or_default().push((lb, f.id())),
+            Some(Front::Stage(s)) => stages
+                .entry(s.region.clone())
+                .or_default()
+                .push((s, f.resource.clone(), f.id())),
+            Some(Front::Dist(d)) => dists.push((d, f.id())),
+            None => p.cannot_fix(&f.id(), "not a resource this tool can change"),
+        }
+    }
+    for (region, list) in lbs {
+        plan_load_balancers(p, id, &region, &list);
+    }
+    for (region, list) in stages {
+        plan_stages(p, id, &region, &list);
+    }
+    if !dists.is_empty() {
+        plan_distributions(p, id, &dists);
+    }
+}
+
+fn plan_load_balancers(
+    p: &mut Planner,
+    id: &str,
+    region: &str,
+    list: &[(&crate::snapshot::LoadBalancer, String)],
+) {
+    let snap = p.snap;
+    let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
+    let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
+    let mut deps = ensure_bucket(p, id, &fixes, &bucket, region, "receives load balancer access logs");
+    let mut stmts = vec![];
+    if list.iter().any(|(lb, _)| lb.lb_type == "application") {
+        stmts.push(elb_log_statement(snap, &bucket, region));
+    }
+    if list.iter().any(|(lb, _)| lb.lb_type == "network") {
+        stmts.extend(flow_log_bucket_statements(snap, &bucket, region));
+    }
+    deps.push(p.edit_bucket_policy(
+        id,
+        &fixes,
+        &bucket,
+        region,
+        "lets Elastic Load Balancing write access logs (merged into the policy)",
+        Safety::NeedsReview,
+        deps.clone(),
+        |doc| crate::policy::merge(Some(doc), &stmts),
+    ));
+    for (lb, fid) in list {
+        let target = S3Target {
+            bucket: bucket.clone(),
+            prefix: String::new(),
+        };
+        p.add(
+            id,
+            std::slice::from_ref(fid),
+            Draft {
+                op: Op::SetLoadBalancerLogging(SetLoadBalancerLogging {
+                    load_balancer_arn: lb.arn.clone(),
+                    access_logs: Some(target),
+                }),
+                region: region.to_string(),
+                target: lb.arn.clone(),
+                before: json!({"access_logs.s3.enabled": "false"}),
+                after: json!({"access_logs.s3.enabled": "true", "access_logs.s3.bucket": bucket, "access_logs.s3.prefix": ""}),
+                reason: format!("turn on access logs of {} load balancer {}", lb.lb_type, lb.name),
+                safety: Safety::NeedsReview,
+                depends_on: deps.clone(),
+                observes: vec![format!("web/load_balancers/{}", lb.arn)],
+            },
+        );
+    }
+}
+
+/// The statement that lets Elastic Load Balancing write an Application Load
+/// Balancer's access logs: to the region's ELB account where AWS has one,
+/// else to its log-delivery service principal.
+/// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+pub fn elb_log_statement(snap: &Snapshot, bucket: &str, region: &str) -> Value {
+    let principal = match crate::elb_accounts::elb_account(region) {
+        Some(acct) => json!({"AWS": format!("arn:{}:iam::{acct}:root", snap.partition)}),
+        None => json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}),
+    };
+    json!({
+        "Sid": "ElbAccessLogsWrite",
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:PutObject",
+        "Resource": format!("{}/AWSLogs/{}/*", bucket_arn(snap, bucket), snap.account_id),
+    })
+}
+
+fn plan_stages(
+    p: &mut Planner,
+    id: &str,
+    region: &str,
+    list: &[(&crate::snapshot::ApiStage, String, String)],
+) {
+    let snap = p.snap;
+    let fixes: Vec<String> = list.iter().map(|(_, _, f)| f.clone()).collect();
+    let group = fill(&p.settings.names.api_access_log_group, &snap.account_id, region);
+    let mut deps = ensure_log_group(p, id, &fixes, region, &group, "receives API Gateway access logs");
+    let web = snap.web.as_ref().expect("planned from a snapshot with web front ends");
+    let has_role = web
+        .api_accounts
+        .get(region)
+        .is_some_and(|a| a.cloudwatch_role_arn.is_some());
+    let rest_fixes: Vec<String> = list
+        .iter()
+        .filter(|(s, _, _)| s.protocol == "REST")
+        .map(|(_, _, f)| f.clone())
+        .collect();
+    let mut account_dep = vec![];
+    if !rest_fixes.is_empty() && !has_role {
+        let name = fill(&p.settings.names.api_gateway_role, &snap.account_id, region);
+        let trust = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"
+        }]});
+        // The actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, on this
+        // account's log groups only (execution logs go to groups API
+        // Gateway names and creates itself).
+        let policy = json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "ApiGatewayLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+            "Resource": snap.arn("logs", "*", "*")
+        }]});
+        let role_deps: Vec<String> = ensure_role(
+            p,
+            id,
+            &rest_fixes,
+            &name,
+            trust,
+            "apigateway-push-to-cloudwatch-logs",
+            policy,
+            "a role API Gateway writes REST API logs to CloudWatch Logs with",
+        )
+        .into_iter()
+        .collect();
+        let arn = role_arn(snap, &name);
+        account_dep.push(p.add(
+            id,
+            &rest_fixes,
+            Draft {
+                op: Op::SetApiGatewayAccount(SetApiGatewayAccount {
+                    cloudwatch_role_arn: Some(arn.clone()),
+                }),
+                region: region.to_string(),
+                target: format!("arn:{}:apigateway:{region}::/account", snap.partition),
+                before: json!({"cloudwatchRoleArn": null}),
+                after: json!({"cloudwatchRoleArn": arn}),
+                reason: format!("REST API access logging needs API Gateway's CloudWatch Logs role, not set in {region}"),
+                safety: Safety::NeedsReview,
+                depends_on: role_deps,
+                observes: vec![format!("web/api_accounts/{region}")],
+            },
+        ));
+    }
+    let destination = log_group_arn(snap, region, &group)
+        .trim_end_matches(":*")
+        .to_string();
+    for (st, arn, fid) in list {
+        let mut depends_on = deps.clone();
+        if st.protocol == "REST" {
+            depends_on.extend(account_dep.iter().cloned());
+        }
+        p.add(
+            id,
+            std::slice::from_ref(fid),
+            Draft {
+                op: Op::SetStageAccessLogging(SetStageAccessLogging {
+                    api_id: st.api_id.clone(),
+                    stage_name: st.stage_name.clone(),
+                    protocol: st.protocol.clone(),
+                    access_log: Some(AccessLog {
+                        destination_arn: Some(destination.clone()),
+                        format: Some(STAGE_LOG_FORMAT.to_string()),
+                    }),
+                }),
+                region: region.to_string(),
+                target: arn.clone(),
+                before: json!({"accessLogSettings": null}),
+                after: json!({"accessLogSettings": {"destinationArn": destination, "format": STAGE_LOG_FORMAT}}),
+                reason: format!("turn on access logging of stage {} of {} ({})", st.stage_name, st.api_name, st.protocol),
+                safety: Safety::NeedsReview,
+                depends_on,
+                observes: vec![format!("web/api_stages/{arn}")],
+            },
+        );
+    }
+    deps.clear();
+}
+
+fn plan_distributions(
+    p: &mut Planner,
+    id: &str,
+    list: &[(&crate::snapshot::Distribution, String)],
+) {
+    let snap = p.snap;
+    if snap.partition != "aws" {
+        for (_, f) in list {
+            p.cannot_fix(f, format!("CloudFront standard logging v2 is planned only in the aws partition (this is {})", snap.partition));
+        }
+        return;
+    }
+    let region = cloudfront_region(&snap.partition);
+    let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
+    let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
+    let mut deps = ensure_bucket(p, id, &fixes, &bucket, region, "receives CloudFront access logs");
+    let stmts = flow_log_bucket_statements(snap, &bucket, region);
+    deps.push(p.edit_bucket_policy(
+        id,
+        &fixes,
+        &bucket,
+        region,
+        "lets CloudWatch Logs deliver CloudFront access logs (merged first: AWS would add its own statements)",
+        Safety::NeedsReview,
+        deps.clone(),
+        |doc| crate::policy::merge(Some(doc), &stmts),
+    ));
+    let destination = bucket_arn(snap, &bucket);
+    for (d, fid) in list {
+        p.add(
+            id,
+            std::slice::from_ref(fid),
+            Draft {
+                op: Op::CreateLogDelivery(CreateLogDelivery {
+                    resource_arn: d.arn.clone(),
+                    log_type: "ACCESS_LOGS".into(),
+                    source_name: format!("remediate-cloudfront-{}", d.id),
+                    destination_name: bucket.clone(),
+                    destination_resource_arn: destination.clone(),
+                }),
+                region: region.to_string(),
+                target: d.arn.clone(),
+                before: Value::Null,
+                after: json!({"AccessLogDestinations": [destination]}),
+                reason: format!("deliver access logs of distribution {} (standard logging v2) to S3", d.domain_name),
+                safety: Safety::NeedsReview,
+                depends_on: deps.clone(),
+                observes: vec![format!("web/distributions/{}", d.arn)],
+            },
+        );
+    }
+}

@@ -516,6 +516,24 @@ pub fn observed_value(snap: &Snapshot, path: &str) -> Value {
                 .collect();
             Value::Array(logs)
         }
+        // `web/<collection>/<key>`: keys are ARNs (they hold '/').
+        "web" => {
+            let (coll, key) = rest.split_once('/').unwrap_or((rest, ""));
+            let Some(w) = &snap.web else {
+                return Value::Null;
+            };
+            let v = |x: Option<Value>| x.unwrap_or(Value::Null);
+            match coll {
+                "load_balancers" => v(w.load_balancers.get(key).map(|x| json!(x))),
+                "api_stages" => v(w.api_stages.get(key).map(|x| json!(x))),
+                "api_accounts" => v(w.api_accounts.get(key).map(|x| json!(x))),
+                "distributions" => json!({
+                    "distribution": w.distributions.get(key),
+                    "deliveries": w.access_log_deliveries(key),
+                }),
+                _ => Value::Null,
+            }
+        }
         _ => Value::Null,
     }
 }

@@ -192,6 +192,8 @@ pub struct NonCompliantRegion {
 pub struct NonCompliant {
     pub account: String,
     pub regions: Vec<NonCompliantRegion>,
+    /// Web front ends without access logs, in `regions[0]` (CIS 7.0 4.10).
+    pub web: SeededWeb,
 }
 
 impl NonCompliant {
@@ -264,7 +266,9 @@ impl Compliant {
 ///   and role `nc-config-role`, delivery channel `default` to bucket
 ///   `nc-config-<account>-<region>`, never started;
 /// - a customer key (`nc-key-<region>`, symmetric) with rotation off;
-/// - the default VPC and VPC 10.20.0.0/16 `nc-extra`, without flow logs.
+/// - the default VPC and VPC 10.20.0.0/16 `nc-extra`, without flow logs;
+/// - in the first region only: [`web_frontends`] (an ALB, an NLB, a REST
+///   and an HTTP API stage, a CloudFront distribution), no access logs.
 pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompliant> {
     let account = account_id(cfg).await?;
     let mut out = Vec::new();
@@ -394,9 +398,11 @@ pub async fn non_compliant(cfg: &SdkConfig, regions: &[&str]) -> Result<NonCompl
             extra_vpc_id,
         });
     }
+    let web = web_frontends(cfg, regions[0], "nc").await?;
     Ok(NonCompliant {
         account,
         regions: out,
+        web,
     })
 }
 
@@ -1587,4 +1593,173 @@ impl<T, E: std::error::Error + 'static> Ctx<T> for std::result::Result<T, E> {
     fn ctx(self, what: impl std::fmt::Display) -> Result<T> {
         self.map_err(|e| anyhow!("{what}: {}", DisplayErrorContext(&e)))
     }
+}
+
+// ---------------------------------------------------------------------------
+// Web front ends (CIS 7.0 4.10)
+// ---------------------------------------------------------------------------
+
+/// What [`web_frontends`] made, none of it with access logs.
+#[derive(Clone, Debug)]
+pub struct SeededWeb {
+    pub region: String,
+    pub alb_arn: String,
+    pub nlb_arn: String,
+    /// REST API with stage `prod`.
+    pub rest_api_id: String,
+    /// HTTP API with stage `live`.
+    pub http_api_id: String,
+    pub distribution_id: String,
+    pub distribution_arn: String,
+}
+
+/// An Application and a Network Load Balancer in the default VPC of
+/// `region`, a REST API (stage `prod`) and an HTTP API (stage `live`)
+/// there, and a CloudFront distribution: no access logs anywhere.
+pub async fn web_frontends(cfg: &SdkConfig, region: &str, tag: &str) -> Result<SeededWeb> {
+    let vpc = default_vpc(cfg, region).await?;
+    let ec2 = aws_sdk_ec2::Client::new(&region_cfg(cfg, region));
+    let subnets: Vec<String> = ec2
+        .describe_subnets()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .send()
+        .await
+        .ctx(format!("describe subnets in {region}"))?
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_id().map(str::to_owned))
+        .take(2)
+        .collect();
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&region_cfg(cfg, region));
+    let lb = |name: String, t: aws_sdk_elasticloadbalancingv2::types::LoadBalancerTypeEnum| {
+        elb.create_load_balancer()
+            .name(name)
+            .r#type(t)
+            .set_subnets(Some(subnets.clone()))
+            .send()
+    };
+    use aws_sdk_elasticloadbalancingv2::types::LoadBalancerTypeEnum as T;
+    let alb = lb(format!("{tag}-alb"), T::Application)
+        .await
+        .ctx(format!("create an ALB in {region}"))?;
+    let nlb = lb(format!("{tag}-nlb"), T::Network)
+        .await
+        .ctx(format!("create an NLB in {region}"))?;
+    let arn_of = |o: &aws_sdk_elasticloadbalancingv2::operation::create_load_balancer::CreateLoadBalancerOutput| {
+        o.load_balancers()
+            .first()
+            .and_then(|l| l.load_balancer_arn())
+            .map(str::to_owned)
+            .context("no load balancer ARN")
+    };
+    let (alb_arn, nlb_arn) = (arn_of(&alb)?, arn_of(&nlb)?);
+
+    let api = aws_sdk_apigateway::Client::new(&region_cfg(cfg, region));
+    let rest = api
+        .create_rest_api()
+        .name(format!("{tag}-rest"))
+        .send()
+        .await
+        .ctx("create a REST API")?;
+    let rest_api_id = rest.id().context("no REST API id")?.to_owned();
+    let root = api
+        .get_resources()
+        .rest_api_id(&rest_api_id)
+        .send()
+        .await
+        .ctx("get REST API resources")?
+        .items()
+        .iter()
+        .find(|r| r.path() == Some("/"))
+        .and_then(|r| r.id())
+        .map(str::to_owned)
+        .context("no root resource")?;
+    api.put_method()
+        .rest_api_id(&rest_api_id)
+        .resource_id(&root)
+        .http_method("GET")
+        .authorization_type("NONE")
+        .send()
+        .await
+        .ctx("put method")?;
+    api.put_integration()
+        .rest_api_id(&rest_api_id)
+        .resource_id(&root)
+        .http_method("GET")
+        .r#type(aws_sdk_apigateway::types::IntegrationType::Mock)
+        .send()
+        .await
+        .ctx("put integration")?;
+    api.create_deployment()
+        .rest_api_id(&rest_api_id)
+        .stage_name("prod")
+        .send()
+        .await
+        .ctx("deploy stage prod")?;
+
+    let v2 = aws_sdk_apigatewayv2::Client::new(&region_cfg(cfg, region));
+    let http = v2
+        .create_api()
+        .name(format!("{tag}-http"))
+        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+        .send()
+        .await
+        .ctx("create an HTTP API")?;
+    let http_api_id = http.api_id().context("no HTTP API id")?.to_owned();
+    v2.create_stage()
+        .api_id(&http_api_id)
+        .stage_name("live")
+        .send()
+        .await
+        .ctx("create stage live")?;
+
+    let (distribution_id, distribution_arn) = distribution(cfg, tag).await?;
+    Ok(SeededWeb {
+        region: region.to_owned(),
+        alb_arn,
+        nlb_arn,
+        rest_api_id,
+        http_api_id,
+        distribution_id,
+        distribution_arn,
+    })
+}
+
+/// A CloudFront distribution (one S3 origin), without logging: (id, ARN).
+pub async fn distribution(cfg: &SdkConfig, tag: &str) -> Result<(String, String)> {
+    use aws_sdk_cloudfront::types::{
+        DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
+        ViewerProtocolPolicy,
+    };
+    let cf = aws_sdk_cloudfront::Client::new(&region_cfg(cfg, "us-east-1"));
+    let origin = Origin::builder()
+        .id("origin")
+        .domain_name(format!("{tag}-site.s3.amazonaws.com"))
+        .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+        .build()?;
+    let config = DistributionConfig::builder()
+        .caller_reference(format!("{tag}-{}", std::process::id()))
+        .comment(format!("{tag} site"))
+        .enabled(true)
+        .origins(Origins::builder().quantity(1).items(origin).build()?)
+        .default_cache_behavior(
+            DefaultCacheBehavior::builder()
+                .target_origin_id("origin")
+                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                .cache_policy_id("658327ea-f89d-4fab-a63d-7e88639e58f6")
+                .build()?,
+        )
+        .build()?;
+    let out = cf
+        .create_distribution()
+        .distribution_config(config)
+        .send()
+        .await
+        .ctx("create a CloudFront distribution")?;
+    let d = out.distribution().context("no distribution")?;
+    Ok((d.id().to_owned(), d.arn().to_owned()))
+}
+
+fn region_cfg(cfg: &SdkConfig, region: &str) -> SdkConfig {
+    cfg.to_builder().region(Region::new(region.to_owned())).build()
 }

@@ -16,7 +16,10 @@ enforced.
 
 One policy evaluator (``allows``) answers every "does this policy let that
 principal do that" question: the service-delivery checks of CloudTrail,
-Config, S3 server access logging, and role trust policies.
+Config, S3 server access logging, load balancer access logs, CloudWatch Logs
+vended-log deliveries, and role trust policies.
+
+A few things moto lacks are added in lenient mode too (``install_missing``).
 """
 
 from __future__ import annotations
@@ -1212,6 +1215,512 @@ def install_sts() -> None:
     backend.assume_role = assume_role
 
 
+# ---------------------------------------------------------------------------
+# Elastic Load Balancing (v2) access logs
+# ---------------------------------------------------------------------------
+
+# The Elastic Load Balancing account of each Region that predates August 2022,
+# for the legacy bucket policy (Principal arn:<p>:iam::<id>:root). "Regions
+# that are not in this list do not support the legacy policy."
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+# (the same table is src/elb_accounts.rs)
+ELB_ACCOUNTS = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-gov-east-1": "190560391635",
+    "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com"
+LOG_DELIVERY = "delivery.logs.amazonaws.com"
+
+
+def _bucket_uses_kms(bucket: Any) -> bool:
+    return "aws:kms" in json.dumps(getattr(bucket, "encryption", None) or {})
+
+
+def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dict[str, Any]) -> None:
+    """ModifyLoadBalancerAttributes turning access logs on: ELB writes a test
+    file first, so the bucket must exist, be in the load balancer's Region and
+    let ELB write `bucket/[prefix/]AWSLogs/<account>/…`.
+
+    Application Load Balancer:
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+    (s3:PutObject for logdelivery.elasticloadbalancing.amazonaws.com, or, in
+    the Regions of ELB_ACCOUNTS, the Region's ELB account root; "The only
+    server-side encryption option that's supported is Amazon S3-managed keys
+    (SSE-S3)"; the prefix "must not include the string AWSLogs").
+    Network Load Balancer:
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html
+    (s3:PutObject for delivery.logs.amazonaws.com with x-amz-acl
+    bucket-owner-full-control, aws:SourceAccount the account, aws:SourceArn
+    arn:<p>:logs:<region>:<account>:*; SSE-KMS with a customer managed key is
+    allowed).
+    The refusal, as the pages' troubleshooting sections word it:
+    InvalidConfigurationRequest, "Access Denied for bucket: <bucket>. Please
+    check S3bucket permission" (HTTP 400, botocore's ELBv2 model).
+    """
+    from moto.elbv2.exceptions import InvalidConfigurationRequest, ValidationError
+
+    if not any(key.startswith("access_logs.s3.") for key in attrs):
+        return  # other attributes: the bucket is not checked again
+    merged = {**balancer.attrs, **attrs}
+    if str(merged.get("access_logs.s3.enabled", "false")).lower() != "true":
+        return
+    kind = getattr(balancer, "type", "application")
+    if kind not in ("application", "network"):
+        return
+    name = merged.get("access_logs.s3.bucket") or ""
+    prefix = merged.get("access_logs.s3.prefix") or ""
+    if "AWSLogs" in prefix:
+        raise ValidationError("The prefix can't include the string 'AWSLogs'")  # message: ours (the pages' rule)
+    denied = InvalidConfigurationRequest(f"Access Denied for bucket: {name}. Please check S3bucket permission")
+    partition = partition_of(region)
+    bucket = find_bucket(account_id, partition, name) if name else None
+    if bucket is None or bucket.region_name != region:
+        raise denied
+    key_prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    bucket_arn = f"arn:{partition}:s3:::{name}"
+    if kind == "application":
+        if _bucket_uses_kms(bucket):
+            raise denied
+        resource = f"{bucket_arn}/{key_prefix}AWSLogs/{account_id}/ELBAccessLogTestFile"
+        context = {
+            "aws:SourceAccount": account_id,
+            "aws:SourceArn": balancer.arn,
+            "s3:x-amz-acl": "bucket-owner-full-control",
+        }
+        principals: list[tuple[str, str]] = [("Service", ELB_LOG_DELIVERY)]
+        elb_account = ELB_ACCOUNTS.get(region)
+        if elb_account:
+            principals += [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+        ok = any(allows([bucket.policy], p, "s3:PutObject", resource, context) for p in principals)
+    else:
+        resource = f"{bucket_arn}/{key_prefix}AWSLogs/{account_id}/elasticloadbalancing/{region}/x.log.gz"
+        context = {
+            "aws:SourceAccount": account_id,
+            "aws:SourceArn": f"arn:{partition}:logs:{region}:{account_id}:*",
+            "s3:x-amz-acl": "bucket-owner-full-control",
+        }
+        ok = allows([bucket.policy], ("Service", LOG_DELIVERY), "s3:PutObject", resource, context)
+    if not ok:
+        raise denied
+
+
+def install_elbv2() -> None:
+    from moto.elbv2 import models as elbm
+
+    backend = elbm.ELBv2Backend
+    original = backend.modify_load_balancer_attributes
+
+    def modify_load_balancer_attributes(self: Any, arn: str, attrs: dict[str, Any]) -> dict[str, Any]:
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None:
+            check_lb_access_logs(self.account_id, self.region_name, balancer, attrs)
+        return original(self, arn, attrs)
+
+    backend.modify_load_balancer_attributes = modify_load_balancer_attributes
+
+
+# ---------------------------------------------------------------------------
+# API Gateway (REST APIs, and the account settings WebSocket APIs share)
+# ---------------------------------------------------------------------------
+
+APIGATEWAY = "apigateway.amazonaws.com"
+_LOG_GROUP_ARN = re.compile(r"arn:(aws|aws-cn|aws-us-gov):logs:([a-z0-9-]+):(\d{12}):log-group:([^:*]+)")
+
+
+def _apigw_bad_request(message: str) -> Exception:
+    from moto.apigateway.exceptions import BadRequestException
+
+    return BadRequestException(message)
+
+
+def _log_group_exists(account_id: str, region: str, name: str) -> bool:
+    from moto.logs.models import logs_backends
+
+    try:
+        return name in logs_backends[account_id][region].groups
+    except Exception:
+        return False
+
+
+def _account_role_arn(account_id: str, region: str) -> str | None:
+    from moto.apigateway.models import apigateway_backends
+
+    try:
+        return apigateway_backends[account_id][region].account.cloudwatch_role_arn or None
+    except Exception:
+        return None
+
+
+def check_access_log_destination(account_id: str, region: str, destination: str, need_role: bool, bad: Callable[[str], Exception]) -> None:
+    """An access-log destination of an API Gateway stage.
+
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+    (the destination is a log group ARN, arn:<p>:logs:<region>:<account>:log-group:<name>,
+    of the API's Region; logging to CloudWatch needs the account's CloudWatch
+    Logs role "for each Region"). Messages as API Gateway answers them:
+    "CloudWatch Logs role ARN must be set in account settings to enable
+    logging" (aws-solutions/virtual-waiting-room-on-aws#74, aws/aws-cdk#33977
+    for WebSocket APIs); "Invalid ARN specified in the request"
+    (aws/aws-sdk-js#868). Firehose destinations are not checked.
+    """
+    if destination.startswith("arn:") and destination.split(":")[2:3] == ["firehose"]:
+        return
+    if need_role and not _account_role_arn(account_id, region):
+        raise bad("CloudWatch Logs role ARN must be set in account settings to enable logging")
+    m = _LOG_GROUP_ARN.fullmatch(destination or "")
+    if m is None or m.group(1) != partition_of(region) or m.group(2) != region or m.group(3) != account_id:
+        raise bad("Invalid ARN specified in the request")
+    if not _log_group_exists(account_id, region, m.group(4)):
+        raise bad(f"Log group {m.group(4)} does not exist")  # message: ours
+
+
+def install_apigateway() -> None:
+    """UpdateAccount and UpdateStage (REST APIs).
+
+    UpdateAccount `/cloudwatchRoleArn`: the role must exist and trust
+    apigateway.amazonaws.com
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions);
+    message as API Gateway answers it (aws-cloudformation/rain#163).
+    UpdateStage: the stage must exist (moto creates it; AWS answers
+    NotFoundException "Invalid stage identifier specified",
+    https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateStage.html),
+    and `/accessLogSettings/destinationArn` is checked by
+    check_access_log_destination.
+    """
+    from moto.apigateway import models as agm
+    from moto.apigateway.exceptions import StageNotFoundException
+
+    backend = agm.APIGatewayBackend
+    original_account = backend.update_account
+
+    def update_account(self: Any, patch_operations: list[dict[str, Any]]) -> Any:
+        partition = partition_of(self.region_name)
+        for op in patch_operations:
+            if op.get("path") == "/cloudwatchRoleArn" and op.get("op") in ("replace", "add") and op.get("value"):
+                role = find_role(self.account_id, partition, op["value"])
+                context = {"aws:SourceAccount": self.account_id}
+                if role is None or not trusts(role, APIGATEWAY, context):
+                    raise _apigw_bad_request(
+                        "The role ARN does not have required permissions configured. "
+                        "Please grant trust permission for API Gateway and add the required role policy."
+                    )
+        return original_account(self, patch_operations)
+
+    backend.update_account = update_account
+
+    original_stage = backend.update_stage
+
+    def update_stage(self: Any, function_id: str, stage_name: str, patch_operations: Any) -> Any:
+        api = self.get_rest_api(function_id)
+        if stage_name not in api.stages:
+            raise StageNotFoundException()
+        for op in patch_operations or []:
+            if op.get("op") in ("replace", "add") and op.get("path") == "/accessLogSettings/destinationArn":
+                check_access_log_destination(
+                    self.account_id, self.region_name, str(op.get("value") or ""), True, _apigw_bad_request
+                )
+        return original_stage(self, function_id, stage_name, patch_operations)
+
+    backend.update_stage = update_stage
+
+
+# ---------------------------------------------------------------------------
+# API Gateway v2 (HTTP and WebSocket APIs)
+# ---------------------------------------------------------------------------
+
+
+def _apigwv2_bad_request(message: str) -> Exception:
+    from moto.apigatewayv2.exceptions import BadRequestException
+
+    return BadRequestException(message)
+
+
+def install_apigatewayv2_update_stage() -> None:
+    """UpdateStage (PATCH /v2/apis/{apiId}/stages/{stageName}), which moto
+    5.2.1 lacks; installed in lenient mode too. Fields as
+    https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages-stagename.html
+    describes them; `accessLogSettings` set to `{}` (or null) clears access
+    logging, as the Terraform AWS provider does to turn it off.
+    """
+    from datetime import datetime
+
+    from moto.apigatewayv2 import models as agv2m
+    from moto.apigatewayv2 import responses as agv2r
+
+    fields = {
+        "autoDeploy": "auto_deploy",
+        "clientCertificateId": "client_certificate_id",
+        "defaultRouteSettings": "default_route_settings",
+        "description": "description",
+        "routeSettings": "route_settings",
+        "stageVariables": "stage_variables",
+    }
+
+    def update_stage(self: Any, api_id: str, stage_name: str, body: dict[str, Any]) -> Any:
+        stage = self.get_stage(api_id, stage_name)
+        if "accessLogSettings" in body:
+            settings = body["accessLogSettings"] or {}
+            stage.access_log_settings = {k: v for k, v in settings.items() if v} or None
+        for key, attr in fields.items():
+            if key in body:
+                setattr(stage, attr, body[key])
+        if "deploymentId" in body:
+            stage.config["deploymentId"] = body["deploymentId"]
+        stage.updated = datetime.now()
+        return stage
+
+    agv2m.ApiGatewayV2Backend.update_stage = update_stage
+
+    def update_stage_response(self: Any) -> Any:
+        parts = self.path.split("/")
+        api_id, stage_name = parts[-3], unquote(parts[-1])
+        body = json.loads(self.body or "{}")
+        stage = self.apigatewayv2_backend.update_stage(api_id, stage_name, body)
+        return 200, {}, json.dumps(stage.to_json())
+
+    agv2r.ApiGatewayV2Response.update_stage = update_stage_response
+
+
+def install_apigatewayv2() -> None:
+    """UpdateStage `accessLogSettings.destinationArn`: a log group ARN of the
+    API's Region (check_access_log_destination). HTTP APIs need no account
+    role; WebSocket APIs do (aws/aws-cdk#33977:
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html,
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html).
+    """
+    from moto.apigatewayv2 import models as agv2m
+
+    backend = agv2m.ApiGatewayV2Backend
+    original = backend.update_stage
+
+    def update_stage(self: Any, api_id: str, stage_name: str, body: dict[str, Any]) -> Any:
+        api = self.get_api(api_id)
+        api.get_stage(stage_name)
+        destination = (body.get("accessLogSettings") or {}).get("destinationArn")
+        if destination:
+            check_access_log_destination(
+                self.account_id,
+                self.region_name,
+                str(destination),
+                api.protocol_type == "WEBSOCKET",
+                _apigwv2_bad_request,
+            )
+        return original(self, api_id, stage_name, body)
+
+    backend.update_stage = update_stage
+
+
+# ---------------------------------------------------------------------------
+# CloudWatch Logs vended-log deliveries (CloudFront standard logging v2)
+# ---------------------------------------------------------------------------
+
+
+def _find_distribution(account_id: str, distribution_id: str) -> Any | None:
+    from moto.cloudfront.models import cloudfront_backends
+
+    try:
+        for backend in cloudfront_backends[account_id].values():
+            if distribution_id in backend.distributions:
+                return backend.distributions[distribution_id]
+    except Exception:
+        return None
+    return None
+
+
+def install_logs() -> None:
+    """PutDeliverySource for a CloudFront distribution, and CreateDelivery to S3.
+
+    PutDeliverySource: a CloudFront distribution is a source only in
+    us-east-1, only for a distribution of the caller's account that exists,
+    and only with logType ACCESS_LOGS:
+    https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
+    ("you must use the US East (N. Virginia) Region"),
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html
+    (CloudFront: ACCESS_LOGS). ValidationException, messages ours.
+
+    CreateDelivery to an S3 destination: the bucket policy must let
+    delivery.logs.amazonaws.com s3:PutObject `bucket/[path/]AWSLogs/<account>/…`
+    (x-amz-acl bucket-owner-full-control, aws:SourceAccount, aws:SourceArn the
+    delivery source). When it does not, AWS appends its own AWSLogDeliveryWrite
+    statement to the bucket policy (or creates the policy, Id
+    AWSLogDeliveryWrite20150319) — the caller holding s3:GetBucketPolicy and
+    s3:PutBucketPolicy, which moto does not check:
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html
+    A policy with NotAction or NotPrincipal cannot be amended, and the
+    delivery fails:
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
+    (AccessDeniedException, message ours); so does a bucket that does not
+    exist (ResourceNotFoundException, message ours).
+    """
+    from moto.logs import models as lgm
+    from moto.logs.exceptions import ResourceNotFoundException, ValidationException
+
+    backend = lgm.LogsBackend
+    original_source = backend.put_delivery_source
+
+    def put_delivery_source(self: Any, name: str, resource_arn: str, log_type: str, tags: dict[str, str]) -> Any:
+        parts = (resource_arn or "").split(":", 5)
+        if len(parts) == 6 and parts[2] == "cloudfront":
+            if self.region_name != "us-east-1":
+                raise ValidationException(
+                    "CloudFront distributions can be delivery sources only in us-east-1."  # message: ours
+                )
+            if log_type != "ACCESS_LOGS":
+                raise ValidationException(
+                    f"Log type {log_type} is not supported for CloudFront; use ACCESS_LOGS."  # message: ours
+                )
+            distribution_id = parts[5].split("/", 1)[1] if parts[5].startswith("distribution/") else ""
+            if parts[4] != self.account_id or _find_distribution(self.account_id, distribution_id) is None:
+                raise ValidationException(
+                    f"Resource {resource_arn} does not exist or is not in this account."  # message: ours
+                )
+        return original_source(self, name, resource_arn, log_type, tags)
+
+    backend.put_delivery_source = put_delivery_source
+
+    original_delivery = backend.create_delivery
+
+    def create_delivery(
+        self: Any,
+        delivery_source_name: str,
+        delivery_destination_arn: str,
+        record_fields: list[str] | None,
+        field_delimiter: str | None,
+        s3_delivery_configuration: dict[str, Any] | None,
+        tags: dict[str, str] | None,
+    ) -> Any:
+        source = self.delivery_sources.get(delivery_source_name)
+        destination = next(
+            (d for d in self.delivery_destinations.values() if d.arn == delivery_destination_arn), None
+        )
+        if source is not None and destination is not None and destination.delivery_destination_type == "S3":
+            target = destination.delivery_destination_configuration["destinationResourceArn"]
+            bucket_name, _, path = target.split(":::", 1)[-1].partition("/")
+            partition = partition_of(self.region_name)
+            bucket = find_bucket(self.account_id, partition, bucket_name)
+            if bucket is None:
+                raise ResourceNotFoundException(msg=f"The S3 bucket {bucket_name} does not exist.")  # message: ours
+            key_prefix = f"{path.strip('/')}/" if path.strip("/") else ""
+            bucket_arn = f"arn:{partition}:s3:::{bucket_name}"
+            context = {
+                "aws:SourceAccount": self.account_id,
+                "aws:SourceArn": source.arn,
+                "s3:x-amz-acl": "bucket-owner-full-control",
+            }
+            resource = f"{bucket_arn}/{key_prefix}AWSLogs/{self.account_id}/{source.service}/x.log.gz"
+            if not allows([bucket.policy], ("Service", LOG_DELIVERY), "s3:PutObject", resource, context):
+                policy = parse_policy(bucket.policy)
+                if policy is not None and any(
+                    "NotAction" in s or "NotPrincipal" in s for s in statements(policy)
+                ):
+                    raise json_refusal(
+                        "AccessDeniedException",
+                        f"Could not add log delivery permissions to the policy of bucket {bucket_name}.",  # message: ours
+                    )
+                if policy is None:
+                    policy = {"Version": "2012-10-17", "Id": "AWSLogDeliveryWrite20150319", "Statement": []}
+                stmts = _as_list(policy.get("Statement"))
+                sids = {s.get("Sid") for s in stmts if isinstance(s, dict)}
+                sid, n = "AWSLogDeliveryWrite", 1
+                while sid in sids:
+                    sid, n = f"AWSLogDeliveryWrite{n}", n + 1
+                stmts.append(
+                    {
+                        "Sid": sid,
+                        "Effect": "Allow",
+                        "Principal": {"Service": LOG_DELIVERY},
+                        "Action": "s3:PutObject",
+                        "Resource": f"{bucket_arn}/{key_prefix}AWSLogs/{self.account_id}/*",
+                        "Condition": {
+                            "StringEquals": {
+                                "s3:x-amz-acl": "bucket-owner-full-control",
+                                "aws:SourceAccount": [self.account_id],
+                            },
+                            "ArnLike": {
+                                "aws:SourceArn": [
+                                    f"arn:{partition}:logs:{self.region_name}:{self.account_id}:delivery-source:*"
+                                ]
+                            },
+                        },
+                    }
+                )
+                policy["Statement"] = stmts
+                bucket.policy = json.dumps(policy).encode("utf-8")
+        return original_delivery(
+            self,
+            delivery_source_name,
+            delivery_destination_arn,
+            record_fields,
+            field_delimiter,
+            s3_delivery_configuration,
+            tags,
+        )
+
+    backend.create_delivery = create_delivery
+
+
+# ---------------------------------------------------------------------------
+# What moto lacks (installed in lenient mode too)
+# ---------------------------------------------------------------------------
+
+
+def install_missing() -> None:
+    """Features moto 5.2.1 lacks, which AWS has: not strictness rules.
+
+    - apigatewayv2 UpdateStage (install_apigatewayv2_update_stage);
+    - apigateway UpdateAccount `replace /cloudwatchRoleArn` with an empty
+      value clears the role (moto kept ""; AWS leaves the field out);
+    - a CloudFront distribution's ARN as AWS writes it,
+      arn:<p>:cloudfront::<account>:distribution/<id> (moto 5.2.1 leaves out
+      the empty Region field):
+      https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html#amazoncloudfront-resources-for-iam-policies
+    """
+    from moto.apigateway import models as agm
+    from moto.cloudfront import models as cfm
+
+    install_apigatewayv2_update_stage()
+
+    original_distribution = cfm.Distribution.__init__
+
+    def distribution_init(self: Any, account_id: str, region_name: str, config: dict[str, Any]) -> None:
+        original_distribution(self, account_id, region_name, config)
+        self.arn = f"arn:{partition_of(region_name)}:cloudfront::{account_id}:distribution/{self.distribution_id}"
+
+    cfm.Distribution.__init__ = distribution_init
+
+    original = agm.Account.apply_patch_operations
+
+    def apply_patch_operations(self: Any, patch_operations: list[dict[str, Any]]) -> Any:
+        result = original(self, patch_operations)
+        if not self.cloudwatch_role_arn:
+            self.cloudwatch_role_arn = None
+        return result
+
+    agm.Account.apply_patch_operations = apply_patch_operations
+
+
 def install() -> None:
     """Patch moto's backends (idempotent per process: call once)."""
     install_s3()
@@ -1220,21 +1729,26 @@ def install() -> None:
     install_config()
     install_ec2()
     install_sts()
+    install_elbv2()
+    install_apigateway()
+    install_apigatewayv2()
+    install_logs()
 
 
 def main(argv: list[str]) -> None:
     lenient = "--lenient" in argv
     argv = [a for a in argv if a != "--lenient"]
-    if not lenient:
-        try:
+    try:
+        install_missing()
+        if not lenient:
             install()
-        except (AttributeError, ImportError) as err:
-            import moto
+    except (AttributeError, ImportError) as err:
+        import moto
 
-            sys.exit(
-                f"strict_moto: cannot patch moto {moto.__version__} ({err}); "
-                "it was written against moto 5.2.1 (scripts/ensure-moto installs it)"
-            )
+        sys.exit(
+            f"strict_moto: cannot patch moto {moto.__version__} ({err}); "
+            "it was written against moto 5.2.1 (scripts/ensure-moto installs it)"
+        )
     from moto.server import main as moto_main
 
     moto_main(argv)

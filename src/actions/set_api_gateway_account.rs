@@ -1,0 +1,146 @@
+//! `set_api_gateway_log_role` / `clear_api_gateway_log_role`: set the role
+//! API Gateway writes REST API logs to CloudWatch Logs with (a region's
+//! account setting, which REST stage access logging needs); undone by
+//! putting back what it was.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::ctx::{Ctx, Done, Fail};
+use super::{Change, Kind, Past, Reversal, Way};
+use crate::aws::{AwsError, Classify};
+use crate::snapshot::{ApiAccount, Snapshot};
+use aws_sdk_apigateway::types::{Op as PatchOp, PatchOperation};
+
+/// `cloudwatch_role_arn`: the role to set; `None`: clear it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct SetApiGatewayAccount {
+    pub cloudwatch_role_arn: Option<String>,
+}
+
+const CALLS: &[&str] = &["apigateway:GET", "apigateway:PATCH"];
+
+impl Kind for SetApiGatewayAccount {
+    const NAME: &'static str = "set_api_gateway_log_role";
+    const RANK: u8 = 16;
+    const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
+    const CALLS: &'static [&'static str] = CALLS;
+    const IMPLICIT: &'static [super::Implicit] = &[super::Implicit {
+        call: "apigateway:PATCH",
+        when: "setting the account's CloudWatch Logs role: the role is passed to apigateway.amazonaws.com",
+        actions: &["iam:PassRole"],
+        doc: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html (Permissions for CloudWatch logging)",
+    }];
+    const SECOND: Option<Way> = Some(Way {
+        name: "clear_api_gateway_log_role",
+        rank: 22,
+        in_apply: false,
+        in_undo: true,
+        calls: CALLS,
+    });
+    type Prior = ApiAccount;
+
+    fn second(&self) -> bool {
+        self.cloudwatch_role_arn.is_none()
+    }
+
+    fn passed_role(&self) -> Option<&str> {
+        self.cloudwatch_role_arn.as_deref()
+    }
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let was = past.prior.as_ref()?;
+        if was.cloudwatch_role_arn == self.cloudwatch_role_arn {
+            return None;
+        }
+        let why = match &was.cloudwatch_role_arn {
+            None => "clear API Gateway's CloudWatch Logs role: it was not set before".to_string(),
+            Some(r) => format!("set API Gateway's CloudWatch Logs role back to {r}"),
+        };
+        Reversal::restore(
+            SetApiGatewayAccount {
+                cloudwatch_role_arn: was.cloudwatch_role_arn.clone(),
+            },
+            why,
+            past,
+        )
+    }
+
+    fn touches(&self, region: &str) -> Option<String> {
+        Some(format!("apigateway-account:{region}"))
+    }
+
+    fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {
+        if let Some(w) = s.web.as_mut() {
+            w.api_accounts.insert(
+                region.to_string(),
+                ApiAccount {
+                    cloudwatch_role_arn: self.cloudwatch_role_arn.clone(),
+                },
+            );
+        }
+    }
+}
+
+async fn read(cx: &Ctx<'_>) -> Result<ApiAccount, AwsError> {
+    let out = Box::pin(cx.aws.apigateway(cx.region()).get_account().send())
+        .await
+        .aws()?;
+    Ok(ApiAccount {
+        cloudwatch_role_arn: out
+            .cloudwatch_role_arn()
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    })
+}
+
+impl SetApiGatewayAccount {
+    /// Reads the live setting, journals it, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let prior = read(cx)
+            .await
+            .map_err(|e| Fail::reading("API Gateway account settings", e))?;
+        cx.before(&prior)?;
+        if prior.cloudwatch_role_arn == self.cloudwatch_role_arn {
+            return Ok(Done::new("already set", json!(prior)));
+        }
+        let value = self.cloudwatch_role_arn.clone().unwrap_or_default();
+        let api = cx.aws.apigateway(cx.region());
+        // API Gateway checks that it can assume the role: a role made
+        // seconds ago may not be visible to it yet (see `eventually_consistent`).
+        cx.retry("UpdateAccount", || {
+            api.update_account()
+                .patch_operations(
+                    PatchOperation::builder()
+                        .op(PatchOp::Replace)
+                        .path("/cloudwatchRoleArn")
+                        .value(value.clone())
+                        .build(),
+                )
+                .send()
+        })
+        .await?;
+        let now = read(cx)
+            .await
+            .map_err(|e| Fail::from(e).with(json!({"cloudwatch_role_arn": value})))?;
+        if now.cloudwatch_role_arn != self.cloudwatch_role_arn {
+            return Err(Fail::mismatch(
+                format!(
+                    "API Gateway's CloudWatch Logs role reads back as {:?}",
+                    now.cloudwatch_role_arn
+                ),
+                json!(now),
+            ));
+        }
+        Ok(Done::new(
+            match &now.cloudwatch_role_arn {
+                Some(r) => format!("API Gateway writes logs with {r}"),
+                None => "API Gateway's CloudWatch Logs role cleared".to_string(),
+            },
+            json!(now),
+        ))
+    }
+}

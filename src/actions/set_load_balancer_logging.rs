@@ -1,0 +1,180 @@
+//! `enable_load_balancer_access_logs` / `disable_load_balancer_access_logs`:
+//! turn an Application or Network Load Balancer's access logs on (a plan)
+//! or off (undo); undone by putting back what the attributes were.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::ctx::{Ctx, Done, Fail};
+use super::{Change, Kind, Past, Reversal, Way, billed_when};
+use crate::aws::{AwsError, Classify};
+use crate::cost::PriceKey;
+use crate::snapshot::{S3Target, Snapshot};
+use aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute;
+
+/// `access_logs`: where the logs go; `None`: off.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[schemars(inline)]
+pub struct SetLoadBalancerLogging {
+    pub load_balancer_arn: String,
+    pub access_logs: Option<S3Target>,
+}
+
+/// The three `access_logs.s3.*` attributes as read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccessLogAttributes {
+    pub enabled: bool,
+    pub bucket: String,
+    pub prefix: String,
+}
+
+const CALLS: &[&str] = &[
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+];
+
+impl Kind for SetLoadBalancerLogging {
+    const NAME: &'static str = "enable_load_balancer_access_logs";
+    const RANK: u8 = 18;
+    const CHANGE: Change = Change::Update;
+    const IN_APPLY: bool = true;
+    const IN_UNDO: bool = true;
+    const CALLS: &'static [&'static str] = CALLS;
+    const SECOND: Option<Way> = Some(Way {
+        name: "disable_load_balancer_access_logs",
+        rank: 20,
+        in_apply: false,
+        in_undo: true,
+        calls: CALLS,
+    });
+    type Prior = AccessLogAttributes;
+
+    fn second(&self) -> bool {
+        self.access_logs.is_none()
+    }
+
+    fn prices(&self) -> Vec<PriceKey> {
+        billed_when(self.access_logs.is_some(), &[PriceKey::ElbAccessLogDelivery, PriceKey::S3Storage])
+    }
+
+    fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
+        let was = past.prior.as_ref()?;
+        let arn = &self.load_balancer_arn;
+        let back = SetLoadBalancerLogging {
+            load_balancer_arn: arn.clone(),
+            access_logs: was.enabled.then(|| S3Target {
+                bucket: was.bucket.clone(),
+                prefix: was.prefix.clone(),
+            }),
+        };
+        if back.access_logs == self.access_logs {
+            return None;
+        }
+        let why = match &back.access_logs {
+            None => format!("turn access logs of {arn} off: they were off before"),
+            Some(t) => format!("send access logs of {arn} back to s3://{}", t.bucket),
+        };
+        Reversal::restore(back, why, past)
+    }
+
+    fn touches(&self, _region: &str) -> Option<String> {
+        Some(format!("load-balancer:{}", self.load_balancer_arn))
+    }
+
+    fn simulate(&self, s: &mut Snapshot, _region: &str, _target: &str) {
+        if let Some(lb) = s
+            .web
+            .as_mut()
+            .and_then(|w| w.load_balancers.get_mut(&self.load_balancer_arn))
+        {
+            lb.access_logs = self.access_logs.clone();
+        }
+    }
+}
+
+async fn read(cx: &Ctx<'_>, arn: &str) -> Result<AccessLogAttributes, AwsError> {
+    let out = Box::pin(
+        cx.aws
+            .elbv2(cx.region())
+            .describe_load_balancer_attributes()
+            .load_balancer_arn(arn)
+            .send(),
+    )
+    .await
+    .aws()?;
+    let attr = |k: &str| {
+        out.attributes()
+            .iter()
+            .find(|a| a.key() == Some(k))
+            .and_then(|a| a.value())
+            .unwrap_or_default()
+            .to_string()
+    };
+    Ok(AccessLogAttributes {
+        enabled: attr("access_logs.s3.enabled") == "true",
+        bucket: attr("access_logs.s3.bucket"),
+        prefix: attr("access_logs.s3.prefix"),
+    })
+}
+
+impl SetLoadBalancerLogging {
+    /// Reads the live attributes, journals them, writes, reads back.
+    pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
+        let arn = &self.load_balancer_arn;
+        let prior = read(cx, arn)
+            .await
+            .map_err(|e| Fail::reading("load balancer attributes", e))?;
+        let want = match &self.access_logs {
+            Some(t) => AccessLogAttributes {
+                enabled: true,
+                bucket: t.bucket.clone(),
+                prefix: t.prefix.clone(),
+            },
+            None => AccessLogAttributes {
+                enabled: false,
+                ..prior.clone()
+            },
+        };
+        cx.before(&prior)?;
+        if prior == want {
+            return Ok(Done::new(
+                "access logs already as wanted",
+                json!(prior),
+            ));
+        }
+        let attr = |k: &str, v: &str| LoadBalancerAttribute::builder().key(k).value(v).build();
+        let mut attrs = vec![attr(
+            "access_logs.s3.enabled",
+            if want.enabled { "true" } else { "false" },
+        )];
+        if want.enabled {
+            attrs.push(attr("access_logs.s3.bucket", &want.bucket));
+            attrs.push(attr("access_logs.s3.prefix", &want.prefix));
+        }
+        let elb = cx.aws.elbv2(cx.region());
+        cx.retry("ModifyLoadBalancerAttributes", || {
+            elb.modify_load_balancer_attributes()
+                .load_balancer_arn(arn)
+                .set_attributes(Some(attrs.clone()))
+                .send()
+        })
+        .await?;
+        let now = read(cx, arn)
+            .await
+            .map_err(|e| Fail::from(e).with(json!(want)))?;
+        if now.enabled != want.enabled || (want.enabled && now != want) {
+            return Err(Fail::mismatch(
+                format!("access logs read back as {now:?}, not {want:?}"),
+                json!(now),
+            ));
+        }
+        Ok(Done::new(
+            if want.enabled {
+                format!("access logs of {arn} to s3://{}/{}", want.bucket, want.prefix)
+            } else {
+                format!("access logs of {arn} off")
+            },
+            json!(now),
+        ))
+    }
+}

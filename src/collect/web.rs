@@ -1,0 +1,458 @@
+//! Web front ends (CIS 7.0 4.10): load balancers, API Gateway stages and the
+//! API Gateway account per region; CloudFront distributions and the
+//! CloudWatch Logs delivery sources of their standard logging (v2) once,
+//! from the partition's CloudFront region. Read only when a selected control
+//! needs them (`CollectOptions::web`).
+
+use std::collections::BTreeMap;
+
+use super::Cx;
+use crate::snapshot::{
+    ApiAccount, ApiStage, DeliverySource, Distribution, LoadBalancer, S3Target, Service,
+};
+
+/// The region CloudFront's control plane (and its log deliveries) answers in.
+pub fn cloudfront_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-northwest-1",
+        _ => "us-east-1",
+    }
+}
+
+/// What one region holds.
+#[derive(Default)]
+pub(super) struct RegionWeb {
+    pub load_balancers: Vec<LoadBalancer>,
+    pub stages: Vec<ApiStage>,
+    pub account: Option<ApiAccount>,
+}
+
+pub(super) async fn read_region(cx: &Cx<'_>, region: &str) -> RegionWeb {
+    let (load_balancers, rest, http, account) = tokio::join!(
+        load_balancers(cx, region),
+        rest_stages(cx, region),
+        http_stages(cx, region),
+        api_account(cx, region),
+    );
+    let mut stages = rest;
+    stages.extend(http);
+    RegionWeb {
+        load_balancers,
+        stages,
+        account,
+    }
+}
+
+async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
+    let client = cx.aws.elbv2(region);
+    let mut lbs = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Elbv2,
+                "DescribeLoadBalancers",
+                None,
+                client
+                    .describe_load_balancers()
+                    .page_size(400)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        for lb in out.load_balancers() {
+            let Some(arn) = lb.load_balancer_arn() else {
+                continue;
+            };
+            lbs.push(LoadBalancer {
+                region: region.to_string(),
+                arn: arn.to_string(),
+                name: lb.load_balancer_name().unwrap_or_default().to_string(),
+                lb_type: lb
+                    .r#type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                scheme: lb
+                    .scheme()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                access_logs: None,
+                unread: false,
+            });
+        }
+        match out.next_marker().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != marker.as_deref() => marker = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    // Gateway Load Balancers have no access logs: nothing to read.
+    let reads = lbs.iter_mut().filter(|lb| lb.lb_type != "gateway").map(|lb| {
+        let client = &client;
+        async move {
+            match cx
+                .read(
+                    region,
+                    Service::Elbv2,
+                    "DescribeLoadBalancerAttributes",
+                    Some(&lb.name),
+                    client
+                        .describe_load_balancer_attributes()
+                        .load_balancer_arn(&lb.arn)
+                        .send(),
+                )
+                .await
+            {
+                Some(out) => {
+                    let attr = |k: &str| {
+                        out.attributes()
+                            .iter()
+                            .find(|a| a.key() == Some(k))
+                            .and_then(|a| a.value())
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    if attr("access_logs.s3.enabled") == "true" {
+                        lb.access_logs = Some(S3Target {
+                            bucket: attr("access_logs.s3.bucket"),
+                            prefix: attr("access_logs.s3.prefix"),
+                        });
+                    }
+                }
+                None => lb.unread = true,
+            }
+        }
+    });
+    futures::future::join_all(reads).await;
+    lbs.sort_by(|a, b| a.arn.cmp(&b.arn));
+    lbs
+}
+
+async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
+    let client = cx.aws.apigateway(region);
+    let mut apis: Vec<(String, String)> = Vec::new();
+    let mut position: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Apigateway,
+                "GetRestApis",
+                None,
+                client
+                    .get_rest_apis()
+                    .limit(500)
+                    .set_position(position.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        apis.extend(out.items().iter().filter_map(|a| {
+            Some((
+                a.id()?.to_string(),
+                a.name().unwrap_or_default().to_string(),
+            ))
+        }));
+        match out.position().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != position.as_deref() => position = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    let reads = apis.iter().map(|(id, name)| {
+        let client = &client;
+        async move {
+            let Some(out) = cx
+                .read(
+                    region,
+                    Service::Apigateway,
+                    "GetStages",
+                    Some(id),
+                    client.get_stages().rest_api_id(id).send(),
+                )
+                .await
+            else {
+                return vec![];
+            };
+            out.item()
+                .iter()
+                .filter_map(|s| {
+                    let logs = s.access_log_settings();
+                    Some(ApiStage {
+                        region: region.to_string(),
+                        api_id: id.clone(),
+                        api_name: name.clone(),
+                        stage_name: s.stage_name()?.to_string(),
+                        protocol: "REST".into(),
+                        access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
+                        access_log_format: nonempty(logs.and_then(|l| l.format())),
+                    })
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
+    let client = cx.aws.apigatewayv2(region);
+    let mut apis: Vec<(String, String, String)> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Apigateway,
+                "GetApis",
+                None,
+                client
+                    .get_apis()
+                    .max_results("500")
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        apis.extend(out.items().iter().filter_map(|a| {
+            Some((
+                a.api_id()?.to_string(),
+                a.name().unwrap_or_default().to_string(),
+                a.protocol_type()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "HTTP".into()),
+            ))
+        }));
+        match out.next_token().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    let reads = apis.iter().map(|(id, name, protocol)| {
+        let client = &client;
+        async move {
+            let Some(out) = cx
+                .read(
+                    region,
+                    Service::Apigateway,
+                    "GetStages",
+                    Some(id),
+                    client.get_stages().api_id(id).send(),
+                )
+                .await
+            else {
+                return vec![];
+            };
+            out.items()
+                .iter()
+                .filter_map(|s| {
+                    let logs = s.access_log_settings();
+                    Some(ApiStage {
+                        region: region.to_string(),
+                        api_id: id.clone(),
+                        api_name: name.clone(),
+                        stage_name: s.stage_name()?.to_string(),
+                        protocol: protocol.clone(),
+                        access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
+                        access_log_format: nonempty(logs.and_then(|l| l.format())),
+                    })
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+async fn api_account(cx: &Cx<'_>, region: &str) -> Option<ApiAccount> {
+    let out = cx
+        .read(
+            region,
+            Service::Apigateway,
+            "GetAccount",
+            None,
+            cx.aws.apigateway(region).get_account().send(),
+        )
+        .await?;
+    Some(ApiAccount {
+        cloudwatch_role_arn: nonempty(out.cloudwatch_role_arn()),
+    })
+}
+
+/// CloudFront distributions with their legacy logging setting, and the
+/// delivery sources (standard logging v2) of the CloudFront region.
+pub(super) async fn read_global(
+    cx: &Cx<'_>,
+    partition: &str,
+) -> (
+    BTreeMap<String, Distribution>,
+    BTreeMap<String, DeliverySource>,
+) {
+    let region = cloudfront_region(partition);
+    let (dists, sources) = tokio::join!(distributions(cx, region), delivery_sources(cx, region));
+    (dists, sources)
+}
+
+async fn distributions(cx: &Cx<'_>, region: &str) -> BTreeMap<String, Distribution> {
+    let client = cx.aws.cloudfront(region);
+    let mut dists = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                "*",
+                Service::Cloudfront,
+                "ListDistributions",
+                None,
+                client
+                    .list_distributions()
+                    .max_items(100)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        let Some(list) = out.distribution_list() else {
+            break;
+        };
+        for d in list.items() {
+            dists.push(Distribution {
+                id: d.id().to_string(),
+                arn: d.arn().to_string(),
+                domain_name: d.domain_name().to_string(),
+                legacy_logging: None,
+                unread: false,
+            });
+        }
+        match list.next_marker().filter(|t| !t.is_empty()) {
+            Some(t) if list.is_truncated() && Some(t) != marker.as_deref() => {
+                marker = Some(t.to_string())
+            }
+            _ => break,
+        }
+    }
+    // The list's summaries do not hold the logging setting.
+    let reads = dists.iter_mut().map(|d| {
+        let client = &client;
+        async move {
+            match cx
+                .read(
+                    "*",
+                    Service::Cloudfront,
+                    "GetDistributionConfig",
+                    Some(&d.id),
+                    client.get_distribution_config().id(&d.id).send(),
+                )
+                .await
+            {
+                Some(out) => {
+                    d.legacy_logging = out
+                        .distribution_config()
+                        .and_then(|c| c.logging())
+                        .filter(|l| l.enabled() && !l.bucket().is_empty())
+                        .map(|l| S3Target {
+                            bucket: l.bucket().to_string(),
+                            prefix: l.prefix().to_string(),
+                        });
+                }
+                None => d.unread = true,
+            }
+        }
+    });
+    futures::future::join_all(reads).await;
+    dists.into_iter().map(|d| (d.arn.clone(), d)).collect()
+}
+
+async fn delivery_sources(cx: &Cx<'_>, region: &str) -> BTreeMap<String, DeliverySource> {
+    let client = cx.aws.logs(region);
+    let mut sources = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Logs,
+                "DescribeDeliverySources",
+                None,
+                client
+                    .describe_delivery_sources()
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+        else {
+            return sources;
+        };
+        for s in out.delivery_sources() {
+            let Some(name) = s.name() else { continue };
+            sources.insert(
+                name.to_string(),
+                DeliverySource {
+                    name: name.to_string(),
+                    resource_arns: s.resource_arns().to_vec(),
+                    log_type: s.log_type().unwrap_or_default().to_string(),
+                    destinations: vec![],
+                },
+            );
+        }
+        match out.next_token().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    if sources.is_empty() {
+        return sources;
+    }
+    let mut token: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Logs,
+                "DescribeDeliveries",
+                None,
+                client
+                    .describe_deliveries()
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        for d in out.deliveries() {
+            if let (Some(src), Some(dest)) = (d.delivery_source_name(), d.delivery_destination_arn())
+                && let Some(s) = sources.get_mut(src)
+            {
+                s.destinations.push(dest.to_string());
+            }
+        }
+        match out.next_token().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    for s in sources.values_mut() {
+        s.destinations.sort();
+        s.destinations.dedup();
+    }
+    sources
+}
+
+fn nonempty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_string)
+}
