@@ -447,7 +447,7 @@ mod tests {
         assert_eq!(
             s.text(),
             "fixed: $2.00/month; usage-based: KMS requests $0.03 per 10,000 requests, \
-             flow logs delivered to CloudWatch Logs (vended) $0.50 per GB of flow logs delivered to CloudWatch Logs, \
+             vended logs (VPC flow logs) delivered to CloudWatch Logs $0.50 per GB of vended logs delivered to CloudWatch Logs, \
              CloudWatch Logs storage $0.03 per GB-month stored in CloudWatch Logs; \
              prices differ in eu-west-1; figures are for us-east-1"
         );

@@ -175,6 +175,10 @@ pub fn implicit(for_: For) -> BTreeSet<&'static str> {
         .filter(|i| calls.contains(i.call))
         .flat_map(|i| i.actions.iter().copied())
         .filter(|a| !calls.contains(a))
+        // Undo only turns off and removes: what AWS checks when a call
+        // creates something (a log delivery for an HTTP API stage's access
+        // logs) never applies to it.
+        .filter(|a| for_ != For::Undo || !a.contains(":Create"))
         .collect()
 }
 

@@ -35,3 +35,11 @@ pub fn partition_of(region: &str) -> &'static str {
         "aws"
     }
 }
+
+/// The region CloudFront's control plane (and its log deliveries) answers in.
+pub fn cloudfront_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-northwest-1",
+        _ => "us-east-1",
+    }
+}

@@ -30,6 +30,7 @@ pub struct CreateLogDelivery {
 /// What the run found before writing: the deliveries of the resource's
 /// sources (destination ARNs) and whether its source and destination existed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct DeliveryState {
     pub deliveries: Vec<String>,
     pub source_existed: bool,

@@ -26,7 +26,7 @@ impl Kind for SetApiGatewayAccount {
     const RANK: u8 = 16;
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
-    const IN_UNDO: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = CALLS;
     const IMPLICIT: &'static [super::Implicit] = &[super::Implicit {
         call: "apigateway:PATCH",
@@ -51,20 +51,18 @@ impl Kind for SetApiGatewayAccount {
         self.cloudwatch_role_arn.as_deref()
     }
 
+    /// Only setting a role where there was none is undone (cleared): a set
+    /// never replaces a role, and undo never sets one.
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        if was.cloudwatch_role_arn == self.cloudwatch_role_arn {
+        if was.cloudwatch_role_arn.is_some() || self.cloudwatch_role_arn.is_none() {
             return None;
         }
-        let why = match &was.cloudwatch_role_arn {
-            None => "clear API Gateway's CloudWatch Logs role: it was not set before".to_string(),
-            Some(r) => format!("set API Gateway's CloudWatch Logs role back to {r}"),
-        };
         Reversal::restore(
             SetApiGatewayAccount {
-                cloudwatch_role_arn: was.cloudwatch_role_arn.clone(),
+                cloudwatch_role_arn: None,
             },
-            why,
+            "clear API Gateway's CloudWatch Logs role: it was not set before",
             past,
         )
     }
@@ -104,8 +102,15 @@ impl SetApiGatewayAccount {
             .await
             .map_err(|e| Fail::reading("API Gateway account settings", e))?;
         cx.before(&prior)?;
+        // A role someone set since the plan stays: it is the account's.
+        if let (Some(have), Some(_)) = (&prior.cloudwatch_role_arn, &self.cloudwatch_role_arn) {
+            return Ok(Done::new(
+                format!("API Gateway already writes logs with {have}: kept"),
+                json!(prior),
+            ));
+        }
         if prior.cloudwatch_role_arn == self.cloudwatch_role_arn {
-            return Ok(Done::new("already set", json!(prior)));
+            return Ok(Done::new("already clear", json!(prior)));
         }
         let value = self.cloudwatch_role_arn.clone().unwrap_or_default();
         let api = cx.aws.apigateway(cx.region());

@@ -22,6 +22,7 @@ pub struct SetLoadBalancerLogging {
 
 /// The three `access_logs.s3.*` attributes as read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct AccessLogAttributes {
     pub enabled: bool,
     pub bucket: String,
@@ -38,7 +39,7 @@ impl Kind for SetLoadBalancerLogging {
     const RANK: u8 = 18;
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
-    const IN_UNDO: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = CALLS;
     const SECOND: Option<Way> = Some(Way {
         name: "disable_load_balancer_access_logs",
@@ -57,24 +58,22 @@ impl Kind for SetLoadBalancerLogging {
         billed_when(self.access_logs.is_some(), &[PriceKey::ElbAccessLogDelivery, PriceKey::S3Storage])
     }
 
+    /// Only turning logs on is undone (to off): an enable never changes
+    /// logs that were on, and undo never turns logs back on.
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        let arn = &self.load_balancer_arn;
-        let back = SetLoadBalancerLogging {
-            load_balancer_arn: arn.clone(),
-            access_logs: was.enabled.then(|| S3Target {
-                bucket: was.bucket.clone(),
-                prefix: was.prefix.clone(),
-            }),
-        };
-        if back.access_logs == self.access_logs {
+        if was.enabled || self.access_logs.is_none() {
             return None;
         }
-        let why = match &back.access_logs {
-            None => format!("turn access logs of {arn} off: they were off before"),
-            Some(t) => format!("send access logs of {arn} back to s3://{}", t.bucket),
-        };
-        Reversal::restore(back, why, past)
+        let arn = &self.load_balancer_arn;
+        Reversal::restore(
+            SetLoadBalancerLogging {
+                load_balancer_arn: arn.clone(),
+                access_logs: None,
+            },
+            format!("turn access logs of {arn} off: they were off before"),
+            past,
+        )
     }
 
     fn touches(&self, _region: &str) -> Option<String> {
@@ -136,9 +135,15 @@ impl SetLoadBalancerLogging {
             },
         };
         cx.before(&prior)?;
-        if prior == want {
+        if prior.enabled == want.enabled && (prior == want || want.enabled) {
+            // Logs someone turned on since the plan, to any bucket, stay as
+            // they are.
             return Ok(Done::new(
-                "access logs already as wanted",
+                if prior.enabled {
+                    format!("access logs already on (to s3://{}/{}): kept", prior.bucket, prior.prefix)
+                } else {
+                    "access logs already off".to_string()
+                },
                 json!(prior),
             ));
         }

@@ -37,7 +37,7 @@ impl Kind for SetStageAccessLogging {
     const RANK: u8 = 18;
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
-    const IN_UNDO: bool = true;
+    const IN_UNDO: bool = false;
     const CALLS: &'static [&'static str] = CALLS;
     const IMPLICIT: &'static [super::Implicit] = &[super::Implicit {
         call: "apigateway:PATCH",
@@ -74,26 +74,20 @@ impl Kind for SetStageAccessLogging {
         )
     }
 
+    /// Only turning logging on is undone (to off): an enable never changes
+    /// logging that was on, and undo never turns it back on.
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        let back = was.destination_arn.is_some().then(|| was.clone());
-        if back == self.access_log {
+        if was.destination_arn.is_some() || self.access_log.is_none() {
             return None;
         }
         let stage = format!("{}/{}", self.api_id, self.stage_name);
-        let why = match &back {
-            None => format!("turn access logging of stage {stage} off: it was off before"),
-            Some(l) => format!(
-                "send access logs of stage {stage} back to {}",
-                l.destination_arn.as_deref().unwrap_or_default()
-            ),
-        };
         Reversal::restore(
             SetStageAccessLogging {
-                access_log: back,
+                access_log: None,
                 ..self.clone()
             },
-            why,
+            format!("turn access logging of stage {stage} off: it was off before"),
             past,
         )
     }
@@ -232,10 +226,16 @@ impl SetStageAccessLogging {
             .map_err(|e| Fail::reading("stage access log settings", e))?;
         cx.before(&prior)?;
         let want = self.access_log.clone().unwrap_or_default();
-        if prior.destination_arn == want.destination_arn
-            && (want.destination_arn.is_none() || prior.format == want.format)
-        {
-            return Ok(Done::new("already as wanted", json!(prior)));
+        // Logging someone turned on since the plan, to any destination,
+        // stays as it is.
+        if let (Some(have), Some(_)) = (&prior.destination_arn, &want.destination_arn) {
+            return Ok(Done::new(
+                format!("access logs of stage {stage} already go to {have}: kept"),
+                json!(prior),
+            ));
+        }
+        if prior.destination_arn.is_none() && want.destination_arn.is_none() {
+            return Ok(Done::new("access logging already off", json!(prior)));
         }
         self.write(cx).await?;
         let now = self

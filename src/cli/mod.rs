@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::aws::{Aws, AwsOptions};
-use crate::collect::{self, CollectOptions};
+use crate::collect;
 use crate::controls;
 use crate::finding::Finding;
 use crate::plan::{self, Plan};
@@ -370,7 +370,7 @@ pub async fn scan(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let opts = CollectOptions::for_settings(regions, run.concurrency, settings);
+    let opts = crate::controls::collect_options(regions, run.concurrency, settings);
     let started = now_unix();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let on_done = |region: &str| {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_with_progress};
 use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, timestamp};
 use crate::aws::Aws;
-use crate::collect::{self, CollectOptions};
+use crate::collect;
 use crate::org::{self, Account};
 use crate::plan::{self, Action, Plan};
 use crate::render::Verb;
@@ -54,7 +54,7 @@ async fn plan_account(run: &Run, base: &Aws, caller: &str, a: &Account) -> Accou
             return part;
         }
     };
-    let opts = CollectOptions::for_settings(run.regions.clone(), run.concurrency, &run.file);
+    let opts = crate::controls::collect_options(run.regions.clone(), run.concurrency, &run.file);
     let started = super::now_unix();
     let result = collect::collect(&aws, &opts, &|_| {}).await;
     part.api_calls = aws.calls.total();
@@ -196,7 +196,7 @@ enum Outcome {
 /// AWS's document limits. One stale account refuses its own part only.
 async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()> {
     let opts =
-        CollectOptions::for_settings(Some(plan.regions.clone()), run.concurrency, &plan.settings);
+        crate::controls::collect_options(Some(plan.regions.clone()), run.concurrency, &plan.settings);
     let snap = collect::collect(aws, &opts, &|_| {}).await?;
     plan::file::check_account(name, plan, &snap.account_id, &snap.partition)?;
     let changed = plan::file::changed(plan, &snap);

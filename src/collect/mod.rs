@@ -31,7 +31,7 @@ mod web;
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
 pub use s3::{acl_of, location_to_region, logging_of, pab_of};
-pub use web::cloudfront_region;
+pub use crate::regions::cloudfront_region;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -80,10 +80,8 @@ impl CollectOptions {
             names: s.names.clone(),
             global_resources_region: s.global_resources_region.clone(),
             organization: s.org.trail == crate::settings::OrgTrail::Organization,
-            web: crate::controls::of(s)
-                .selected(&[], s)
-                .iter()
-                .any(|c| c.check.key == crate::controls::WEB_CHECK),
+            // Set by `controls::collect_options`, which knows the controls.
+            web: false,
         }
     }
 }

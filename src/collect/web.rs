@@ -11,13 +11,6 @@ use crate::snapshot::{
     ApiAccount, ApiStage, DeliverySource, Distribution, LoadBalancer, S3Target, Service,
 };
 
-/// The region CloudFront's control plane (and its log deliveries) answers in.
-pub fn cloudfront_region(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "cn-northwest-1",
-        _ => "us-east-1",
-    }
-}
 
 /// What one region holds.
 #[derive(Default)]
@@ -300,7 +293,7 @@ pub(super) async fn read_global(
     BTreeMap<String, Distribution>,
     BTreeMap<String, DeliverySource>,
 ) {
-    let region = cloudfront_region(partition);
+    let region = crate::regions::cloudfront_region(partition);
     let (dists, sources) = tokio::join!(distributions(cx, region), delivery_sources(cx, region));
     (dists, sources)
 }

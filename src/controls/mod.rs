@@ -91,8 +91,22 @@ impl Control {
 }
 
 pub use registry::{BENCHMARKS, DEFAULT};
-/// The check that needs the web front ends read (see `CollectOptions::web`).
-pub const WEB_CHECK: &str = web_access_logging::CHECK.key;
+/// What a run with these settings reads
+/// ([`crate::collect::CollectOptions::for_settings`]),
+/// and the web front ends when a selected control needs them.
+pub fn collect_options(
+    regions: Option<Vec<String>>,
+    concurrency: usize,
+    s: &FileSettings,
+) -> crate::collect::CollectOptions {
+    crate::collect::CollectOptions {
+        web: of(s)
+            .selected(&[], s)
+            .iter()
+            .any(|c| c.check.key == web_access_logging::CHECK.key),
+        ..crate::collect::CollectOptions::for_settings(regions, concurrency, s)
+    }
+}
 
 /// The benchmark a key names (`cis-3.0`); the error lists the known ones.
 pub fn benchmark(key: &str) -> Result<&'static Benchmark, String> {

@@ -1251,7 +1251,7 @@ ELB_ACCOUNTS = {
     "us-west-2": "797873946194",
 }
 ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com"
-LOG_DELIVERY = "delivery.logs.amazonaws.com"
+VENDED_LOGS = "delivery.logs.amazonaws.com"
 
 
 def _bucket_uses_kms(bucket: Any) -> bool:
@@ -1321,7 +1321,7 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
             "aws:SourceArn": f"arn:{partition}:logs:{region}:{account_id}:*",
             "s3:x-amz-acl": "bucket-owner-full-control",
         }
-        ok = allows([bucket.policy], ("Service", LOG_DELIVERY), "s3:PutObject", resource, context)
+        ok = allows([bucket.policy], ("Service", VENDED_LOGS), "s3:PutObject", resource, context)
     if not ok:
         raise denied
 
@@ -1630,7 +1630,7 @@ def install_logs() -> None:
                 "s3:x-amz-acl": "bucket-owner-full-control",
             }
             resource = f"{bucket_arn}/{key_prefix}AWSLogs/{self.account_id}/{source.service}/x.log.gz"
-            if not allows([bucket.policy], ("Service", LOG_DELIVERY), "s3:PutObject", resource, context):
+            if not allows([bucket.policy], ("Service", VENDED_LOGS), "s3:PutObject", resource, context):
                 policy = parse_policy(bucket.policy)
                 if policy is not None and any(
                     "NotAction" in s or "NotPrincipal" in s for s in statements(policy)
@@ -1650,7 +1650,7 @@ def install_logs() -> None:
                     {
                         "Sid": sid,
                         "Effect": "Allow",
-                        "Principal": {"Service": LOG_DELIVERY},
+                        "Principal": {"Service": VENDED_LOGS},
                         "Action": "s3:PutObject",
                         "Resource": f"{bucket_arn}/{key_prefix}AWSLogs/{self.account_id}/*",
                         "Condition": {
