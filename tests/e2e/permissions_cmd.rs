@@ -31,7 +31,7 @@ fn calls(stderr: &str) -> Vec<(String, String)> {
     out
 }
 
-fn assert_allowed(stderr: &str, for_: For) {
+pub(crate) fn assert_allowed(stderr: &str, for_: For) {
     let made = calls(stderr);
     assert!(made.len() > 5, "no API call statistics: {stderr}");
     let allowed = actions(for_);

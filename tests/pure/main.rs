@@ -16,6 +16,7 @@ mod policy_props;
 mod registry;
 mod results;
 mod settings;
+mod web;
 
 /// docs/controls.md carries each control file's header verbatim.
 #[test]

@@ -1,0 +1,266 @@
+//! CIS 7.0 4.10 against the emulator (its strict layer refuses the writes
+//! AWS would refuse: a log bucket ELB cannot write to, a REST stage without
+//! the account's CloudWatch Logs role, …): every front end is found, fixed,
+//! verified through the SDK, and undone; a saved plan is refused once a
+//! front end it relies on changed; every call is in the printed policies.
+
+use aws_config::Region;
+use serde_json::Value;
+
+use crate::common::{self, Moto, fixtures};
+use crate::permissions_cmd::assert_allowed;
+use crate::{findings, plan_json};
+use remediate::permissions::For;
+
+const US: &str = "us-east-1";
+const SCOPE: [&str; 6] = ["--regions", US, "--benchmark", "cis-7.0", "--control", "4.10"];
+
+fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
+    let out = common::remediate_cmd(moto).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+fn seed(moto: &Moto) -> fixtures::SeededWeb {
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        fixtures::web_frontends(&cfg, US, "w").await.unwrap()
+    })
+}
+
+/// What the account says about each front end's access logs, read with the SDK.
+#[derive(Debug, PartialEq)]
+struct Live {
+    alb: Option<String>,
+    nlb: Option<String>,
+    rest: Option<String>,
+    http: Option<String>,
+    deliveries: usize,
+    api_role: Option<String>,
+    bucket_policy: Option<Value>,
+}
+
+fn live(moto: &Moto, w: &fixtures::SeededWeb, account: &str) -> Live {
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let elb = aws_sdk_elasticloadbalancingv2::Client::new(&cfg);
+        let logs_of = |arn: String| {
+            let elb = elb.clone();
+            async move {
+                let out = elb
+                    .describe_load_balancer_attributes()
+                    .load_balancer_arn(arn)
+                    .send()
+                    .await
+                    .unwrap();
+                let get = |k: &str| {
+                    out.attributes()
+                        .iter()
+                        .find(|a| a.key() == Some(k))
+                        .and_then(|a| a.value())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                (get("access_logs.s3.enabled") == "true").then(|| get("access_logs.s3.bucket"))
+            }
+        };
+        let api = aws_sdk_apigateway::Client::new(&cfg);
+        let rest = api
+            .get_stage()
+            .rest_api_id(&w.rest_api_id)
+            .stage_name("prod")
+            .send()
+            .await
+            .unwrap()
+            .access_log_settings()
+            .and_then(|l| l.destination_arn().map(str::to_string));
+        let v2 = aws_sdk_apigatewayv2::Client::new(&cfg);
+        let http = v2
+            .get_stage()
+            .api_id(&w.http_api_id)
+            .stage_name("live")
+            .send()
+            .await
+            .unwrap()
+            .access_log_settings()
+            .and_then(|l| l.destination_arn().map(str::to_string));
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        let deliveries = logs.describe_deliveries().send().await.unwrap().deliveries().len();
+        let api_role = api
+            .get_account()
+            .send()
+            .await
+            .unwrap()
+            .cloudwatch_role_arn()
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        let s3 = common::fixtures::Clients::new(&cfg, US).s3;
+        let bucket = format!("remediate-web-logs-{account}-{US}");
+        let bucket_policy = s3
+            .get_bucket_policy()
+            .bucket(&bucket)
+            .send()
+            .await
+            .ok()
+            .and_then(|p| p.policy().map(|p| serde_json::from_str(p).unwrap()));
+        Live {
+            alb: logs_of(w.alb_arn.clone()).await,
+            nlb: logs_of(w.nlb_arn.clone()).await,
+            rest,
+            http,
+            deliveries,
+            api_role,
+            bucket_policy,
+        }
+    })
+}
+
+#[test]
+fn every_front_end_is_fixed_verified_and_undone() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let account = "123456789012";
+    let before = live(&moto, &w, account);
+    assert_eq!(before.alb, None);
+    assert_eq!(before.api_role, None);
+
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let failing: Vec<&str> = findings(&plan, "4.10")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing.len(), 5, "{failing:?}");
+    for r in [&w.alb_arn, &w.nlb_arn, &w.distribution_arn] {
+        assert!(failing.contains(&r.as_str()), "{r} not failing: {failing:?}");
+    }
+    assert!(failing.iter().any(|r| r.ends_with(&format!("/restapis/{}/stages/prod", w.rest_api_id))));
+    assert!(failing.iter().any(|r| r.ends_with(&format!("/apis/{}/stages/live", w.http_api_id))));
+    // The plan the bucket policy is written from is the one in force after
+    // the apply: CloudWatch Logs found its statements there and added none.
+    let planned_policy = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["op"]["op"] == "put_bucket_policy")
+        .map(|a| a["after"].clone())
+        .expect("a bucket policy action");
+
+    let (code, _, err) = run(
+        &moto,
+        &[&["apply", "--yes", "--journal", "j.jsonl", "--stats"][..], &SCOPE[..]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
+    let after = live(&moto, &w, account);
+    let bucket = format!("remediate-web-logs-{account}-{US}");
+    assert_eq!(after.alb.as_deref(), Some(bucket.as_str()));
+    assert_eq!(after.nlb.as_deref(), Some(bucket.as_str()));
+    let group = format!("arn:aws:logs:{US}:{account}:log-group:remediate/apigateway-access-logs");
+    assert_eq!(after.rest.as_deref(), Some(group.as_str()));
+    assert_eq!(after.http.as_deref(), Some(group.as_str()));
+    assert_eq!(after.deliveries, 1);
+    assert_eq!(
+        after.api_role.as_deref(),
+        Some(format!("arn:aws:iam::{account}:role/remediate-apigateway-cloudwatch").as_str())
+    );
+    assert_eq!(after.bucket_policy.as_ref(), Some(&planned_policy));
+
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 0, "{err}");
+    let f = findings(&plan, "4.10");
+    assert!(f.len() == 5 && f.iter().all(|f| f["status"] == "pass"), "{f:#?}");
+
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_allowed(&err, For::Undo);
+    let undone = live(&moto, &w, account);
+    assert_eq!(
+        (undone.alb, undone.nlb, undone.rest, undone.http, undone.deliveries, undone.api_role),
+        (None, None, None, None, 0, None),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_saved_plan_is_refused_once_a_front_end_it_relies_on_changed() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let (code, _, err) = run(&moto, &[&["plan", "--out", "p.json"][..], &SCOPE[..]].concat());
+    assert_eq!(code, 2, "{err}");
+    // Someone turns on the HTTP stage's access logs in the meantime.
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        logs.create_log_group().log_group_name("theirs").send().await.unwrap();
+        aws_sdk_apigatewayv2::Client::new(&cfg)
+            .update_stage()
+            .api_id(&w.http_api_id)
+            .stage_name("live")
+            .access_log_settings(
+                aws_sdk_apigatewayv2::types::AccessLogSettings::builder()
+                    .destination_arn("arn:aws:logs:us-east-1:123456789012:log-group:theirs")
+                    .format("$context.requestId")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, _, err) = run(&moto, &["apply", "--yes", "p.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("stale") && err.contains("web/api_stages/"), "{err}");
+    // Nothing was written: the ALB still has no access logs.
+    assert_eq!(live(&moto, &w, "123456789012").alb, None);
+}
+
+#[test]
+fn an_api_gateway_role_the_account_set_is_kept() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let theirs = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let c = fixtures::Clients::new(&cfg, US);
+        let arn = fixtures::ensure_role(&c, "their-apigw-role", &fixtures::trust_policy("apigateway.amazonaws.com", None))
+            .await
+            .unwrap();
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        aws_sdk_apigateway::Client::new(&cfg)
+            .update_account()
+            .patch_operations(
+                aws_sdk_apigateway::types::PatchOperation::builder()
+                    .op(aws_sdk_apigateway::types::Op::Replace)
+                    .path("/cloudwatchRoleArn")
+                    .value(&arn)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        arn
+    });
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let ops: Vec<&str> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["op"]["op"].as_str().unwrap())
+        .collect();
+    assert!(!ops.contains(&"set_api_gateway_account"), "{ops:?}");
+    let (code, _, err) = run(&moto, &[&["apply", "--yes"][..], &SCOPE[..]].concat());
+    assert_eq!(code, 0, "{err}");
+    let after = live(&moto, &w, "123456789012");
+    assert_eq!(after.api_role.as_deref(), Some(theirs.as_str()));
+    assert!(after.rest.is_some());
+}

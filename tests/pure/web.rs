@@ -1,0 +1,405 @@
+//! CIS 7.0 4.10 (web front-end access logging) on hand-built snapshots:
+//! each load balancer, API Gateway stage and CloudFront distribution is
+//! judged on its own, read errors never pass, and the plan fixes every
+//! failing one without replacing what the account already has.
+
+use remediate::controls;
+use remediate::finding::{Finding, Status};
+use remediate::pipeline;
+use remediate::plan::Op;
+use remediate::plan::simulate::simulate;
+use remediate::settings::FileSettings;
+use remediate::snapshot::*;
+use serde_json::{Value, json};
+
+use crate::fixtures::*;
+
+const ID: &str = "4.10";
+
+fn cis7() -> FileSettings {
+    FileSettings {
+        benchmark: Some("cis-7.0".into()),
+        ..Default::default()
+    }
+}
+
+fn findings(s: &Snapshot) -> Vec<Finding> {
+    let settings = cis7();
+    controls::detect(s, &settings, &controls::selected(&[ID.into()], &settings))
+}
+
+fn status(s: &Snapshot, resource: &str) -> (Status, String) {
+    let f = findings(s)
+        .into_iter()
+        .find(|f| f.resource == resource)
+        .unwrap_or_else(|| panic!("no finding for {resource}: {:#?}", findings(s)));
+    (f.status, f.reason)
+}
+
+fn lb_arn(region: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{name}/0123456789abcdef")
+}
+
+fn lb(region: &str, lb_type: &str, name: &str, logs: Option<&str>) -> LoadBalancer {
+    let kind = match lb_type {
+        "application" => "app",
+        "network" => "net",
+        _ => "gwy",
+    };
+    LoadBalancer {
+        region: region.into(),
+        arn: lb_arn(region, kind, name),
+        name: name.into(),
+        lb_type: lb_type.into(),
+        scheme: "internet-facing".into(),
+        access_logs: logs.map(|b| S3Target {
+            bucket: b.into(),
+            prefix: String::new(),
+        }),
+        unread: false,
+    }
+}
+
+fn stage(region: &str, protocol: &str, api: &str, name: &str, dest: Option<&str>) -> ApiStage {
+    ApiStage {
+        region: region.into(),
+        api_id: api.into(),
+        api_name: format!("{api}-name"),
+        stage_name: name.into(),
+        protocol: protocol.into(),
+        access_log_destination: dest.map(str::to_string),
+        access_log_format: dest.map(|_| "$context.requestId".to_string()),
+    }
+}
+
+fn dist(id: &str, legacy: Option<&str>) -> Distribution {
+    Distribution {
+        id: id.into(),
+        arn: format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}"),
+        domain_name: format!("{}.cloudfront.net", id.to_lowercase()),
+        legacy_logging: legacy.map(|b| S3Target {
+            bucket: b.into(),
+            prefix: "cf/".into(),
+        }),
+        unread: false,
+    }
+}
+
+/// An account whose every kind of front end exists once with logs and once without.
+fn mixed() -> Snapshot {
+    let mut s = base();
+    let mut w = Web::default();
+    for l in [
+        lb("us-east-1", "application", "alb-off", None),
+        lb("us-east-1", "application", "alb-on", Some("my-logs")),
+        lb("eu-west-1", "network", "nlb-off", None),
+        lb("eu-west-1", "gateway", "gwlb", None),
+    ] {
+        w.load_balancers.insert(l.arn.clone(), l);
+    }
+    for st in [
+        stage("us-east-1", "REST", "rest1", "prod", None),
+        stage("us-east-1", "HTTP", "http1", "$default", Some("arn:aws:logs:us-east-1:111122223333:log-group:mine")),
+        stage("eu-west-1", "HTTP", "http2", "live", None),
+        stage("eu-west-1", "WEBSOCKET", "ws1", "chat", None),
+    ] {
+        w.api_stages.insert(st.arn("aws"), st);
+    }
+    for d in [dist("ELEGACY", Some("cf-logs.s3.amazonaws.com")), dist("EV2", None), dist("ENONE", None)] {
+        w.distributions.insert(d.arn.clone(), d);
+    }
+    w.delivery_sources.insert(
+        "cf-ev2".into(),
+        DeliverySource {
+            name: "cf-ev2".into(),
+            resource_arns: vec![format!("arn:aws:cloudfront::{ACCOUNT}:distribution/EV2")],
+            log_type: "ACCESS_LOGS".into(),
+            destinations: vec!["arn:aws:logs:us-east-1:111122223333:delivery-destination:s3".into()],
+        },
+    );
+    for r in ["us-east-1", "eu-west-1"] {
+        w.api_accounts.insert(r.into(), ApiAccount::default());
+    }
+    s.web = Some(w);
+    s
+}
+
+fn stage_arn(region: &str, protocol: &str, api: &str, name: &str) -> String {
+    stage(region, protocol, api, name, None).arn("aws")
+}
+
+fn dist_arn(id: &str) -> String {
+    format!("arn:aws:cloudfront::{ACCOUNT}:distribution/{id}")
+}
+
+#[test]
+fn without_the_front_ends_read_4_10_is_one_manual_finding() {
+    let f = findings(&base());
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].status, Status::Manual);
+    assert!(f[0].reason.contains("CloudFront.5"), "{}", f[0].reason);
+}
+
+#[test]
+fn an_account_without_front_ends_passes_once() {
+    let mut s = base();
+    s.web = Some(Web::default());
+    let f = findings(&s);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].status, Status::Pass);
+}
+
+#[test]
+fn each_front_end_is_judged_on_its_own() {
+    let s = mixed();
+    let cases = [
+        (lb_arn("us-east-1", "app", "alb-off"), Status::Fail, "access logs off"),
+        (lb_arn("us-east-1", "app", "alb-on"), Status::Pass, "s3://my-logs/"),
+        (lb_arn("eu-west-1", "net", "nlb-off"), Status::Fail, "network load balancer nlb-off"),
+        (lb_arn("eu-west-1", "gwy", "gwlb"), Status::Skipped, "no access logs"),
+        (stage_arn("us-east-1", "REST", "rest1", "prod"), Status::Fail, "REST API"),
+        (stage_arn("us-east-1", "HTTP", "http1", "$default"), Status::Pass, "log-group:mine"),
+        (stage_arn("eu-west-1", "HTTP", "http2", "live"), Status::Fail, "HTTP API"),
+        (stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"), Status::Fail, "WebSocket API"),
+        (dist_arn("ELEGACY"), Status::Pass, "legacy"),
+        (dist_arn("EV2"), Status::Pass, "delivery-destination:s3"),
+        (dist_arn("ENONE"), Status::Fail, "no access log destination"),
+    ];
+    for (arn, want, why) in &cases {
+        let (got, reason) = status(&s, arn);
+        assert_eq!(got, *want, "{arn}: {reason}");
+        assert!(reason.contains(why), "{arn}: {reason}");
+    }
+    assert_eq!(findings(&s).len(), cases.len());
+    // REST and HTTP stage ARNs are AWS's own forms.
+    assert!(stage_arn("us-east-1", "REST", "a", "b").ends_with("::/restapis/a/stages/b"));
+    assert!(stage_arn("us-east-1", "HTTP", "a", "b").ends_with("::/apis/a/stages/b"));
+}
+
+#[test]
+fn what_could_not_be_read_is_an_error_never_a_pass() {
+    let mut s = mixed();
+    s.read_errors.push(ReadError {
+        region: "eu-west-1".into(),
+        service: Service::Elbv2,
+        operation: "DescribeLoadBalancers".into(),
+        kind: ErrorKind::Denied,
+        message: "AccessDenied".into(),
+    });
+    s.read_errors.push(ReadError {
+        region: "us-east-1".into(),
+        service: Service::Logs,
+        operation: "DescribeDeliverySources".into(),
+        kind: ErrorKind::Denied,
+        message: "AccessDenied".into(),
+    });
+    let w = s.web.as_mut().unwrap();
+    w.load_balancers
+        .get_mut(&lb_arn("us-east-1", "app", "alb-off"))
+        .unwrap()
+        .unread = true;
+    let f = findings(&s);
+    assert!(
+        f.iter().any(|f| f.status == Status::Error
+            && f.region == "eu-west-1"
+            && f.reason.contains("Elastic Load Balancing")),
+        "{f:#?}"
+    );
+    assert_eq!(status(&s, &lb_arn("us-east-1", "app", "alb-off")).0, Status::Error);
+    // A distribution without legacy logging whose deliveries are unreadable
+    // is unknown, not failing; one with legacy logging still passes.
+    assert_eq!(status(&s, &dist_arn("ENONE")).0, Status::Error);
+    assert_eq!(status(&s, &dist_arn("ELEGACY")).0, Status::Pass);
+    // Nothing is planned for what is unknown.
+    let p = pipeline::make(&s, &cis7(), &[ID.into()]);
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| a.target == lb_arn("us-east-1", "app", "alb-off") || a.target == dist_arn("ENONE")),
+        "{:#?}",
+        p.actions.iter().map(|a| &a.id).collect::<Vec<_>>()
+    );
+}
+
+fn plan_of(s: &Snapshot) -> remediate::plan::Plan {
+    pipeline::make(s, &cis7(), &[ID.into()])
+}
+
+fn names(p: &remediate::plan::Plan) -> Vec<&'static str> {
+    p.actions.iter().map(|a| a.op.name()).collect()
+}
+
+#[test]
+fn the_plan_fixes_every_failing_front_end_and_converges() {
+    let s = mixed();
+    let p = plan_of(&s);
+    let n = names(&p);
+    let count = |op: &str| n.iter().filter(|x| **x == op).count();
+    assert_eq!(count("enable_load_balancer_access_logs"), 2, "{n:?}");
+    assert_eq!(count("enable_stage_access_logging"), 3, "{n:?}");
+    assert_eq!(count("create_log_delivery"), 1, "{n:?}");
+    // REST needs the account's role in us-east-1 only (eu-west-1 has HTTP
+    // and WebSocket stages, which need none).
+    assert_eq!(count("set_api_gateway_log_role"), 1, "{n:?}");
+    let role = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "set_api_gateway_log_role")
+        .unwrap();
+    assert_eq!(role.region, "us-east-1");
+    // Every failing finding is fixed by some action; nothing passing is touched.
+    let failing: Vec<String> = p
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| f.id())
+        .collect();
+    for f in &failing {
+        assert!(p.actions.iter().any(|a| a.fixes.contains(f)), "{f} not fixed");
+    }
+    for a in &p.actions {
+        assert!(!a.target.contains("alb-on") && !a.target.contains("ELEGACY") && !a.target.contains("EV2"), "{}", a.id);
+    }
+    // Stage logging waits for its log group, REST also for the account role.
+    let rest = p
+        .actions
+        .iter()
+        .find(|a| a.target == stage_arn("us-east-1", "REST", "rest1", "prod"))
+        .unwrap();
+    assert!(rest.depends_on.iter().any(|d| d.starts_with("create_log_group:us-east-1")), "{:?}", rest.depends_on);
+    assert!(rest.depends_on.iter().any(|d| d.starts_with("set_api_gateway_log_role:us-east-1")), "{:?}", rest.depends_on);
+    // Converges: the account as the plan leaves it passes 4.10.
+    let after = simulate(&s, &p.actions);
+    let again = findings(&after);
+    assert!(!again.iter().any(|f| f.status == Status::Fail), "{again:#?}");
+    assert!(plan_of(&after).actions.is_empty());
+}
+
+fn policy_of(p: &remediate::plan::Plan, bucket_region: &str) -> Value {
+    let bucket = format!("remediate-web-logs-{ACCOUNT}-{bucket_region}");
+    p.actions
+        .iter()
+        .find(|a| a.op.name() == "put_bucket_policy" && a.target == bucket)
+        .unwrap_or_else(|| panic!("no policy for {bucket}"))
+        .after
+        .clone()
+}
+
+fn principals(policy: &Value) -> Vec<String> {
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Principal"].to_string())
+        .collect()
+}
+
+#[test]
+fn the_log_bucket_admits_each_load_balancer_type_and_cloudfront_delivery() {
+    let p = plan_of(&mixed());
+    // us-east-1: an ALB (the region's ELB account, AWS's table) and
+    // CloudFront's delivery (delivery.logs).
+    let east = principals(&policy_of(&p, "us-east-1"));
+    assert!(east.iter().any(|x| x.contains("arn:aws:iam::127311923021:root")), "{east:?}");
+    assert!(east.iter().any(|x| x.contains("delivery.logs.amazonaws.com")), "{east:?}");
+    // eu-west-1: only an NLB, delivered by delivery.logs.
+    let west = principals(&policy_of(&p, "eu-west-1"));
+    assert!(west.iter().all(|x| x.contains("delivery.logs.amazonaws.com")), "{west:?}");
+    // A region AWS gives no ELB account to: the service principal.
+    let stmt = remediate::controls::web_access_logging::elb_log_statement(&base(), "b", "mx-central-1");
+    assert_eq!(
+        stmt["Principal"],
+        json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})
+    );
+    assert_eq!(
+        stmt["Resource"],
+        json!(format!("arn:aws:s3:::b/AWSLogs/{ACCOUNT}/*"))
+    );
+}
+
+#[test]
+fn an_existing_log_bucket_policy_is_merged_not_replaced() {
+    let mut s = mixed();
+    let bucket = format!("remediate-web-logs-{ACCOUNT}-us-east-1");
+    let mut b = crate::fixtures::bucket(&bucket, "us-east-1");
+    let mine = json!({"Sid": "Mine", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                      "Resource": format!("arn:aws:s3:::{bucket}/*"),
+                      "Condition": {"Bool": {"aws:SecureTransport": "false"}}});
+    b.policy = Some(json!({"Version": "2012-10-17", "Statement": [mine.clone()]}));
+    add_bucket(&mut s, b);
+    let p = plan_of(&s);
+    assert!(!names(&p).contains(&"create_bucket") || p.actions.iter().all(|a| a.target != bucket || a.op.name() != "create_bucket"));
+    let after = policy_of(&p, "us-east-1");
+    let stmts = after["Statement"].as_array().unwrap();
+    assert!(stmts.contains(&mine), "{after}");
+    assert!(stmts.len() > 1, "{after}");
+}
+
+#[test]
+fn an_api_gateway_role_the_account_has_is_kept() {
+    let mut s = mixed();
+    s.web.as_mut().unwrap().api_accounts.insert(
+        "us-east-1".into(),
+        ApiAccount {
+            cloudwatch_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/theirs")),
+        },
+    );
+    let p = plan_of(&s);
+    assert!(!names(&p).contains(&"set_api_gateway_log_role"), "{:?}", names(&p));
+    assert!(!p.actions.iter().any(|a| a.target.ends_with("role/remediate-apigateway-cloudwatch")));
+    // The REST stage is still fixed.
+    assert!(
+        p.actions
+            .iter()
+            .any(|a| a.target == stage_arn("us-east-1", "REST", "rest1", "prod"))
+    );
+}
+
+#[test]
+fn stages_get_the_fields_cis_names_in_their_access_log_format() {
+    let p = plan_of(&mixed());
+    for a in &p.actions {
+        if let Op::SetStageAccessLogging(k) = &a.op {
+            let l = k.access_log.as_ref().unwrap();
+            let f: Value = serde_json::from_str(l.format.as_deref().unwrap()).unwrap();
+            for field in ["$context.requestId", "$context.identity.sourceIp", "$context.requestTime",
+                          "$context.httpMethod", "$context.path", "$context.status",
+                          "$context.responseLength", "$context.identity.userAgent"] {
+                assert!(f.as_object().unwrap().values().any(|v| v == field), "{field}");
+            }
+            let d = l.destination_arn.as_deref().unwrap();
+            assert!(d.starts_with(&format!("arn:aws:logs:{}:{ACCOUNT}:log-group:", a.region)) && !d.ends_with(":*"), "{d}");
+        }
+    }
+}
+
+#[test]
+fn cloudfront_outside_the_aws_partition_is_left_with_the_reason() {
+    let mut s = mixed();
+    s.partition = "aws-cn".into();
+    let p = plan_of(&s);
+    assert!(!names(&p).contains(&"create_log_delivery"));
+    let f = p
+        .findings
+        .iter()
+        .find(|f| f.resource == dist_arn("ENONE"))
+        .unwrap();
+    assert!(f.reason.contains("not fixed automatically") && f.reason.contains("aws-cn"), "{}", f.reason);
+}
+
+#[test]
+fn only_7_0_reads_the_front_ends_and_not_when_4_10_is_skipped() {
+    for key in ["cis-1.2", "cis-1.4", "cis-3.0", "cis-5.0", "cis-6.0"] {
+        let s = FileSettings {
+            benchmark: Some(key.into()),
+            ..Default::default()
+        };
+        assert!(!controls::collect_options(None, 4, &s).web, "{key}");
+    }
+    assert!(controls::collect_options(None, 4, &cis7()).web);
+    let skipped = FileSettings {
+        skip_controls: vec![ID.into()],
+        ..cis7()
+    };
+    assert!(!controls::collect_options(None, 4, &skipped).web);
+}
