@@ -449,7 +449,11 @@ impl ApiStage {
     /// `arn:<p>:apigateway:<region>::/restapis/<id>/stages/<name>` (REST),
     /// `…::/apis/<id>/stages/<name>` (HTTP, WebSocket).
     pub fn arn(&self, partition: &str) -> String {
-        let kind = if self.protocol == "REST" { "restapis" } else { "apis" };
+        let kind = if self.protocol == "REST" {
+            "restapis"
+        } else {
+            "apis"
+        };
         format!(
             "arn:{partition}:apigateway:{}::/{kind}/{}/stages/{}",
             self.region, self.api_id, self.stage_name
@@ -492,7 +496,9 @@ impl Web {
         let mut out: Vec<&str> = self
             .delivery_sources
             .values()
-            .filter(|s| s.log_type == "ACCESS_LOGS" && s.resource_arns.iter().any(|r| r == resource))
+            .filter(|s| {
+                s.log_type == "ACCESS_LOGS" && s.resource_arns.iter().any(|r| r == resource)
+            })
             .flat_map(|s| s.destinations.iter().map(String::as_str))
             .collect();
         out.sort();

@@ -150,9 +150,13 @@ pub(super) async fn read_state(
     let mut deliveries = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let out = Box::pin(logs.describe_deliveries().set_next_token(token.clone()).send())
-            .await
-            .aws()?;
+        let out = Box::pin(
+            logs.describe_deliveries()
+                .set_next_token(token.clone())
+                .send(),
+        )
+        .await
+        .aws()?;
         for d in out.deliveries() {
             deliveries.push((
                 d.delivery_source_name().unwrap_or_default().to_string(),
@@ -179,7 +183,11 @@ async fn destination_exists(cx: &Ctx<'_>, name: &str) -> Result<bool, AwsError> 
         )
         .await
         .aws()?;
-        if out.delivery_destinations().iter().any(|d| d.name() == Some(name)) {
+        if out
+            .delivery_destinations()
+            .iter()
+            .any(|d| d.name() == Some(name))
+        {
             return Ok(true);
         }
         match out.next_token().filter(|t| !t.is_empty()) {
@@ -212,7 +220,10 @@ impl CreateLogDelivery {
         cx.before(&prior)?;
         if !existing.is_empty() {
             return Ok(Done::new(
-                format!("{resource} already delivers its logs to {}", existing.join(", ")),
+                format!(
+                    "{resource} already delivers its logs to {}",
+                    existing.join(", ")
+                ),
                 json!({"deliveries": existing, "delivery_created": false}),
             ));
         }
@@ -260,7 +271,8 @@ impl CreateLogDelivery {
             // A retried request meets the delivery its first attempt made.
             Err(e) if e.code == "ConflictException" => None,
             Err(e) => {
-                return Err(Fail::from(e).with(json!({"source": self.source_name, "destination_arn": dest_arn})));
+                return Err(Fail::from(e)
+                    .with(json!({"source": self.source_name, "destination_arn": dest_arn})));
             }
         };
         let (_, now) = read_state(cx, resource)
@@ -271,12 +283,18 @@ impl CreateLogDelivery {
             .find(|(s, d, _)| *s == self.source_name && *d == dest_arn)
         else {
             return Err(Fail::mismatch(
-                format!("no delivery from {} to {dest_arn} after creating it", self.source_name),
+                format!(
+                    "no delivery from {} to {dest_arn} after creating it",
+                    self.source_name
+                ),
                 json!({"delivery_id": created}),
             ));
         };
         Ok(Done::new(
-            format!("logs of {resource} delivered to {}", self.destination_resource_arn),
+            format!(
+                "logs of {resource} delivered to {}",
+                self.destination_resource_arn
+            ),
             json!({
                 "delivery_id": id,
                 "delivery_created": true,

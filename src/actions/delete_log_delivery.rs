@@ -73,6 +73,9 @@ impl DeleteLogDelivery {
                 Err(e) => return Err(Fail::from(e).with(json!({"deleted": self.delivery_id}))),
             }
         }
-        Ok(Done::new(detail.join(", "), json!({"deleted": self.delivery_id})))
+        Ok(Done::new(
+            detail.join(", "),
+            json!({"deleted": self.delivery_id}),
+        ))
     }
 }

@@ -55,7 +55,10 @@ impl Kind for SetLoadBalancerLogging {
     }
 
     fn prices(&self) -> Vec<PriceKey> {
-        billed_when(self.access_logs.is_some(), &[PriceKey::ElbAccessLogDelivery, PriceKey::S3Storage])
+        billed_when(
+            self.access_logs.is_some(),
+            &[PriceKey::ElbAccessLogDelivery, PriceKey::S3Storage],
+        )
     }
 
     /// Only turning logs on is undone (to off): an enable never changes
@@ -101,18 +104,11 @@ async fn read(cx: &Ctx<'_>, arn: &str) -> Result<AccessLogAttributes, AwsError> 
     )
     .await
     .aws()?;
-    let attr = |k: &str| {
-        out.attributes()
-            .iter()
-            .find(|a| a.key() == Some(k))
-            .and_then(|a| a.value())
-            .unwrap_or_default()
-            .to_string()
-    };
+    let (enabled, t) = crate::collect::elb_access_logs(out.attributes());
     Ok(AccessLogAttributes {
-        enabled: attr("access_logs.s3.enabled") == "true",
-        bucket: attr("access_logs.s3.bucket"),
-        prefix: attr("access_logs.s3.prefix"),
+        enabled,
+        bucket: t.bucket,
+        prefix: t.prefix,
     })
 }
 
@@ -140,7 +136,10 @@ impl SetLoadBalancerLogging {
             // they are.
             return Ok(Done::new(
                 if prior.enabled {
-                    format!("access logs already on (to s3://{}/{}): kept", prior.bucket, prior.prefix)
+                    format!(
+                        "access logs already on (to s3://{}/{}): kept",
+                        prior.bucket, prior.prefix
+                    )
                 } else {
                     "access logs already off".to_string()
                 },
@@ -175,7 +174,10 @@ impl SetLoadBalancerLogging {
         }
         Ok(Done::new(
             if want.enabled {
-                format!("access logs of {arn} to s3://{}/{}", want.bucket, want.prefix)
+                format!(
+                    "access logs of {arn} to s3://{}/{}",
+                    want.bucket, want.prefix
+                )
             } else {
                 format!("access logs of {arn} off")
             },

@@ -105,7 +105,10 @@ impl Kind for SetStageAccessLogging {
                 .values_mut()
                 .find(|st| st.api_id == self.api_id && st.stage_name == self.stage_name)
         }) {
-            st.access_log_destination = self.access_log.as_ref().and_then(|l| l.destination_arn.clone());
+            st.access_log_destination = self
+                .access_log
+                .as_ref()
+                .and_then(|l| l.destination_arn.clone());
             st.access_log_format = self.access_log.as_ref().and_then(|l| l.format.clone());
         }
     }

@@ -195,8 +195,11 @@ enum Outcome {
 /// read again, the same account, nothing it relies on changed, within
 /// AWS's document limits. One stale account refuses its own part only.
 async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()> {
-    let opts =
-        crate::controls::collect_options(Some(plan.regions.clone()), run.concurrency, &plan.settings);
+    let opts = crate::controls::collect_options(
+        Some(plan.regions.clone()),
+        run.concurrency,
+        &plan.settings,
+    );
     let snap = collect::collect(aws, &opts, &|_| {}).await?;
     plan::file::check_account(name, plan, &snap.account_id, &snap.partition)?;
     let changed = plan::file::changed(plan, &snap);

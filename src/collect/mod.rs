@@ -28,10 +28,11 @@ mod logs;
 mod s3;
 mod web;
 
+pub use crate::regions::cloudfront_region;
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
 pub use s3::{acl_of, location_to_region, logging_of, pab_of};
-pub use crate::regions::cloudfront_region;
+pub use web::elb_access_logs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;

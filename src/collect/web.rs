@@ -11,7 +11,6 @@ use crate::snapshot::{
     ApiAccount, ApiStage, DeliverySource, Distribution, LoadBalancer, S3Target, Service,
 };
 
-
 /// What one region holds.
 #[derive(Default)]
 pub(super) struct RegionWeb {
@@ -83,42 +82,33 @@ async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
         }
     }
     // Gateway Load Balancers have no access logs: nothing to read.
-    let reads = lbs.iter_mut().filter(|lb| lb.lb_type != "gateway").map(|lb| {
-        let client = &client;
-        async move {
-            match cx
-                .read(
-                    region,
-                    Service::Elbv2,
-                    "DescribeLoadBalancerAttributes",
-                    Some(&lb.name),
-                    client
-                        .describe_load_balancer_attributes()
-                        .load_balancer_arn(&lb.arn)
-                        .send(),
-                )
-                .await
-            {
-                Some(out) => {
-                    let attr = |k: &str| {
-                        out.attributes()
-                            .iter()
-                            .find(|a| a.key() == Some(k))
-                            .and_then(|a| a.value())
-                            .unwrap_or_default()
-                            .to_string()
-                    };
-                    if attr("access_logs.s3.enabled") == "true" {
-                        lb.access_logs = Some(S3Target {
-                            bucket: attr("access_logs.s3.bucket"),
-                            prefix: attr("access_logs.s3.prefix"),
-                        });
+    let reads = lbs
+        .iter_mut()
+        .filter(|lb| lb.lb_type != "gateway")
+        .map(|lb| {
+            let client = &client;
+            async move {
+                match cx
+                    .read(
+                        region,
+                        Service::Elbv2,
+                        "DescribeLoadBalancerAttributes",
+                        Some(&lb.name),
+                        client
+                            .describe_load_balancer_attributes()
+                            .load_balancer_arn(&lb.arn)
+                            .send(),
+                    )
+                    .await
+                {
+                    Some(out) => {
+                        let (enabled, target) = elb_access_logs(out.attributes());
+                        lb.access_logs = enabled.then_some(target);
                     }
+                    None => lb.unread = true,
                 }
-                None => lb.unread = true,
             }
-        }
-    });
+        });
     futures::future::join_all(reads).await;
     lbs.sort_by(|a, b| a.arn.cmp(&b.arn));
     lbs
@@ -428,7 +418,8 @@ async fn delivery_sources(cx: &Cx<'_>, region: &str) -> BTreeMap<String, Deliver
             break;
         };
         for d in out.deliveries() {
-            if let (Some(src), Some(dest)) = (d.delivery_source_name(), d.delivery_destination_arn())
+            if let (Some(src), Some(dest)) =
+                (d.delivery_source_name(), d.delivery_destination_arn())
                 && let Some(s) = sources.get_mut(src)
             {
                 s.destinations.push(dest.to_string());
@@ -444,6 +435,27 @@ async fn delivery_sources(cx: &Cx<'_>, region: &str) -> BTreeMap<String, Deliver
         s.destinations.dedup();
     }
     sources
+}
+
+/// The `access_logs.s3.*` attributes of a load balancer: on, and where to.
+pub fn elb_access_logs(
+    attrs: &[aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute],
+) -> (bool, S3Target) {
+    let attr = |k: &str| {
+        attrs
+            .iter()
+            .find(|a| a.key() == Some(k))
+            .and_then(|a| a.value())
+            .unwrap_or_default()
+            .to_string()
+    };
+    (
+        attr("access_logs.s3.enabled") == "true",
+        S3Target {
+            bucket: attr("access_logs.s3.bucket"),
+            prefix: attr("access_logs.s3.prefix"),
+        },
+    )
 }
 
 fn nonempty(s: Option<&str>) -> Option<String> {

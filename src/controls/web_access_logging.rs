@@ -28,7 +28,9 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-use super::shared::{bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn};
+use super::shared::{
+    bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
+};
 use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
 use crate::actions::{
@@ -87,26 +89,37 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
         out.push(Finding::new(
             id,
             cf,
-            format!("arn:{}:cloudfront::{}:distribution/*", snap.partition, snap.account_id),
+            format!(
+                "arn:{}:cloudfront::{}:distribution/*",
+                snap.partition, snap.account_id
+            ),
             Status::Error,
             format!("cannot read CloudFront: {} {}", e.operation, e.message),
         ));
     }
-    let deliveries_unread = snap
-        .read_errors
-        .iter()
-        .find(|e| e.service == Service::Logs && e.region == cf && e.operation.starts_with("DescribeDeliver"));
+    let deliveries_unread = snap.read_errors.iter().find(|e| {
+        e.service == Service::Logs && e.region == cf && e.operation.starts_with("DescribeDeliver")
+    });
     let before = out.len();
     for lb in web.load_balancers.values() {
         let f = |status, why: String| Finding::new(id, &lb.region, lb.arn.clone(), status, why);
         out.push(if lb.lb_type == "gateway" {
-            f(Status::Skipped, "a Gateway Load Balancer has no access logs".into())
+            f(
+                Status::Skipped,
+                "a Gateway Load Balancer has no access logs".into(),
+            )
         } else if lb.unread {
             f(Status::Error, "cannot read its attributes".into())
         } else if let Some(t) = &lb.access_logs {
-            f(Status::Pass, format!("access logs to s3://{}/{}", t.bucket, t.prefix))
+            f(
+                Status::Pass,
+                format!("access logs to s3://{}/{}", t.bucket, t.prefix),
+            )
         } else {
-            f(Status::Fail, format!("{} load balancer {}: access logs off", lb.lb_type, lb.name))
+            f(
+                Status::Fail,
+                format!("{} load balancer {}: access logs off", lb.lb_type, lb.name),
+            )
         });
     }
     for (arn, st) in &web.api_stages {
@@ -119,10 +132,20 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             id,
             &st.region,
             arn.clone(),
-            if st.access_log_destination.is_some() { Status::Pass } else { Status::Fail },
+            if st.access_log_destination.is_some() {
+                Status::Pass
+            } else {
+                Status::Fail
+            },
             match &st.access_log_destination {
-                Some(d) => format!("{kind} {} stage {}: access logs to {d}", st.api_name, st.stage_name),
-                None => format!("{kind} {} stage {}: access logging off", st.api_name, st.stage_name),
+                Some(d) => format!(
+                    "{kind} {} stage {}: access logs to {d}",
+                    st.api_name, st.stage_name
+                ),
+                None => format!(
+                    "{kind} {} stage {}: access logging off",
+                    st.api_name, st.stage_name
+                ),
             },
         ));
     }
@@ -132,13 +155,28 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
         out.push(if d.unread {
             f(Status::Error, "cannot read its configuration".into())
         } else if let Some(t) = &d.legacy_logging {
-            f(Status::Pass, format!("standard logging (legacy) to {}{}", t.bucket, t.prefix))
+            f(
+                Status::Pass,
+                format!("standard logging (legacy) to {}{}", t.bucket, t.prefix),
+            )
         } else if !v2.is_empty() {
-            f(Status::Pass, format!("access log delivery to {}", v2.join(", ")))
+            f(
+                Status::Pass,
+                format!("access log delivery to {}", v2.join(", ")),
+            )
         } else if let Some(e) = deliveries_unread {
-            f(Status::Error, format!("no legacy logging; cannot read log deliveries: {} {}", e.operation, e.message))
+            f(
+                Status::Error,
+                format!(
+                    "no legacy logging; cannot read log deliveries: {} {}",
+                    e.operation, e.message
+                ),
+            )
         } else {
-            f(Status::Fail, format!("distribution {}: no access log destination", d.domain_name))
+            f(
+                Status::Fail,
+                format!("distribution {}: no access log destination", d.domain_name),
+            )
         });
     }
     if out.len() == before && before == 0 {
@@ -174,15 +212,18 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     let snap = p.snap;
     let Some(web) = &snap.web else { return };
     let mut lbs: BTreeMap<String, Vec<(&crate::snapshot::LoadBalancer, String)>> = BTreeMap::new();
-    let mut stages: BTreeMap<String, Vec<(&crate::snapshot::ApiStage, String, String)>> = BTreeMap::new();
+    let mut stages: BTreeMap<String, Vec<(&crate::snapshot::ApiStage, String, String)>> =
+        BTreeMap::new();
     let mut dists = vec![];
     for f in findings {
         match front(web, &f.resource) {
             Some(Front::Lb(lb)) => lbs.entry(lb.region.clone()).or_default().push((lb, f.id())),
-            Some(Front::Stage(s)) => stages
-                .entry(s.region.clone())
-                .or_default()
-                .push((s, f.resource.clone(), f.id())),
+            Some(Front::Stage(s)) => {
+                stages
+                    .entry(s.region.clone())
+                    .or_default()
+                    .push((s, f.resource.clone(), f.id()))
+            }
             Some(Front::Dist(d)) => dists.push((d, f.id())),
             None => p.cannot_fix(&f.id(), "not a resource this tool can change"),
         }
@@ -207,7 +248,14 @@ fn plan_load_balancers(
     let snap = p.snap;
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
-    let mut deps = ensure_bucket(p, id, &fixes, &bucket, region, "receives load balancer access logs");
+    let mut deps = ensure_bucket(
+        p,
+        id,
+        &fixes,
+        &bucket,
+        region,
+        "receives load balancer access logs",
+    );
     let mut stmts = vec![];
     if list.iter().any(|(lb, _)| lb.lb_type == "application") {
         stmts.push(elb_log_statement(snap, &bucket, region));
@@ -277,9 +325,23 @@ fn plan_stages(
 ) {
     let snap = p.snap;
     let fixes: Vec<String> = list.iter().map(|(_, _, f)| f.clone()).collect();
-    let group = fill(&p.settings.names.api_access_log_group, &snap.account_id, region);
-    let mut deps = ensure_log_group(p, id, &fixes, region, &group, "receives API Gateway access logs");
-    let web = snap.web.as_ref().expect("planned from a snapshot with web front ends");
+    let group = fill(
+        &p.settings.names.api_access_log_group,
+        &snap.account_id,
+        region,
+    );
+    let mut deps = ensure_log_group(
+        p,
+        id,
+        &fixes,
+        region,
+        &group,
+        "receives API Gateway access logs",
+    );
+    let web = snap
+        .web
+        .as_ref()
+        .expect("planned from a snapshot with web front ends");
     let has_role = web
         .api_accounts
         .get(region)
@@ -387,7 +449,14 @@ fn plan_distributions(
     let region = cloudfront_region(&snap.partition);
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
-    let mut deps = ensure_bucket(p, id, &fixes, &bucket, region, "receives CloudFront access logs");
+    let mut deps = ensure_bucket(
+        p,
+        id,
+        &fixes,
+        &bucket,
+        region,
+        "receives CloudFront access logs",
+    );
     let stmts = flow_log_bucket_statements(snap, &bucket, region);
     deps.push(p.edit_bucket_policy(
         id,
@@ -416,7 +485,10 @@ fn plan_distributions(
                 target: d.arn.clone(),
                 before: Value::Null,
                 after: json!({"AccessLogDestinations": [destination]}),
-                reason: format!("deliver access logs of distribution {} (standard logging v2) to S3", d.domain_name),
+                reason: format!(
+                    "deliver access logs of distribution {} (standard logging v2) to S3",
+                    d.domain_name
+                ),
                 safety: Safety::NeedsReview,
                 depends_on: deps.clone(),
                 observes: vec![format!("web/distributions/{}", d.arn)],

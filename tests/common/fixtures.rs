@@ -1761,5 +1761,7 @@ pub async fn distribution(cfg: &SdkConfig, tag: &str) -> Result<(String, String)
 }
 
 fn region_cfg(cfg: &SdkConfig, region: &str) -> SdkConfig {
-    cfg.to_builder().region(Region::new(region.to_owned())).build()
+    cfg.to_builder()
+        .region(Region::new(region.to_owned()))
+        .build()
 }

@@ -13,7 +13,14 @@ use crate::{findings, plan_json};
 use remediate::permissions::For;
 
 const US: &str = "us-east-1";
-const SCOPE: [&str; 6] = ["--regions", US, "--benchmark", "cis-7.0", "--control", "4.10"];
+const SCOPE: [&str; 6] = [
+    "--regions",
+    US,
+    "--benchmark",
+    "cis-7.0",
+    "--control",
+    "4.10",
+];
 
 fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
     let out = common::remediate_cmd(moto).args(args).output().unwrap();
@@ -93,7 +100,13 @@ fn live(moto: &Moto, w: &fixtures::SeededWeb, account: &str) -> Live {
             .access_log_settings()
             .and_then(|l| l.destination_arn().map(str::to_string));
         let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
-        let deliveries = logs.describe_deliveries().send().await.unwrap().deliveries().len();
+        let deliveries = logs
+            .describe_deliveries()
+            .send()
+            .await
+            .unwrap()
+            .deliveries()
+            .len();
         let api_role = api
             .get_account()
             .send()
@@ -141,10 +154,21 @@ fn every_front_end_is_fixed_verified_and_undone() {
         .collect();
     assert_eq!(failing.len(), 5, "{failing:?}");
     for r in [&w.alb_arn, &w.nlb_arn, &w.distribution_arn] {
-        assert!(failing.contains(&r.as_str()), "{r} not failing: {failing:?}");
+        assert!(
+            failing.contains(&r.as_str()),
+            "{r} not failing: {failing:?}"
+        );
     }
-    assert!(failing.iter().any(|r| r.ends_with(&format!("/restapis/{}/stages/prod", w.rest_api_id))));
-    assert!(failing.iter().any(|r| r.ends_with(&format!("/apis/{}/stages/live", w.http_api_id))));
+    assert!(
+        failing
+            .iter()
+            .any(|r| r.ends_with(&format!("/restapis/{}/stages/prod", w.rest_api_id)))
+    );
+    assert!(
+        failing
+            .iter()
+            .any(|r| r.ends_with(&format!("/apis/{}/stages/live", w.http_api_id)))
+    );
     // The plan the bucket policy is written from is the one in force after
     // the apply: CloudWatch Logs found its statements there and added none.
     let planned_policy = plan["actions"]
@@ -157,7 +181,11 @@ fn every_front_end_is_fixed_verified_and_undone() {
 
     let (code, _, err) = run(
         &moto,
-        &[&["apply", "--yes", "--journal", "j.jsonl", "--stats"][..], &SCOPE[..]].concat(),
+        &[
+            &["apply", "--yes", "--journal", "j.jsonl", "--stats"][..],
+            &SCOPE[..],
+        ]
+        .concat(),
     );
     assert_eq!(code, 0, "{err}");
     assert_allowed(&err, For::Apply);
@@ -178,14 +206,24 @@ fn every_front_end_is_fixed_verified_and_undone() {
     let (code, plan, err) = plan_json(&moto, &SCOPE);
     assert_eq!(code, 0, "{err}");
     let f = findings(&plan, "4.10");
-    assert!(f.len() == 5 && f.iter().all(|f| f["status"] == "pass"), "{f:#?}");
+    assert!(
+        f.len() == 5 && f.iter().all(|f| f["status"] == "pass"),
+        "{f:#?}"
+    );
 
     let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert_allowed(&err, For::Undo);
     let undone = live(&moto, &w, account);
     assert_eq!(
-        (undone.alb, undone.nlb, undone.rest, undone.http, undone.deliveries, undone.api_role),
+        (
+            undone.alb,
+            undone.nlb,
+            undone.rest,
+            undone.http,
+            undone.deliveries,
+            undone.api_role
+        ),
         (None, None, None, None, 0, None),
         "{err}"
     );
@@ -195,14 +233,21 @@ fn every_front_end_is_fixed_verified_and_undone() {
 fn a_saved_plan_is_refused_once_a_front_end_it_relies_on_changed() {
     let moto = Moto::start();
     let w = seed(&moto);
-    let (code, _, err) = run(&moto, &[&["plan", "--out", "p.json"][..], &SCOPE[..]].concat());
+    let (code, _, err) = run(
+        &moto,
+        &[&["plan", "--out", "p.json"][..], &SCOPE[..]].concat(),
+    );
     assert_eq!(code, 2, "{err}");
     // Someone turns on the HTTP stage's access logs in the meantime.
     rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
         let cfg = cfg.to_builder().region(Region::new(US)).build();
         let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
-        logs.create_log_group().log_group_name("theirs").send().await.unwrap();
+        logs.create_log_group()
+            .log_group_name("theirs")
+            .send()
+            .await
+            .unwrap();
         aws_sdk_apigatewayv2::Client::new(&cfg)
             .update_stage()
             .api_id(&w.http_api_id)
@@ -219,7 +264,10 @@ fn a_saved_plan_is_refused_once_a_front_end_it_relies_on_changed() {
     });
     let (code, _, err) = run(&moto, &["apply", "--yes", "p.json"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("stale") && err.contains("web/api_stages/"), "{err}");
+    assert!(
+        err.contains("stale") && err.contains("web/api_stages/"),
+        "{err}"
+    );
     // Nothing was written: the ALB still has no access logs.
     assert_eq!(live(&moto, &w, "123456789012").alb, None);
 }
@@ -231,9 +279,13 @@ fn an_api_gateway_role_the_account_set_is_kept() {
     let theirs = rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
         let c = fixtures::Clients::new(&cfg, US);
-        let arn = fixtures::ensure_role(&c, "their-apigw-role", &fixtures::trust_policy("apigateway.amazonaws.com", None))
-            .await
-            .unwrap();
+        let arn = fixtures::ensure_role(
+            &c,
+            "their-apigw-role",
+            &fixtures::trust_policy("apigateway.amazonaws.com", None),
+        )
+        .await
+        .unwrap();
         let cfg = cfg.to_builder().region(Region::new(US)).build();
         aws_sdk_apigateway::Client::new(&cfg)
             .update_account()

@@ -268,8 +268,7 @@ fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
     // Every op (undo journals can be undone too), as created by the run, and
     // as a change of a setting that was on, or off, before.
     for op in every_op() {
-        let created =
-            json!({"created": ["fl-1"], "role_name": "AWSServiceRoleForConfig", "key_id": "k",
+        let created = json!({"created": ["fl-1"], "role_name": "AWSServiceRoleForConfig", "key_id": "k",
                    "delivery_id": "d", "delivery_created": true});
         for (p, r) in [
             (Value::Null, created),

@@ -37,7 +37,9 @@ fn status(s: &Snapshot, resource: &str) -> (Status, String) {
 }
 
 fn lb_arn(region: &str, kind: &str, name: &str) -> String {
-    format!("arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{name}/0123456789abcdef")
+    format!(
+        "arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{name}/0123456789abcdef"
+    )
 }
 
 fn lb(region: &str, lb_type: &str, name: &str, logs: Option<&str>) -> LoadBalancer {
@@ -99,13 +101,23 @@ fn mixed() -> Snapshot {
     }
     for st in [
         stage("us-east-1", "REST", "rest1", "prod", None),
-        stage("us-east-1", "HTTP", "http1", "$default", Some("arn:aws:logs:us-east-1:111122223333:log-group:mine")),
+        stage(
+            "us-east-1",
+            "HTTP",
+            "http1",
+            "$default",
+            Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+        ),
         stage("eu-west-1", "HTTP", "http2", "live", None),
         stage("eu-west-1", "WEBSOCKET", "ws1", "chat", None),
     ] {
         w.api_stages.insert(st.arn("aws"), st);
     }
-    for d in [dist("ELEGACY", Some("cf-logs.s3.amazonaws.com")), dist("EV2", None), dist("ENONE", None)] {
+    for d in [
+        dist("ELEGACY", Some("cf-logs.s3.amazonaws.com")),
+        dist("EV2", None),
+        dist("ENONE", None),
+    ] {
         w.distributions.insert(d.arn.clone(), d);
     }
     w.delivery_sources.insert(
@@ -114,7 +126,9 @@ fn mixed() -> Snapshot {
             name: "cf-ev2".into(),
             resource_arns: vec![format!("arn:aws:cloudfront::{ACCOUNT}:distribution/EV2")],
             log_type: "ACCESS_LOGS".into(),
-            destinations: vec!["arn:aws:logs:us-east-1:111122223333:delivery-destination:s3".into()],
+            destinations: vec![
+                "arn:aws:logs:us-east-1:111122223333:delivery-destination:s3".into(),
+            ],
         },
     );
     for r in ["us-east-1", "eu-west-1"] {
@@ -153,14 +167,46 @@ fn an_account_without_front_ends_passes_once() {
 fn each_front_end_is_judged_on_its_own() {
     let s = mixed();
     let cases = [
-        (lb_arn("us-east-1", "app", "alb-off"), Status::Fail, "access logs off"),
-        (lb_arn("us-east-1", "app", "alb-on"), Status::Pass, "s3://my-logs/"),
-        (lb_arn("eu-west-1", "net", "nlb-off"), Status::Fail, "network load balancer nlb-off"),
-        (lb_arn("eu-west-1", "gwy", "gwlb"), Status::Skipped, "no access logs"),
-        (stage_arn("us-east-1", "REST", "rest1", "prod"), Status::Fail, "REST API"),
-        (stage_arn("us-east-1", "HTTP", "http1", "$default"), Status::Pass, "log-group:mine"),
-        (stage_arn("eu-west-1", "HTTP", "http2", "live"), Status::Fail, "HTTP API"),
-        (stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"), Status::Fail, "WebSocket API"),
+        (
+            lb_arn("us-east-1", "app", "alb-off"),
+            Status::Fail,
+            "access logs off",
+        ),
+        (
+            lb_arn("us-east-1", "app", "alb-on"),
+            Status::Pass,
+            "s3://my-logs/",
+        ),
+        (
+            lb_arn("eu-west-1", "net", "nlb-off"),
+            Status::Fail,
+            "network load balancer nlb-off",
+        ),
+        (
+            lb_arn("eu-west-1", "gwy", "gwlb"),
+            Status::Skipped,
+            "no access logs",
+        ),
+        (
+            stage_arn("us-east-1", "REST", "rest1", "prod"),
+            Status::Fail,
+            "REST API",
+        ),
+        (
+            stage_arn("us-east-1", "HTTP", "http1", "$default"),
+            Status::Pass,
+            "log-group:mine",
+        ),
+        (
+            stage_arn("eu-west-1", "HTTP", "http2", "live"),
+            Status::Fail,
+            "HTTP API",
+        ),
+        (
+            stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"),
+            Status::Fail,
+            "WebSocket API",
+        ),
         (dist_arn("ELEGACY"), Status::Pass, "legacy"),
         (dist_arn("EV2"), Status::Pass, "delivery-destination:s3"),
         (dist_arn("ENONE"), Status::Fail, "no access log destination"),
@@ -205,7 +251,10 @@ fn what_could_not_be_read_is_an_error_never_a_pass() {
             && f.reason.contains("Elastic Load Balancing")),
         "{f:#?}"
     );
-    assert_eq!(status(&s, &lb_arn("us-east-1", "app", "alb-off")).0, Status::Error);
+    assert_eq!(
+        status(&s, &lb_arn("us-east-1", "app", "alb-off")).0,
+        Status::Error
+    );
     // A distribution without legacy logging whose deliveries are unreadable
     // is unknown, not failing; one with legacy logging still passes.
     assert_eq!(status(&s, &dist_arn("ENONE")).0, Status::Error);
@@ -215,7 +264,8 @@ fn what_could_not_be_read_is_an_error_never_a_pass() {
     assert!(
         !p.actions
             .iter()
-            .any(|a| a.target == lb_arn("us-east-1", "app", "alb-off") || a.target == dist_arn("ENONE")),
+            .any(|a| a.target == lb_arn("us-east-1", "app", "alb-off")
+                || a.target == dist_arn("ENONE")),
         "{:#?}",
         p.actions.iter().map(|a| &a.id).collect::<Vec<_>>()
     );
@@ -255,10 +305,19 @@ fn the_plan_fixes_every_failing_front_end_and_converges() {
         .map(|f| f.id())
         .collect();
     for f in &failing {
-        assert!(p.actions.iter().any(|a| a.fixes.contains(f)), "{f} not fixed");
+        assert!(
+            p.actions.iter().any(|a| a.fixes.contains(f)),
+            "{f} not fixed"
+        );
     }
     for a in &p.actions {
-        assert!(!a.target.contains("alb-on") && !a.target.contains("ELEGACY") && !a.target.contains("EV2"), "{}", a.id);
+        assert!(
+            !a.target.contains("alb-on")
+                && !a.target.contains("ELEGACY")
+                && !a.target.contains("EV2"),
+            "{}",
+            a.id
+        );
     }
     // Stage logging waits for its log group, REST also for the account role.
     let rest = p
@@ -266,12 +325,27 @@ fn the_plan_fixes_every_failing_front_end_and_converges() {
         .iter()
         .find(|a| a.target == stage_arn("us-east-1", "REST", "rest1", "prod"))
         .unwrap();
-    assert!(rest.depends_on.iter().any(|d| d.starts_with("create_log_group:us-east-1")), "{:?}", rest.depends_on);
-    assert!(rest.depends_on.iter().any(|d| d.starts_with("set_api_gateway_log_role:us-east-1")), "{:?}", rest.depends_on);
+    assert!(
+        rest.depends_on
+            .iter()
+            .any(|d| d.starts_with("create_log_group:us-east-1")),
+        "{:?}",
+        rest.depends_on
+    );
+    assert!(
+        rest.depends_on
+            .iter()
+            .any(|d| d.starts_with("set_api_gateway_log_role:us-east-1")),
+        "{:?}",
+        rest.depends_on
+    );
     // Converges: the account as the plan leaves it passes 4.10.
     let after = simulate(&s, &p.actions);
     let again = findings(&after);
-    assert!(!again.iter().any(|f| f.status == Status::Fail), "{again:#?}");
+    assert!(
+        !again.iter().any(|f| f.status == Status::Fail),
+        "{again:#?}"
+    );
     assert!(plan_of(&after).actions.is_empty());
 }
 
@@ -300,13 +374,26 @@ fn the_log_bucket_admits_each_load_balancer_type_and_cloudfront_delivery() {
     // us-east-1: an ALB (the region's ELB account, AWS's table) and
     // CloudFront's delivery (delivery.logs).
     let east = principals(&policy_of(&p, "us-east-1"));
-    assert!(east.iter().any(|x| x.contains("arn:aws:iam::127311923021:root")), "{east:?}");
-    assert!(east.iter().any(|x| x.contains("delivery.logs.amazonaws.com")), "{east:?}");
+    assert!(
+        east.iter()
+            .any(|x| x.contains("arn:aws:iam::127311923021:root")),
+        "{east:?}"
+    );
+    assert!(
+        east.iter()
+            .any(|x| x.contains("delivery.logs.amazonaws.com")),
+        "{east:?}"
+    );
     // eu-west-1: only an NLB, delivered by delivery.logs.
     let west = principals(&policy_of(&p, "eu-west-1"));
-    assert!(west.iter().all(|x| x.contains("delivery.logs.amazonaws.com")), "{west:?}");
+    assert!(
+        west.iter()
+            .all(|x| x.contains("delivery.logs.amazonaws.com")),
+        "{west:?}"
+    );
     // A region AWS gives no ELB account to: the service principal.
-    let stmt = remediate::controls::web_access_logging::elb_log_statement(&base(), "b", "mx-central-1");
+    let stmt =
+        remediate::controls::web_access_logging::elb_log_statement(&base(), "b", "mx-central-1");
     assert_eq!(
         stmt["Principal"],
         json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})
@@ -328,7 +415,12 @@ fn an_existing_log_bucket_policy_is_merged_not_replaced() {
     b.policy = Some(json!({"Version": "2012-10-17", "Statement": [mine.clone()]}));
     add_bucket(&mut s, b);
     let p = plan_of(&s);
-    assert!(!names(&p).contains(&"create_bucket") || p.actions.iter().all(|a| a.target != bucket || a.op.name() != "create_bucket"));
+    assert!(
+        !names(&p).contains(&"create_bucket")
+            || p.actions
+                .iter()
+                .all(|a| a.target != bucket || a.op.name() != "create_bucket")
+    );
     let after = policy_of(&p, "us-east-1");
     let stmts = after["Statement"].as_array().unwrap();
     assert!(stmts.contains(&mine), "{after}");
@@ -345,8 +437,16 @@ fn an_api_gateway_role_the_account_has_is_kept() {
         },
     );
     let p = plan_of(&s);
-    assert!(!names(&p).contains(&"set_api_gateway_log_role"), "{:?}", names(&p));
-    assert!(!p.actions.iter().any(|a| a.target.ends_with("role/remediate-apigateway-cloudwatch")));
+    assert!(
+        !names(&p).contains(&"set_api_gateway_log_role"),
+        "{:?}",
+        names(&p)
+    );
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| a.target.ends_with("role/remediate-apigateway-cloudwatch"))
+    );
     // The REST stage is still fixed.
     assert!(
         p.actions
@@ -362,13 +462,27 @@ fn stages_get_the_fields_cis_names_in_their_access_log_format() {
         if let Op::SetStageAccessLogging(k) = &a.op {
             let l = k.access_log.as_ref().unwrap();
             let f: Value = serde_json::from_str(l.format.as_deref().unwrap()).unwrap();
-            for field in ["$context.requestId", "$context.identity.sourceIp", "$context.requestTime",
-                          "$context.httpMethod", "$context.path", "$context.status",
-                          "$context.responseLength", "$context.identity.userAgent"] {
-                assert!(f.as_object().unwrap().values().any(|v| v == field), "{field}");
+            for field in [
+                "$context.requestId",
+                "$context.identity.sourceIp",
+                "$context.requestTime",
+                "$context.httpMethod",
+                "$context.path",
+                "$context.status",
+                "$context.responseLength",
+                "$context.identity.userAgent",
+            ] {
+                assert!(
+                    f.as_object().unwrap().values().any(|v| v == field),
+                    "{field}"
+                );
             }
             let d = l.destination_arn.as_deref().unwrap();
-            assert!(d.starts_with(&format!("arn:aws:logs:{}:{ACCOUNT}:log-group:", a.region)) && !d.ends_with(":*"), "{d}");
+            assert!(
+                d.starts_with(&format!("arn:aws:logs:{}:{ACCOUNT}:log-group:", a.region))
+                    && !d.ends_with(":*"),
+                "{d}"
+            );
         }
     }
 }
@@ -384,7 +498,11 @@ fn cloudfront_outside_the_aws_partition_is_left_with_the_reason() {
         .iter()
         .find(|f| f.resource == dist_arn("ENONE"))
         .unwrap();
-    assert!(f.reason.contains("not fixed automatically") && f.reason.contains("aws-cn"), "{}", f.reason);
+    assert!(
+        f.reason.contains("not fixed automatically") && f.reason.contains("aws-cn"),
+        "{}",
+        f.reason
+    );
 }
 
 #[test]
