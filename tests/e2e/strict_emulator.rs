@@ -1099,3 +1099,27 @@ async fn the_lenient_server_is_plain_moto() {
         .await
         .expect("moto checks no bucket policy");
 }
+
+// ---------------------------------------------------------------------------
+// CIS 7.0 4.10: load balancers, API Gateway, CloudWatch Logs deliveries
+// ---------------------------------------------------------------------------
+
+/// The strict layer's web front-end rules, each refused and accepted once
+/// with boto3 (tests/strict/check_web_rules.py starts its own servers on
+/// 127.0.0.1): the product's own fixes pass them in `e2e web`, this keeps
+/// the refusals themselves from drifting.
+#[test]
+fn web_front_end_rules_refuse_what_aws_refuses_and_accept_the_rest() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/strict/check_web_rules.py");
+    let out = std::process::Command::new(crate::common::moto_python())
+        .arg(&script)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("all passed") && !stdout.contains("FAIL"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
