@@ -432,7 +432,8 @@ pub fn order(actions: Vec<Action>) -> Vec<Action> {
 /// `kind/key[/field]`, e.g. `buckets/my-bucket/policy`, `trails/<arn>`,
 /// `keys/<arn>#rotation_enabled`, `trails/<arn>#is_logging`, `config/<region>`, `roles/<name>`,
 /// `log_groups/<region>/<name>`, `aliases/<region>/<alias>`,
-/// `vpc_flow_logs/<region>/<vpc>`.
+/// `vpc_flow_logs/<region>/<vpc>`, `web/load_balancers/<arn>` (and `api_stages`,
+/// `api_accounts/<region>`, `distributions`).
 pub fn observe(snap: &Snapshot, path: &str) -> String {
     let v = observed_value(snap, path);
     hex::encode(Sha256::digest(policy::canonical(&v).as_bytes()))

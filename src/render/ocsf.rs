@@ -132,6 +132,11 @@ pub fn resource_type(arn: &str) -> &'static str {
         ("config", "configuration-recorder") => "AWS::Config::ConfigurationRecorder",
         ("logs", "log-group") => "AWS::Logs::LogGroup",
         ("iam", "role") => "AWS::IAM::Role",
+        ("elasticloadbalancing", "loadbalancer") => "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        ("cloudfront", "distribution") => "AWS::CloudFront::Distribution",
+        // `::/restapis/<id>/stages/<name>` (REST), `::/apis/…` (HTTP, WebSocket).
+        ("apigateway", "") if rest.starts_with("/restapis/") => "AWS::ApiGateway::Stage",
+        ("apigateway", "") if rest.starts_with("/apis/") => "AWS::ApiGatewayV2::Stage",
         _ => "Other",
     }
 }

@@ -219,6 +219,22 @@ fn resource_types_are_read_from_the_arn() {
             "arn:aws:config:eu-west-1:111122223333:configuration-recorder",
             "AWS::Config::ConfigurationRecorder",
         ),
+        (
+            "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/a/0123",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        ),
+        (
+            "arn:aws:cloudfront::111122223333:distribution/E1",
+            "AWS::CloudFront::Distribution",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1::/restapis/a1/stages/prod",
+            "AWS::ApiGateway::Stage",
+        ),
+        (
+            "arn:aws:apigateway:us-east-1::/apis/a2/stages/$default",
+            "AWS::ApiGatewayV2::Stage",
+        ),
         ("vpc-1", "Other"),
     ] {
         assert_eq!(ocsf::resource_type(arn), t, "{arn}");
