@@ -51,10 +51,16 @@ pub const CHECK: Check = Check {
     plan,
 };
 
-/// The access log format written to stages: what CIS 7.0 4.10 names
-/// (client IP, time, method, URI, status, bytes, user agent) and the request
-/// id API Gateway requires in every format.
+/// The access log format written to REST and HTTP API stages: what CIS 7.0
+/// 4.10 names (client IP, time, method, URI, status, bytes, user agent) and
+/// the request id API Gateway requires in every format.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
 pub const STAGE_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","path":"$context.path","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","userAgent":"$context.identity.userAgent"}"#;
+
+/// WebSocket APIs have no HTTP method or path per message: the route and
+/// event type and the connection instead.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
+pub const WEBSOCKET_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","eventType":"$context.eventType","routeKey":"$context.routeKey","status":"$context.status","connectionId":"$context.connectionId","userAgent":"$context.identity.userAgent"}"#;
 
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
     let Some(web) = &snap.web else {
@@ -403,6 +409,11 @@ fn plan_stages(
         .trim_end_matches(":*")
         .to_string();
     for (st, arn, fid) in list {
+        let format = if st.protocol == "WEBSOCKET" {
+            WEBSOCKET_LOG_FORMAT
+        } else {
+            STAGE_LOG_FORMAT
+        };
         let mut depends_on = deps.clone();
         if st.protocol == "REST" {
             depends_on.extend(account_dep.iter().cloned());
@@ -417,13 +428,13 @@ fn plan_stages(
                     protocol: st.protocol.clone(),
                     access_log: Some(AccessLog {
                         destination_arn: Some(destination.clone()),
-                        format: Some(STAGE_LOG_FORMAT.to_string()),
+                        format: Some(format.to_string()),
                     }),
                 }),
                 region: region.to_string(),
                 target: arn.clone(),
                 before: json!({"accessLogSettings": null}),
-                after: json!({"accessLogSettings": {"destinationArn": destination, "format": STAGE_LOG_FORMAT}}),
+                after: json!({"accessLogSettings": {"destinationArn": destination, "format": format}}),
                 reason: format!("turn on access logging of stage {} of {} ({})", st.stage_name, st.api_name, st.protocol),
                 safety: Safety::NeedsReview,
                 depends_on,
@@ -432,6 +443,22 @@ fn plan_stages(
         );
     }
     deps.clear();
+}
+
+/// A CloudWatch Logs delivery source or destination name: 1 to 60 of
+/// `[A-Za-z0-9_-]` (a bucket name may hold dots).
+/// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html
+pub fn delivery_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(60)
+        .collect()
 }
 
 fn plan_distributions(
@@ -477,8 +504,8 @@ fn plan_distributions(
                 op: Op::CreateLogDelivery(CreateLogDelivery {
                     resource_arn: d.arn.clone(),
                     log_type: "ACCESS_LOGS".into(),
-                    source_name: format!("remediate-cloudfront-{}", d.id),
-                    destination_name: bucket.clone(),
+                    source_name: delivery_name(&format!("remediate-cloudfront-{}", d.id)),
+                    destination_name: delivery_name(&bucket),
                     destination_resource_arn: destination.clone(),
                 }),
                 region: region.to_string(),

@@ -462,6 +462,21 @@ fn stages_get_the_fields_cis_names_in_their_access_log_format() {
         if let Op::SetStageAccessLogging(k) = &a.op {
             let l = k.access_log.as_ref().unwrap();
             let f: Value = serde_json::from_str(l.format.as_deref().unwrap()).unwrap();
+            if k.protocol == "WEBSOCKET" {
+                for field in [
+                    "$context.requestId",
+                    "$context.identity.sourceIp",
+                    "$context.routeKey",
+                    "$context.connectionId",
+                ] {
+                    assert!(
+                        f.as_object().unwrap().values().any(|v| v == field),
+                        "{field}"
+                    );
+                }
+                assert!(!f.to_string().contains("$context.httpMethod"), "{f}");
+                continue;
+            }
             for field in [
                 "$context.requestId",
                 "$context.identity.sourceIp",
@@ -520,4 +535,24 @@ fn only_7_0_reads_the_front_ends_and_not_when_4_10_is_skipped() {
         ..cis7()
     };
     assert!(!controls::collect_options(None, 4, &skipped).web);
+}
+
+#[test]
+fn delivery_names_fit_what_cloudwatch_logs_accepts() {
+    use remediate::controls::web_access_logging::delivery_name;
+    assert_eq!(delivery_name("my.logs.bucket"), "my-logs-bucket");
+    assert_eq!(delivery_name(&"x".repeat(80)).len(), 60);
+    let p = plan_of(&mixed());
+    for a in &p.actions {
+        if let Op::CreateLogDelivery(k) = &a.op {
+            for n in [&k.source_name, &k.destination_name] {
+                assert!(
+                    n.len() <= 60
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+                    "{n}"
+                );
+            }
+        }
+    }
 }

@@ -356,6 +356,12 @@ def check_logs(srv: Server) -> None:
                                              logType="ACCESS_LOGS"), "ValidationException", 400)
     refused("Logs PutDeliverySource: logType other than ACCESS_LOGS",
             lambda: logs.put_delivery_source(name="cf-type", resourceArn=arn, logType="CONNECTION_LOGS"), "ValidationException", 400)
+    refused("Logs PutDeliverySource: a name outside [\\w-]{1,60}",
+            lambda: logs.put_delivery_source(name="cf.dotted", resourceArn=arn, logType="ACCESS_LOGS"), "ValidationException", 400)
+    refused("Logs PutDeliveryDestination: a name outside [\\w-]{1,60}",
+            lambda: logs.put_delivery_destination(name="my.bucket",
+                                                  deliveryDestinationConfiguration={"destinationResourceArn": "arn:aws:s3:::my.bucket"}),
+            "ValidationException", 400)
 
     cases = {}
     for case in ("nopolicy", "merge", "notprincipal", "already"):

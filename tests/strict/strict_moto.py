@@ -1549,6 +1549,22 @@ def _find_distribution(account_id: str, distribution_id: str) -> Any | None:
     return None
 
 
+_DELIVERY_NAME = re.compile(r"[\w-]{1,60}")
+
+
+def _check_delivery_name(name: str) -> None:
+    """Delivery source and destination names: 1 to 60 characters of `[\w-]`.
+
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html
+    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html
+    (Length Constraints: 1 to 60; Pattern: [\w-]*). ValidationException, message ours.
+    """
+    from moto.logs.exceptions import ValidationException
+
+    if not _DELIVERY_NAME.fullmatch(name or ""):
+        raise ValidationException(f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint")
+
+
 def install_logs() -> None:
     """PutDeliverySource for a CloudFront distribution, and CreateDelivery to S3.
 
@@ -1581,6 +1597,7 @@ def install_logs() -> None:
     original_source = backend.put_delivery_source
 
     def put_delivery_source(self: Any, name: str, resource_arn: str, log_type: str, tags: dict[str, str]) -> Any:
+        _check_delivery_name(name)
         parts = (resource_arn or "").split(":", 5)
         if len(parts) == 6 and parts[2] == "cloudfront":
             if self.region_name != "us-east-1":
@@ -1599,6 +1616,14 @@ def install_logs() -> None:
         return original_source(self, name, resource_arn, log_type, tags)
 
     backend.put_delivery_source = put_delivery_source
+
+    original_destination = backend.put_delivery_destination
+
+    def put_delivery_destination(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        _check_delivery_name(name)
+        return original_destination(self, name, *args, **kwargs)
+
+    backend.put_delivery_destination = put_delivery_destination
 
     original_delivery = backend.create_delivery
 
