@@ -443,6 +443,10 @@ pub struct ApiStage {
     /// `accessLogSettings.destinationArn`, when set.
     pub access_log_destination: Option<String>,
     pub access_log_format: Option<String>,
+    /// A REST API whose only endpoint type is `PRIVATE` (reachable from VPC
+    /// endpoints only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
 }
 
 impl ApiStage {

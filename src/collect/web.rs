@@ -116,7 +116,7 @@ async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
 
 async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
     let client = cx.aws.apigateway(region);
-    let mut apis: Vec<(String, String)> = Vec::new();
+    let mut apis: Vec<(String, String, bool)> = Vec::new();
     let mut position: Option<String> = None;
     loop {
         let Some(out) = cx
@@ -136,9 +136,18 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
             break;
         };
         apis.extend(out.items().iter().filter_map(|a| {
+            let types = a
+                .endpoint_configuration()
+                .map(|e| e.types())
+                .unwrap_or_default();
+            let private = !types.is_empty()
+                && types
+                    .iter()
+                    .all(|t| *t == aws_sdk_apigateway::types::EndpointType::Private);
             Some((
                 a.id()?.to_string(),
                 a.name().unwrap_or_default().to_string(),
+                private,
             ))
         }));
         match out.position().filter(|t| !t.is_empty()) {
@@ -146,7 +155,7 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
             _ => break,
         }
     }
-    let reads = apis.iter().map(|(id, name)| {
+    let reads = apis.iter().map(|(id, name, private)| {
         let client = &client;
         async move {
             let Some(out) = cx
@@ -173,6 +182,7 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                         protocol: "REST".into(),
                         access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
                         access_log_format: nonempty(logs.and_then(|l| l.format())),
+                        private: *private,
                     })
                 })
                 .collect::<Vec<_>>()
@@ -247,6 +257,7 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                         protocol: protocol.clone(),
                         access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
                         access_log_format: nonempty(logs.and_then(|l| l.format())),
+                        private: false,
                     })
                 })
                 .collect::<Vec<_>>()

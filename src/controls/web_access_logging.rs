@@ -8,7 +8,9 @@
 //!         CloudFront distribution has standard logging (legacy `Logging`
 //!         enabled) or an `ACCESS_LOGS` delivery (standard logging v2).
 //!         An account with none of them passes once.
-//! Skips:  Gateway Load Balancers (they have no access logs).
+//! Skips:  Gateway Load Balancers (they have no access logs); stages of
+//!         private REST APIs without access logs (4.10 names "API Gateway
+//!         REST/HTTP API stages with public endpoints").
 //! Fix:    load balancers: a private bucket per region whose merged policy
 //!         lets Elastic Load Balancing write (the region's ELB account, or
 //!         logdelivery.elasticloadbalancing.amazonaws.com where AWS has no
@@ -124,7 +126,17 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
         } else {
             f(
                 Status::Fail,
-                format!("{} load balancer {}: access logs off", lb.lb_type, lb.name),
+                format!(
+                    "{} {} load balancer {}: access logs off{}",
+                    lb.scheme,
+                    lb.lb_type,
+                    lb.name,
+                    if lb.lb_type == "network" {
+                        " (they record TLS listeners only)"
+                    } else {
+                        ""
+                    }
+                ),
             )
         });
     }
@@ -134,6 +146,19 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             "WEBSOCKET" => "WebSocket API",
             _ => "HTTP API",
         };
+        if st.private && st.access_log_destination.is_none() {
+            out.push(Finding::new(
+                id,
+                &st.region,
+                arn.clone(),
+                Status::Skipped,
+                format!(
+                    "private {kind} {} stage {}: 4.10 asks for stages with public endpoints",
+                    st.api_name, st.stage_name
+                ),
+            ));
+            continue;
+        }
         out.push(Finding::new(
             id,
             &st.region,

@@ -316,3 +316,77 @@ fn an_api_gateway_role_the_account_set_is_kept() {
     assert_eq!(after.api_role.as_deref(), Some(theirs.as_str()));
     assert!(after.rest.is_some());
 }
+
+#[test]
+fn a_private_rest_api_is_skipped_with_the_reason() {
+    let moto = Moto::start();
+    let id = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let api = aws_sdk_apigateway::Client::new(&cfg);
+        let made = api
+            .create_rest_api()
+            .name("private-one")
+            .endpoint_configuration(
+                aws_sdk_apigateway::types::EndpointConfiguration::builder()
+                    .types(aws_sdk_apigateway::types::EndpointType::Private)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = made.id().unwrap().to_string();
+        let root = api
+            .get_resources()
+            .rest_api_id(&id)
+            .send()
+            .await
+            .unwrap()
+            .items()[0]
+            .id()
+            .unwrap()
+            .to_string();
+        api.put_method()
+            .rest_api_id(&id)
+            .resource_id(&root)
+            .http_method("GET")
+            .authorization_type("NONE")
+            .send()
+            .await
+            .unwrap();
+        api.put_integration()
+            .rest_api_id(&id)
+            .resource_id(&root)
+            .http_method("GET")
+            .r#type(aws_sdk_apigateway::types::IntegrationType::Mock)
+            .send()
+            .await
+            .unwrap();
+        api.create_deployment()
+            .rest_api_id(&id)
+            .stage_name("internal")
+            .send()
+            .await
+            .unwrap();
+        id
+    });
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 0, "{err}");
+    let f = findings(&plan, "4.10");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["status"], "skipped");
+    assert!(
+        f[0]["resource"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/restapis/{id}/stages/internal"))
+    );
+    assert!(
+        f[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("public endpoints"),
+        "{}",
+        f[0]["reason"]
+    );
+}

@@ -71,6 +71,7 @@ fn stage(region: &str, protocol: &str, api: &str, name: &str, dest: Option<&str>
         protocol: protocol.into(),
         access_log_destination: dest.map(str::to_string),
         access_log_format: dest.map(|_| "$context.requestId".to_string()),
+        private: false,
     }
 }
 
@@ -110,6 +111,10 @@ fn mixed() -> Snapshot {
         ),
         stage("eu-west-1", "HTTP", "http2", "live", None),
         stage("eu-west-1", "WEBSOCKET", "ws1", "chat", None),
+        ApiStage {
+            private: true,
+            ..stage("eu-west-1", "REST", "priv1", "internal", None)
+        },
     ] {
         w.api_stages.insert(st.arn("aws"), st);
     }
@@ -178,11 +183,6 @@ fn each_front_end_is_judged_on_its_own() {
             "s3://my-logs/",
         ),
         (
-            lb_arn("eu-west-1", "net", "nlb-off"),
-            Status::Fail,
-            "network load balancer nlb-off",
-        ),
-        (
             lb_arn("eu-west-1", "gwy", "gwlb"),
             Status::Skipped,
             "no access logs",
@@ -206,6 +206,16 @@ fn each_front_end_is_judged_on_its_own() {
             stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"),
             Status::Fail,
             "WebSocket API",
+        ),
+        (
+            stage_arn("eu-west-1", "REST", "priv1", "internal"),
+            Status::Skipped,
+            "private REST API priv1-name stage internal: 4.10 asks for stages with public endpoints",
+        ),
+        (
+            lb_arn("eu-west-1", "net", "nlb-off"),
+            Status::Fail,
+            "internet-facing network load balancer nlb-off: access logs off (they record TLS listeners only)",
         ),
         (dist_arn("ELEGACY"), Status::Pass, "legacy"),
         (dist_arn("EV2"), Status::Pass, "delivery-destination:s3"),
