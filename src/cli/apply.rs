@@ -242,6 +242,21 @@ pub(super) async fn execute_with_progress(
     held: &BTreeMap<String, Held>,
     journal: &Path,
 ) -> Result<ExecReport> {
+    execute_labelled(run, aws, plan, actions, held, journal, None).await
+}
+
+/// [`execute_with_progress`], each progress line starting with `[label] `
+/// when given: accounts of an organization applied side by side.
+pub(super) async fn execute_labelled(
+    run: &Run,
+    aws: &Aws,
+    plan: &Plan,
+    actions: &[Action],
+    held: &BTreeMap<String, Held>,
+    journal: &Path,
+    label: Option<&str>,
+) -> Result<ExecReport> {
+    let tag = label.map(|l| format!("[{l}] ")).unwrap_or_default();
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
     // First Ctrl-C: start nothing new, let in-flight actions finish and the
@@ -258,7 +273,7 @@ pub(super) async fn execute_with_progress(
         }
     });
     eprintln!(
-        "Applying {} action(s); journal: {}",
+        "{tag}Applying {} action(s); journal: {}",
         actions.len(),
         journal.display()
     );
@@ -280,7 +295,8 @@ pub(super) async fn execute_with_progress(
         ExecEvent::Started(a) => tracing::info!("start {}", a.id),
         ExecEvent::Finished(a, o) => {
             if let Some(line) = render::progress(a, o, st) {
-                eprint!("{line}");
+                let lines: String = line.lines().map(|l| format!("{tag}{l}\n")).collect();
+                eprint!("{lines}");
             }
         }
     };

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_with_progress};
+use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_labelled};
 use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, timestamp};
 use crate::aws::Aws;
 use crate::collect;
@@ -287,56 +287,36 @@ pub async fn cmd_apply(
     ensure_state_dir(&dir)?;
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the journal directory {}", dir.display()))?;
+    // The caller's (management) account first and alone: an organization
+    // trail made there is what the members' plans rely on. Then the
+    // members, `account_concurrency` at a time, each line of progress
+    // tagged with its account when several run at once.
     let mut outcomes: Vec<(&AccountPart, Outcome)> = vec![];
-    // The caller's (management) account first: an organization trail made
-    // there is what the members' plans rely on.
-    let mut todo = todo;
-    todo.sort_by_key(|a| (a.account_id != caller, a.account_id.clone()));
-    for a in &todo {
-        let outcome = if !approved.iter().any(|x| x.account_id == a.account_id) {
-            Outcome::Refused("declined at the prompt".into())
-        } else {
-            let p = a.plan.as_ref().unwrap();
-            match org::reach(aws, &caller, &a.account_id, &o.reach).await {
-                Err(e) => Outcome::Refused(format!(
-                    "cannot assume {} in {}: {e}",
-                    o.reach.role, a.account_id
-                )),
-                Ok(member) => {
-                    let name = format!(
-                        "{} (account {})",
-                        file.as_deref()
-                            .map(|f| f.display().to_string())
-                            .unwrap_or_else(|| "the plan".into()),
-                        a.account_id
-                    );
-                    let checked = if file.is_some() {
-                        check_part(run, &member, &name, p).await
-                    } else {
-                        Ok(())
-                    };
-                    match checked {
-                        Err(e) => Outcome::Refused(format!("{e:#}")),
-                        Ok(()) => {
-                            eprintln!("\nAccount {} {}:", a.account_id, a.name);
-                            let path = dir.join(format!("{}.jsonl", a.account_id));
-                            let report = execute_with_progress(
-                                run,
-                                &member,
-                                p,
-                                &p.actions,
-                                &Default::default(),
-                                &path,
-                            )
-                            .await?;
-                            Outcome::Applied(report, p.actions.clone())
-                        }
-                    }
-                }
-            }
-        };
-        outcomes.push((a, outcome));
+    if let Some(m) = todo.iter().find(|a| a.account_id == caller) {
+        let ok = approved.iter().any(|x| x.account_id == m.account_id);
+        let outcome = apply_account(run, aws, &caller, &o, &dir, file.as_deref(), ok, m, false);
+        outcomes.push((m, outcome.await));
     }
+    let members: Vec<&AccountPart> = todo
+        .iter()
+        .copied()
+        .filter(|a| a.account_id != caller)
+        .collect();
+    let side_by_side = o.account_concurrency > 1 && members.len() > 1;
+    let mut rest: Vec<(&AccountPart, Outcome)> = futures::stream::iter(members)
+        .map(|a| {
+            let ok = approved.iter().any(|x| x.account_id == a.account_id);
+            let (caller, o, dir, file) = (&caller, &o, &dir, file.as_deref());
+            async move {
+                let outcome = apply_account(run, aws, caller, o, dir, file, ok, a, side_by_side);
+                (a, outcome.await)
+            }
+        })
+        .buffer_unordered(o.account_concurrency.max(1))
+        .collect()
+        .await;
+    rest.sort_by(|x, y| x.0.account_id.cmp(&y.0.account_id));
+    outcomes.extend(rest);
     eprintln!("\nOrganization apply:");
     let mut ok = unread.is_empty();
     for (a, outcome) in &outcomes {
@@ -365,6 +345,64 @@ pub async fn cmd_apply(
         dir.display()
     );
     Ok(if ok { EXIT_OK } else { EXIT_ERROR })
+}
+
+/// Applies one account's part (`approved`: said yes to it): reached with
+/// the run's role, checked against the saved plan when there is one, its
+/// journal `<dir>/<account>.jsonl`. `label`: progress lines tagged with the
+/// account (several accounts at once).
+#[allow(clippy::too_many_arguments)]
+async fn apply_account(
+    run: &Run,
+    aws: &Aws,
+    caller: &str,
+    o: &super::OrgRun,
+    dir: &Path,
+    file: Option<&Path>,
+    approved: bool,
+    a: &AccountPart,
+    label: bool,
+) -> Outcome {
+    if !approved {
+        return Outcome::Refused("declined at the prompt".into());
+    }
+    let p = a.plan.as_ref().expect("only planned accounts are applied");
+    let member = match org::reach(aws, caller, &a.account_id, &o.reach).await {
+        Ok(m) => m,
+        Err(e) => {
+            return Outcome::Refused(format!(
+                "cannot assume {} in {}: {e}",
+                o.reach.role, a.account_id
+            ));
+        }
+    };
+    if let Some(f) = file {
+        let name = format!("{} (account {})", f.display(), a.account_id);
+        if let Err(e) = check_part(run, &member, &name, p).await {
+            return Outcome::Refused(format!("{e:#}"));
+        }
+    }
+    let label = label.then_some(a.account_id.as_str());
+    match label {
+        Some(l) => eprintln!("[{l}] Account {} {}:", a.account_id, a.name),
+        None => eprintln!("\nAccount {} {}:", a.account_id, a.name),
+    }
+    let path = dir.join(format!("{}.jsonl", a.account_id));
+    match execute_labelled(
+        run,
+        &member,
+        p,
+        &p.actions,
+        &Default::default(),
+        &path,
+        label,
+    )
+    .await
+    {
+        Ok(report) => Outcome::Applied(report, p.actions.clone()),
+        // One account's journal or executor failing stops that account only.
+        Err(e) => Outcome::Refused(format!("{e:#}")),
+    }
 }
 
 /// `undo DIR`: the organization journal's accounts, each undone in its own

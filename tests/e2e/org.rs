@@ -213,6 +213,10 @@ fn apply_org_fixes_every_reachable_account_and_undo_reverts_the_organization() {
             err.contains(&format!("account {id}: Apply complete")),
             "{id}: {err}"
         );
+        // The management account runs first and alone; the members side by
+        // side, each progress line tagged with its account.
+        let tagged = err.contains(&format!("[{id}] Applying"));
+        assert_eq!(tagged, *id != ACCOUNT, "{id}: {err}");
         assert!(moto.dir().join("org").join(format!("{id}.jsonl")).exists());
     }
     let clean = ["--org", "--exclude-accounts", &org.roleless];
