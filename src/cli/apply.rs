@@ -84,7 +84,8 @@ pub async fn cmd_apply(
         return Ok(EXIT_ERROR);
     };
     ensure_state_dir(&journal)?;
-    let report = execute_with_progress(run, aws, &plan, &plan.actions, &held, &journal).await?;
+    let report =
+        execute_with_progress(run, aws, &plan, &plan.actions, &held, &journal, None).await?;
     eprint!(
         "{}",
         render::summary(Verb::Apply, &plan.actions, &report, &held, run.err_style)
@@ -234,20 +235,9 @@ fn interrupted_is_nothing<T>(r: dialoguer::Result<T>) -> T {
     }
 }
 
+/// Runs the actions, one progress line each on stderr, starting with
+/// `[label] ` when given (accounts of an organization applied side by side).
 pub(super) async fn execute_with_progress(
-    run: &Run,
-    aws: &Aws,
-    plan: &Plan,
-    actions: &[Action],
-    held: &BTreeMap<String, Held>,
-    journal: &Path,
-) -> Result<ExecReport> {
-    execute_labelled(run, aws, plan, actions, held, journal, None).await
-}
-
-/// [`execute_with_progress`], each progress line starting with `[label] `
-/// when given: accounts of an organization applied side by side.
-pub(super) async fn execute_labelled(
     run: &Run,
     aws: &Aws,
     plan: &Plan,
@@ -385,7 +375,8 @@ pub async fn cmd_undo(run: &Run, aws: &Aws, journal: &Path, yes: bool) -> Result
         actions: actions.clone(),
     };
     let undo_journal = undo_journal(journal);
-    let report = execute_with_progress(run, aws, &plan, &actions, &held, &undo_journal).await?;
+    let report =
+        execute_with_progress(run, aws, &plan, &actions, &held, &undo_journal, None).await?;
     eprint!(
         "{}",
         render::summary(Verb::Undo, &actions, &report, &held, run.err_style)

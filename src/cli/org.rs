@@ -11,7 +11,7 @@ use futures::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_labelled};
+use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_with_progress};
 use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, timestamp};
 use crate::aws::Aws;
 use crate::collect;
@@ -388,7 +388,7 @@ async fn apply_account(
         None => eprintln!("\nAccount {} {}:", a.account_id, a.name),
     }
     let path = dir.join(format!("{}.jsonl", a.account_id));
-    match execute_labelled(
+    match execute_with_progress(
         run,
         &member,
         p,
