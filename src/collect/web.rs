@@ -208,7 +208,6 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                 None,
                 client
                     .get_apis()
-                    .max_results("500")
                     .set_next_token(token.clone())
                     .send(),
             )
