@@ -206,10 +206,7 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                 Service::Apigateway,
                 "GetApis",
                 None,
-                client
-                    .get_apis()
-                    .set_next_token(token.clone())
-                    .send(),
+                client.get_apis().set_next_token(token.clone()).send(),
             )
             .await
         else {

@@ -24,6 +24,7 @@ pub const CHECK: Check = Check {
     fix: "access logging to a log bucket",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {

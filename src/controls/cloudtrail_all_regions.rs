@@ -37,6 +37,7 @@ pub const CHECK: Check = Check {
     fix: "repair the best trail (multi-region, logging, management selector), or create one",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 /// Why this trail does not satisfy 2.1 (empty when it does).

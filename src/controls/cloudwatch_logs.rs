@@ -33,6 +33,7 @@ pub const CHECK: Check = Check {
     fix: "log group, role and UpdateTrail to CloudWatch Logs",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 const DAY: i64 = 24 * 3600;

@@ -32,6 +32,7 @@ pub const CHECK: Check = Check {
     fix: "recorder, delivery channel (bucket), start recording, per region",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 const SLR: &str = "AWSServiceRoleForConfig";

@@ -26,6 +26,7 @@ pub const CHECK: Check = Check {
     fix: "EnableKeyRotation",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 /// Why a key is out of scope, or `None` when it is in scope.

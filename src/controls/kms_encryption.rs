@@ -29,6 +29,7 @@ pub const CHECK: Check = Check {
     fix: "reuse or create a KMS key with the CloudTrail statements; UpdateTrail",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {

@@ -24,6 +24,7 @@ pub const CHECK: Check = Check {
     fix: "UpdateTrail: log file validation on",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {

@@ -54,6 +54,9 @@ pub struct Check {
     pub fix: &'static str,
     pub detect: fn(&Snapshot, &FileSettings, &Control) -> Vec<Finding>,
     pub plan: fn(&mut Planner, &str, &[Finding]),
+    /// A check whose resources each have their own Security Hub control
+    /// (none covers the whole check): the one for a resource, by ARN.
+    pub resource_security_hub: Option<fn(&str) -> Option<&'static str>>,
 }
 
 impl std::fmt::Debug for Check {
@@ -87,6 +90,16 @@ impl Control {
     /// True from this benchmark version on (`since((1, 4))`).
     pub fn since(&self, edition: (u8, u8)) -> bool {
         self.edition >= edition
+    }
+
+    /// The Security Hub control that checks `resource` as this control
+    /// does: the control's own, or, for a check whose parts Security Hub
+    /// splits (4.10), the one of the resource's kind.
+    pub fn security_hub_for(&self, resource: &str) -> Option<&'static str> {
+        match self.check.resource_security_hub {
+            Some(of) => of(resource),
+            None => self.security_hub,
+        }
     }
 }
 

@@ -122,7 +122,7 @@ const LINES: [Line; 12] = [
     Line { check: &object_logging::WRITE, titles: DATA_EVENT_TITLES[0], levels: [2, 2], versions: FROM_1_4, manual_from: NEVER, security_hub: Some("S3.22") },
     Line { check: &object_logging::READ, titles: DATA_EVENT_TITLES[1], levels: [2, 2], versions: FROM_1_4, manual_from: NEVER, security_hub: Some("S3.23") },
     // 7.0.0's 4.10, Manual; no single Security Hub control (CloudFront.5,
-    // ELB.5, APIGateway.1 and APIGateway.9 each cover a part).
+    // ELB.5 and APIGateway.9 each cover a part; see `web_access_logging::security_hub_of`).
     Line { check: &web_access_logging::CHECK, titles: ["", "", "Ensure all AWS-managed web front-end services have access logging enabled"], levels: [1, 1], versions: (V7_0, V7_0), manual_from: V7_0, security_hub: None },
 ];
 

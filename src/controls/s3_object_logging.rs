@@ -36,6 +36,7 @@ pub const WRITE: Check = Check {
     fix: "add a write data-event selector to the multi-region trail (billed per event)",
     detect: detect_write,
     plan: plan_write,
+    resource_security_hub: None,
 };
 
 pub const READ: Check = Check {
@@ -43,6 +44,7 @@ pub const READ: Check = Check {
     fix: "add a read data-event selector to the multi-region trail (billed per event)",
     detect: detect_read,
     plan: plan_read,
+    resource_security_hub: None,
 };
 
 /// Which data events a control asks for.

@@ -42,6 +42,7 @@ pub const CHECK: Check = Check {
     fix: "remove public ACL grants and `Principal *` allows (delivery kept), Public Access Block",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 fn detect(snap: &Snapshot, settings: &FileSettings, c: &Control) -> Vec<Finding> {

@@ -31,6 +31,7 @@ pub const CHECK: Check = Check {
     fix: "flow logs (REJECT) to CloudWatch Logs or S3",
     detect,
     plan,
+    resource_security_hub: None,
 };
 
 fn vpc_arn(snap: &Snapshot, region: &str, vpc: &str) -> String {

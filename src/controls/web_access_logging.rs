@@ -51,7 +51,28 @@ pub const CHECK: Check = Check {
     fix: "access logs: load balancers to S3, API Gateway stages to CloudWatch Logs, CloudFront (standard logging v2) to S3",
     detect,
     plan,
+    resource_security_hub: Some(security_hub_of),
 };
+
+/// The Security Hub control that checks a front end's access logs, by ARN:
+/// ELB.5 (Application and Classic Load Balancers), CloudFront.5, and
+/// APIGateway.9 (API Gateway V2 stages). REST stages' access logs and
+/// Network Load Balancers have none (APIGateway.1 is execution logging).
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html
+pub fn security_hub_of(arn: &str) -> Option<&'static str> {
+    let rest = arn.splitn(6, ':').nth(5).unwrap_or("");
+    if arn.contains(":elasticloadbalancing:") && rest.starts_with("loadbalancer/app/") {
+        Some("ELB.5")
+    } else if arn.contains(":cloudfront:") && rest.starts_with("distribution/") {
+        Some("CloudFront.5")
+    } else if arn.contains(":apigateway:") && rest.starts_with("/apis/") {
+        Some("APIGateway.9")
+    } else {
+        None
+    }
+}
 
 /// The access log format written to REST and HTTP API stages: what CIS 7.0
 /// 4.10 names (client IP, time, method, URI, status, bytes, user agent) and
@@ -71,7 +92,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             &snap.home_region,
             format!("arn:{}::{}:*", snap.partition, snap.account_id),
             Status::Manual,
-            "not read in this run: check access logging of every CloudFront distribution (Security Hub CloudFront.5), load balancer (ELB.5) and API Gateway stage (APIGateway.1, APIGateway.9)",
+            "not read in this run: check access logging of every CloudFront distribution (Security Hub CloudFront.5), load balancer (ELB.5) and API Gateway stage (APIGateway.9 for HTTP and WebSocket APIs)",
         )];
     };
     let id = c.id;

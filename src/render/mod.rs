@@ -175,10 +175,11 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
     v["benchmark_section"] = json!(bench.section);
     // Security Hub ids beside every finding and action, for the scanners'
     // side of a review.
-    let hub = |id: &str| bench.get(id).and_then(|c| c.security_hub);
+    let hub = |id: &str, resource: &str| bench.get(id).and_then(|c| c.security_hub_for(resource));
     for f in v["findings"].as_array_mut().into_iter().flatten() {
         let id = f["control"].as_str().unwrap_or("").to_string();
-        f["security_hub"] = json!(hub(&id));
+        let resource = f["resource"].as_str().unwrap_or("").to_string();
+        f["security_hub"] = json!(hub(&id, &resource));
     }
     for (a, action) in v["actions"]
         .as_array_mut()
@@ -191,7 +192,7 @@ pub fn plan_json(plan: &Plan, extra: Option<(&str, Value)>) -> String {
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|c| c.as_str().and_then(hub))
+            .filter_map(|c| c.as_str().and_then(|c| hub(c, &action.target)))
             .collect();
         a["security_hub"] = json!(ids);
     }

@@ -216,7 +216,11 @@ pub fn event(f: &Finding, ctx: &Context) -> Value {
                 "finding_id": f.id(),
                 "level": info.as_ref().map(|i| i.level),
                 "automated": info.as_ref().map(|i| i.automated),
-                "security_hub_control_id": info.as_ref().and_then(|i| i.security_hub.clone()),
+                // Per resource where Security Hub splits the control (4.10).
+                "security_hub_control_id": ctx
+                    .benchmark
+                    .get(&f.control)
+                    .and_then(|c| c.security_hub_for(&f.resource)),
             },
         },
     })

@@ -30,7 +30,12 @@ fn converges(key: &str) {
     // Security Hub ids ride along with every finding.
     for f in plan["findings"].as_array().unwrap() {
         let c = bench.get(f["control"].as_str().unwrap()).unwrap();
-        assert_eq!(f["security_hub"].as_str(), c.security_hub, "{f}");
+        let resource = f["resource"].as_str().unwrap();
+        assert_eq!(
+            f["security_hub"].as_str(),
+            c.security_hub_for(resource),
+            "{f}"
+        );
     }
     let out = common::remediate_cmd(&moto)
         .args(["apply", "--yes", "--journal", "j.jsonl"])

@@ -566,3 +566,49 @@ fn delivery_names_fit_what_cloudwatch_logs_accepts() {
         }
     }
 }
+
+#[test]
+fn each_front_end_carries_the_security_hub_control_that_checks_its_kind() {
+    let bench = controls::benchmark("cis-7.0").unwrap();
+    let c = bench.get(ID).unwrap();
+    assert_eq!(
+        c.security_hub, None,
+        "no Security Hub control covers all of 4.10"
+    );
+    for (arn, want) in [
+        (lb_arn("us-east-1", "app", "a"), Some("ELB.5")),
+        (lb_arn("us-east-1", "net", "n"), None),
+        (dist_arn("E1"), Some("CloudFront.5")),
+        (
+            stage_arn("us-east-1", "HTTP", "h", "live"),
+            Some("APIGateway.9"),
+        ),
+        (
+            stage_arn("us-east-1", "WEBSOCKET", "w", "chat"),
+            Some("APIGateway.9"),
+        ),
+        (stage_arn("us-east-1", "REST", "r", "prod"), None),
+    ] {
+        assert_eq!(c.security_hub_for(&arn), want, "{arn}");
+    }
+    // Other controls keep their one id whatever the resource.
+    let c41 = bench.get("4.1").unwrap();
+    assert_eq!(c41.security_hub_for(&dist_arn("E1")), Some("CloudTrail.1"));
+    // The JSON plan puts the resource's id beside each 4.10 finding.
+    let p = plan_of(&mixed());
+    let v: Value = serde_json::from_str(&remediate::render::plan_json(&p, None)).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"] == json!(lb_arn("us-east-1", "app", "alb-off")))
+        .unwrap();
+    assert_eq!(f["security_hub"], "ELB.5");
+    let a = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["target"] == json!(dist_arn("ENONE")))
+        .unwrap();
+    assert_eq!(a["security_hub"], json!(["CloudFront.5"]));
+}
