@@ -281,7 +281,12 @@ pub async fn cmd_apply(
         eprintln!("Apply cancelled; nothing was changed.");
         return Ok(EXIT_ERROR);
     }
-    let (caller, _) = collect::identity(aws).await?;
+    // A fresh plan was just made with these credentials: its caller is
+    // ours. A saved one may come from anyone: ask who we are.
+    let caller = match file {
+        None => org.caller_account.clone(),
+        Some(_) => collect::identity(aws).await?.0,
+    };
     let o = run.org.clone().unwrap_or_else(super::OrgRun::from_plan);
     let dir = journal_dir(&journal);
     ensure_state_dir(&dir)?;
