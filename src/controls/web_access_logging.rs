@@ -382,7 +382,7 @@ fn plan_stages(
         &snap.account_id,
         region,
     );
-    let mut deps = ensure_log_group(
+    let deps = ensure_log_group(
         p,
         id,
         &fixes,
@@ -488,7 +488,6 @@ fn plan_stages(
             },
         );
     }
-    deps.clear();
 }
 
 /// A CloudWatch Logs delivery source or destination name: 1 to 60 of
