@@ -38,6 +38,9 @@ pub const PLAN: &[&str] = &[
     // Only when the account owns an organization trail (its log streams
     // are named after the organization).
     "organizations:DescribeOrganization",
+    // Only the management account of an organization-trail run: whether
+    // CloudTrail has trusted access (an organization trail needs it).
+    "organizations:ListAWSServiceAccessForOrganization",
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",
     "ec2:DescribeFlowLogs",

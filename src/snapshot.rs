@@ -55,6 +55,11 @@ pub struct Snapshot {
     /// organization-trail run (DescribeOrganization, which members may call).
     #[serde(default)]
     pub management_account: Option<String>,
+    /// CloudTrail's trusted access in Organizations (an organization trail
+    /// needs it), read by the management account of an organization-trail
+    /// run; `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudtrail_trusted_access: Option<bool>,
     /// Web front ends (CIS 7.0 4.10): read only when a selected control
     /// needs them; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -561,6 +561,7 @@ mod delete_public_access_block;
 mod delete_role;
 mod delete_service_linked_role;
 mod delete_trail;
+mod enable_trusted_access;
 mod put_bucket_acl;
 mod put_bucket_policy;
 mod put_configuration_recorder;
@@ -590,6 +591,7 @@ kinds! {
     create_log_group::CreateLogGroup,
     create_role::CreateRole,
     create_service_linked_role::CreateServiceLinkedRole,
+    enable_trusted_access::EnableTrustedAccess,
     create_trail::CreateTrail,
     update_trail::UpdateTrail,
     put_event_selectors::PutEventSelectors,

@@ -117,13 +117,17 @@ const MAX_MESSAGE: usize = 300;
 /// The organization's id, read only when the account owns an organization
 /// trail (whose CloudWatch Logs streams are named `o-<id>_*`). Optional: when
 /// it cannot be read, plans fall back to `o-*` and say so.
+/// In an organization-trail run (`trail_run`) the management account also
+/// reads whether CloudTrail's trusted access is on: an organization trail
+/// cannot be made without it.
 async fn organization_id(
     cx: &Cx<'_>,
     home: &str,
     wanted: bool,
-) -> (Option<String>, Option<String>) {
+    trail_run: bool,
+) -> (Option<String>, Option<String>, Option<bool>) {
     if !wanted {
-        return (None, None);
+        return (None, None, None);
     }
     match cx
         .call(cx.aws.organizations(home).describe_organization().send())
@@ -131,16 +135,54 @@ async fn organization_id(
     {
         Ok(out) => {
             let o = out.organization();
-            (
-                o.and_then(|o| o.id()).map(str::to_string),
-                o.and_then(|o| o.master_account_id()).map(str::to_string),
-            )
+            let id = o.and_then(|o| o.id()).map(str::to_string);
+            let management = o.and_then(|o| o.master_account_id()).map(str::to_string);
+            let trusted = if trail_run && management.as_deref() == Some(cx.account.as_str()) {
+                cloudtrail_trusted_access(cx, home).await
+            } else {
+                None
+            };
+            (id, management, trusted)
         }
         Err(e) => {
             tracing::warn!(
                 "cannot read the organization id ({e}); the CloudTrail log role will allow o-*_* streams"
             );
-            (None, None)
+            (None, None, None)
+        }
+    }
+}
+
+/// Whether `cloudtrail.amazonaws.com` has trusted access in the
+/// organization (management account only); `None` when it cannot be read.
+async fn cloudtrail_trusted_access(cx: &Cx<'_>, home: &str) -> Option<bool> {
+    let org = cx.aws.organizations(home);
+    let mut token: Option<String> = None;
+    loop {
+        let out = match cx
+            .call(
+                org.list_aws_service_access_for_organization()
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::warn!("cannot read the organization's trusted services ({e})");
+                return None;
+            }
+        };
+        if out
+            .enabled_service_principals()
+            .iter()
+            .any(|s| s.service_principal() == Some("cloudtrail.amazonaws.com"))
+        {
+            return Some(true);
+        }
+        match out.next_token().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => return Some(false),
         }
     }
 }
@@ -549,9 +591,18 @@ pub async fn collect(
         orphan_reads,
         kms::read_policies(&cx, &snap, &policy_keys),
         s3::read_buckets(&cx, &bucket_names, listing.as_ref()),
-        organization_id(&cx, &home, owns_org_trail || opts.organization),
+        organization_id(
+            &cx,
+            &home,
+            owns_org_trail || opts.organization,
+            opts.organization
+        ),
     );
-    (snap.organization_id, snap.management_account) = organization_id;
+    (
+        snap.organization_id,
+        snap.management_account,
+        snap.cloudtrail_trusted_access,
+    ) = organization_id;
     for t in orphans {
         snap.trails.insert(t.arn.clone(), t);
     }

@@ -7,7 +7,9 @@
 //!         no readOnly and no eventSource filter; and CloudTrail reports no
 //!         LatestDeliveryError (a trail that logs but cannot deliver to S3
 //!         records nothing an auditor can read). An organization trail of
-//!         the management account counts in a member account.
+//!         the management account counts in a member account. In an
+//!         organization-trail run the management account itself passes only
+//!         with such an organization trail (its members rely on it).
 //! Skips:  nothing; one account-wide finding (in the home region).
 //! Fix:    reuse before create — repair the best existing trail of this
 //!         account (make it multi-region, start logging, add a management
@@ -17,6 +19,8 @@
 //!         A delivery error gets the CloudTrail statements the bucket (or
 //!         key) policy lacks; when they are there, it is reported instead.
 //!         An added advanced selector is named `Management events selector`.
+//!         An organization trail is preceded by CloudTrail's trusted access
+//!         in Organizations when it is not on (AWS refuses the trail without).
 //! Safety: needs review — a multi-region trail bills for extra events and a
 //!         new trail creates a bucket, a key and a role.
 
@@ -24,7 +28,9 @@ use serde_json::{Value, json};
 
 use super::shared::{self, trail_out_of_reach};
 use super::{Check, Control};
-use crate::actions::{CreateTrail, PutEventSelectors, SetLogging, UpdateTrail};
+use crate::actions::{
+    CreateTrail, EnableTrustedAccess, PutEventSelectors, SetLogging, UpdateTrail,
+};
 use crate::finding::{Finding, Status};
 use crate::plan::builder::{Draft, Planner, trail_settings};
 use crate::plan::{Op, Safety};
@@ -106,12 +112,48 @@ fn management_gap(t: &Trail) -> String {
     "IncludeManagementEvents=false".into()
 }
 
-fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
     let id = c.id;
     let home = &snap.home_region;
     let account = shared::all_trails_arn(snap);
     if let Some(f) = shared::cloudtrail_unreadable(snap, id) {
         return vec![f];
+    }
+    // The management account of an organization-trail run passes only with
+    // an organization trail: the members' parts rely on it (their own
+    // trails are not planned), so a per-account trail that passes here
+    // would leave every member uncovered.
+    if s.org.trail == crate::settings::OrgTrail::Organization
+        && snap.management_account.as_deref() == Some(snap.account_id.as_str())
+    {
+        let own = snap
+            .trails
+            .values()
+            .filter(|t| t.is_organization && t.owner_account() == snap.account_id)
+            .min_by_key(|t| (gaps(t).len(), t.arn.clone()));
+        return vec![match own {
+            Some(t) if gaps(t).is_empty() => Finding::new(
+                id,
+                &t.home_region,
+                &t.arn,
+                Status::Pass,
+                "organization trail: multi-region, logging, all management events",
+            ),
+            Some(t) => Finding::new(
+                id,
+                &t.home_region,
+                &t.arn,
+                Status::Fail,
+                format!("the organization trail lacks: {}", gaps(t).join(", ")),
+            ),
+            None => Finding::new(
+                id,
+                home,
+                account,
+                Status::Fail,
+                "organization-trail run: the management account has no organization trail, which every member relies on",
+            ),
+        }];
     }
     if let Some(t) = snap.trails.values().find(|t| gaps(t).is_empty()) {
         return vec![Finding::new(
@@ -462,6 +504,31 @@ fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
     let (group_arn, role_arn, cw_deps) =
         shared::ensure_cloudtrail_logs(p, id, fixes, &region, org.is_some());
     deps.extend(cw_deps);
+    if let Some(o) = org
+        && snap.cloudtrail_trusted_access != Some(true)
+    {
+        deps.push(p.add(
+            id,
+            fixes,
+            Draft {
+                op: Op::EnableTrustedAccess(EnableTrustedAccess {
+                    service_principal: "cloudtrail.amazonaws.com".into(),
+                    enabled: true,
+                }),
+                region: region.clone(),
+                target: format!(
+                    "arn:{}:organizations::{}:organization/{o}",
+                    snap.partition, snap.account_id
+                ),
+                before: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": snap.cloudtrail_trusted_access}}),
+                after: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": true}}),
+                reason: "an organization trail needs CloudTrail's trusted access in AWS Organizations (CreateTrail refuses it otherwise)".into(),
+                safety: Safety::NeedsReview,
+                depends_on: vec![],
+                observes: vec!["cloudtrail_trusted_access".into()],
+            },
+        ));
+    }
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,
         "LogFileValidationEnabled": true, "KmsKeyId": key,

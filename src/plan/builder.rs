@@ -517,6 +517,7 @@ pub fn observed_value(snap: &Snapshot, path: &str) -> Value {
                 .collect();
             Value::Array(logs)
         }
+        "cloudtrail_trusted_access" => json!(snap.cloudtrail_trusted_access),
         // `web/<collection>/<key>`: keys are ARNs (they hold '/').
         "web" => {
             let (coll, key) = rest.split_once('/').unwrap_or((rest, ""));

@@ -347,8 +347,18 @@ fn an_organization_trail_run_covers_every_member_with_one_trail() {
             );
         }
     }
-    let (code, err) = run(&moto, &[&["apply", "--yes"], &scope[..]].concat());
+    assert!(
+        !trusted_access(&moto),
+        "seeded without CloudTrail's trusted access"
+    );
+    let (code, err) = run(
+        &moto,
+        &[&["apply", "--yes", "--journal", "ot.jsonl"], &scope[..]].concat(),
+    );
     assert_eq!(code, 0, "{err}");
+    // AWS refuses an organization trail without it (the strict layer too).
+    assert!(err.contains("enable_trusted_access"), "{err}");
+    assert!(trusted_access(&moto));
     let (code, report, err) = plan(&moto, &scope);
     assert_eq!(code, 0, "{err}\n{}", report["summary"]);
     // a member's own view: the organization trail passes "all regions" for it
@@ -363,4 +373,23 @@ fn an_organization_trail_run_covers_every_member_with_one_trail() {
             .contains(&format!("organization trail of account {ACCOUNT}")),
         "{f:?}"
     );
+    // Undo removes the organization trail, then turns trusted access back off.
+    let (code, err) = run(&moto, &["undo", "ot", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!trusted_access(&moto), "{err}");
+}
+
+/// Whether CloudTrail has trusted access in the management account's organization.
+fn trusted_access(moto: &Moto) -> bool {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        aws_sdk_organizations::Client::new(&cfg)
+            .list_aws_service_access_for_organization()
+            .send()
+            .await
+            .unwrap()
+            .enabled_service_principals()
+            .iter()
+            .any(|s| s.service_principal() == Some("cloudtrail.amazonaws.com"))
+    })
 }

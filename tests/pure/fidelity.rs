@@ -631,3 +631,79 @@ fn verification_names_a_delivery_error_that_appeared_after_apply() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("east-trail now reports LatestDeliveryError=AccessDenied"));
 }
+
+/// The management account's part of an organization-trail run, already
+/// compliant on its own (a passing per-account trail).
+fn compliant_management(trusted: Option<bool>) -> (Snapshot, FileSettings) {
+    let mut s = compliant();
+    s.organization_id = Some("o-abc123".into());
+    s.management_account = Some(ACCOUNT.into());
+    s.cloudtrail_trusted_access = trusted;
+    let mut settings = FileSettings::default();
+    settings.org.trail = remediate::settings::OrgTrail::Organization;
+    (s, settings)
+}
+
+#[test]
+fn an_organization_trail_run_fails_2_1_in_a_management_account_that_passes_only_on_its_own() {
+    // Its members' parts rely on the organization trail and plan none of
+    // their own: a passing per-account trail would leave them uncovered.
+    let (s, settings) = compliant_management(Some(true));
+    let p = remediate::pipeline::make(&s, &settings, &["2.1".into()]);
+    let f = finding(&p, "2.1");
+    assert_eq!(f.status, Status::Fail, "{}", f.reason);
+    assert!(f.reason.contains("no organization trail"), "{}", f.reason);
+    let made: Vec<&Op> = p.actions.iter().map(|a| &a.op).collect();
+    assert!(
+        made.iter()
+            .any(|o| matches!(o, Op::CreateTrail(t) if t.is_organization)),
+        "{made:#?}"
+    );
+    // Trusted access already on: nothing to enable.
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| a.op.name() == "enable_trusted_access")
+    );
+    // And the plan converges: the organization trail passes.
+    let after = simulate(&s, &p.actions);
+    let again = remediate::pipeline::make(&after, &settings, &["2.1".into()]);
+    assert_eq!(finding(&again, "2.1").status, Status::Pass);
+    // Outside an organization-trail run the same account passes.
+    let alone = remediate::pipeline::make(&s, &FileSettings::default(), &["2.1".into()]);
+    assert_eq!(finding(&alone, "2.1").status, Status::Pass);
+}
+
+#[test]
+fn an_organization_trail_waits_for_cloudtrail_trusted_access_unless_it_is_on() {
+    // AWS refuses an organization trail without CloudTrail's trusted access
+    // in Organizations (CloudTrailAccessNotEnabledException); unknown counts
+    // as off (enabling is idempotent, the run reads it first).
+    for trusted in [Some(false), None] {
+        let (s, settings) = compliant_management(trusted);
+        let p = remediate::pipeline::make(&s, &settings, &["2.1".into()]);
+        let enable = p
+            .actions
+            .iter()
+            .find(|a| a.op.name() == "enable_trusted_access")
+            .unwrap_or_else(|| panic!("{trusted:?}: no enable_trusted_access"));
+        assert!(
+            enable.target.ends_with(":organization/o-abc123"),
+            "{}",
+            enable.target
+        );
+        let create = p
+            .actions
+            .iter()
+            .find(|a| matches!(&a.op, Op::CreateTrail(t) if t.is_organization))
+            .unwrap();
+        assert!(
+            create.depends_on.contains(&enable.id),
+            "{:?}",
+            create.depends_on
+        );
+        let order: Vec<&str> = p.actions.iter().map(|a| a.id.as_str()).collect();
+        let at = |id: &str| order.iter().position(|x| *x == id).unwrap();
+        assert!(at(&enable.id) < at(&create.id));
+    }
+}

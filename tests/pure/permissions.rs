@@ -140,7 +140,8 @@ fn every_op_has_the_actions_of_its_calls_and_only_real_ops_are_listed() {
                     "ec2",
                     "elasticloadbalancing",
                     "apigateway",
-                    "cloudfront"
+                    "cloudfront",
+                    "organizations"
                 ]
                 .contains(&service)
                     && action.chars().next().unwrap().is_ascii_uppercase(),

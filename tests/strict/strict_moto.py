@@ -853,6 +853,27 @@ def check_trail_cloudwatch(account_id: str, region: str, trail_arn: str, group_a
             )
 
 
+def check_cloudtrail_trusted_access(account_id: str, region: str) -> None:
+    """An organization trail needs CloudTrail's trusted access in Organizations.
+
+    CreateTrail / UpdateTrail with IsOrganizationTrail=true fail with
+    CloudTrailAccessNotEnabledException "when trusted access has not been
+    enabled between CloudTrail and Organizations":
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#API_CreateTrail_Errors
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-an-organizational-trail-prepare.html
+    (message: ours).
+    """
+    from moto.organizations.models import organizations_backends
+
+    backend = organizations_backends[account_id][partition_of(region)]
+    enabled = {s.get("ServicePrincipal") for s in getattr(backend, "services", [])}
+    if CLOUDTRAIL not in enabled:
+        raise json_refusal(
+            "CloudTrailAccessNotEnabledException",
+            "Trusted access between CloudTrail and Organizations is not enabled for this organization.",
+        )
+
+
 def install_cloudtrail() -> None:
     from moto.cloudtrail import models as ctm
 
@@ -879,6 +900,8 @@ def install_cloudtrail() -> None:
         tags_list: list[dict[str, str]],
     ) -> Any:
         arn = trail_arn(self, name)
+        if is_org_trail:
+            check_cloudtrail_trusted_access(self.account_id, self.region_name)
         check_trail_bucket(self.account_id, self.region_name, arn, bucket_name, s3_key_prefix)
         if kms_key_id:
             check_trail_key(self.account_id, self.region_name, arn, bucket_name, kms_key_id)
@@ -909,6 +932,8 @@ def install_cloudtrail() -> None:
     def update_trail(self: Any, name: str, s3_bucket_name: str | None, s3_key_prefix: str | None, **kwargs: Any) -> Any:
         trail = self.get_trail(name_or_arn=name)
         arn = trail.arn
+        if kwargs.get("is_organization_trail") and not getattr(trail, "is_org_trail", False):
+            check_cloudtrail_trusted_access(self.account_id, trail.region_name)
         bucket = s3_bucket_name if s3_bucket_name is not None else trail.bucket_name
         prefix = s3_key_prefix if s3_key_prefix is not None else trail.s3_key_prefix
         if s3_bucket_name is not None or s3_key_prefix is not None:
