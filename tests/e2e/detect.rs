@@ -280,6 +280,14 @@ fn an_organization_trail_gets_a_log_role_for_the_organization_streams() {
             .send()
             .await
             .unwrap();
+        // As AWS, the strict layer refuses an organization trail before
+        // CloudTrail has trusted access in the organization.
+        aws_sdk_organizations::Client::new(&cfg)
+            .enable_aws_service_access()
+            .service_principal("cloudtrail.amazonaws.com")
+            .send()
+            .await
+            .unwrap();
         c.cloudtrail
             .create_trail()
             .name("org")
