@@ -23,6 +23,9 @@ pub struct UpdateTrail {
     pub kms_key_id: Option<String>,
     pub cloudwatch_log_group_arn: Option<String>,
     pub cloudwatch_role_arn: Option<String>,
+    /// Make it (or stop it being) an organization trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_organization: Option<bool>,
 }
 
 impl Kind for UpdateTrail {
@@ -91,6 +94,7 @@ impl Kind for UpdateTrail {
             cloudwatch_log_group_arn: cw
                 .then(|| t.cloudwatch_log_group_arn.clone().unwrap_or_default()),
             cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
+            is_organization: self.is_organization.map(|_| t.is_organization),
         };
         Reversal::restore(
             op,
@@ -112,8 +116,12 @@ impl Kind for UpdateTrail {
             kms_key_id,
             cloudwatch_log_group_arn,
             cloudwatch_role_arn,
+            is_organization,
         } = self;
         if let Some(t) = trail_mut(s, region, name) {
+            if let Some(v) = is_organization {
+                t.is_organization = *v;
+            }
             if let Some(v) = is_multi_region {
                 t.is_multi_region = *v;
             }
@@ -150,6 +158,7 @@ async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
         kms_key_id,
         cloudwatch_log_group_arn,
         cloudwatch_role_arn,
+        is_organization,
     } = op;
     let prior = read_trail(cx, name)
         .await
@@ -190,6 +199,7 @@ async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
             .set_kms_key_id(kms_key_id.clone())
             .set_cloud_watch_logs_log_group_arn(cw_group.clone())
             .set_cloud_watch_logs_role_arn(cw_role.clone())
+            .set_is_organization_trail(*is_organization)
             .send()
     })
     .await?;
@@ -211,6 +221,7 @@ async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
             now.log_file_validation,
             "log file validation",
         ),
+        (is_organization, now.is_organization, "organization trail"),
     ] {
         if let Some(a) = asked {
             changed.push(format!("{what} {}", if *a { "on" } else { "off" }));

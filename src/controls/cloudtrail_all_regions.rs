@@ -20,7 +20,10 @@
 //!         key) policy lacks; when they are there, it is reported instead.
 //!         An added advanced selector is named `Management events selector`.
 //!         An organization trail is preceded by CloudTrail's trusted access
-//!         in Organizations when it is not on (AWS refuses the trail without).
+//!         in Organizations when it is not on (AWS refuses the trail without);
+//!         the trail an earlier run of this tool made becomes it (UpdateTrail
+//!         IsOrganizationTrail) instead of a second trail; a user's trail is
+//!         never repurposed.
 //! Safety: needs review — a multi-region trail bills for extra events and a
 //!         new trail creates a bucket, a key and a role.
 
@@ -239,7 +242,10 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             .cloned();
         match own {
             Some(t) => repair(p, id, &fixes, &t),
-            None => create(p, id, &fixes, Some(&org)),
+            None => match own_trail_to_convert(p).cloned() {
+                Some(t) => convert(p, id, &fixes, &t, &org),
+                None => create(p, id, &fixes, Some(&org)),
+            },
         }
         return;
     }
@@ -271,6 +277,7 @@ fn repair(p: &mut Planner, id: &str, fixes: &[String], t: &Trail) {
             fixes,
             Draft {
                 op: Op::UpdateTrail(UpdateTrail {
+                    is_organization: None,
                     name: t.name.clone(),
                     is_multi_region: Some(true),
                     include_global_service_events: Some(true),
@@ -449,6 +456,140 @@ fn basic_selector(s: &crate::snapshot::EventSelector) -> Value {
     })
 }
 
+/// CloudTrail's trusted access in Organizations, which an organization
+/// trail needs (CreateTrail and UpdateTrail refuse one without it): the
+/// action that turns it on, unless it is known to be on.
+fn ensure_trusted_access(
+    p: &mut Planner,
+    id: &str,
+    fixes: &[String],
+    region: &str,
+    org: &str,
+) -> Option<String> {
+    let snap = p.snap;
+    if snap.cloudtrail_trusted_access == Some(true) {
+        return None;
+    }
+    Some(p.add(
+        id,
+        fixes,
+        Draft {
+            op: Op::EnableTrustedAccess(EnableTrustedAccess {
+                service_principal: "cloudtrail.amazonaws.com".into(),
+                enabled: true,
+            }),
+            region: region.to_string(),
+            target: format!(
+                "arn:{}:organizations::{}:organization/{org}",
+                snap.partition, snap.account_id
+            ),
+            before: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": snap.cloudtrail_trusted_access}}),
+            after: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": true}}),
+            reason: "an organization trail needs CloudTrail's trusted access in AWS Organizations (CloudTrail refuses it otherwise)".into(),
+            safety: Safety::NeedsReview,
+            depends_on: vec![],
+            observes: vec!["cloudtrail_trusted_access".into()],
+        },
+    ))
+}
+
+/// The trail this tool made in an earlier, per-account run, when it can
+/// become the organization trail as it is: owned here, and with no
+/// CloudWatch Logs or the tool's own log group and role (whose policy the
+/// plan extends to the organization's streams). A trail the user made is
+/// never repurposed.
+fn own_trail_to_convert<'s>(p: &Planner<'s>) -> Option<&'s Trail> {
+    let snap = p.snap;
+    let names = &p.settings.names;
+    let region = &snap.home_region;
+    let name = fill(&names.trail, &snap.account_id, region);
+    let group = fill(&names.cloudtrail_log_group, &snap.account_id, region);
+    let role = shared::role_arn(
+        snap,
+        &fill(&names.cloudtrail_role, &snap.account_id, region),
+    );
+    snap.trails.values().find(|t| {
+        t.name == name
+            && t.owner_account() == snap.account_id
+            && !t.is_organization
+            && match (&t.cloudwatch_log_group_arn, &t.cloudwatch_role_arn) {
+                (None, None) => true,
+                (Some(g), Some(r)) => {
+                    g.trim_end_matches(":*")
+                        == shared::log_group_arn(snap, &t.home_region, &group)
+                            .trim_end_matches(":*")
+                        && *r == role
+                }
+                _ => false,
+            }
+    })
+}
+
+/// Make the tool's own trail the organization trail: the trail's other gaps
+/// repaired as for any trail, its bucket policy extended to the
+/// organization's log paths, its log role to the organization's streams,
+/// trusted access first; one `UpdateTrail` with `IsOrganizationTrail`.
+fn convert(p: &mut Planner, id: &str, fixes: &[String], t: &Trail, org: &str) {
+    repair(p, id, fixes, t);
+    let snap = p.snap;
+    let mut deps: Vec<String> = ensure_trusted_access(p, id, fixes, &t.home_region, org)
+        .into_iter()
+        .collect();
+    if let Some(bucket) = t.s3_bucket.clone() {
+        let stmt = shared::cloudtrail_organization_statement(snap, &bucket, org, &t.arn);
+        let region = snap
+            .buckets
+            .get(&bucket)
+            .and_then(|b| b.region.clone())
+            .unwrap_or_else(|| t.home_region.clone());
+        deps.push(p.edit_bucket_policy(
+            id,
+            fixes,
+            &bucket,
+            &region,
+            "lets CloudTrail write the organization's logs (AWSLogs/<organization id>/…)",
+            Safety::NeedsReview,
+            vec![],
+            |doc| crate::policy::merge(Some(doc), std::slice::from_ref(&stmt)),
+        ));
+    }
+    if t.cloudwatch_log_group_arn.is_some() {
+        let (_, _, cw) = shared::ensure_cloudtrail_logs(p, id, fixes, &t.home_region, true);
+        deps.extend(cw);
+    }
+    let mut after = trail_settings(t);
+    after["IsOrganizationTrail"] = json!(true);
+    let mut before = trail_settings(t);
+    before["IsOrganizationTrail"] = json!(false);
+    p.add(
+        id,
+        fixes,
+        Draft {
+            op: Op::UpdateTrail(UpdateTrail {
+                name: t.name.clone(),
+                is_multi_region: None,
+                include_global_service_events: None,
+                log_file_validation: None,
+                kms_key_id: None,
+                cloudwatch_log_group_arn: None,
+                cloudwatch_role_arn: None,
+                is_organization: Some(true),
+            }),
+            region: t.home_region.clone(),
+            target: t.arn.clone(),
+            before,
+            after,
+            reason: format!(
+                "make trail {}, which this tool made for this account, the organization trail of {org} (no second trail: no second copy of management events)",
+                t.name
+            ),
+            safety: Safety::NeedsReview,
+            depends_on: deps,
+            observes: vec![format!("trails/{}", t.arn)],
+        },
+    );
+}
+
 fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
     let snap = p.snap;
     let region = snap.home_region.clone();
@@ -504,30 +645,8 @@ fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
     let (group_arn, role_arn, cw_deps) =
         shared::ensure_cloudtrail_logs(p, id, fixes, &region, org.is_some());
     deps.extend(cw_deps);
-    if let Some(o) = org
-        && snap.cloudtrail_trusted_access != Some(true)
-    {
-        deps.push(p.add(
-            id,
-            fixes,
-            Draft {
-                op: Op::EnableTrustedAccess(EnableTrustedAccess {
-                    service_principal: "cloudtrail.amazonaws.com".into(),
-                    enabled: true,
-                }),
-                region: region.clone(),
-                target: format!(
-                    "arn:{}:organizations::{}:organization/{o}",
-                    snap.partition, snap.account_id
-                ),
-                before: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": snap.cloudtrail_trusted_access}}),
-                after: json!({"TrustedAccess": {"cloudtrail.amazonaws.com": true}}),
-                reason: "an organization trail needs CloudTrail's trusted access in AWS Organizations (CreateTrail refuses it otherwise)".into(),
-                safety: Safety::NeedsReview,
-                depends_on: vec![],
-                observes: vec!["cloudtrail_trusted_access".into()],
-            },
-        ));
+    if let Some(o) = org {
+        deps.extend(ensure_trusted_access(p, id, fixes, &region, o));
     }
     let after = json!({
         "Name": name, "S3BucketName": bucket, "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true,

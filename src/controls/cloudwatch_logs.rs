@@ -84,6 +84,7 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             &fixes,
             Draft {
                 op: Op::UpdateTrail(UpdateTrail {
+                    is_organization: None,
                     name: t.name.clone(),
                     is_multi_region: None,
                     include_global_service_events: None,

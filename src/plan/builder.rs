@@ -150,6 +150,7 @@ impl<'a> Planner<'a> {
                     kms_key_id: a4,
                     cloudwatch_log_group_arn: a5,
                     cloudwatch_role_arn: a6,
+                    is_organization: a7,
                     ..
                 }),
                 Op::UpdateTrail(UpdateTrail {
@@ -159,6 +160,7 @@ impl<'a> Planner<'a> {
                     kms_key_id: b4,
                     cloudwatch_log_group_arn: b5,
                     cloudwatch_role_arn: b6,
+                    is_organization: b7,
                     ..
                 }),
             ) = (&mut entry.op, &d.op)
@@ -166,6 +168,7 @@ impl<'a> Planner<'a> {
                 *a1 = a1.or(*b1);
                 *a2 = a2.or(*b2);
                 *a3 = a3.or(*b3);
+                *a7 = a7.or(*b7);
                 if a4.is_none() {
                     *a4 = b4.clone();
                 }

@@ -612,6 +612,7 @@ async fn trail_ops_create_or_repair_in_the_home_region_and_converge() {
             "repair",
             US,
             Op::UpdateTrail(UpdateTrail {
+                is_organization: None,
                 name: "legacy".into(),
                 is_multi_region: Some(true),
                 include_global_service_events: None,
@@ -1618,6 +1619,7 @@ async fn undo_puts_a_repaired_trail_config_acl_and_logging_back_as_they_were() {
             "repair",
             US,
             Op::UpdateTrail(UpdateTrail {
+                is_organization: None,
                 name: "legacy".into(),
                 is_multi_region: Some(true),
                 include_global_service_events: None,

@@ -393,3 +393,85 @@ fn trusted_access(moto: &Moto) -> bool {
             .any(|s| s.service_principal() == Some("cloudtrail.amazonaws.com"))
     })
 }
+
+/// The trail an earlier per-account run made in the management account
+/// becomes the organization trail: no second trail, and undo makes it a
+/// per-account trail again.
+#[test]
+fn the_trail_an_earlier_run_made_becomes_the_organization_trail() {
+    let moto = Moto::start();
+    let org = organization(&moto);
+    let trails = || {
+        rt().block_on(async {
+            let cfg = moto.sdk_config().await;
+            let ct = aws_sdk_cloudtrail::Client::new(&cfg);
+            ct.describe_trails()
+                .send()
+                .await
+                .unwrap()
+                .trail_list()
+                .iter()
+                .filter(|t| t.trail_arn().unwrap_or_default().contains(ACCOUNT))
+                .map(|t| {
+                    (
+                        t.name().unwrap_or_default().to_string(),
+                        t.is_organization_trail().unwrap_or(false),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    // The management account had no trail; a plain run made remediate-trail.
+    rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        aws_sdk_cloudtrail::Client::new(&cfg)
+            .delete_trail()
+            .name("nc-trail-us-east-1")
+            .send()
+            .await
+            .unwrap();
+    });
+    let (code, err) = run(&moto, &["apply", "--yes", "--regions", "us-east-1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(trails(), vec![("remediate-trail".to_string(), false)]);
+
+    let scope = [
+        "--org",
+        "--org-trail",
+        "--exclude-accounts",
+        org.roleless.as_str(),
+    ];
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 2, "{err}");
+    let mgmt = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == ACCOUNT)
+        .unwrap();
+    let ops: Vec<&Value> = mgmt["plan"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["op"])
+        .collect();
+    assert!(!ops.iter().any(|o| o["op"] == "create_trail"), "{ops:?}");
+    assert!(
+        ops.iter()
+            .any(|o| o["op"] == "update_trail" && o["is_organization"] == true),
+        "{ops:?}"
+    );
+    let (code, err) = run(
+        &moto,
+        &[&["apply", "--yes", "--journal", "conv.jsonl"], &scope[..]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(trails(), vec![("remediate-trail".to_string(), true)]);
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 0, "{err}\n{}", report["summary"]);
+
+    let (code, err) = run(&moto, &["undo", "conv", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(trails(), vec![("remediate-trail".to_string(), false)]);
+    assert!(!trusted_access(&moto));
+}

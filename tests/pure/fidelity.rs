@@ -707,3 +707,89 @@ fn an_organization_trail_waits_for_cloudtrail_trusted_access_unless_it_is_on() {
         assert!(at(&enable.id) < at(&create.id));
     }
 }
+
+#[test]
+fn the_trail_this_tool_made_becomes_the_organization_trail_instead_of_a_second_one() {
+    // An earlier per-account run made `remediate-trail` with the tool's own
+    // log group and role; an organization-trail run converts it.
+    let (mut s, settings) = compliant_management(Some(false));
+    s.trails.clear();
+    let mut t = trail("us-east-1", "remediate-trail", "ct-main");
+    t.is_multi_region = true;
+    t.is_logging = Some(true);
+    t.log_file_validation = true;
+    t.event_selectors = good_selectors();
+    t.cloudwatch_log_group_arn = Some(format!(
+        "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:remediate/cloudtrail:*"
+    ));
+    t.cloudwatch_role_arn = Some(format!(
+        "arn:aws:iam::{ACCOUNT}:role/remediate-cloudtrail-to-logs"
+    ));
+    let arn = t.arn.clone();
+    s.trails.insert(arn.clone(), t);
+    let p = remediate::pipeline::make(&s, &settings, &["2.1".into()]);
+    assert!(
+        !p.actions.iter().any(|a| matches!(a.op, Op::CreateTrail(_))),
+        "no second trail: {:#?}",
+        p.actions.iter().map(|a| &a.id).collect::<Vec<_>>()
+    );
+    let update = p
+        .actions
+        .iter()
+        .find(|a| {
+            a.target == arn
+                && matches!(&a.op, Op::UpdateTrail(u) if u.is_organization == Some(true))
+        })
+        .expect("the trail is made the organization trail");
+    let enable = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "enable_trusted_access")
+        .unwrap();
+    assert!(
+        update.depends_on.contains(&enable.id),
+        "{:?}",
+        update.depends_on
+    );
+    // Its bucket admits the organization's log paths, its role the
+    // organization's streams, before the conversion.
+    let policy = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "put_bucket_policy" && a.target == "ct-main")
+        .unwrap();
+    assert!(
+        policy.after.to_string().contains("AWSLogs/o-abc123/"),
+        "{}",
+        policy.after
+    );
+    assert!(update.depends_on.contains(&policy.id));
+    let role = p
+        .actions
+        .iter()
+        .find(|a| matches!(a.op, Op::CreateRole(_)))
+        .unwrap();
+    assert!(
+        role.after.to_string().contains("o-abc123_*"),
+        "{}",
+        role.after
+    );
+    // Converges: the same trail passes as the organization trail.
+    let after = simulate(&s, &p.actions);
+    let again = remediate::pipeline::make(&after, &settings, &["2.1".into()]);
+    let f = finding(&again, "2.1");
+    assert_eq!(
+        (f.status, f.resource.as_str()),
+        (Status::Pass, arn.as_str()),
+        "{}",
+        f.reason
+    );
+    // A trail the user made is never repurposed: a new trail instead.
+    let (user, settings) = compliant_management(Some(true));
+    let p = remediate::pipeline::make(&user, &settings, &["2.1".into()]);
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| matches!(&a.op, Op::UpdateTrail(u) if u.is_organization.is_some()))
+    );
+}
