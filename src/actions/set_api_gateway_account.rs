@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::ctx::{Ctx, Done, Fail};
+use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::{Change, Kind, Past, Reversal, Way};
 use crate::aws::{AwsError, Classify};
 use crate::snapshot::{ApiAccount, Snapshot};
@@ -88,10 +88,7 @@ async fn read(cx: &Ctx<'_>) -> Result<ApiAccount, AwsError> {
         .await
         .aws()?;
     Ok(ApiAccount {
-        cloudwatch_role_arn: out
-            .cloudwatch_role_arn()
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        cloudwatch_role_arn: unset_empty(out.cloudwatch_role_arn()),
     })
 }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::ctx::{Ctx, Done, Fail};
+use super::ctx::{Ctx, Done, Fail, unset_empty};
 use super::{Change, Kind, Past, Reversal, Way, billed_when};
 use crate::aws::{AwsError, Classify};
 use crate::cost::PriceKey;
@@ -114,8 +114,12 @@ impl Kind for SetStageAccessLogging {
     }
 }
 
-fn nonempty(s: Option<&str>) -> Option<String> {
-    s.filter(|s| !s.is_empty()).map(str::to_string)
+/// `accessLogSettings` as read (either API's), empty strings unset.
+fn access_log(destination: Option<&str>, format: Option<&str>) -> AccessLog {
+    AccessLog {
+        destination_arn: unset_empty(destination),
+        format: unset_empty(format),
+    }
 }
 
 impl SetStageAccessLogging {
@@ -136,10 +140,10 @@ impl SetStageAccessLogging {
             .await
             .aws()?;
             let l = out.access_log_settings();
-            Ok(AccessLog {
-                destination_arn: nonempty(l.and_then(|l| l.destination_arn())),
-                format: nonempty(l.and_then(|l| l.format())),
-            })
+            Ok(access_log(
+                l.and_then(|l| l.destination_arn()),
+                l.and_then(|l| l.format()),
+            ))
         } else {
             let out = Box::pin(
                 cx.aws
@@ -152,10 +156,10 @@ impl SetStageAccessLogging {
             .await
             .aws()?;
             let l = out.access_log_settings();
-            Ok(AccessLog {
-                destination_arn: nonempty(l.and_then(|l| l.destination_arn())),
-                format: nonempty(l.and_then(|l| l.format())),
-            })
+            Ok(access_log(
+                l.and_then(|l| l.destination_arn()),
+                l.and_then(|l| l.format()),
+            ))
         }
     }
 

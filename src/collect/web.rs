@@ -116,7 +116,7 @@ async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
 
 async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
     let client = cx.aws.apigateway(region);
-    let mut apis: Vec<(String, String, bool)> = Vec::new();
+    let mut apis: Vec<Api> = Vec::new();
     let mut position: Option<String> = None;
     loop {
         let Some(out) = cx
@@ -144,60 +144,52 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                 && types
                     .iter()
                     .all(|t| *t == aws_sdk_apigateway::types::EndpointType::Private);
-            Some((
-                a.id()?.to_string(),
-                a.name().unwrap_or_default().to_string(),
+            Some(Api {
+                id: a.id()?.to_string(),
+                name: a.name().unwrap_or_default().to_string(),
+                protocol: "REST".into(),
                 private,
-            ))
+            })
         }));
         match out.position().filter(|t| !t.is_empty()) {
             Some(t) if Some(t) != position.as_deref() => position = Some(t.to_string()),
             _ => break,
         }
     }
-    let reads = apis.iter().map(|(id, name, private)| {
+    stages_of(&apis, |api| {
         let client = &client;
         async move {
-            let Some(out) = cx
+            let out = cx
                 .read(
                     region,
                     Service::Apigateway,
                     "GetStages",
-                    Some(id),
-                    client.get_stages().rest_api_id(id).send(),
+                    Some(&api.id),
+                    client.get_stages().rest_api_id(&api.id).send(),
                 )
-                .await
-            else {
-                return vec![];
-            };
-            out.item()
-                .iter()
-                .filter_map(|s| {
-                    let logs = s.access_log_settings();
-                    Some(ApiStage {
-                        region: region.to_string(),
-                        api_id: id.clone(),
-                        api_name: name.clone(),
-                        stage_name: s.stage_name()?.to_string(),
-                        protocol: "REST".into(),
-                        access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
-                        access_log_format: nonempty(logs.and_then(|l| l.format())),
-                        private: *private,
+                .await?;
+            Some(
+                out.item()
+                    .iter()
+                    .filter_map(|s| {
+                        let logs = s.access_log_settings();
+                        Some(api.stage(
+                            region,
+                            s.stage_name()?,
+                            logs.and_then(|l| l.destination_arn()),
+                            logs.and_then(|l| l.format()),
+                        ))
                     })
-                })
-                .collect::<Vec<_>>()
+                    .collect(),
+            )
         }
-    });
-    futures::future::join_all(reads)
-        .await
-        .into_iter()
-        .flatten()
-        .collect()
+    })
+    .await
 }
 
 async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
     let client = cx.aws.apigatewayv2(region);
-    let mut apis: Vec<(String, String, String)> = Vec::new();
+    let mut apis: Vec<Api> = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let Some(out) = cx
@@ -213,55 +205,92 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
             break;
         };
         apis.extend(out.items().iter().filter_map(|a| {
-            Some((
-                a.api_id()?.to_string(),
-                a.name().unwrap_or_default().to_string(),
-                a.protocol_type()
+            Some(Api {
+                id: a.api_id()?.to_string(),
+                name: a.name().unwrap_or_default().to_string(),
+                protocol: a
+                    .protocol_type()
                     .map(|p| p.as_str().to_string())
                     .unwrap_or_else(|| "HTTP".into()),
-            ))
+                private: false,
+            })
         }));
         match out.next_token().filter(|t| !t.is_empty()) {
             Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
             _ => break,
         }
     }
-    let reads = apis.iter().map(|(id, name, protocol)| {
+    stages_of(&apis, |api| {
         let client = &client;
         async move {
-            let Some(out) = cx
+            let out = cx
                 .read(
                     region,
                     Service::Apigateway,
                     "GetStages",
-                    Some(id),
-                    client.get_stages().api_id(id).send(),
+                    Some(&api.id),
+                    client.get_stages().api_id(&api.id).send(),
                 )
-                .await
-            else {
-                return vec![];
-            };
-            out.items()
-                .iter()
-                .filter_map(|s| {
-                    let logs = s.access_log_settings();
-                    Some(ApiStage {
-                        region: region.to_string(),
-                        api_id: id.clone(),
-                        api_name: name.clone(),
-                        stage_name: s.stage_name()?.to_string(),
-                        protocol: protocol.clone(),
-                        access_log_destination: nonempty(logs.and_then(|l| l.destination_arn())),
-                        access_log_format: nonempty(logs.and_then(|l| l.format())),
-                        private: false,
+                .await?;
+            Some(
+                out.items()
+                    .iter()
+                    .filter_map(|s| {
+                        let logs = s.access_log_settings();
+                        Some(api.stage(
+                            region,
+                            s.stage_name()?,
+                            logs.and_then(|l| l.destination_arn()),
+                            logs.and_then(|l| l.format()),
+                        ))
                     })
-                })
-                .collect::<Vec<_>>()
+                    .collect(),
+            )
         }
-    });
-    futures::future::join_all(reads)
+    })
+    .await
+}
+
+/// An API as listed (REST, or HTTP / WebSocket).
+struct Api {
+    id: String,
+    name: String,
+    protocol: String,
+    private: bool,
+}
+
+impl Api {
+    fn stage(
+        &self,
+        region: &str,
+        stage_name: &str,
+        destination: Option<&str>,
+        format: Option<&str>,
+    ) -> ApiStage {
+        ApiStage {
+            region: region.to_string(),
+            api_id: self.id.clone(),
+            api_name: self.name.clone(),
+            stage_name: stage_name.to_string(),
+            protocol: self.protocol.clone(),
+            access_log_destination: nonempty(destination),
+            access_log_format: nonempty(format),
+            private: self.private,
+        }
+    }
+}
+
+/// Every API's stages, read concurrently (`read` gives `None` when the
+/// call failed, recorded).
+async fn stages_of<'a, F, Fut>(apis: &'a [Api], read: F) -> Vec<ApiStage>
+where
+    F: Fn(&'a Api) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<ApiStage>>>,
+{
+    futures::future::join_all(apis.iter().map(read))
         .await
         .into_iter()
+        .flatten()
         .flatten()
         .collect()
 }

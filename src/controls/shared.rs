@@ -178,6 +178,34 @@ pub fn ensure_bucket(
     vec![create, pab]
 }
 
+/// A private bucket that a delivery service writes to: created when
+/// missing (with its Public Access Block), then `stmts` merged into its
+/// policy. Returns what a delivery must wait for (the policy last).
+#[allow(clippy::too_many_arguments)]
+pub fn ensure_delivery_bucket(
+    p: &mut Planner,
+    control: &str,
+    fixes: &[String],
+    bucket: &str,
+    region: &str,
+    why: &str,
+    policy_why: &str,
+    stmts: &[Value],
+) -> Vec<String> {
+    let mut deps = ensure_bucket(p, control, fixes, bucket, region, why);
+    deps.push(p.edit_bucket_policy(
+        control,
+        fixes,
+        bucket,
+        region,
+        policy_why,
+        Safety::NeedsReview,
+        deps.clone(),
+        |doc| crate::policy::merge(Some(doc), stmts),
+    ));
+    deps
+}
+
 pub fn ensure_public_access_block(
     p: &mut Planner,
     control: &str,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use super::shared::{
-    bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
+    bucket_arn, ensure_delivery_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
 use super::{Check, Control};
 use crate::actions::CreateFlowLogs;
@@ -176,12 +176,17 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
             }
             FlowLogDestination::S3 => {
                 let bucket = fill(&p.settings.names.flow_log_bucket, &snap.account_id, &region);
-                let mut deps =
-                    ensure_bucket(p, id, &fixes, &bucket, &region, "receives VPC flow logs");
                 let stmts = flow_log_bucket_statements(snap, &bucket, &region);
-                deps.push(p.edit_bucket_policy(id, &fixes, &bucket, &region,
+                let deps = ensure_delivery_bucket(
+                    p,
+                    id,
+                    &fixes,
+                    &bucket,
+                    &region,
+                    "receives VPC flow logs",
                     "lets log delivery write flow logs (merged first: AWS would replace the policy)",
-                    Safety::NeedsReview, deps.clone(), |doc| crate::policy::merge(Some(doc), &stmts)));
+                    &stmts,
+                );
                 ("s3".to_string(), bucket_arn(snap, &bucket), None, deps)
             }
         };

@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use super::shared::{
-    bucket_arn, ensure_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
+    bucket_arn, ensure_delivery_bucket, ensure_log_group, ensure_role, log_group_arn, role_arn,
 };
 use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
@@ -129,7 +129,6 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
     let deliveries_unread = snap.read_errors.iter().find(|e| {
         e.service == Service::Logs && e.region == cf && e.operation.starts_with("DescribeDeliver")
     });
-    let before = out.len();
     for lb in web.load_balancers.values() {
         let f = |status, why: String| Finding::new(id, &lb.region, lb.arn.clone(), status, why);
         out.push(if lb.lb_type == "gateway" {
@@ -231,7 +230,7 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             )
         });
     }
-    if out.len() == before && before == 0 {
+    if out.is_empty() {
         out.push(Finding::new(
             id,
             &snap.home_region,
@@ -300,14 +299,6 @@ fn plan_load_balancers(
     let snap = p.snap;
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
-    let mut deps = ensure_bucket(
-        p,
-        id,
-        &fixes,
-        &bucket,
-        region,
-        "receives load balancer access logs",
-    );
     let mut stmts = vec![];
     if list.iter().any(|(lb, _)| lb.lb_type == "application") {
         stmts.push(elb_log_statement(snap, &bucket, region));
@@ -315,16 +306,16 @@ fn plan_load_balancers(
     if list.iter().any(|(lb, _)| lb.lb_type == "network") {
         stmts.extend(flow_log_bucket_statements(snap, &bucket, region));
     }
-    deps.push(p.edit_bucket_policy(
+    let deps = ensure_delivery_bucket(
+        p,
         id,
         &fixes,
         &bucket,
         region,
+        "receives load balancer access logs",
         "lets Elastic Load Balancing write access logs (merged into the policy)",
-        Safety::NeedsReview,
-        deps.clone(),
-        |doc| crate::policy::merge(Some(doc), &stmts),
-    ));
+        &stmts,
+    );
     for (lb, fid) in list {
         let target = S3Target {
             bucket: bucket.clone(),
@@ -521,25 +512,17 @@ fn plan_distributions(
     let region = cloudfront_region(&snap.partition);
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
-    let mut deps = ensure_bucket(
+    let stmts = flow_log_bucket_statements(snap, &bucket, region);
+    let deps = ensure_delivery_bucket(
         p,
         id,
         &fixes,
         &bucket,
         region,
         "receives CloudFront access logs",
-    );
-    let stmts = flow_log_bucket_statements(snap, &bucket, region);
-    deps.push(p.edit_bucket_policy(
-        id,
-        &fixes,
-        &bucket,
-        region,
         "lets CloudWatch Logs deliver CloudFront access logs (merged first: AWS would add its own statements)",
-        Safety::NeedsReview,
-        deps.clone(),
-        |doc| crate::policy::merge(Some(doc), &stmts),
-    ));
+        &stmts,
+    );
     let destination = bucket_arn(snap, &bucket);
     for (d, fid) in list {
         p.add(
