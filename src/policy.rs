@@ -396,6 +396,113 @@ pub fn has_sid(doc: Option<&Value>, sid: &str) -> bool {
         .any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
 }
 
+/// What undo does to a policy document: the statements apply added,
+/// removed or changed are reverted against the live document, and nothing
+/// else is touched (see [`revert`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revert {
+    /// The document to write; `None`: no statement is left (delete it).
+    pub doc: Option<Value>,
+    /// Apply's changes put back, one line each (`removed Sid X`, `restored Sid Y`).
+    pub reverted: Vec<String>,
+    /// Statements apply wrote that read differently now: left as they are.
+    pub changed: Vec<String>,
+    /// Statements added since apply: kept.
+    pub added_since: Vec<String>,
+}
+
+/// A statement's name for a person: its Sid, or what it grants.
+fn label(stmt: &Value) -> String {
+    match stmt.get("Sid").and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => format!("Sid {s}"),
+        _ => format!("statement \"{}\"", describe(stmt)),
+    }
+}
+
+fn sid_of(stmt: &Value) -> Option<&str> {
+    stmt.get("Sid")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    equivalent(a, b)
+}
+
+/// Three-way undo of a policy write. `prior` is the document before apply
+/// (`None`: there was none), `wrote` what apply wrote, `live` the document
+/// now (`None`: none now).
+///
+/// - a statement apply added is removed, if it still reads as apply wrote it;
+/// - a statement apply removed is put back, unless a statement of that Sid
+///   is there again;
+/// - a statement apply changed (same Sid, new content) goes back to its
+///   prior form, if it still reads as apply wrote it;
+/// - a statement apply wrote that reads differently now is left as it is
+///   and named in `changed`;
+/// - everything else in `live` (statements added since apply) is kept.
+pub fn revert(prior: Option<&Value>, wrote: &Value, live: Option<&Value>) -> Revert {
+    let p = prior.map(statements).unwrap_or_default();
+    let w = statements(wrote);
+    let mut out = live.map(statements).unwrap_or_default();
+    let mut r = Revert {
+        doc: None,
+        reverted: vec![],
+        changed: vec![],
+        added_since: vec![],
+    };
+    let in_list = |list: &[Value], s: &Value| list.iter().any(|x| same(x, s));
+    // What apply wrote that was not there before: added, or a Sid changed.
+    for ws in w.iter().filter(|ws| !in_list(&p, ws)) {
+        let before = sid_of(ws).and_then(|sid| p.iter().find(|ps| sid_of(ps) == Some(sid)));
+        let at = out.iter().position(|ls| same(ls, ws));
+        match (at, before) {
+            (Some(i), Some(old)) => {
+                out[i] = old.clone();
+                r.reverted.push(format!("restored {}", label(old)));
+            }
+            (Some(i), None) => {
+                out.remove(i);
+                r.reverted.push(format!("removed {}", label(ws)));
+            }
+            (None, _) => {
+                let now = sid_of(ws).and_then(|sid| out.iter().find(|ls| sid_of(ls) == Some(sid)));
+                match now {
+                    // Already back as it was before apply.
+                    Some(ls) if before.is_some_and(|b| same(b, ls)) => {}
+                    Some(_) => r.changed.push(label(ws)),
+                    // Removed since apply (by a person, or an earlier undo).
+                    None => {}
+                }
+            }
+        }
+    }
+    // What was there before and apply took away (not by changing its Sid).
+    for ps in p.iter().filter(|ps| !in_list(&w, ps)) {
+        let changed_sid = sid_of(ps).is_some_and(|sid| w.iter().any(|ws| sid_of(ws) == Some(sid)));
+        if changed_sid || in_list(&out, ps) {
+            continue;
+        }
+        if sid_of(ps).is_some_and(|sid| out.iter().any(|ls| sid_of(ls) == Some(sid))) {
+            // A statement of that Sid was written since: it stays.
+            r.changed.push(label(ps));
+            continue;
+        }
+        out.push(ps.clone());
+        r.reverted.push(format!("put back {}", label(ps)));
+    }
+    for ls in &out {
+        if !in_list(&w, ls) && !in_list(&p, ls) {
+            r.added_since.push(label(ls));
+        }
+    }
+    if !out.is_empty() {
+        // The document's own fields (Version, Id) as they are now.
+        r.doc = Some(with_statements(live.or(prior), out));
+    }
+    r
+}
+
 /// Parses a policy document as AWS returns it (IAM URL-encodes them).
 pub fn parse(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).or_else(|first| {

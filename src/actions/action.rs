@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Change, Op};
+use super::{Change, Guard, Op};
 
 #[derive(
     Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
@@ -55,4 +55,9 @@ pub struct Action {
     /// Ids of actions that must succeed first.
     pub depends_on: Vec<String>,
     pub observed: Vec<Observed>,
+    /// Undo only: what the reversal checks against the live value before
+    /// it writes (what apply wrote). Plans never hold one.
+    #[serde(default, skip_serializing_if = "Guard::is_none")]
+    #[schemars(skip)]
+    pub guard: Guard,
 }

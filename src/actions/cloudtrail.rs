@@ -506,6 +506,9 @@ pub(super) fn is_advanced(selectors: &Value) -> bool {
     .is_some()
 }
 
+/// The fields of a trail a selectors change writes.
+const SELECTORS: &[&str] = &["/event_selectors", "/advanced_event_selectors"];
+
 /// Undo of a selectors change: the selectors the trail had before,
 /// advanced ones first. A trail cannot be set to "no selectors": then
 /// nothing is put back.
@@ -521,6 +524,7 @@ pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Opti
             format!("put back the advanced event selectors trail {trail} had before"),
             past,
         )
+        .map(|r| r.watching(SELECTORS))
     } else if non_empty(&t.event_selectors) {
         Reversal::restore(
             PutEventSelectors {
@@ -530,6 +534,7 @@ pub(super) fn selectors_before(trail: &str, past: &Past<'_, TrailState>) -> Opti
             format!("put back the event selectors trail {trail} had before"),
             past,
         )
+        .map(|r| r.watching(SELECTORS))
     } else {
         None
     }

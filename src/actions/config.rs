@@ -67,6 +67,8 @@ pub(super) fn recorder_back(name: &str, past: &Past<'_, RecorderState>) -> Optio
         format!("put back configuration recorder {name} as it was"),
         past,
     )
+    // Its status (`last_status`) moves by itself: only what undo writes counts.
+    .map(|r| r.watching(&["/role_arn", "/recording_group", "/recording_mode"]))
 }
 
 /// Whether a recorder was recording, journaled before it is started or stopped.

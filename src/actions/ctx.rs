@@ -15,7 +15,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use serde_json::Value;
 
 use super::journal::{Journal, Phase};
-use super::{Action, Op};
+use super::{Action, Guard, Left, Op};
 use crate::aws::{Aws, AwsError, classify};
 
 /// How to run a list of actions.
@@ -56,10 +56,12 @@ impl Default for ExecOptions {
     }
 }
 
-/// A finished op: a one-line detail for the user and the value read back.
+/// A finished op: a one-line detail for the user and the value read back;
+/// `left`: undo wrote what it safely could and left the rest, for that reason.
 pub(crate) struct Done {
     pub detail: String,
     pub result: Value,
+    pub left: Option<Left>,
 }
 
 impl Done {
@@ -67,16 +69,28 @@ impl Done {
         Done {
             detail: detail.into(),
             result,
+            left: None,
+        }
+    }
+
+    /// Undo left something as it is (nothing or part of it written).
+    pub fn left(why: Left, detail: impl Into<String>, result: Value) -> Done {
+        Done {
+            left: Some(why),
+            ..Done::new(detail, result)
         }
     }
 }
 
 /// A failed op; `result` is what was written anyway (null when nothing).
+/// `left`: not a failure, undo refused to write for that reason (see
+/// [`Ctx::before`]).
 #[derive(Debug)]
 pub(crate) struct Fail {
     pub code: String,
     pub message: String,
     pub result: Value,
+    pub left: Option<Left>,
 }
 
 impl Fail {
@@ -85,6 +99,7 @@ impl Fail {
             code: code.into(),
             message: message.into(),
             result: Value::Null,
+            left: None,
         }
     }
     /// The read-back value differs from what was written.
@@ -152,6 +167,10 @@ impl<'a> Ctx<'a> {
     /// Journals the live value read right before the first write. Must be
     /// called before any write; nothing may be written when it fails.
     /// `prior` is the kind's `Prior` (or `Value::Null`: did not exist).
+    ///
+    /// An undo action's [`Guard::Unchanged`] is checked here, for every
+    /// kind: when the live value is no longer what apply wrote, nothing is
+    /// written and the action ends "changed since apply".
     pub fn before(&self, prior: impl serde::Serialize) -> Result<(), Fail> {
         let prior = serde_json::to_value(prior).map_err(|e| {
             Fail::new(
@@ -159,6 +178,31 @@ impl<'a> Ctx<'a> {
                 format!("cannot journal the prior value, nothing changed: {e}"),
             )
         })?;
+        let changed = self.action.guard.changed_fields(&prior);
+        if !changed.is_empty() {
+            let what = if changed == [String::new()] {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    changed
+                        .iter()
+                        .map(|f| f.trim_start_matches('/').replace('_', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(Fail {
+                left: Some(Left::ChangedSinceApply),
+                ..Fail::new(
+                    "ChangedSinceApply",
+                    format!(
+                        "left {}{what} as it is: changed since apply",
+                        self.action.target
+                    ),
+                )
+            });
+        }
         self.journal
             .append(self.action, Phase::Before { prior })
             .map_err(|e| {
@@ -167,6 +211,44 @@ impl<'a> Ctx<'a> {
                     format!("cannot write the journal, nothing changed: {e}"),
                 )
             })
+    }
+
+    /// The policy document an op writes, given the live one: what the op
+    /// says, or for an undo action with [`Guard::Statements`] the live
+    /// document with only apply's own statements reverted.
+    pub fn policy_to_write(&self, live: Option<&Value>, planned: &Value) -> PolicyWrite {
+        match &self.action.guard {
+            Guard::Statements { prior, wrote } => {
+                let prior = Some(prior).filter(|p| !p.is_null());
+                let r = crate::policy::revert(prior, wrote, live);
+                let mut note = vec![];
+                if !r.reverted.is_empty() {
+                    note.push(format!("reverted: {}", r.reverted.join(", ")));
+                }
+                if !r.added_since.is_empty() {
+                    note.push(format!(
+                        "kept, added since apply: {}",
+                        r.added_since.join(", ")
+                    ));
+                }
+                if !r.changed.is_empty() {
+                    note.push(format!(
+                        "left, changed since apply: {}",
+                        r.changed.join(", ")
+                    ));
+                }
+                PolicyWrite {
+                    doc: r.doc,
+                    note: note.join("; "),
+                    left: (!r.changed.is_empty()).then_some(Left::ChangedSinceApply),
+                }
+            }
+            _ => PolicyWrite {
+                doc: Some(planned.clone()).filter(|p| !p.is_null()),
+                note: String::new(),
+                left: None,
+            },
+        }
     }
 
     /// Journals what a multi-step op has made so far (best effort).
@@ -209,6 +291,30 @@ impl<'a> Ctx<'a> {
                     delay = (delay * 2).min(base * 20);
                 }
             }
+        }
+    }
+}
+
+/// The policy an op writes ([`Ctx::policy_to_write`]).
+pub(crate) struct PolicyWrite {
+    /// `None`: no statement is left (delete the policy).
+    pub doc: Option<Value>,
+    /// For the user: what undo reverted, kept and left.
+    pub note: String,
+    pub left: Option<Left>,
+}
+
+impl PolicyWrite {
+    /// The op's detail with the note, ended as `left` says.
+    pub fn done(&self, detail: String, result: Value) -> Done {
+        let detail = if self.note.is_empty() {
+            detail
+        } else {
+            format!("{detail} ({})", self.note)
+        };
+        match self.left {
+            Some(why) => Done::left(why, detail, result),
+            None => Done::new(detail, result),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
-use super::{Change, Kind, Past, Reversal};
+use super::{Change, Kind, Left, Past, Reversal};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use serde_json::{Value, json};
@@ -69,7 +69,8 @@ async fn delete_bucket(cx: &Ctx<'_>, bucket: &str) -> Result<Done, Fail> {
     let empty = listing.contents().is_empty() && listing.key_count().unwrap_or(0) == 0;
     cx.before(json!({"exists": true, "empty": empty}))?;
     let kept = |why: &str| {
-        Ok(Done::new(
+        Ok(Done::left(
+            Left::HoldsData,
             format!(
                 "kept bucket {bucket}: {why}; delete it by hand when its logs are no longer needed"
             ),

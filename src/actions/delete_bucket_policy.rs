@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use super::ctx::{Ctx, Done, Fail};
 use super::s3::*;
 use super::{Change, Kind, Past, Reversal, bucket_resource};
-use crate::aws::Classify;
 use crate::snapshot::Snapshot;
 use serde_json::Value;
 
@@ -27,7 +26,8 @@ impl Kind for DeleteBucketPolicy {
     type Prior = Value;
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
-        policy_back(&self.bucket, past)
+        // Apply deleted it: every statement it had is apply's to put back.
+        policy_back(&self.bucket, past, &Value::Null)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {
@@ -46,35 +46,6 @@ impl DeleteBucketPolicy {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let DeleteBucketPolicy { bucket } = self;
-        delete_bucket_policy(cx, bucket).await
-    }
-}
-
-async fn delete_bucket_policy(cx: &Ctx<'_>, bucket: &str) -> Result<Done, Fail> {
-    let prior = get_policy(cx, bucket)
-        .await
-        .map_err(|e| Fail::reading("bucket policy", e))?;
-    let had = prior.is_some();
-    cx.before(prior.unwrap_or(Value::Null))?;
-    if had {
-        cx.aws
-            .s3(cx.region())
-            .delete_bucket_policy()
-            .bucket(bucket)
-            .set_expected_bucket_owner(cx.bucket_owner())
-            .send()
-            .await
-            .aws()?;
-    }
-    match get_policy(cx, bucket).await? {
-        None => Ok(Done::new(
-            if had {
-                format!("deleted the bucket policy of {bucket}")
-            } else {
-                format!("{bucket} already has no bucket policy")
-            },
-            Value::Null,
-        )),
-        Some(p) => Err(Fail::mismatch(format!("{bucket} still has a policy"), p)),
+        write_policy(cx, bucket, &Value::Null).await
     }
 }

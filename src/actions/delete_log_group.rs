@@ -1,10 +1,11 @@
-//! `delete_log_group`: delete a log group (undo of create_log_group); final.
+//! `delete_log_group`: delete a log group (undo of create_log_group) that
+//! holds no log events; one that does is kept; final.
 
 use serde::{Deserialize, Serialize};
 
 use super::ctx::{Ctx, Done, Fail};
 use super::logs::*;
-use super::{Change, Kind, Past, Reversal};
+use super::{Change, Kind, Left, Past, Reversal};
 use crate::aws::Classify;
 use crate::snapshot::ErrorKind;
 use serde_json::{Value, json};
@@ -21,7 +22,11 @@ impl Kind for DeleteLogGroup {
     const CHANGE: Change = Change::Delete;
     const IN_APPLY: bool = false;
     const IN_UNDO: bool = true;
-    const CALLS: &'static [&'static str] = &["logs:DescribeLogGroups", "logs:DeleteLogGroup"];
+    const CALLS: &'static [&'static str] = &[
+        "logs:DescribeLogGroups",
+        "logs:FilterLogEvents",
+        "logs:DeleteLogGroup",
+    ];
     type Prior = Value;
 
     fn reverse(&self, _past: &Past<'_, Self::Prior>) -> Option<Reversal> {
@@ -49,6 +54,20 @@ async fn delete_log_group(cx: &Ctx<'_>, name: &str) -> Result<Done, Fail> {
             json!({"deleted": false}),
         ));
     };
+    // Events stored in it may be all a user has of what happened since
+    // apply: the group stays.
+    if holds_events(cx, name)
+        .await
+        .map_err(|e| Fail::reading("log group's events", e))?
+    {
+        return Ok(Done::left(
+            Left::HoldsData,
+            format!(
+                "kept log group {name}: it holds log events; delete it by hand when they are no longer needed"
+            ),
+            json!({"deleted": false, "kept": "holds log events"}),
+        ));
+    }
     cx.before(g)?;
     match cx
         .aws

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::ctx::{Ctx, Done, Fail};
-use super::{Change, Implicit, Kind, Past, Reversal, Way};
+use super::{Change, Implicit, Kind, Left, Past, Reversal, Way};
 use crate::aws::{AwsError, Classify};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -48,7 +48,13 @@ impl Kind for EnableTrustedAccess {
         rank: 36,
         in_apply: false,
         in_undo: true,
-        calls: &[READ, "organizations:DisableAWSServiceAccess"],
+        calls: &[
+            READ,
+            "cloudtrail:DescribeTrails",
+            "cloudtrail:ListEventDataStores",
+            "cloudtrail:GetEventDataStore",
+            "organizations:DisableAWSServiceAccess",
+        ],
     });
     type Prior = TrustedAccess;
 
@@ -73,6 +79,7 @@ impl Kind for EnableTrustedAccess {
             ),
             past,
         )
+        .map(|r| r.watching(&["/enabled"]))
     }
 
     fn touches(&self, _region: &str) -> Option<String> {
@@ -125,6 +132,22 @@ impl EnableTrustedAccess {
                 json!({"enabled": prior}),
             ));
         }
+        if !self.enabled && sp == CLOUDTRAIL {
+            let users = relying_on_cloudtrail(cx)
+                .await
+                .map_err(|e| Fail::reading("organization trails and event data stores", e))?;
+            if !users.is_empty() {
+                return Ok(Done::left(
+                    Left::HoldsData,
+                    format!(
+                        "kept trusted access of {sp} on: {} rel{} on it",
+                        users.join(", "),
+                        if users.len() == 1 { "ies" } else { "y" }
+                    ),
+                    json!({"enabled": prior, "kept": users}),
+                ));
+            }
+        }
         let org = cx.aws.organizations(cx.region());
         if self.enabled {
             Box::pin(org.enable_aws_service_access().service_principal(sp).send())
@@ -152,6 +175,63 @@ impl EnableTrustedAccess {
             format!("trusted access of {sp} {}", on_off(now)),
             json!({"enabled": now}),
         ))
+    }
+}
+
+const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
+
+/// The organization trails and organization event data stores of this
+/// region, which rely on CloudTrail's trusted access (AWS: disabling it
+/// stops organization trails and organization event data stores from
+/// recording member accounts,
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudtrail.html>):
+/// undo keeps it on for them.
+async fn relying_on_cloudtrail(cx: &Ctx<'_>) -> Result<Vec<String>, AwsError> {
+    let ct = cx.aws.cloudtrail(cx.region());
+    let mut out = vec![];
+    let trails = ct
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .aws()?;
+    for t in trails.trail_list() {
+        if t.is_organization_trail() == Some(true) {
+            out.push(format!(
+                "organization trail {}",
+                t.name().unwrap_or_default()
+            ));
+        }
+    }
+    let mut token: Option<String> = None;
+    loop {
+        let page = ct
+            .list_event_data_stores()
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .aws()?;
+        for store in page.event_data_stores() {
+            let Some(arn) = store.event_data_store_arn() else {
+                continue;
+            };
+            let got = ct
+                .get_event_data_store()
+                .event_data_store(arn)
+                .send()
+                .await
+                .aws()?;
+            if got.organization_enabled() == Some(true) {
+                out.push(format!(
+                    "organization event data store {}",
+                    got.name().unwrap_or(arn)
+                ));
+            }
+        }
+        match page.next_token().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+            _ => return Ok(out),
+        }
     }
 }
 

@@ -309,6 +309,7 @@ mod tests {
             safety: crate::plan::Safety::NeedsReview,
             depends_on: vec![],
             observed: vec![],
+            guard: Default::default(),
         };
         Journal::open(&path)
             .unwrap()

@@ -40,6 +40,7 @@ pub(super) fn rotation_back(key_id: &str, to: bool, past: &Past<'_, Rotation>) -
     );
     let enabled = was.rotation_enabled;
     Reversal::switch_back(enabled, to, SetKeyRotation { key_id, enabled }, why, past)
+        .map(|r| r.watching(&["/rotation_enabled"]))
 }
 
 pub(super) struct KeyInfo {

@@ -162,6 +162,21 @@ pub struct Past<'a, P> {
     pub created: bool,
 }
 
+impl<P> Past<'_, P> {
+    /// The guard of a restore: apply's result, when the run read one back.
+    fn unchanged(&self, fields: Vec<String>) -> Guard {
+        match self.result {
+            Some(wrote) if !wrote.is_null() => Guard::Unchanged {
+                wrote: wrote.clone(),
+                prior: self.raw.clone(),
+                fields,
+            },
+            // The run stopped before it knew what it wrote: nothing to compare.
+            _ => Guard::None,
+        }
+    }
+}
+
 impl<'a, P: DeserializeOwned> Past<'a, P> {
     /// `None` when a prior is journaled but is not this kind's type.
     fn read(raw: &'a Value, result: Option<&'a Value>, created: bool) -> Option<Self> {
@@ -178,15 +193,97 @@ impl<'a, P: DeserializeOwned> Past<'a, P> {
     }
 }
 
-/// A reversal: the op, why, and the value it puts back (null: removed).
+/// Why undo left something as it is: a typed outcome, not a failure.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Left {
+    /// Its live value is no longer what apply wrote: someone changed it since.
+    ChangedSinceApply,
+    /// What apply created holds something a user needs (log events,
+    /// objects, an organization trail that relies on it).
+    HoldsData,
+}
+
+/// What undo checks against the live value before a reversal writes: the
+/// one mechanism by which undo never loses what happened since apply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "guard", rename_all = "snake_case")]
+pub enum Guard {
+    /// Nothing to check (a forward action; a removal, whose kind checks
+    /// that what it removes holds nothing a user needs).
+    #[default]
+    None,
+    /// A setting: written only while each of `fields` (JSON pointers into
+    /// the live value as the reversal's kind journals it; none: the whole
+    /// value) still reads as apply left it (`wrote`) or already as before
+    /// apply (`prior`). Anything else was changed since apply.
+    Unchanged {
+        wrote: Value,
+        prior: Value,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<String>,
+    },
+    /// A policy document: only the statements apply added, removed or
+    /// changed are reverted, against the live document
+    /// ([`crate::policy::revert`]).
+    Statements { prior: Value, wrote: Value },
+}
+
+impl Guard {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Guard::None)
+    }
+
+    /// The fields (`""`: the whole value) of `live` that are neither as
+    /// apply left them nor as they were before: changed since apply.
+    pub fn changed_fields(&self, live: &Value) -> Vec<String> {
+        let Guard::Unchanged {
+            wrote,
+            prior,
+            fields,
+        } = self
+        else {
+            return vec![];
+        };
+        let all = [String::new()];
+        let fields: &[String] = if fields.is_empty() { &all } else { fields };
+        let at = |v: &Value, f: &str| bookkeeping_free(v.pointer(f).unwrap_or(&Value::Null));
+        fields
+            .iter()
+            .filter(|f| {
+                let now = at(live, f);
+                now != at(wrote, f) && now != at(prior, f)
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// A value without the executor's bookkeeping (`created`, `deleted`, `kept`).
+fn bookkeeping_free(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "created" | "deleted" | "kept"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        v => v.clone(),
+    }
+}
+
+/// A reversal: the op, why, the value it puts back (null: removed), and
+/// what it checks against the live value first.
 pub struct Reversal {
     pub op: Op,
     pub why: String,
     pub after: Value,
+    pub guard: Guard,
 }
 
 impl Reversal {
-    /// Puts back the journaled prior.
+    /// Puts back the journaled prior, only while the live value is still
+    /// what apply wrote (narrow it to some fields with [`Reversal::watching`]).
     pub fn restore<P>(
         op: impl Into<Op>,
         why: impl Into<String>,
@@ -196,7 +293,41 @@ impl Reversal {
             op: op.into(),
             why: why.into(),
             after: past.raw.clone(),
+            guard: past.unchanged(vec![]),
         })
+    }
+
+    /// Puts back (or removes) a policy document: only apply's own
+    /// statements are reverted. `planned`: what apply set out to write,
+    /// used when the run stopped before it read the result back.
+    pub fn policy<P>(
+        op: impl Into<Op>,
+        why: impl Into<String>,
+        past: &Past<'_, P>,
+        planned: &Value,
+    ) -> Option<Self> {
+        let wrote = past
+            .result
+            .filter(|v| !v.is_null())
+            .unwrap_or(planned)
+            .clone();
+        Some(Reversal {
+            op: op.into(),
+            why: why.into(),
+            after: past.raw.clone(),
+            guard: Guard::Statements {
+                prior: past.raw.clone(),
+                wrote,
+            },
+        })
+    }
+
+    /// Only these fields of the live value (JSON pointers) are checked.
+    pub fn watching(mut self, fields: &[&str]) -> Self {
+        if let Guard::Unchanged { fields: f, .. } = &mut self.guard {
+            *f = fields.iter().map(|s| s.to_string()).collect();
+        }
+        self
     }
 
     /// Undo of a switch turned `to` on or off: `back` when it `was` the
@@ -233,6 +364,7 @@ impl Reversal {
             op: op.into(),
             why: why.into(),
             after: Value::Null,
+            guard: Guard::None,
         })
     }
 }

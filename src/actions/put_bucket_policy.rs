@@ -30,14 +30,19 @@ impl Kind for PutBucketPolicy {
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let bucket = &self.bucket;
         if past.prior.is_none() {
-            return Reversal::remove(
+            // Statements added to it since apply stay (then it is not deleted).
+            return Reversal::policy(
                 DeleteBucketPolicy {
                     bucket: bucket.clone(),
                 },
-                format!("delete the bucket policy of {bucket}: it had none before"),
+                format!(
+                    "delete the bucket policy of {bucket}: it had none before (apply's statements only)"
+                ),
+                past,
+                &self.policy,
             );
         }
-        policy_back(bucket, past)
+        policy_back(bucket, past, &self.policy)
     }
 
     fn touches(&self, _region: &str) -> Option<String> {
@@ -56,35 +61,6 @@ impl PutBucketPolicy {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
         let PutBucketPolicy { bucket, policy } = self;
-        put_bucket_policy(cx, bucket, policy).await
+        write_policy(cx, bucket, policy).await
     }
-}
-
-async fn put_bucket_policy(cx: &Ctx<'_>, bucket: &str, policy: &Value) -> Result<Done, Fail> {
-    let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
-    let prior = get_policy(cx, bucket)
-        .await
-        .map_err(|e| Fail::reading("bucket policy", e))?;
-    cx.before(prior.unwrap_or(Value::Null))?;
-    let s3 = cx.aws.s3(cx.region());
-    cx.retry("PutBucketPolicy", || {
-        s3.put_bucket_policy()
-            .bucket(bucket)
-            .set_expected_bucket_owner(cx.bucket_owner())
-            .policy(text.clone())
-            .send()
-    })
-    .await?;
-    let now = get_policy(cx, bucket).await?;
-    let result = now.clone().unwrap_or(Value::Null);
-    if !now.is_some_and(|p| crate::policy::equivalent(&p, policy)) {
-        return Err(Fail::mismatch(
-            format!("the policy of {bucket} reads back differently from what was put"),
-            result,
-        ));
-    }
-    Ok(Done::new(
-        format!("put the bucket policy of {bucket}"),
-        result,
-    ))
 }

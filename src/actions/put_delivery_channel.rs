@@ -58,7 +58,8 @@ impl Kind for PutDeliveryChannel {
                 },
                 format!("put back delivery channel {name} as it was"),
                 past,
-            ),
+            )
+            .map(|r| r.watching(&["/s3_bucket", "/s3_prefix"])),
         }
     }
 

@@ -30,13 +30,14 @@ impl Kind for PutKeyPolicy {
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let key_id = &self.key_id;
         let policy = past.prior.clone()?;
-        Reversal::restore(
+        Reversal::policy(
             PutKeyPolicy {
                 key_id: key_id.clone(),
                 policy,
             },
-            format!("put back the key policy {key_id} had before"),
+            format!("put back the key policy {key_id} had before (apply's statements only)"),
             past,
+            &self.policy,
         )
     }
 
@@ -64,24 +65,32 @@ impl PutKeyPolicy {
     }
 }
 
-async fn put_key_policy(cx: &Ctx<'_>, key_ref: &str, policy: &Value) -> Result<Done, Fail> {
-    let text = serde_json::to_string(policy).map_err(|e| Fail::invalid(e.to_string()))?;
+async fn put_key_policy(cx: &Ctx<'_>, key_ref: &str, planned: &Value) -> Result<Done, Fail> {
     let key = resolve(cx, key_ref).await?;
     let prior = get_policy(cx, &key.key_id)
         .await
         .map_err(|e| Fail::reading("key policy", e))?;
-    cx.before(prior)?;
-    let kms = cx.aws.kms(cx.region());
-    cx.retry("PutKeyPolicy", || {
-        kms.put_key_policy()
-            .key_id(&key.key_id)
-            .policy_name("default")
-            .policy(text.clone())
-            .send()
-    })
-    .await?;
+    // A key always has a policy: when undo would leave none, the planned
+    // document (the one before apply) is put back whole.
+    let w = cx.policy_to_write(Some(&prior), planned);
+    let policy = w.doc.clone().unwrap_or_else(|| planned.clone());
+    let text = serde_json::to_string(&policy).map_err(|e| Fail::invalid(e.to_string()))?;
+    cx.before(&prior)?;
+    // Undo writes nothing when there is nothing to revert; apply always puts.
+    let same = !cx.action.guard.is_none() && crate::policy::equivalent(&prior, &policy);
+    if !same {
+        let kms = cx.aws.kms(cx.region());
+        cx.retry("PutKeyPolicy", || {
+            kms.put_key_policy()
+                .key_id(&key.key_id)
+                .policy_name("default")
+                .policy(text.clone())
+                .send()
+        })
+        .await?;
+    }
     let now = get_policy(cx, &key.key_id).await?;
-    if !crate::policy::equivalent(&now, policy) {
+    if !crate::policy::equivalent(&now, &policy) {
         return Err(Fail::mismatch(
             format!(
                 "the policy of key {} reads back differently from what was put",
@@ -90,8 +99,13 @@ async fn put_key_policy(cx: &Ctx<'_>, key_ref: &str, policy: &Value) -> Result<D
             now,
         ));
     }
-    Ok(Done::new(
-        format!("put the key policy of {}", key.key_id),
-        now,
-    ))
+    let detail = if same {
+        format!(
+            "the key policy of {} is already as it should be",
+            key.key_id
+        )
+    } else {
+        format!("put the key policy of {}", key.key_id)
+    };
+    Ok(w.done(detail, now))
 }

@@ -242,17 +242,93 @@ pub(super) fn pab_back(bucket: &str, past: &Past<'_, PublicAccessBlock>) -> Opti
     )
 }
 
-/// Undo back to the bucket policy a bucket had (none: nothing).
-pub(super) fn policy_back(bucket: &str, past: &Past<'_, Value>) -> Option<Reversal> {
+/// Undo back to the bucket policy a bucket had (none: nothing): only the
+/// statements `planned` (what the undone op set out to write) changed.
+pub(super) fn policy_back(
+    bucket: &str,
+    past: &Past<'_, Value>,
+    planned: &Value,
+) -> Option<Reversal> {
     let policy = past.prior.clone()?;
-    Reversal::restore(
+    Reversal::policy(
         PutBucketPolicy {
             bucket: bucket.to_string(),
             policy,
         },
-        format!("put back the bucket policy {bucket} had before"),
+        format!("put back the bucket policy {bucket} had before (apply's statements only)"),
         past,
+        planned,
     )
+}
+
+/// Writes a bucket's policy: `planned` (null: delete it), or for undo the
+/// live policy with apply's statements reverted ([`Ctx::policy_to_write`]).
+/// Reads the live value, journals it, writes, reads back.
+pub(super) async fn write_policy(
+    cx: &Ctx<'_>,
+    bucket: &str,
+    planned: &Value,
+) -> Result<Done, Fail> {
+    let prior = get_policy(cx, bucket)
+        .await
+        .map_err(|e| Fail::reading("bucket policy", e))?;
+    let w = cx.policy_to_write(prior.as_ref(), planned);
+    let text = w
+        .doc
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Fail::invalid(e.to_string()))?;
+    cx.before(prior.clone().unwrap_or(Value::Null))?;
+    let s3 = cx.aws.s3(cx.region());
+    let same = match (&prior, &w.doc) {
+        (Some(a), Some(b)) => crate::policy::equivalent(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    // Undo writes nothing when there is nothing to revert; apply always puts.
+    let same = same && (!cx.action.guard.is_none() || w.doc.is_none());
+    match &text {
+        _ if same => {}
+        Some(text) => {
+            cx.retry("PutBucketPolicy", || {
+                s3.put_bucket_policy()
+                    .bucket(bucket)
+                    .set_expected_bucket_owner(cx.bucket_owner())
+                    .policy(text.clone())
+                    .send()
+            })
+            .await?;
+        }
+        None => {
+            s3.delete_bucket_policy()
+                .bucket(bucket)
+                .set_expected_bucket_owner(cx.bucket_owner())
+                .send()
+                .await
+                .aws()?;
+        }
+    }
+    let now = get_policy(cx, bucket).await?;
+    let result = now.clone().unwrap_or(Value::Null);
+    let matches = match (&now, &w.doc) {
+        (Some(a), Some(b)) => crate::policy::equivalent(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    if !matches {
+        return Err(Fail::mismatch(
+            format!("the policy of {bucket} reads back differently from what was put"),
+            result,
+        ));
+    }
+    let detail = match (&w.doc, same, prior.is_some()) {
+        (None, true, false) => format!("{bucket} already has no bucket policy"),
+        (None, _, _) => format!("deleted the bucket policy of {bucket}"),
+        (Some(_), true, _) => format!("the bucket policy of {bucket} is already as it should be"),
+        (Some(_), false, _) => format!("put the bucket policy of {bucket}"),
+    };
+    Ok(w.done(detail, result))
 }
 
 /// Undo back to the access logging a bucket had (none: nothing).

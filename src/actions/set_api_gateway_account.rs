@@ -65,6 +65,7 @@ impl Kind for SetApiGatewayAccount {
             "clear API Gateway's CloudWatch Logs role: it was not set before",
             past,
         )
+        .map(|r| r.watching(&["/cloudwatch_role_arn"]))
     }
 
     fn touches(&self, region: &str) -> Option<String> {

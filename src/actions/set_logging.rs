@@ -53,6 +53,7 @@ impl Kind for SetLogging {
             logging: was,
         };
         Reversal::switch_back(was, self.logging, back, why, past)
+            .map(|r| r.watching(&["/is_logging"]))
     }
 
     fn touches(&self, region: &str) -> Option<String> {

@@ -54,6 +54,7 @@ impl Kind for SetRecording {
             recording: was,
         };
         Reversal::switch_back(was, self.recording, back, why, past)
+            .map(|r| r.watching(&["/recording"]))
     }
 
     fn simulate(&self, s: &mut Snapshot, region: &str, _target: &str) {

@@ -96,11 +96,30 @@ impl Kind for UpdateTrail {
             cloudwatch_role_arn: cw.then(|| t.cloudwatch_role_arn.clone().unwrap_or_default()),
             is_organization: self.is_organization.map(|_| t.is_organization),
         };
+        // Only the settings this op wrote are compared with the live trail.
+        let mut fields = vec![];
+        for (set, field) in [
+            (self.is_multi_region.is_some(), "/is_multi_region"),
+            (
+                self.include_global_service_events.is_some(),
+                "/include_global_service_events",
+            ),
+            (self.log_file_validation.is_some(), "/log_file_validation"),
+            (self.kms_key_id.is_some(), "/kms_key_id"),
+            (cw, "/cloudwatch_log_group_arn"),
+            (cw, "/cloudwatch_role_arn"),
+            (self.is_organization.is_some(), "/is_organization"),
+        ] {
+            if set {
+                fields.push(field);
+            }
+        }
         Reversal::restore(
             op,
             format!("put back the settings trail {name} had before"),
             past,
         )
+        .map(|r| r.watching(&fields))
     }
 
     fn touches(&self, region: &str) -> Option<String> {

@@ -31,6 +31,7 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 
+use crate::actions::Left;
 use crate::actions::ctx;
 use crate::actions::journal::Journal;
 use crate::aws::Aws;
@@ -40,9 +41,22 @@ use crate::plan::Action;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    Applied { detail: String },
-    Failed { code: String, message: String },
-    Skipped { reason: String },
+    Applied {
+        detail: String,
+    },
+    Failed {
+        code: String,
+        message: String,
+    },
+    Skipped {
+        reason: String,
+    },
+    /// Undo only: left as it is (wholly, or the part `detail` names),
+    /// because it changed since apply or holds data.
+    Left {
+        why: Left,
+        detail: String,
+    },
 }
 
 impl Outcome {
@@ -76,9 +90,13 @@ impl ExecReport {
     pub fn skipped(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Skipped { .. }))
     }
-    /// Nothing failed and the run was not cut short.
+    /// Undo: actions that left something as it is.
+    pub fn left(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Left { .. }))
+    }
+    /// Nothing failed, nothing was left by undo, and the run was not cut short.
     pub fn ok(&self) -> bool {
-        self.failed() == 0 && !self.interrupted
+        self.failed() == 0 && self.left() == 0 && !self.interrupted
     }
     fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
         self.results.iter().filter(|r| f(&r.outcome)).count()
@@ -246,6 +264,10 @@ fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<
                 Some(Outcome::Skipped { .. }) => {
                     return Dep::Bad(format!("depends on {d} which was skipped"));
                 }
+                // What it relies on is still there: leave this one too.
+                Some(Outcome::Left { .. }) => {
+                    return Dep::Bad(format!("depends on {d} which was left as it is"));
+                }
             },
         }
     }
@@ -266,8 +288,14 @@ async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action
         ) {
             Ok(()) => {
                 tracing::info!(action = %a.id, detail = %done.detail, "applied");
-                Outcome::Applied {
-                    detail: done.detail,
+                match done.left {
+                    Some(why) => Outcome::Left {
+                        why,
+                        detail: done.detail,
+                    },
+                    None => Outcome::Applied {
+                        detail: done.detail,
+                    },
                 }
             }
             Err(e) => Outcome::Failed {
@@ -278,6 +306,24 @@ async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action
                 ),
             },
         },
+        // Undo's guard refused before anything was written.
+        Err(ctx::Fail {
+            left: Some(why),
+            message,
+            ..
+        }) => {
+            tracing::info!(action = %a.id, %message, "left as it is");
+            let _ = journal.append(
+                a,
+                Phase::Skipped {
+                    reason: message.clone(),
+                },
+            );
+            Outcome::Left {
+                why,
+                detail: message,
+            }
+        }
         Err(fail) => {
             let message = journal::scrub(&fail.message);
             tracing::warn!(action = %a.id, code = %fail.code, %message, "failed");
@@ -320,6 +366,7 @@ mod tests {
             safety: Safety::Safe,
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
             observed: vec![],
+            guard: Default::default(),
         }
     }
 

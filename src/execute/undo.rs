@@ -192,6 +192,7 @@ pub fn plan_undo(entries: &[JournalEntry]) -> Vec<Action> {
                 safety: Safety::NeedsReview,
                 depends_on: vec![],
                 observed: vec![],
+                guard: rev.guard,
             },
         ));
     }

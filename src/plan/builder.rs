@@ -139,6 +139,7 @@ impl<'a> Planner<'a> {
             safety: d.safety,
             depends_on: vec![],
             observed: vec![],
+            guard: Default::default(),
         });
         if entry.op != d.op {
             // Same target, more to change: only UpdateTrail patches combine.

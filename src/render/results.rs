@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use super::Style;
+use crate::actions::Left;
 use crate::execute::{ActionResult, ExecReport, Outcome};
 use crate::plan::Action;
 
@@ -83,6 +84,11 @@ pub enum End<'a> {
     NotStarted {
         why: Option<&'a str>,
     },
+    /// Undo left it as it is: it changed since apply, or holds data.
+    Left {
+        why: Left,
+        detail: &'a str,
+    },
 }
 
 impl End<'_> {
@@ -118,6 +124,7 @@ pub fn ends<'a>(
         match &r.outcome {
             Outcome::Applied { .. } => Some(End::Applied),
             Outcome::Failed { code, message } => Some(End::Failed { code, message }),
+            Outcome::Left { why, detail } => Some(End::Left { why: *why, detail }),
             Outcome::Skipped { reason } => match held.get(&r.id) {
                 Some(Held::Skipped) => Some(End::SkippedAtPrompt),
                 Some(Held::Quit) => Some(End::NotStarted { why: None }),
@@ -177,6 +184,20 @@ pub fn progress(a: &Action, outcome: &Outcome, st: Style) -> Option<String> {
             Some(format!("  {} {} failed: {code}\n", st.red("✗"), short(a)))
         }
         Outcome::Skipped { .. } => None,
+        Outcome::Left { why, .. } => Some(format!(
+            "  {} {}: {}\n",
+            st.yellow("!"),
+            short(a),
+            left_words(*why)
+        )),
+    }
+}
+
+/// How the summary heads what undo left, for this reason.
+fn left_words(why: Left) -> &'static str {
+    match why {
+        Left::ChangedSinceApply => "changed since apply, left as it is",
+        Left::HoldsData => "kept: holds data",
     }
 }
 
@@ -215,6 +236,46 @@ pub fn summary(
         }
     };
 
+    if verb == Verb::Undo {
+        let reverted: Vec<usize> = (0..ends.len())
+            .filter(|&i| ends[i] == End::Applied)
+            .collect();
+        if !reverted.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                st.green(&format!("Reverted ({}):", reverted.len()))
+            );
+            for &i in &reverted {
+                let _ = writeln!(out, "  {}", name(i));
+            }
+        }
+        for (why, heading) in [
+            (Left::HoldsData, "Kept, holds data"),
+            (
+                Left::ChangedSinceApply,
+                "Changed since apply, left as it is",
+            ),
+        ] {
+            let these: Vec<usize> = (0..ends.len())
+                .filter(|&i| matches!(ends[i], End::Left { why: w, .. } if w == why))
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{}",
+                st.yellow(&format!("{heading} ({}):", these.len()))
+            );
+            for &i in &these {
+                if let End::Left { detail, .. } = ends[i] {
+                    let _ = writeln!(out, "  {}: {detail}", name(i));
+                }
+                with_dependents(&mut out, i);
+            }
+        }
+    }
     let failed: Vec<usize> = (0..ends.len())
         .filter(|&i| matches!(ends[i], End::Failed { .. }))
         .collect();
@@ -264,8 +325,36 @@ pub fn summary(
 
     let count = |f: fn(&End) -> bool| ends.iter().filter(|e| f(e)).count();
     let applied = count(|e| *e == End::Applied);
-    let mut parts = vec![format!("{applied} applied")];
+    let done_word = match verb {
+        Verb::Apply => "applied",
+        Verb::Undo => "reverted",
+    };
+    let mut parts = vec![format!("{applied} {done_word}")];
     for (n, what) in [
+        (
+            count(|e| {
+                matches!(
+                    e,
+                    End::Left {
+                        why: Left::HoldsData,
+                        ..
+                    }
+                )
+            }),
+            "kept",
+        ),
+        (
+            count(|e| {
+                matches!(
+                    e,
+                    End::Left {
+                        why: Left::ChangedSinceApply,
+                        ..
+                    }
+                )
+            }),
+            "changed since apply",
+        ),
         (count(|e| matches!(e, End::Failed { .. })), "failed"),
         (count(|e| e.is_skipped()), "skipped"),
         (
@@ -290,7 +379,13 @@ pub fn summary(
         st.bold(&format!("{} {state}:", verb.word())),
         parts.join(", ")
     );
-    if !report.ok() {
+    if report.left() > 0 {
+        let _ = writeln!(
+            out,
+            "Undo left what is named above as it is, so nothing made or changed since apply is lost: look at each, and change or delete it by hand once it is no longer needed."
+        );
+    }
+    if report.failed() > 0 || report.interrupted {
         let _ = writeln!(
             out,
             "{}",

@@ -105,6 +105,7 @@ fn act(id: &str, region: &str, op: Op, deps: &[&str]) -> Action {
         safety: Safety::NeedsReview,
         depends_on: deps.iter().map(|d| d.to_string()).collect(),
         observed: vec![],
+        guard: Default::default(),
     }
 }
 

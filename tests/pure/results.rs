@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use remediate::actions::Left;
 use remediate::execute::{ActionResult, ExecReport, Outcome};
 use remediate::plan::{Action, Op};
 use remediate::render::{self, End, Held, Style, Verb};
@@ -263,7 +264,15 @@ Apply interrupted: 1 applied, 2 not started.
 
 #[test]
 fn undo_says_undo() {
-    assert_eq!(all_applied(Verb::Undo, 2), "\nUndo complete: 2 applied.\n");
+    assert_eq!(
+        all_applied(Verb::Undo, 2),
+        "
+Reverted (2):
+  enable_key_rotation arn:aws:kms:us-east-1:123456789012:key/k01
+  enable_key_rotation arn:aws:kms:us-east-1:123456789012:key/k02
+Undo complete: 2 reverted.
+"
+    );
     let actions: Vec<Action> = (1..=2).map(rotation).collect();
     let r = report(vec![
         applied(&actions[0]),
@@ -278,12 +287,62 @@ fn undo_says_undo() {
     assert_eq!(
         render::summary(Verb::Undo, &actions, &r, &BTreeMap::new(), PLAIN),
         "
+Reverted (1):
+  enable_key_rotation arn:aws:kms:us-east-1:123456789012:key/k01
 Failed:
   enable_key_rotation arn:aws:kms:us-east-1:123456789012:key/k02: AccessDeniedException: not allowed
-Undo complete: 1 applied, 1 failed.
+Undo complete: 1 reverted, 1 failed.
 Some actions did not apply. Fix the cause and run `remediate undo` on the same journal again: what is already undone is left as it is.
 "
     );
+}
+
+#[test]
+fn undo_names_what_it_reverted_kept_and_left_because_it_changed_since_apply() {
+    let bucket = create_bucket("logs");
+    let logging = bucket_logging("ct-east", &bucket);
+    let key = rotation(1);
+    let trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/t";
+    let start = start_logging(trail, &key);
+    let actions = vec![logging.clone(), bucket.clone(), key.clone(), start.clone()];
+    let r = report(vec![
+        applied(&logging),
+        ActionResult {
+            id: bucket.id.clone(),
+            outcome: Outcome::Left {
+                why: Left::HoldsData,
+                detail: "kept bucket logs: it is not empty".into(),
+            },
+        },
+        ActionResult {
+            id: key.id.clone(),
+            outcome: Outcome::Left {
+                why: Left::ChangedSinceApply,
+                detail: "left k01 as it is: changed since apply".into(),
+            },
+        },
+        skipped(
+            &start,
+            &format!("depends on {} which was left as it is", key.id),
+        ),
+    ]);
+    assert!(!r.ok(), "anything left: exit 1");
+    assert_eq!(
+        render::summary(Verb::Undo, &actions, &r, &BTreeMap::new(), PLAIN),
+        "
+Reverted (1):
+  put_bucket_logging ct-east (us-east-1)
+Kept, holds data (1):
+  create_bucket logs (us-east-1): kept bucket logs: it is not empty
+Changed since apply, left as it is (1):
+  enable_key_rotation arn:aws:kms:us-east-1:123456789012:key/k01: left k01 as it is: changed since apply
+    dependents skipped (1):
+      start_logging arn:aws:cloudtrail:us-east-1:123456789012:trail/t
+Undo complete: 1 reverted, 1 kept, 1 changed since apply, 1 skipped.
+Undo left what is named above as it is, so nothing made or changed since apply is lost: look at each, and change or delete it by hand once it is no longer needed.
+"
+    );
+    assert!(report(vec![applied(&logging)]).ok(), "all reverted: exit 0");
 }
 
 #[test]

@@ -1482,6 +1482,20 @@ def _apigwv2_bad_request(message: str) -> Exception:
     return BadRequestException(message)
 
 
+def install_cloudtrail_event_data_stores() -> None:
+    """CloudTrail ListEventDataStores, which moto 5.2.1 lacks: the emulator
+    holds no CloudTrail Lake event data store, so the answer is the empty
+    list AWS gives an account without one.
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_ListEventDataStores.html
+    """
+    from moto.cloudtrail import responses as ctr
+
+    def list_event_data_stores(self: Any) -> str:
+        return json.dumps({"EventDataStores": []})
+
+    ctr.CloudTrailResponse.list_event_data_stores = list_event_data_stores
+
+
 def install_apigatewayv2_update_stage() -> None:
     """UpdateStage (PATCH /v2/apis/{apiId}/stages/{stageName}), which moto
     5.2.1 lacks; installed in lenient mode too. Fields as
@@ -1751,6 +1765,7 @@ def install_missing() -> None:
     from moto.cloudfront import models as cfm
 
     install_apigatewayv2_update_stage()
+    install_cloudtrail_event_data_stores()
 
     original_distribution = cfm.Distribution.__init__
 
