@@ -172,25 +172,26 @@ impl<'a> Ctx<'a> {
     /// kind: when the live value is no longer what apply wrote, nothing is
     /// written and the action ends "changed since apply".
     pub fn before(&self, prior: impl serde::Serialize) -> Result<(), Fail> {
+        self.before_except(prior, &[])
+    }
+
+    /// [`Ctx::before`] for an undo op that left the fields `left` out of
+    /// its write (they changed since apply): only the others must still
+    /// read as apply wrote them.
+    pub fn before_except(&self, prior: impl serde::Serialize, left: &[String]) -> Result<(), Fail> {
         let prior = serde_json::to_value(prior).map_err(|e| {
             Fail::new(
                 "JournalError",
                 format!("cannot journal the prior value, nothing changed: {e}"),
             )
         })?;
-        let changed = self.action.guard.changed_fields(&prior);
+        let mut changed = self.action.guard.changed_fields(&prior);
+        changed.retain(|f| !left.contains(f));
         if !changed.is_empty() {
             let what = if changed == [String::new()] {
                 String::new()
             } else {
-                format!(
-                    " ({})",
-                    changed
-                        .iter()
-                        .map(|f| f.trim_start_matches('/').replace('_', " "))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!(" ({})", field_names(&changed))
             };
             return Err(Fail {
                 left: Some(Left::ChangedSinceApply),
@@ -293,6 +294,15 @@ impl<'a> Ctx<'a> {
             }
         }
     }
+}
+
+/// Guarded fields for a person: `/log_file_validation` → `log file validation`.
+pub(crate) fn field_names(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| f.trim_start_matches('/').replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The policy an op writes ([`Ctx::policy_to_write`]).

@@ -8,7 +8,7 @@ use super::TrailState;
 use super::cloudtrail::trail_mut;
 use super::cloudtrail::*;
 use super::ctx::{Ctx, Done, Fail, unset_empty};
-use super::{Change, Implicit, Kind, Past, Reversal, trail_resource};
+use super::{Change, Implicit, Kind, Left, Past, Reversal, trail_resource};
 use crate::snapshot::Snapshot;
 use serde_json::Value;
 
@@ -162,13 +162,52 @@ impl Kind for UpdateTrail {
 }
 
 impl UpdateTrail {
-    /// Reads the live value, journals it, writes, reads back.
+    /// Reads the live value, journals it, writes, reads back. Undo: a
+    /// setting changed since apply is left out of the write (the others
+    /// are put back) and named.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
-        update_trail(cx, self).await
+        if cx.action.guard.is_none() {
+            return update_trail(cx, self, &[]).await;
+        }
+        let live = read_trail(cx, &self.name)
+            .await
+            .map_err(|e| Fail::reading("trail", e))?;
+        let changed = live
+            .map(|t| cx.action.guard.changed_fields(&state_json(&t)))
+            .unwrap_or_default();
+        let mut op = self.clone();
+        for f in &changed {
+            match f.as_str() {
+                "/is_multi_region" => op.is_multi_region = None,
+                "/include_global_service_events" => op.include_global_service_events = None,
+                "/log_file_validation" => op.log_file_validation = None,
+                "/kms_key_id" => op.kms_key_id = None,
+                // CloudTrail takes the two together.
+                "/cloudwatch_log_group_arn" | "/cloudwatch_role_arn" => {
+                    op.cloudwatch_log_group_arn = None;
+                    op.cloudwatch_role_arn = None;
+                }
+                "/is_organization" => op.is_organization = None,
+                _ => {}
+            }
+        }
+        let nothing_left = op.is_multi_region.is_none()
+            && op.include_global_service_events.is_none()
+            && op.log_file_validation.is_none()
+            && op.kms_key_id.is_none()
+            && op.cloudwatch_log_group_arn.is_none()
+            && op.is_organization.is_none();
+        if changed.is_empty() || nothing_left {
+            // Nothing changed, or everything did (then `before` refuses).
+            return update_trail(cx, self, &[]).await;
+        }
+        update_trail(cx, &op, &changed).await
     }
 }
 
-async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
+/// `left`: the settings undo leaves out, changed since apply (the op no
+/// longer sets them).
+async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail, left: &[String]) -> Result<Done, Fail> {
     let UpdateTrail {
         name,
         is_multi_region,
@@ -206,7 +245,7 @@ async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
             }
         }
     };
-    cx.before(state_json(&prior))?;
+    cx.before_except(state_json(&prior), left)?;
     let ct = cx.aws.cloudtrail(cx.region());
     let key = name.to_string();
     cx.retry("UpdateTrail", || {
@@ -280,8 +319,16 @@ async fn update_trail(cx: &Ctx<'_>, op: &UpdateTrail) -> Result<Done, Fail> {
             result,
         ));
     }
-    Ok(Done::new(
-        format!("updated trail {name}: {}", changed.join(", ")),
+    let detail = format!("updated trail {name}: {}", changed.join(", "));
+    if left.is_empty() {
+        return Ok(Done::new(detail, result));
+    }
+    Ok(Done::left(
+        Left::ChangedSinceApply,
+        format!(
+            "{detail}; left {} as it is: changed since apply",
+            super::ctx::field_names(left)
+        ),
         result,
     ))
 }

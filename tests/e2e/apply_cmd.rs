@@ -36,11 +36,14 @@ fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
 }
 
 /// The line of counts that ends the summary of `apply` or `undo`
-/// ("Apply complete: 30 applied.").
+/// ("Apply complete: 30 applied.", "Undo complete: 30 reverted.").
 fn counts_line<'a>(stderr: &'a str, verb: &str) -> &'a str {
     stderr
         .lines()
-        .find(|l| l.starts_with(&format!("{verb} ")) && l.contains(" applied"))
+        .find(|l| {
+            l.starts_with(&format!("{verb} "))
+                && (l.contains(" applied") || l.contains(" reverted"))
+        })
         .unwrap_or_else(|| panic!("no {verb} summary in:\n{stderr}"))
 }
 
@@ -519,12 +522,33 @@ fn undo_restores_every_changed_setting_and_keeps_what_existed_before() {
     );
     assert_eq!(code, 0, "{err}");
     let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl"]);
-    assert_eq!(code, 0, "{out}\n{err}");
+    // The access-log buckets apply made hold the access logs S3 wrote
+    // since: kept, and named, so undo exits 1. Nothing else is left.
+    assert_eq!(code, 1, "{out}\n{err}");
     let (undone, failed, skipped) = journaled(&moto, "j.undo.jsonl");
     assert!(failed.is_empty() && skipped.is_empty(), "{err}");
+    let kept: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("Kept, holds data"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(
+        !kept.is_empty()
+            && kept
+                .iter()
+                .all(|l| l.contains("delete_bucket remediate-access-logs-")
+                    && l.contains("not empty")),
+        "{err}"
+    );
+    assert!(!err.contains("Changed since apply"), "{err}");
     assert_eq!(
         counts_line(&err, "Undo"),
-        format!("Undo complete: {} applied.", undone.len())
+        format!(
+            "Undo complete: {} reverted, {} kept.",
+            undone.len() - kept.len(),
+            kept.len()
+        )
     );
     assert!(!err.contains("Apply complete"), "{err}");
     let after = read_all(&moto);
@@ -673,4 +697,156 @@ fn removing_the_only_public_statement_leaves_a_policy_cloudtrail_delivers_throug
     ));
     let (code, _, err) = plan_json(&moto, &["--regions", "us-east-1", "--control", "2.3"]);
     assert_eq!(code, 0, "{err}");
+}
+
+/// Issue 17, the reported case, through the binary: after apply a person
+/// adds a statement to the trail bucket's policy; undo keeps it, reverts
+/// apply's change and exits 0. Then, after a second apply, a person writes
+/// a statement under the Sid apply removed: undo leaves it (it does not put
+/// the old public one back over it), names it in its summary under
+/// "changed since apply" and exits 1.
+#[test]
+fn undo_keeps_what_was_added_to_the_trail_bucket_policy_since_apply_and_exits_1_when_it_leaves_something()
+ {
+    let moto = Moto::start();
+    let bucket = "open-trail-bucket";
+    let public = serde_json::json!({"Sid": "Everyone", "Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")});
+    let later = serde_json::json!({"Sid": "AddedLater", "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{}:root", common::ACCOUNT)},
+        "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}")});
+    let policy_now = || {
+        rt().block_on(async {
+            let cfg = common::sdk_config(&moto.url).await;
+            let c = common::Clients::new(&cfg, "us-east-1");
+            let text =
+                c.s3.get_bucket_policy()
+                    .bucket(bucket)
+                    .send()
+                    .await
+                    .unwrap()
+                    .policy
+                    .unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        })
+    };
+    let put = |doc: &serde_json::Value| {
+        rt().block_on(async {
+            let cfg = common::sdk_config(&moto.url).await;
+            let c = common::Clients::new(&cfg, "us-east-1");
+            c.s3.put_bucket_policy()
+                .bucket(bucket)
+                .policy(doc.to_string())
+                .send()
+                .await
+                .unwrap();
+        })
+    };
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let c = common::Clients::new(&cfg, "us-east-1");
+        c.s3.create_bucket().bucket(bucket).send().await.unwrap();
+        c.s3.delete_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .unwrap();
+        let trail_write = serde_json::json!([
+            {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+             "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{}/*", common::ACCOUNT),
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}]);
+        let mut st = trail_write.as_array().unwrap().clone();
+        st.push(public.clone());
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": st});
+        c.s3.put_bucket_policy()
+            .bucket(bucket)
+            .policy(doc.to_string())
+            .send()
+            .await
+            .unwrap();
+        c.cloudtrail
+            .create_trail()
+            .name("open")
+            .s3_bucket_name(bucket)
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = policy_now();
+    let apply = |journal: &str| {
+        let (code, _, err) = run(
+            &moto,
+            &[
+                "apply",
+                "--yes",
+                "--regions",
+                "us-east-1",
+                "--control",
+                "2.3",
+                "--journal",
+                journal,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+    };
+
+    apply("j1.jsonl");
+    let mut doc = policy_now();
+    assert_ne!(doc, before, "apply changed the policy");
+    doc["Statement"].as_array_mut().unwrap().push(later.clone());
+    put(&doc);
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j1.jsonl"]);
+    assert_eq!(code, 0, "everything apply did was reverted:\n{out}\n{err}");
+    let mut want = before["Statement"].as_array().unwrap().clone();
+    want.push(later.clone());
+    let now = policy_now();
+    assert!(
+        remediate::policy::equivalent(
+            &now,
+            &serde_json::json!({"Version": "2012-10-17", "Statement": want})
+        ),
+        "apply's change reverted, the statement added since kept: {now:#}"
+    );
+    assert!(err.contains("Reverted ("), "{err}");
+
+    // Apply again (it removes the public statement again); then a person
+    // writes a statement under the Sid apply removed, for one account only.
+    apply("j2.jsonl");
+    let mut doc = policy_now();
+    assert!(
+        !remediate::policy::statements(&doc).contains(&public),
+        "{doc:#}"
+    );
+    let edited = "Everyone".to_string();
+    let theirs = serde_json::json!({"Sid": edited, "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{}:root", common::ACCOUNT)},
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")});
+    doc["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(theirs.clone());
+    put(&doc);
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j2.jsonl"]);
+    eprintln!("undo's summary, a statement changed since apply:\n{err}");
+    assert_eq!(code, 1, "something was left:\n{out}\n{err}");
+    assert!(
+        err.contains("Changed since apply, left as it is (1):"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("Sid {edited}")), "{err}");
+    assert!(err.contains("changed since apply"), "{err}");
+    let now = policy_now();
+    assert!(
+        remediate::policy::statements(&now).contains(&theirs)
+            && !remediate::policy::statements(&now).contains(&public),
+        "the person's statement stays as they wrote it: {now:#}"
+    );
+    assert!(
+        remediate::policy::statements(&now).contains(&later),
+        "{now:#}"
+    );
 }

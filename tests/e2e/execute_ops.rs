@@ -16,6 +16,7 @@ use crate::common::fixtures;
 use crate::common::{ACCOUNT, Clients, Moto};
 use aws_config::SdkConfig;
 use aws_sdk_s3::primitives::ByteStream;
+use remediate::actions::Left;
 use remediate::actions::{
     CreateBucket, CreateFlowLogs, CreateKey, CreateLogGroup, CreateRole, CreateServiceLinkedRole,
     CreateTrail, PutBucketAcl, PutBucketPolicy, PutConfigurationRecorder, PutDeliveryChannel,
@@ -117,6 +118,16 @@ fn assert_all_applied(report: &ExecReport) {
         .collect();
     assert!(bad.is_empty(), "not applied: {bad:#?}");
     assert!(report.ok());
+}
+
+/// Every undo action was applied except the kept bucket with objects.
+fn assert_all_but_full_reverted(report: &ExecReport) {
+    let bad: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.id != "undo:full" && !r.outcome.is_applied())
+        .collect();
+    assert!(bad.is_empty(), "not reverted: {bad:#?}");
 }
 
 fn detail<'a>(report: &'a ExecReport, id: &str) -> &'a str {
@@ -1426,8 +1437,13 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
         "and the one it replaces"
     );
 
-    let report = env.apply(&undo, "undo.jsonl").await;
-    assert!(detail(&report, "undo:full").contains("kept"), "{report:?}");
+    let report = env.run(&undo, &env.opts("undo.jsonl")).await;
+    assert!(
+        matches!(outcome(&report, "undo:full"), Outcome::Left { why: Left::HoldsData, detail } if detail.contains("kept")),
+        "{report:?}"
+    );
+    assert_all_but_full_reverted(&report);
+    assert!(!report.ok(), "something was left: not ok");
 
     assert_eq!(
         bucket_policy(&c, old).await.unwrap(),
@@ -1508,7 +1524,8 @@ async fn undo_restores_what_was_changed_and_removes_only_what_the_run_created() 
     );
 
     // Undo is itself journaled and idempotent: a second pass changes nothing.
-    let again = env.apply(&undo, "undo2.jsonl").await;
+    let again = env.run(&undo, &env.opts("undo2.jsonl")).await;
+    assert_all_but_full_reverted(&again);
     assert!(
         detail(&again, "undo:trail").contains("already gone"),
         "{again:?}"
@@ -1886,4 +1903,297 @@ async fn an_existing_role_gets_missing_statements_merged_never_replaced() {
         detail(&again, "role").contains("left unchanged"),
         "{again:?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Undo against the live state: what happened since apply is never lost.
+// ---------------------------------------------------------------------------
+
+/// A statement a person adds to a bucket policy (a state found).
+fn person_statement(bucket: &str, sid: &str) -> Value {
+    json!({"Sid": sid, "Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")})
+}
+
+/// The bucket's live policy with `stmt` appended, as a person would.
+async fn add_statement(c: &Clients, bucket: &str, stmt: Value) {
+    let mut p = bucket_policy(c, bucket).await.unwrap();
+    p["Statement"].as_array_mut().unwrap().push(stmt);
+    put_policy(c, bucket, &p).await;
+}
+
+/// Runs the undo of the run journaled in `journal`.
+async fn undo_of(env: &Env, journal: &str, undo_journal: &str) -> ExecReport {
+    let undo = plan_undo(&read_journal(env.opts(journal).journal_path).unwrap());
+    env.run(&undo, &env.opts(undo_journal)).await
+}
+
+#[tokio::test]
+async fn undo_keeps_a_statement_added_to_the_bucket_policy_since_apply_and_removes_only_apply_s() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    // Three trail buckets: one whose policy gets a statement after apply,
+    // one where a statement apply wrote is edited after apply, and one that
+    // had no policy before apply (apply made it) and gets a statement after.
+    let (added, edited, fresh) = ("ct-added", "ct-edited", "ct-fresh");
+    let keep = person_statement(added, "Keep");
+    for b in [added, edited, fresh] {
+        fixtures::create_bucket(&env.cfg, US, b).await.unwrap();
+    }
+    let p0 = json!({"Version": "2012-10-17", "Statement": [keep.clone()]});
+    put_policy(&c, added, &p0).await;
+    let e0 = json!({"Version": "2012-10-17", "Statement": [person_statement(edited, "Keep")]});
+    put_policy(&c, edited, &e0).await;
+    let merged = |b: &str, prior: Option<&Value>| {
+        remediate::policy::merge(
+            prior,
+            &remediate::policy::statements(&trail_bucket_policy(b, &[("t", None)])),
+        )
+    };
+    let actions = vec![
+        act(
+            "added",
+            US,
+            Op::PutBucketPolicy(PutBucketPolicy {
+                bucket: added.into(),
+                policy: merged(added, Some(&p0)),
+            }),
+            &[],
+        ),
+        act(
+            "edited",
+            US,
+            Op::PutBucketPolicy(PutBucketPolicy {
+                bucket: edited.into(),
+                policy: merged(edited, Some(&e0)),
+            }),
+            &[],
+        ),
+        act(
+            "fresh",
+            US,
+            Op::PutBucketPolicy(PutBucketPolicy {
+                bucket: fresh.into(),
+                policy: merged(fresh, None),
+            }),
+            &[],
+        ),
+    ];
+    env.apply(&actions, "run.jsonl").await;
+
+    // Since apply: a statement added to two of them; one of apply's own
+    // statements edited (its Resource narrowed) in the third.
+    add_statement(&c, added, person_statement(added, "AddedLater")).await;
+    add_statement(&c, fresh, person_statement(fresh, "AddedLater")).await;
+    let mut p = bucket_policy(&c, edited).await.unwrap();
+    for s in p["Statement"].as_array_mut().unwrap() {
+        if s["Sid"] == "AWSCloudTrailWrite20150319" {
+            s["Resource"] = json!(format!("arn:aws:s3:::{edited}/only-here/*"));
+        }
+    }
+    put_policy(&c, edited, &p).await;
+    let edited_write = p["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "AWSCloudTrailWrite20150319")
+        .unwrap()
+        .clone();
+
+    let report = undo_of(&env, "run.jsonl", "undo.jsonl").await;
+
+    // The reported case: the statement added since apply stays, apply's go.
+    assert!(outcome(&report, "undo:added").is_applied(), "{report:#?}");
+    assert!(
+        detail(&report, "undo:added").contains("Sid AddedLater"),
+        "{report:#?}"
+    );
+    let now = bucket_policy(&c, added).await.unwrap();
+    assert!(
+        remediate::policy::equivalent(
+            &now,
+            &json!({"Version": "2012-10-17", "Statement": [keep, person_statement(added, "AddedLater")]})
+        ),
+        "{now:#}"
+    );
+    // A policy apply made, with a statement added since, is not deleted:
+    // only apply's statements leave it.
+    let now = bucket_policy(&c, fresh).await.expect("policy kept");
+    assert_eq!(
+        remediate::policy::statements(&now),
+        [person_statement(fresh, "AddedLater")],
+        "{now:#}"
+    );
+    // Apply's statement edited since is left as it is, and said so; the
+    // one apply wrote and nobody touched is removed.
+    match outcome(&report, "undo:edited") {
+        Outcome::Left {
+            why: Left::ChangedSinceApply,
+            detail,
+        } => assert!(
+            detail.contains("Sid AWSCloudTrailWrite20150319"),
+            "{detail}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let now = bucket_policy(&c, edited).await.unwrap();
+    assert_eq!(
+        remediate::policy::statements(&now),
+        [person_statement(edited, "Keep"), edited_write],
+        "{now:#}"
+    );
+    assert!(!report.ok(), "something was left: undo is not ok");
+
+    // Undo again: nothing more to revert, the edited statement still left.
+    let again = undo_of(&env, "run.jsonl", "undo2.jsonl").await;
+    assert!(outcome(&again, "undo:added").is_applied(), "{again:#?}");
+    assert!(outcome(&again, "undo:fresh").is_applied(), "{again:#?}");
+    assert!(matches!(
+        outcome(&again, "undo:edited"),
+        Outcome::Left { .. }
+    ));
+}
+
+#[tokio::test]
+async fn undo_leaves_a_trail_setting_changed_since_apply_names_it_and_reverts_the_rest() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    let bucket = "legacy-trail-bucket";
+    fixtures::create_bucket(&env.cfg, US, bucket).await.unwrap();
+    put_policy(
+        &c,
+        bucket,
+        &trail_bucket_policy(bucket, &[("legacy", None)]),
+    )
+    .await;
+    c.cloudtrail
+        .create_trail()
+        .name("legacy")
+        .s3_bucket_name(bucket)
+        .send()
+        .await
+        .unwrap();
+    let mut keys = vec![];
+    for what in ["apply's key", "a person's key"] {
+        let k = fixtures::symmetric_key(&env.cfg, US, what, true)
+            .await
+            .unwrap();
+        fixtures::let_cloudtrail_encrypt(&env.cfg, US, &k.key_id, ACCOUNT)
+            .await
+            .unwrap();
+        keys.push(k);
+    }
+    let actions = vec![act(
+        "repair",
+        US,
+        Op::UpdateTrail(UpdateTrail {
+            is_organization: None,
+            name: "legacy".into(),
+            is_multi_region: None,
+            include_global_service_events: None,
+            log_file_validation: Some(true),
+            kms_key_id: Some(keys[0].arn.clone()),
+            cloudwatch_log_group_arn: None,
+            cloudwatch_role_arn: None,
+        }),
+        &[],
+    )];
+    env.apply(&actions, "run.jsonl").await;
+    // Since apply: someone moved the trail to another key.
+    c.cloudtrail
+        .update_trail()
+        .name("legacy")
+        .kms_key_id(&keys[1].arn)
+        .send()
+        .await
+        .unwrap();
+
+    let report = undo_of(&env, "run.jsonl", "undo.jsonl").await;
+    match outcome(&report, "undo:repair") {
+        Outcome::Left {
+            why: Left::ChangedSinceApply,
+            detail,
+        } => assert!(detail.contains("left kms key id as it is"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!report.ok());
+    let t = c
+        .cloudtrail
+        .get_trail()
+        .name("legacy")
+        .send()
+        .await
+        .unwrap();
+    let t = t.trail().unwrap();
+    assert_eq!(
+        t.kms_key_id(),
+        Some(keys[1].arn.as_str()),
+        "the key set since apply stays"
+    );
+    assert_eq!(
+        t.log_file_validation_enabled(),
+        Some(false),
+        "the setting nobody touched since is put back"
+    );
+}
+
+#[tokio::test]
+async fn undo_keeps_a_log_group_it_created_once_it_holds_events() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    let actions: Vec<Action> = ["with-events", "empty"]
+        .into_iter()
+        .map(|name| {
+            act(
+                name,
+                US,
+                Op::CreateLogGroup(CreateLogGroup {
+                    name: name.into(),
+                    retention_days: 365,
+                }),
+                &[],
+            )
+        })
+        .collect();
+    env.apply(&actions, "run.jsonl").await;
+    // Since apply: CloudTrail (say) delivered events to one of them.
+    c.logs
+        .create_log_stream()
+        .log_group_name("with-events")
+        .log_stream_name(format!("{ACCOUNT}_CloudTrail_{US}"))
+        .send()
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    c.logs
+        .put_log_events()
+        .log_group_name("with-events")
+        .log_stream_name(format!("{ACCOUNT}_CloudTrail_{US}"))
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message("{\"eventName\":\"ConsoleLogin\"}")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let report = undo_of(&env, "run.jsonl", "undo.jsonl").await;
+    match outcome(&report, "undo:with-events") {
+        Outcome::Left {
+            why: Left::HoldsData,
+            detail,
+        } => assert!(detail.contains("holds log events"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(log_group_exists(&c, "with-events").await, "kept");
+    assert!(outcome(&report, "undo:empty").is_applied(), "{report:#?}");
+    assert!(!log_group_exists(&c, "empty").await, "deleted");
+    assert!(!report.ok());
 }
