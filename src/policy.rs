@@ -492,7 +492,9 @@ pub fn revert(prior: Option<&Value>, wrote: &Value, live: Option<&Value>) -> Rev
         r.reverted.push(format!("put back {}", label(ps)));
     }
     for ls in &out {
-        if !in_list(&w, ls) && !in_list(&p, ls) {
+        // Named once: a statement under a Sid apply wrote or removed is
+        // "changed since apply", not "added since".
+        if !in_list(&w, ls) && !in_list(&p, ls) && !r.changed.contains(&label(ls)) {
             r.added_since.push(label(ls));
         }
     }

@@ -100,10 +100,7 @@ async fn put_key_policy(cx: &Ctx<'_>, key_ref: &str, planned: &Value) -> Result<
         ));
     }
     let detail = if same {
-        format!(
-            "the key policy of {} is already as it should be",
-            key.key_id
-        )
+        format!("nothing to revert in the key policy of {}", key.key_id)
     } else {
         format!("put the key policy of {}", key.key_id)
     };

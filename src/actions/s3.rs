@@ -325,7 +325,7 @@ pub(super) async fn write_policy(
     let detail = match (&w.doc, same, prior.is_some()) {
         (None, true, false) => format!("{bucket} already has no bucket policy"),
         (None, _, _) => format!("deleted the bucket policy of {bucket}"),
-        (Some(_), true, _) => format!("the bucket policy of {bucket} is already as it should be"),
+        (Some(_), true, _) => format!("nothing to revert in the bucket policy of {bucket}"),
         (Some(_), false, _) => format!("put the bucket policy of {bucket}"),
     };
     Ok(w.done(detail, result))

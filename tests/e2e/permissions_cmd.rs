@@ -51,7 +51,11 @@ fn every_call_apply_and_undo_make_is_in_the_policy_printed_for_them() {
     let run = |args: &[&str]| {
         let out = common::remediate_cmd(&moto).args(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        // Undo exits 1 when it keeps something (here the access-log
+        // buckets, which hold the logs S3 wrote since apply).
+        let kept = err.contains("Kept, holds data") && !err.contains("Failed:");
+        let ok = out.status.code() == Some(0) || (kept && out.status.code() == Some(1));
+        assert!(ok, "{args:?}: {:?} {err}", out.status.code());
         (String::from_utf8_lossy(&out.stdout).to_string(), err)
     };
     let (_, err) = run(&[
