@@ -43,6 +43,17 @@ impl Kind for CreateRole {
                 "delete role {name} (and its inline policy {policy_name}), which this run created"
             ),
         )
+        // A trust, an inline policy or a statement added since apply: kept.
+        .map(|r| {
+            r.unless_changed(
+                past,
+                &[
+                    "/trust_policy",
+                    "/inline_policies",
+                    "/inline_policy_documents",
+                ],
+            )
+        })
     }
 
     fn simulate(&self, s: &mut Snapshot, _region: &str, target: &str) {
@@ -148,7 +159,14 @@ async fn create_role(
     let Some(now) = now else {
         return Err(Fail::mismatch(format!("role {name} cannot be found"), made));
     };
-    let result = with_created(now.clone(), created);
+    let mut result = with_created(now.clone(), created);
+    // What undo compares before it deletes the role (see `DeleteRole`).
+    let mut docs = serde_json::Map::new();
+    docs.insert(
+        policy_name.to_string(),
+        inline.clone().unwrap_or(Value::Null),
+    );
+    result["inline_policy_documents"] = Value::Object(docs);
     if created
         && !now["trust_policy"].is_null()
         && !crate::policy::equivalent(&now["trust_policy"], trust)

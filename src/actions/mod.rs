@@ -250,6 +250,9 @@ impl Guard {
         let at = |v: &Value, f: &str| bookkeeping_free(v.pointer(f).unwrap_or(&Value::Null));
         fields
             .iter()
+            // A field apply's journal does not hold (an older journal) cannot
+            // be compared: it is not counted as changed.
+            .filter(|f| wrote.pointer(f).is_some())
             .filter(|f| {
                 let now = at(live, f);
                 now != at(wrote, f) && now != at(prior, f)
@@ -320,6 +323,13 @@ impl Reversal {
                 wrote,
             },
         })
+    }
+
+    /// A removal of what apply made, only while these fields of it (JSON
+    /// pointers into the live value) still read as apply left them.
+    pub fn unless_changed<P>(mut self, past: &Past<'_, P>, fields: &[&str]) -> Self {
+        self.guard = past.unchanged(fields.iter().map(|s| s.to_string()).collect());
+        self
     }
 
     /// Only these fields of the live value (JSON pointers) are checked.

@@ -2197,3 +2197,67 @@ async fn undo_keeps_a_log_group_it_created_once_it_holds_events() {
     assert!(!log_group_exists(&c, "empty").await, "deleted");
     assert!(!report.ok());
 }
+
+#[tokio::test]
+async fn undo_keeps_a_role_it_created_once_a_policy_was_added_to_it_since_apply() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    let role = |name: &str| {
+        act(
+            name,
+            US,
+            Op::CreateRole(CreateRole {
+                name: name.into(),
+                trust_policy: fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None),
+                policy_name: "p".into(),
+                policy: role_policy(&["logs:PutLogEvents"]),
+            }),
+            &[],
+        )
+    };
+    env.apply(&[role("extended"), role("untouched")], "run.jsonl")
+        .await;
+    // Since apply: someone gave one of them a second inline policy.
+    c.iam
+        .put_role_policy()
+        .role_name("extended")
+        .policy_name("added-later")
+        .policy_document(role_policy(&["s3:GetObject"]).to_string())
+        .send()
+        .await
+        .unwrap();
+
+    let report = undo_of(&env, "run.jsonl", "undo.jsonl").await;
+    assert!(
+        matches!(
+            outcome(&report, "undo:extended"),
+            Outcome::Left {
+                why: Left::ChangedSinceApply,
+                ..
+            }
+        ),
+        "{report:#?}"
+    );
+    let kept = c
+        .iam
+        .list_role_policies()
+        .role_name("extended")
+        .send()
+        .await
+        .unwrap();
+    let mut names = kept.policy_names().to_vec();
+    names.sort();
+    assert_eq!(names, ["added-later", "p"], "nothing deleted");
+    assert!(
+        outcome(&report, "undo:untouched").is_applied(),
+        "{report:#?}"
+    );
+    assert!(
+        c.iam
+            .get_role()
+            .role_name("untouched")
+            .send()
+            .await
+            .is_err()
+    );
+}
