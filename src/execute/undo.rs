@@ -16,6 +16,13 @@
 //!   stays as configured);
 //! - nothing that existed before the run is ever deleted.
 //!
+//! Undo works against the live state: each reversal carries what apply
+//! wrote as a [`Guard`](crate::actions::Guard) (see docs/safety.md, "Undo
+//! rules"). A setting is restored only while it still reads as apply left
+//! it; a policy loses only apply's own statements; a created resource that
+//! holds data is kept. What is left ends as a typed outcome (changed since
+//! apply, kept: holds data), never silently overwritten.
+//!
 //! The actions come in reverse journal order; an action's reversal waits for
 //! the reversals of everything that depended on it, and a region's Config
 //! reversals run one after another (stop recording, then the channel, then
