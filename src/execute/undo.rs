@@ -435,4 +435,98 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn each_reversal_carries_what_apply_wrote_for_undo_to_compare_with_the_live_value() {
+        let wrote = json!({"Statement": [{"Sid": "Ours"}]});
+        let p = Op::PutBucketPolicy(PutBucketPolicy {
+            bucket: "b".into(),
+            policy: wrote.clone(),
+        });
+        let sl = Op::SetKeyRotation(SetKeyRotation {
+            key_id: "k".into(),
+            enabled: true,
+        });
+        let entries = vec![
+            entry(
+                1,
+                "p",
+                p.clone(),
+                Phase::Before {
+                    prior: json!({"Statement": [{"Sid": "Theirs"}]}),
+                },
+                &[],
+            ),
+            entry(
+                2,
+                "p",
+                p,
+                Phase::After {
+                    result: wrote.clone(),
+                },
+                &[],
+            ),
+            entry(
+                3,
+                "sl",
+                sl.clone(),
+                Phase::Before {
+                    prior: json!({"key_id": "k", "rotation_enabled": false}),
+                },
+                &[],
+            ),
+            entry(
+                4,
+                "sl",
+                sl,
+                Phase::After {
+                    result: json!({"key_id": "k", "rotation_enabled": true}),
+                },
+                &[],
+            ),
+        ];
+        let undo = plan_undo(&entries);
+        let guard = |id: &str| &undo.iter().find(|a| a.id == id).unwrap().guard;
+        assert_eq!(
+            guard("undo:p"),
+            &Guard::Statements {
+                prior: json!({"Statement": [{"Sid": "Theirs"}]}),
+                wrote,
+            }
+        );
+        let g = guard("undo:sl");
+        assert_eq!(
+            g,
+            &Guard::Unchanged {
+                wrote: json!({"key_id": "k", "rotation_enabled": true}),
+                prior: json!({"key_id": "k", "rotation_enabled": false}),
+                fields: vec!["/rotation_enabled".into()],
+            }
+        );
+        // Still on: restore. Off already (as before): nothing is lost either.
+        assert!(
+            g.changed_fields(&json!({"key_id": "k2", "rotation_enabled": true}))
+                .is_empty()
+        );
+        assert!(
+            g.changed_fields(&json!({"rotation_enabled": false}))
+                .is_empty()
+        );
+        // A field apply wrote that now reads neither way: changed since apply.
+        let trail = Guard::Unchanged {
+            wrote: json!({"kms_key_id": "a"}),
+            prior: json!({"kms_key_id": null}),
+            fields: vec!["/kms_key_id".into()],
+        };
+        assert_eq!(
+            trail.changed_fields(&json!({"kms_key_id": "b"})),
+            ["/kms_key_id"]
+        );
+        // A plan's action carries none, and its JSON has no guard field.
+        let plan_json = serde_json::to_value(&undo[0]).unwrap();
+        assert!(plan_json.get("guard").is_some());
+        let mut plain = undo[0].clone();
+        plain.guard = Guard::None;
+        assert!(serde_json::to_value(&plain).unwrap().get("guard").is_none());
+    }
 }

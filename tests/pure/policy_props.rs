@@ -123,7 +123,7 @@ fn undo_puts_back_a_statement_apply_removed_or_widened() {
         "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:1:trail/a"}}});
     let prior = doc(&[public.clone(), narrow.clone()]);
     let wide = merge(
-        Some(&doc(&[narrow.clone()])),
+        Some(&doc(std::slice::from_ref(&narrow))),
         &[
             json!({"Sid": "W", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
             "Action": "s3:PutObject", "Resource": "*",
