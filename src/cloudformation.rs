@@ -12,7 +12,18 @@ use crate::permissions::{For, policy_json};
 
 /// The template as pretty JSON (CloudFormation reads JSON templates).
 pub fn template(for_: For) -> String {
-    let policy: Value = serde_json::from_str(&policy_json(for_)).expect("the policy is JSON");
+    let mut policy: Value = serde_json::from_str(&policy_json(for_)).expect("the policy is JSON");
+    // The signing statements name the template's key, and exist only with one.
+    if let Some(list) = policy["Statement"].as_array_mut() {
+        for st in list.iter_mut() {
+            let sid = st["Sid"].as_str().unwrap_or_default();
+            if sid.ends_with("SignPlan") || sid.ends_with("VerifyPlan") {
+                let mut scoped = st.clone();
+                scoped["Resource"] = json!({"Ref": "PlanSigningKeyArn"});
+                *st = json!({"Fn::If": ["HasSigningKey", scoped, {"Ref": "AWS::NoValue"}]});
+            }
+        }
+    }
     let (purpose, default_role, short) = match for_ {
         For::Plan => ("plan (read only)", "RemediatePlan", "plan"),
         For::Apply => ("plan and apply", "RemediateApply", "apply"),
@@ -39,10 +50,17 @@ pub fn template(for_: For) -> String {
                 "Type": "String",
                 "Default": default_role,
                 "Description": "The role's name (remediate --role)."
+            },
+            "PlanSigningKeyArn": {
+                "Type": "String",
+                "Default": "",
+                "AllowedPattern": "^(arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
+                "Description": "The KMS key that signs approved plans (remediate plan --sign-with, apply --verify-with); empty: no signing permissions."
             }
         },
         "Conditions": {
-            "HasExternalId": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]}
+            "HasExternalId": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]},
+            "HasSigningKey": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PlanSigningKeyArn"}, ""]}]}
         },
         "Resources": {
             "RemediateRole": {

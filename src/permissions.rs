@@ -85,6 +85,14 @@ pub const PLAN: &[&str] = &[
     "logs:DescribeDeliveries",
 ];
 
+/// `plan --out FILE --sign-with KEY`: KMS signs the file's digest
+/// (DescribeKey, to choose the algorithm, is among the plan reads).
+pub const SIGN_PLAN: &[&str] = &["kms:Sign"];
+
+/// `apply FILE --verify-with KEY`: KMS verifies the signature; offline
+/// verification needs the public key once (`GetPublicKey`).
+pub const VERIFY_PLAN: &[&str] = &["kms:GetPublicKey", "kms:Verify"];
+
 /// Reads `undo` makes besides its ops (it does not scan the account).
 pub const UNDO_READS: &[&str] = &["sts:GetCallerIdentity"];
 
@@ -185,10 +193,21 @@ pub fn implicit(for_: For) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// The actions of signed plans a command may need (`plan --sign-with`,
+/// `apply --verify-with`).
+pub fn signing(for_: For) -> &'static [&'static str] {
+    match for_ {
+        For::Plan => SIGN_PLAN,
+        For::Apply => VERIFY_PLAN,
+        For::Undo => &[],
+    }
+}
+
 /// Every action a command needs, sorted.
 pub fn actions(for_: For) -> Vec<&'static str> {
     let mut all = explicit(for_);
     all.extend(implicit(for_));
+    all.extend(signing(for_));
     all.into_iter().collect()
 }
 
@@ -225,6 +244,22 @@ pub fn policy_json(for_: For) -> String {
             "Action": pass,
             "Resource": "*",
             "Condition": {"StringEquals": {"iam:PassedToService": PASSED_TO}}
+        }));
+    }
+    // Signed plans (docs/ci.md): only with `plan --sign-with` and
+    // `apply --verify-with`; the StackSet template scopes them to its key.
+    let sid = if for_ == For::Plan {
+        "SignPlan"
+    } else {
+        "VerifyPlan"
+    };
+    let signing = signing(for_);
+    if !signing.is_empty() {
+        statements.push(json!({
+            "Sid": format!("{name}{sid}"),
+            "Effect": "Allow",
+            "Action": signing,
+            "Resource": "*"
         }));
     }
     let doc = json!({"Version": "2012-10-17", "Statement": statements});

@@ -31,6 +31,21 @@ pub struct FileSettings {
     pub s3_data_events: DataEventSettings,
     /// `[org]`: the accounts of an organization run and how they are reached.
     pub org: OrgSettings,
+    /// `[plan]`: signing saved plans and checking their signatures. Never
+    /// saved in a plan: it says who approves a file, not what it does.
+    #[serde(skip_serializing)]
+    #[schemars(skip)]
+    pub plan: PlanSettings,
+}
+
+/// `[plan]` (`--sign-with` / `--verify-with` win).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlanSettings {
+    /// KMS key (ARN or alias) that `plan --out` signs saved plans with.
+    pub sign_with: Option<String>,
+    /// KMS key (ARN or alias) whose signature `apply FILE` requires.
+    pub verify_with: Option<String>,
 }
 
 /// The role Organizations creates in the accounts it creates.
@@ -230,6 +245,7 @@ impl Default for FileSettings {
             benchmark: None,
             s3_data_events: DataEventSettings::default(),
             org: OrgSettings::default(),
+            plan: PlanSettings::default(),
         }
     }
 }

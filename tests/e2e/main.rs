@@ -19,6 +19,7 @@ mod live_check;
 mod org;
 mod permissions_cmd;
 mod plan_cmd;
+mod plan_integrity;
 mod safety;
 mod strict_emulator;
 mod web;

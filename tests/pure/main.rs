@@ -7,6 +7,7 @@ mod cost;
 mod detect;
 mod fidelity;
 mod fixtures;
+mod integrity;
 mod ocsf;
 mod permissions;
 mod plan;

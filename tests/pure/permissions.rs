@@ -337,6 +337,10 @@ fn what_aws_checks_implicitly_is_printed_for_the_commands_that_trigger_it() {
     assert!(permissions::implicit(For::Plan).is_empty());
     for a in &plan {
         let verb = a.split_once(':').unwrap().1;
+        // Signing a saved plan (--sign-with) changes nothing in the account.
+        if *a == "kms:Sign" {
+            continue;
+        }
         assert!(
             // API Gateway's read action is its HTTP method.
             ["Get", "List", "Describe", "GET"]
@@ -405,8 +409,9 @@ fn pass_role_is_limited_to_the_services_given_a_role() {
 }
 
 /// The StackSet template's role carries exactly the policy `permissions`
-/// prints, within IAM's inline-policy limit, and trusts the tooling
-/// account (with the external id only when one is given).
+/// prints (its plan-signing statement scoped to the template's signing key,
+/// and only when one is given), within IAM's inline-policy limit, and
+/// trusts the tooling account (with the external id only when one is given).
 #[test]
 fn the_cloudformation_role_has_exactly_the_printed_policy() {
     use remediate::permissions::{For, policy_json};
@@ -414,7 +419,18 @@ fn the_cloudformation_role_has_exactly_the_printed_policy() {
         let t: serde_json::Value =
             serde_json::from_str(&remediate::cloudformation::template(f)).unwrap();
         let role = &t["Resources"]["RemediateRole"]["Properties"];
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        let mut policy: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        let mut signing = 0;
+        for st in policy["Statement"].as_array_mut().unwrap() {
+            let sid = st["Sid"].as_str().unwrap().to_string();
+            if sid.ends_with("SignPlan") || sid.ends_with("VerifyPlan") {
+                signing += 1;
+                let mut scoped = st.clone();
+                scoped["Resource"] = serde_json::json!({"Ref": "PlanSigningKeyArn"});
+                *st = serde_json::json!({"Fn::If": ["HasSigningKey", scoped, {"Ref": "AWS::NoValue"}]});
+            }
+        }
+        assert_eq!(signing, usize::from(f != For::Undo), "{f:?}");
         assert_eq!(role["Policies"][0]["PolicyDocument"], policy, "{f:?}");
         let size = remediate::policy::iam_size(&policy);
         assert!(size <= 10_240, "{f:?}: {size} characters");
@@ -514,4 +530,30 @@ fn undo_of_a_two_way_kind_is_the_same_kind_the_other_way() {
             enabled: false
         })
     );
+}
+
+/// Signed plans: `plan --sign-with` needs kms:Sign, `apply --verify-with`
+/// kms:Verify (and kms:GetPublicKey for the public key), each in a
+/// statement of its own that the StackSet template can scope to its key.
+#[test]
+fn plan_signing_and_verifying_are_in_the_printed_policies() {
+    use remediate::permissions::{For, policy_json};
+    let actions_of = |f: For, sid: &str| -> Vec<String> {
+        let p: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        p["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"].as_str().unwrap().ends_with(sid))
+            .map(|s| serde_json::from_value(s["Action"].clone()).unwrap())
+            .unwrap_or_default()
+    };
+    assert_eq!(actions_of(For::Plan, "SignPlan"), vec!["kms:Sign"]);
+    assert_eq!(
+        actions_of(For::Apply, "VerifyPlan"),
+        vec!["kms:GetPublicKey", "kms:Verify"]
+    );
+    assert!(actions_of(For::Undo, "SignPlan").is_empty());
+    // The verifier reads the key it is told to trust: DescribeKey is a plan read.
+    assert!(remediate::permissions::PLAN.contains(&"kms:DescribeKey"));
 }

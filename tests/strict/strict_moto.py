@@ -33,6 +33,8 @@ from urllib.parse import unquote
 
 from werkzeug.exceptions import HTTPException
 
+import strict_kms  # noqa: E402 (beside this file)
+
 # ---------------------------------------------------------------------------
 # Errors, in each service's wire format
 # ---------------------------------------------------------------------------
@@ -1740,6 +1742,8 @@ def install_missing() -> None:
     """Features moto 5.2.1 lacks, which AWS has: not strictness rules.
 
     - apigatewayv2 UpdateStage (install_apigatewayv2_update_stage);
+    - KMS Sign and Verify as AWS signs (strict_kms.py: message bytes,
+      MessageType DIGEST, the PSS salt, KMSInvalidSignatureException);
     - apigateway UpdateAccount `replace /cloudwatchRoleArn` with an empty
       value clears the role (moto kept ""; AWS leaves the field out);
     - a CloudFront distribution's ARN as AWS writes it,
@@ -1751,6 +1755,7 @@ def install_missing() -> None:
     from moto.cloudfront import models as cfm
 
     install_apigatewayv2_update_stage()
+    strict_kms.install()
 
     original_distribution = cfm.Distribution.__init__
 
