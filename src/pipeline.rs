@@ -35,7 +35,15 @@ pub fn make(snap: &Snapshot, settings: &FileSettings, selection: &[String]) -> P
 /// remediate plans now for this account with the plan's own settings,
 /// controls and regions (so an edit whose seal was recomputed is refused),
 /// no document opening access to a stranger, within AWS's document limits.
-pub fn check_saved(name: &str, plan: &Plan, snap: &Snapshot) -> anyhow::Result<()> {
+///
+/// Who counts as a stranger is judged by `trust`, the run's own settings,
+/// never the file's: `--settings-from-plan` cannot name a new grantee.
+pub fn check_saved(
+    name: &str,
+    plan: &Plan,
+    snap: &Snapshot,
+    trust: &FileSettings,
+) -> anyhow::Result<()> {
     use crate::plan::{file, integrity, limits};
     file::check_account(name, plan, &snap.account_id, &snap.partition)?;
     let changed = file::changed(plan, snap);
@@ -46,7 +54,7 @@ pub fn check_saved(name: &str, plan: &Plan, snap: &Snapshot) -> anyhow::Result<(
     if let Some(d) = integrity::first_difference(&plan.actions, &fresh.actions) {
         anyhow::bail!("plan file {name}: {d}; refused (make the plan again)");
     }
-    let trusted = integrity::Trusted::new(&snap.account_id, &plan.settings);
+    let trusted = integrity::Trusted::new(&snap.account_id, trust);
     integrity::check_documents(&plan.actions, &trusted)
         .map_err(|e| anyhow::anyhow!("plan file {name}: {e}"))?;
     limits::check(&plan.actions, snap)?;

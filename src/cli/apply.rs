@@ -116,7 +116,8 @@ pub async fn cmd_apply(
             }
             check_settings(run, &name, &f.plan.settings, saved)?;
             let snap = scan(run, aws, Some(f.plan.regions.clone()), &f.plan.settings).await?;
-            crate::pipeline::check_saved(&name, &f.plan, &snap)?;
+            let trust = run_settings_for(run, &f.plan.settings);
+            crate::pipeline::check_saved(&name, &f.plan, &snap, &trust)?;
             let regions = f.plan.regions.clone();
             (f.plan, regions)
         }

@@ -222,7 +222,8 @@ async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()>
         &plan.settings,
     );
     let snap = collect::collect(aws, &opts, &|_| {}).await?;
-    crate::pipeline::check_saved(name, plan, &snap)
+    let trust = super::apply::run_settings_for(run, &plan.settings);
+    crate::pipeline::check_saved(name, plan, &snap, &trust)
 }
 
 pub async fn cmd_apply(

@@ -269,6 +269,7 @@ fn edits_to_a_target_an_order_or_a_dependency_are_refused_signed_or_not() {
 fn settings_that_differ_from_the_runs_are_shown_and_refused_unless_taken_from_the_plan() {
     let moto = Moto::start();
     common::seed_non_compliant(&moto);
+    let key = signing_key(&moto, KeySpec::EccNistP256);
     let config = moto.dir().join("retention.toml");
     std::fs::write(&config, "log_retention_days = 400\n").unwrap();
     let config = config.to_str().unwrap();
@@ -303,6 +304,32 @@ fn settings_that_differ_from_the_runs_are_shown_and_refused_unless_taken_from_th
         err.contains("Settings: the plan was made with settings that differ"),
         "{err}"
     );
+    // Signed by the key holder, the other settings are still refused.
+    let (code, _, err) = run(
+        &moto,
+        &[
+            "plan",
+            "--regions",
+            TWO,
+            "--config",
+            config,
+            "--out",
+            "signed.json",
+            "--sign-with",
+            &key,
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "signed.json", "--verify-with", &key],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("verified") && err.contains("--settings-from-plan"),
+        "{err}"
+    );
+    assert_eq!(before, read_all(&moto));
     // With the same settings it needs no flag; with the flag, the plan's apply.
     let (code, _, err) = run(
         &moto,
@@ -498,4 +525,81 @@ fn a_plan_signed_with_an_rsa_key_verifies_with_kms_and_offline() {
         "{err}"
     );
     assert!(!moto.dir().join("q.json").exists());
+}
+
+/// An organization plan file: one signature over every account's part,
+/// checked before any account is read; each part re-derived in its own
+/// account, so an edited part is refused alone even with its seal redone.
+#[test]
+fn an_organization_plan_file_is_signed_as_a_whole_and_each_part_re_derived() {
+    use remediate::report;
+    let moto = Moto::start();
+    let org = crate::org::organization(&moto);
+    let key = signing_key(&moto, KeySpec::EccNistP256);
+    let scope = [
+        "--org",
+        "--exclude-accounts",
+        org.roleless.as_str(),
+        "--regions",
+        "us-east-1",
+    ];
+    let (code, _, err) = run(
+        &moto,
+        &[
+            &["plan", "--out", "org.json", "--sign-with", &key][..],
+            &scope[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    let path = moto.dir().join("org.json");
+    let mut f = report::parse_file("org.json", &std::fs::read_to_string(&path).unwrap()).unwrap();
+    let signature = f.signature.clone().unwrap();
+    assert_eq!(signature.key_arn, key);
+
+    // The tamper of the issue, in one member's part, the seal recomputed.
+    let victim = org.members[0].clone();
+    let part = f
+        .plan
+        .accounts
+        .iter_mut()
+        .find(|a| a.account_id == victim)
+        .unwrap();
+    let p = part.plan.as_mut().unwrap();
+    let i = p
+        .actions
+        .iter()
+        .position(|a| a.op.name() == "put_bucket_policy")
+        .unwrap();
+    let mut op = serde_json::to_value(&p.actions[i].op).unwrap();
+    op["policy"]["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}));
+    p.actions[i].op = serde_json::from_value(op).unwrap();
+    let edited = moto.dir().join("edited.json");
+    report::write_file(&edited, &f.plan, f.created_at.clone(), Some(signature)).unwrap();
+
+    // Under --verify-with, the whole file is refused before any account.
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "edited.json", "--verify-with", &key],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not match its signature"), "{err}");
+    assert!(!err.contains("Apply complete"), "{err}");
+    // Without it, the edited part is refused alone; the others apply.
+    let (code, _, err) = run(&moto, &["apply", "--yes", "edited.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("account {victim}: not applied:"))
+            && err.contains("differs from what remediate plans for this account"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("account {}: Apply complete", org.members[1])),
+        "{err}"
+    );
 }

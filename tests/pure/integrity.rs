@@ -26,7 +26,7 @@ fn a_saved_plan_of_every_benchmark_re_derives_equal_from_the_same_account() {
         assert!(!p.actions.is_empty(), "{key}");
         let text = file::to_text(&p, "2026-12-07T00:00:00Z".into(), None);
         let saved = file::parse("p.json", &text).unwrap();
-        remediate::pipeline::check_saved("p.json", &saved.plan, &snap)
+        remediate::pipeline::check_saved("p.json", &saved.plan, &snap, &settings)
             .unwrap_or_else(|e| panic!("{key}: {e}"));
         // Byte for byte, twice.
         let again = file::to_text(
