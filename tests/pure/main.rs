@@ -8,6 +8,7 @@ mod detect;
 mod fidelity;
 mod fixtures;
 mod ocsf;
+mod organization;
 mod permissions;
 mod plan;
 mod plan_file;
