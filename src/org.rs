@@ -141,8 +141,13 @@ pub fn nothing_selected(listed: Option<&[Account]>, sel: &Selection) -> Option<S
     }
     Some(match listed {
         Some([]) => match &sel.ou {
-            Some(ou) => format!("no account selected: Organizations lists no ACTIVE account under {ou}"),
-            None => "no account selected: Organizations lists no ACTIVE account in the organization".into(),
+            Some(ou) => {
+                format!("no account selected: Organizations lists no ACTIVE account under {ou}")
+            }
+            None => {
+                "no account selected: Organizations lists no ACTIVE account in the organization"
+                    .into()
+            }
         },
         Some(all) => format!(
             "no account selected: --accounts / --exclude-accounts leave none of the organization's {} ACTIVE account(s)",

@@ -269,7 +269,8 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     .as_deref()
                     .unwrap_or(crate::settings::DEFAULT_ORG_ROLE);
                 // No credentials are read: the partition is the home region's.
-                let partition = crate::regions::partition_of(&offline_home_region(&cli.global).await);
+                let partition =
+                    crate::regions::partition_of(&offline_home_region(&cli.global).await);
                 print!(
                     "{}",
                     crate::org::caller_policy(

@@ -121,12 +121,7 @@ const MAX_MESSAGE: usize = 300;
 /// reads whether CloudTrail's trusted access is on: an organization trail
 /// cannot be made without it. The feature set comes with the organization
 /// (an organization trail needs all features).
-async fn organization_id(
-    cx: &Cx<'_>,
-    home: &str,
-    wanted: bool,
-    trail_run: bool,
-) -> Organization {
+async fn organization_id(cx: &Cx<'_>, home: &str, wanted: bool, trail_run: bool) -> Organization {
     if !wanted {
         return (None, None, None, None);
     }
@@ -165,12 +160,7 @@ async fn organization_id(
 /// What DescribeOrganization (and the trusted services) tell a run: the
 /// organization id, its management account, CloudTrail's trusted access,
 /// the feature set.
-type Organization = (
-    Option<String>,
-    Option<String>,
-    Option<bool>,
-    Option<String>,
-);
+type Organization = (Option<String>, Option<String>, Option<bool>, Option<String>);
 
 /// Whether `cloudtrail.amazonaws.com` has trusted access in the
 /// organization (management account only); `None` when it cannot be read.

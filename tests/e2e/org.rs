@@ -19,7 +19,10 @@ pub struct Org {
 /// A management account and three members, each seeded non-compliant in
 /// us-east-1; the third member's OrganizationAccountAccessRole is deleted.
 pub fn organization(moto: &Moto) -> Org {
-    organization_with(moto, aws_sdk_organizations::types::OrganizationFeatureSet::All)
+    organization_with(
+        moto,
+        aws_sdk_organizations::types::OrganizationFeatureSet::All,
+    )
 }
 
 /// [`organization`] with the given feature set.
@@ -541,18 +544,30 @@ fn plan_org_keeps_the_accounts_whose_state_is_active_now_that_aws_sends_no_statu
     let root = rt().block_on(async {
         let cfg = moto.sdk_config().await;
         let org = aws_sdk_organizations::Client::new(&cfg);
-        org.close_account().account_id(&closed).send().await.unwrap();
+        org.close_account()
+            .account_id(&closed)
+            .send()
+            .await
+            .unwrap();
         // What the emulator answers, as AWS does now: State, no Status.
         let listed = org.list_accounts().send().await.unwrap();
         for a in listed.accounts() {
             assert!(a.status().is_none(), "{a:?}");
             assert!(a.state().is_some(), "{a:?}");
         }
-        let one = org.describe_account().account_id(&open).send().await.unwrap();
+        let one = org
+            .describe_account()
+            .account_id(&open)
+            .send()
+            .await
+            .unwrap();
         let one = one.account().unwrap();
         assert_eq!(
             (one.state(), one.status()),
-            (Some(&aws_sdk_organizations::types::AccountState::Active), None)
+            (
+                Some(&aws_sdk_organizations::types::AccountState::Active),
+                None
+            )
         );
         org.list_roots().send().await.unwrap().roots()[0]
             .id()
@@ -584,15 +599,15 @@ fn a_run_that_selects_no_account_fails_with_one_line_and_writes_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.starts_with("error: no account selected"),
-        "{err}"
-    );
+    assert!(err.starts_with("error: no account selected"), "{err}");
     assert!(out.stdout.is_empty());
     assert!(!moto.dir().join("none.json").exists());
     // An empty shard of the two accounts: an empty report, exit 0, saved.
     let empty = (1..=50)
-        .map(|k| remediate::org::Shard { index: k, count: 50 })
+        .map(|k| remediate::org::Shard {
+            index: k,
+            count: 50,
+        })
         .find(|s| {
             [ACCOUNT, ids[0].as_str()]
                 .iter()
@@ -601,7 +616,14 @@ fn a_run_that_selects_no_account_fails_with_one_line_and_writes_nothing() {
         .unwrap()
         .to_string();
     let out = common::remediate_cmd(&moto)
-        .args(["plan", "--org", "--regions", "us-east-1", "--format", "json"])
+        .args([
+            "plan",
+            "--org",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
         .args(["--shard", &empty, "--out", "shard.json"])
         .output()
         .unwrap();
@@ -676,8 +698,8 @@ fn without_all_features_an_org_trail_run_makes_trails_per_account_and_says_why()
             .map(|x| &x["op"])
             .collect();
         assert!(
-            !ops.iter().any(|o| o["op"] == "enable_trusted_access"
-                || o["is_organization"] == true),
+            !ops.iter()
+                .any(|o| o["op"] == "enable_trusted_access" || o["is_organization"] == true),
             "{id}: {ops:?}"
         );
         // Each account's own trail is repaired for "all regions".
@@ -718,7 +740,11 @@ fn the_organization_caller_policy_names_the_role_in_the_home_regions_partition()
             cmd.env("AWS_REGION", r);
         }
         let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["Statement"]
             .as_array()
@@ -730,7 +756,13 @@ fn the_organization_caller_policy_names_the_role_in_the_home_regions_partition()
             .unwrap()
             .to_string()
     };
-    assert_eq!(resource(&["--region", "cn-north-1"], None), "arn:aws-cn:iam::*:role/R");
-    assert_eq!(resource(&[], Some("us-gov-west-1")), "arn:aws-us-gov:iam::*:role/R");
+    assert_eq!(
+        resource(&["--region", "cn-north-1"], None),
+        "arn:aws-cn:iam::*:role/R"
+    );
+    assert_eq!(
+        resource(&[], Some("us-gov-west-1")),
+        "arn:aws-us-gov:iam::*:role/R"
+    );
     assert_eq!(resource(&[], None), "arn:aws:iam::*:role/R");
 }

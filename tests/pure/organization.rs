@@ -70,7 +70,10 @@ fn a_selection_with_no_account_before_the_shard_is_refused_but_an_empty_shard_is
     assert!(why.contains("leave none of the organization's 2"), "{why}");
     // A shard that holds none of a non-empty selection is an empty report.
     let empty = (1..=50)
-        .map(|k| Shard { index: k, count: 50 })
+        .map(|k| Shard {
+            index: k,
+            count: 50,
+        })
         .find(|s| listed.iter().all(|a| !org::in_shard(&a.id, *s)))
         .unwrap();
     let sharded = Selection {
@@ -201,7 +204,11 @@ fn converting_the_tools_own_trail_plans_its_s3_data_events_in_the_same_run() {
     );
     for id in ["3.10", "3.11"] {
         let f = p.findings.iter().find(|f| f.control == id).unwrap();
-        assert!(!f.reason.contains("not fixed automatically"), "{id}: {}", f.reason);
+        assert!(
+            !f.reason.contains("not fixed automatically"),
+            "{id}: {}",
+            f.reason
+        );
     }
     // One run converges: the second plan is empty and everything passes.
     let after = simulate(&s, &p.actions);
