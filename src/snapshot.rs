@@ -60,6 +60,11 @@ pub struct Snapshot {
     /// run; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudtrail_trusted_access: Option<bool>,
+    /// The organization's feature set as DescribeOrganization gives it
+    /// (`ALL` or `CONSOLIDATED_BILLING`), read with the organization;
+    /// `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_feature_set: Option<String>,
     /// Web front ends (CIS 7.0 4.10): read only when a selected control
     /// needs them; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +72,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The organization is known to lack all features (consolidated billing
+    /// only): AWS makes no organization trail and turns on no trusted
+    /// access there.
+    pub fn organization_lacks_all_features(&self) -> bool {
+        self.organization_feature_set
+            .as_deref()
+            .is_some_and(|f| f != "ALL")
+    }
+
     /// True when `service` could not be read in `region` (or globally, region "*").
     pub fn read_failed(&self, region: &str, service: Service) -> Option<&ReadError> {
         self.read_errors

@@ -233,6 +233,32 @@ impl Run {
     }
 }
 
+/// The home region of a command that reads no credentials (`permissions`):
+/// `--region`, else the environment's, else the profile's (files only, no
+/// instance metadata), else `us-east-1` as for any run.
+async fn offline_home_region(g: &GlobalArgs) -> String {
+    use aws_config::meta::region::ProvideRegion;
+    if let Some(r) = &g.region {
+        return r.clone();
+    }
+    if let Some(r) = aws_config::environment::EnvironmentVariableRegionProvider::new()
+        .region()
+        .await
+    {
+        return r.to_string();
+    }
+    let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = &g.profile {
+        profile = profile.profile_name(p);
+    }
+    profile
+        .build()
+        .region()
+        .await
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into())
+}
+
 /// Run the parsed command; returns the exit code.
 pub async fn run(cli: Cli) -> Result<i32> {
     if let Command::Completions { shell } = &cli.command {
@@ -253,9 +279,16 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     .role
                     .as_deref()
                     .unwrap_or(crate::settings::DEFAULT_ORG_ROLE);
+                // No credentials are read: the partition is the home region's.
+                let partition =
+                    crate::regions::partition_of(&offline_home_region(&cli.global).await);
                 print!(
                     "{}",
-                    crate::org::caller_policy(&crate::permissions::policy_json(*for_), role)
+                    crate::org::caller_policy(
+                        &crate::permissions::policy_json(*for_),
+                        role,
+                        partition
+                    )
                 )
             }
             args::PermissionsFormat::Json => print!("{}", crate::permissions::policy_json(*for_)),

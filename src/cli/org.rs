@@ -35,6 +35,9 @@ pub async fn accounts(run: &Run, aws: &Aws) -> Result<Vec<Account>> {
     } else {
         None
     };
+    if let Some(why) = org::nothing_selected(listed.as_deref(), &o.selection) {
+        bail!("{why}");
+    }
     Ok(org::select(listed, &o.selection))
 }
 
@@ -117,8 +120,9 @@ async fn fresh_plan(run: &Run, aws: &Aws) -> Result<OrgPlan> {
     let (caller, _) = collect::identity(aws).await?;
     let list = accounts(run, aws).await?;
     if list.is_empty() {
-        // Still a report: an empty shard merges like any other.
-        eprintln!("No account selected.");
+        // Still a report: an empty shard merges like any other (an empty
+        // selection was refused above).
+        eprintln!("No account of the selection is in this shard.");
     }
     let parts = plan_accounts(run, aws, &caller, &list).await;
     Ok(OrgPlan {

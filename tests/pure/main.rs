@@ -9,6 +9,7 @@ mod fidelity;
 mod fixtures;
 mod integrity;
 mod ocsf;
+mod organization;
 mod permissions;
 mod plan;
 mod plan_file;

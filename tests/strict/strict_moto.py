@@ -876,6 +876,24 @@ def check_cloudtrail_trusted_access(account_id: str, region: str) -> None:
         )
 
 
+def check_organization_all_features(account_id: str, region: str) -> None:
+    """An organization trail needs an organization with all features.
+
+    CreateTrail / UpdateTrail with IsOrganizationTrail=true fail with
+    OrganizationNotInAllFeaturesModeException: "All features must be enabled
+    in Organizations to support creating an organization trail":
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#API_CreateTrail_Errors
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_UpdateTrail.html#API_UpdateTrail_Errors
+    (message: ours). Checked before trusted access: without all features
+    trusted access cannot be turned on at all.
+    """
+    if _feature_set_of(account_id, partition_of(region)) == "CONSOLIDATED_BILLING":
+        raise json_refusal(
+            "OrganizationNotInAllFeaturesModeException",
+            "This operation requires that all features are enabled in AWS Organizations.",
+        )
+
+
 def install_cloudtrail() -> None:
     from moto.cloudtrail import models as ctm
 
@@ -903,6 +921,7 @@ def install_cloudtrail() -> None:
     ) -> Any:
         arn = trail_arn(self, name)
         if is_org_trail:
+            check_organization_all_features(self.account_id, self.region_name)
             check_cloudtrail_trusted_access(self.account_id, self.region_name)
         check_trail_bucket(self.account_id, self.region_name, arn, bucket_name, s3_key_prefix)
         if kms_key_id:
@@ -935,6 +954,7 @@ def install_cloudtrail() -> None:
         trail = self.get_trail(name_or_arn=name)
         arn = trail.arn
         if kwargs.get("is_organization_trail") and not getattr(trail, "is_org_trail", False):
+            check_organization_all_features(self.account_id, trail.region_name)
             check_cloudtrail_trusted_access(self.account_id, trail.region_name)
         bucket = s3_bucket_name if s3_bucket_name is not None else trail.bucket_name
         prefix = s3_key_prefix if s3_key_prefix is not None else trail.s3_key_prefix
@@ -1203,6 +1223,53 @@ def _in_an_organization(account_id: str) -> bool:
             if any(a.id == account_id for a in getattr(backend, "accounts", [])):
                 return True
     return False
+
+
+def _feature_set_of(account_id: str, partition: str) -> str | None:
+    """FeatureSet of the organization `account_id` manages (None: none)."""
+    from moto.organizations.models import organizations_backends
+
+    org = getattr(organizations_backends[account_id][partition], "org", None)
+    return getattr(org, "feature_set", None) if org is not None else None
+
+
+def install_organizations() -> None:
+    """Organizations as AWS answers it today.
+
+    - An `Account` has `State` and no `Status`: AWS retired `Status` on
+      2026-09-09 (DescribeAccount, ListAccounts, ListAccountsForParent):
+      https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
+      moto 5.2.1 still sends both.
+    - EnableAWSServiceAccess needs all features: an organization with
+      consolidated billing only refuses it with ConstraintViolationException
+      (reason ORGANIZATION_NOT_IN_ALL_FEATURES_MODE):
+      https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnableAWSServiceAccess.html#API_EnableAWSServiceAccess_Errors
+      https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html
+      ("you must enable all features in your organization"); message: ours.
+    """
+    from moto.organizations import models as om
+    from moto.organizations.exceptions import ConstraintViolationException
+
+    original_describe = om.FakeAccount.describe
+
+    def describe(self: Any) -> dict[str, Any]:
+        out = dict(original_describe(self))
+        out.pop("Status", None)
+        return out
+
+    om.FakeAccount.describe = describe
+
+    original_enable = om.OrganizationsBackend.enable_aws_service_access
+
+    def enable_aws_service_access(self: Any, **kwargs: str) -> None:
+        org = getattr(self, "org", None)
+        if org is not None and org.feature_set != "ALL":
+            raise ConstraintViolationException(
+                "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE: this operation requires that all features are enabled in the organization."
+            )
+        return original_enable(self, **kwargs)
+
+    om.OrganizationsBackend.enable_aws_service_access = enable_aws_service_access
 
 
 def install_sts() -> None:
@@ -1784,6 +1851,7 @@ def install() -> None:
     install_config()
     install_ec2()
     install_sts()
+    install_organizations()
     install_elbv2()
     install_apigateway()
     install_apigatewayv2()
