@@ -4,34 +4,35 @@
 //! (whose KMS signs and verifies as AWS does: tests/strict/strict_kms.py).
 
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
-use remediate::collect::{self, CollectOptions};
+use remediate::plan::Action;
 use remediate::plan::file::{self, PlanFile};
-use remediate::snapshot::Snapshot;
 use serde_json::json;
 
+use crate::apply_cmd::{read_all, run};
 use crate::common::{self, Moto};
 use crate::{TWO, rt};
 
-fn read_all(moto: &Moto) -> Snapshot {
-    rt().block_on(async {
-        let aws = common::product_aws(&moto.url, 5).await;
-        let opts = CollectOptions {
-            regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
-            ..Default::default()
-        };
-        let mut s = collect::collect(&aws, &opts, &|_| {}).await.unwrap();
-        s.collected_at = 0;
-        s
-    })
-}
-
-fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
-    let out = common::remediate_cmd(moto).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+/// The tamper of the issue: the first put_bucket_policy of `actions` also
+/// lets account 999999999999 read the audit logs. Returns its index.
+fn grant_to_a_stranger(actions: &mut [Action]) -> usize {
+    let i = actions
+        .iter()
+        .position(|a| a.op.name() == "put_bucket_policy")
+        .expect("a put_bucket_policy action");
+    let mut op = serde_json::to_value(&actions[i].op).unwrap();
+    let bucket = op["bucket"].as_str().unwrap().to_string();
+    op["policy"]["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({
+            "Sid": "Audit",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+            "Action": "s3:GetObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/*")
+        }));
+    actions[i].op = serde_json::from_value(op).unwrap();
+    i
 }
 
 /// A SIGN_VERIFY key in us-east-1; returns its ARN.
@@ -141,20 +142,7 @@ fn a_recomputed_seal_over_an_added_grant_is_refused_and_nothing_is_written() {
     assert_eq!(code, 2, "{err}");
     let mut f = load(&moto, "plan.json");
     // The tamper of the issue: another account may read the audit logs.
-    let i = first_of(&f, "put_bucket_policy");
-    let mut op = serde_json::to_value(&f.plan.actions[i].op).unwrap();
-    let bucket = op["bucket"].as_str().unwrap().to_string();
-    op["policy"]["Statement"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({
-            "Sid": "Audit",
-            "Effect": "Allow",
-            "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-            "Action": "s3:GetObject",
-            "Resource": format!("arn:aws:s3:::{bucket}/*")
-        }));
-    f.plan.actions[i].op = serde_json::from_value(op).unwrap();
+    let i = grant_to_a_stranger(&mut f.plan.actions);
     save(&moto, "plan.json", &f, None);
 
     let before = read_all(&moto);
@@ -565,20 +553,7 @@ fn an_organization_plan_file_is_signed_as_a_whole_and_each_part_re_derived() {
         .iter_mut()
         .find(|a| a.account_id == victim)
         .unwrap();
-    let p = part.plan.as_mut().unwrap();
-    let i = p
-        .actions
-        .iter()
-        .position(|a| a.op.name() == "put_bucket_policy")
-        .unwrap();
-    let mut op = serde_json::to_value(&p.actions[i].op).unwrap();
-    op["policy"]["Statement"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({
-        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
-        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}));
-    p.actions[i].op = serde_json::from_value(op).unwrap();
+    grant_to_a_stranger(&mut part.plan.as_mut().unwrap().actions);
     let edited = moto.dir().join("edited.json");
     report::write_file(&edited, &f.plan, f.created_at.clone(), Some(signature)).unwrap();
 
