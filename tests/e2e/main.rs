@@ -21,6 +21,7 @@ mod permissions_cmd;
 mod plan_cmd;
 mod safety;
 mod strict_emulator;
+mod validators;
 mod web;
 
 use serde_json::Value;
