@@ -221,12 +221,18 @@ fn parliament_finds_nothing_wrong_in_the_documents_of_an_organization_trail_run(
         let id = a["account_id"].as_str().unwrap();
         plan_documents(&format!("account {id}"), &a["plan"], &mut docs);
     }
-    // The organization trail's bucket policy admits the organization.
+    // What only an organization trail writes is among them: the bucket
+    // statement for every member's logs, the log role's organization streams.
+    let text: Vec<String> = docs.iter().map(|d| d["document"].to_string()).collect();
     assert!(
-        docs.iter()
-            .any(|d| d["document"].to_string().contains("aws:SourceOrgID")
-                || d["document"].to_string().contains("o-")),
-        "no document names the organization: {docs:#?}"
+        text.iter()
+            .any(|t| t.contains("AWSCloudTrailOrganizationWrite20150319")),
+        "no organization bucket statement: {docs:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("log-stream:o-") && t.contains("logs:PutLogEvents")),
+        "no log role for the organization's streams: {docs:#?}"
     );
     parliament(moto.dir(), &docs);
 }

@@ -26,9 +26,12 @@ like) are printed and counted, not blocking.
 
 import json
 import sys
+import warnings
 from collections import Counter
 
-import parliament
+# parliament 1.6.4 imports pkg_resources, which warns that it is deprecated.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+import parliament  # noqa: E402
 
 # The kinds that mean the document is wrong: AWS refuses it, or an action,
 # principal, condition key or resource in it is not what AWS knows.
