@@ -404,12 +404,19 @@ fn plan_stages(
         }]});
         // The actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, on this
         // account's log groups only (execution logs go to groups API
-        // Gateway names and creates itself).
+        // Gateway names and creates itself), but DescribeLogGroups: IAM's
+        // table for CloudWatch Logs gives it no resource type, so only "*"
+        // matches it (it reads names and settings, no events).
         let policy = json!({"Version": "2012-10-17", "Statement": [{
             "Sid": "ApiGatewayLogs",
             "Effect": "Allow",
-            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
             "Resource": snap.arn("logs", "*", "*")
+        }, {
+            "Sid": "ApiGatewayDescribeLogGroups",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": "*"
         }]});
         let role_deps: Vec<String> = ensure_role(
             p,

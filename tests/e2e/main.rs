@@ -22,6 +22,7 @@ mod plan_cmd;
 mod plan_integrity;
 mod safety;
 mod strict_emulator;
+mod validators;
 mod web;
 
 use serde_json::Value;

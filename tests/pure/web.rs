@@ -465,6 +465,54 @@ fn an_api_gateway_role_the_account_has_is_kept() {
     );
 }
 
+/// The API Gateway log role writes to this account's log groups only, and
+/// reads them (DescribeLogGroups) on "*": IAM's table gives that action no
+/// resource type, so scoped it matched nothing (parliament's
+/// RESOURCE_MISMATCH, `e2e validators`).
+#[test]
+fn the_api_gateway_log_role_describes_log_groups_on_star_and_writes_in_the_account() {
+    let p = plan_of(&mixed());
+    let role = p
+        .actions
+        .iter()
+        .find(|a| a.target.ends_with("role/remediate-apigateway-cloudwatch"))
+        .expect("a role for API Gateway's account");
+    let Op::CreateRole(r) = &role.op else {
+        panic!("{:?}", role.op)
+    };
+    let stmts = remediate::policy::statements(&r.policy);
+    let on = |action: &str| -> Vec<Value> {
+        stmts
+            .iter()
+            .filter(|s| {
+                s["Action"] == action
+                    || s["Action"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == action))
+            })
+            .map(|s| s["Resource"].clone())
+            .collect()
+    };
+    assert_eq!(
+        on("logs:DescribeLogGroups"),
+        vec![json!("*")],
+        "{:#}",
+        r.policy
+    );
+    for write in [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ] {
+        assert_eq!(
+            on(write),
+            vec![json!(format!("arn:aws:logs:*:{ACCOUNT}:*"))],
+            "{write}: {:#}",
+            r.policy
+        );
+    }
+}
+
 #[test]
 fn stages_get_the_fields_cis_names_in_their_access_log_format() {
     let p = plan_of(&mixed());
