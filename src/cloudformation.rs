@@ -13,11 +13,15 @@ use crate::permissions::{For, policy_json};
 /// The template as pretty JSON (CloudFormation reads JSON templates).
 pub fn template(for_: For) -> String {
     let mut policy: Value = serde_json::from_str(&policy_json(for_)).expect("the policy is JSON");
-    // The signing statements name the template's key, and exist only with one.
+    // The signing statements name the template's key, and exist only with
+    // one; a template without them (undo) has no such parameter (cfn-lint
+    // W8001: an unused condition).
+    let mut signs = false;
     if let Some(list) = policy["Statement"].as_array_mut() {
         for st in list.iter_mut() {
             let sid = st["Sid"].as_str().unwrap_or_default();
             if sid.ends_with("SignPlan") || sid.ends_with("VerifyPlan") {
+                signs = true;
                 let mut scoped = st.clone();
                 scoped["Resource"] = json!({"Ref": "PlanSigningKeyArn"});
                 *st = json!({"Fn::If": ["HasSigningKey", scoped, {"Ref": "AWS::NoValue"}]});
@@ -93,6 +97,17 @@ pub fn template(for_: For) -> String {
             "RoleArn": {"Value": {"Fn::GetAtt": ["RemediateRole", "Arn"]}}
         }
     });
+    let mut t = t;
+    if !signs {
+        t["Parameters"]
+            .as_object_mut()
+            .expect("parameters")
+            .remove("PlanSigningKeyArn");
+        t["Conditions"]
+            .as_object_mut()
+            .expect("conditions")
+            .remove("HasSigningKey");
+    }
     let mut s = serde_json::to_string_pretty(&t).expect("json");
     s.push('\n');
     s
