@@ -16,14 +16,19 @@
 //!         logdelivery.elasticloadbalancing.amazonaws.com where AWS has no
 //!         such account; delivery.logs.amazonaws.com for Network Load
 //!         Balancers), then `access_logs.s3.*` on each. API Gateway stages: a
-//!         log group per region with retention, and for REST APIs the
-//!         account's CloudWatch Logs role (a role trusting
-//!         apigateway.amazonaws.com) when the region has none, then the
-//!         stage's access log destination and a JSON format with the fields
-//!         CIS names. CloudFront: a delivery (standard logging v2) of
+//!         log group per region with retention, and for REST and WebSocket
+//!         APIs the account's CloudWatch Logs role (a role trusting
+//!         apigateway.amazonaws.com) when the region has none or has one API
+//!         Gateway cannot use, then the stage's access log destination and a
+//!         JSON format with the fields CIS names. CloudFront: a delivery (standard logging v2) of
 //!         `ACCESS_LOGS` to a private bucket in us-east-1 whose merged policy
 //!         lets delivery.logs.amazonaws.com write.
-//!         An account role API Gateway already has is kept as it is.
+//!         An account role API Gateway can use (it exists, trusts
+//!         apigateway.amazonaws.com, may create log groups and streams,
+//!         put events and describe groups) is kept; one it cannot use fails
+//!         the REST and WebSocket stages of its region, naming why, and the
+//!         account is pointed at the tool's own role: a user's role is never
+//!         edited.
 //! Safety: needs review — creates buckets, a role and a log group; access
 //!         logs are billed as storage (and CloudWatch Logs ingestion).
 
@@ -36,8 +41,8 @@ use super::shared::{
 use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
 use crate::actions::{
-    AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetLoadBalancerLogging,
-    SetStageAccessLogging,
+    AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetClassicLoadBalancerLogging,
+    SetLoadBalancerLogging, SetStageAccessLogging,
 };
 use crate::collect::cloudfront_region;
 use crate::finding::{Finding, Status};
@@ -63,7 +68,11 @@ pub const CHECK: Check = Check {
 /// https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html
 pub fn security_hub_of(arn: &str) -> Option<&'static str> {
     let rest = arn.splitn(6, ':').nth(5).unwrap_or("");
-    if arn.contains(":elasticloadbalancing:") && rest.starts_with("loadbalancer/app/") {
+    let classic = rest.starts_with("loadbalancer/")
+        && !["net/", "gwy/"]
+            .iter()
+            .any(|t| rest["loadbalancer/".len()..].starts_with(t));
+    if arn.contains(":elasticloadbalancing:") && classic {
         Some("ELB.5")
     } else if arn.contains(":cloudfront:") && rest.starts_with("distribution/") {
         Some("CloudFront.5")
@@ -85,7 +94,95 @@ pub const STAGE_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$c
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
 pub const WEBSOCKET_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","eventType":"$context.eventType","routeKey":"$context.routeKey","status":"$context.status","connectionId":"$context.connectionId","userAgent":"$context.identity.userAgent"}"#;
 
-fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+/// The service API Gateway's account role must trust.
+const APIGATEWAY: &str = "apigateway.amazonaws.com";
+
+/// What API Gateway does with its account's CloudWatch Logs role: the
+/// actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs that writing logs
+/// needs.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions
+pub const ACCOUNT_ROLE_ACTIONS: &[&str] = &[
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "logs:DescribeLogGroups",
+];
+
+/// REST and WebSocket stages log through the account's CloudWatch Logs
+/// role; HTTP APIs do not use it.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
+pub fn needs_account_role(protocol: &str) -> bool {
+    protocol == "REST" || protocol == "WEBSOCKET"
+}
+
+/// Why API Gateway cannot write logs with the CloudWatch Logs role its
+/// account names in `region` (the role as read into the snapshot): it does
+/// not exist, does not trust apigateway.amazonaws.com, or may not do
+/// [`ACCOUNT_ROLE_ACTIONS`] on `log_group` (an ARN ending in `:*`). `None`
+/// when it can, when no role is set, or when the role was not read.
+pub fn account_role_problem(web: &Web, region: &str, log_group: &str) -> Option<String> {
+    let arn = web.api_accounts.get(region)?.cloudwatch_role_arn.as_ref()?;
+    let role = web.account_roles.get(arn)?;
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    if !role.exists {
+        return Some(format!(
+            "API Gateway's CloudWatch Logs role {name} (account setting) does not exist"
+        ));
+    }
+    let trusted = role.trust_policy.as_ref().is_some_and(|t| {
+        crate::policy::statements(t).iter().any(|st| {
+            let list = |v: Option<&Value>| -> Vec<String> {
+                match v {
+                    Some(Value::String(x)) => vec![x.clone()],
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect(),
+                    _ => vec![],
+                }
+            };
+            st.get("Effect").and_then(Value::as_str) == Some("Allow")
+                && st.get("Principal").is_some_and(|p| {
+                    crate::policy::is_everyone(p)
+                        || list(p.get("Service")).iter().any(|x| x == APIGATEWAY)
+                })
+                && list(st.get("Action"))
+                    .iter()
+                    .any(|a| crate::policy::wildcard_match(&a.to_ascii_lowercase(), "sts:assumerole"))
+        })
+    });
+    if !trusted {
+        return Some(format!(
+            "API Gateway's CloudWatch Logs role {name} does not trust {APIGATEWAY}"
+        ));
+    }
+    let missing: Vec<&str> = ACCOUNT_ROLE_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| {
+            !role.policies.values().any(|doc| {
+                crate::policy::allows(doc, crate::policy::Caller::Identity, &[a], log_group)
+            })
+        })
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "API Gateway's CloudWatch Logs role {name} may not {}",
+            missing.join(", ")
+        )
+    })
+}
+
+/// The access log group of `region` (as the plan names it), `:*`.
+fn access_log_group(snap: &Snapshot, s: &FileSettings, region: &str) -> String {
+    log_group_arn(
+        snap,
+        region,
+        &fill(&s.names.api_access_log_group, &snap.account_id, region),
+    )
+}
+
+fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
     let Some(web) = &snap.web else {
         return vec![Finding::new(
             c.id,
@@ -131,10 +228,33 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
     });
     for lb in web.load_balancers.values() {
         let f = |status, why: String| Finding::new(id, &lb.region, lb.arn.clone(), status, why);
+        let no_tls = lb.lb_type == "network"
+            && lb.access_logs.is_none()
+            && lb
+                .listeners
+                .as_ref()
+                .is_some_and(|l| !l.iter().any(|p| p == "TLS"));
         out.push(if lb.lb_type == "gateway" {
             f(
                 Status::Skipped,
                 "a Gateway Load Balancer has no access logs".into(),
+            )
+        } else if no_tls {
+            // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
+            // ("Access logs are created only if the load balancer has a TLS
+            // listener and they contain information only about TLS requests").
+            let listeners = lb.listeners.as_deref().unwrap_or_default();
+            f(
+                Status::Skipped,
+                format!(
+                    "network load balancer {} has no TLS listener ({}): AWS writes Network Load Balancer access logs for TLS listeners only",
+                    lb.name,
+                    if listeners.is_empty() {
+                        "no listener".to_string()
+                    } else {
+                        format!("listeners: {}", listeners.join(", "))
+                    }
+                ),
             )
         } else if lb.unread {
             f(Status::Error, "cannot read its attributes".into())
@@ -179,24 +299,33 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             ));
             continue;
         }
+        // AWS refuses these stages' access logs (and writes none) while the
+        // account's role is unusable.
+        let role_problem = needs_account_role(&st.protocol)
+            .then(|| account_role_problem(web, &st.region, &access_log_group(snap, s, &st.region)))
+            .flatten();
+        let what = match &st.access_log_destination {
+            Some(d) => format!(
+                "{kind} {} stage {}: access logs to {d}",
+                st.api_name, st.stage_name
+            ),
+            None => format!(
+                "{kind} {} stage {}: access logging off",
+                st.api_name, st.stage_name
+            ),
+        };
         out.push(Finding::new(
             id,
             &st.region,
             arn.clone(),
-            if st.access_log_destination.is_some() {
+            if st.access_log_destination.is_some() && role_problem.is_none() {
                 Status::Pass
             } else {
                 Status::Fail
             },
-            match &st.access_log_destination {
-                Some(d) => format!(
-                    "{kind} {} stage {}: access logs to {d}",
-                    st.api_name, st.stage_name
-                ),
-                None => format!(
-                    "{kind} {} stage {}: access logging off",
-                    st.api_name, st.stage_name
-                ),
+            match role_problem {
+                Some(why) => format!("{what}; {why}, so API Gateway writes none"),
+                None => what,
             },
         ));
     }
@@ -300,7 +429,12 @@ fn plan_load_balancers(
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
     let mut stmts = vec![];
-    if list.iter().any(|(lb, _)| lb.lb_type == "application") {
+    // Classic Load Balancers write as Application Load Balancers do.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html
+    if list
+        .iter()
+        .any(|(lb, _)| lb.lb_type == "application" || lb.lb_type == "classic")
+    {
         stmts.push(elb_log_statement(snap, &bucket, region));
     }
     if list.iter().any(|(lb, _)| lb.lb_type == "network") {
@@ -321,18 +455,37 @@ fn plan_load_balancers(
             bucket: bucket.clone(),
             prefix: String::new(),
         };
+        let classic = lb.lb_type == "classic";
+        let op = if classic {
+            Op::SetClassicLoadBalancerLogging(SetClassicLoadBalancerLogging {
+                load_balancer_name: lb.name.clone(),
+                access_logs: Some(target),
+                put_back: None,
+            })
+        } else {
+            Op::SetLoadBalancerLogging(SetLoadBalancerLogging {
+                load_balancer_arn: lb.arn.clone(),
+                access_logs: Some(target),
+                put_back: None,
+            })
+        };
         p.add(
             id,
             std::slice::from_ref(fid),
             Draft {
-                op: Op::SetLoadBalancerLogging(SetLoadBalancerLogging {
-                    load_balancer_arn: lb.arn.clone(),
-                    access_logs: Some(target),
-                }),
+                op,
                 region: region.to_string(),
                 target: lb.arn.clone(),
-                before: json!({"access_logs.s3.enabled": "false"}),
-                after: json!({"access_logs.s3.enabled": "true", "access_logs.s3.bucket": bucket, "access_logs.s3.prefix": ""}),
+                before: if classic {
+                    json!({"AccessLog": {"Enabled": false}})
+                } else {
+                    json!({"access_logs.s3.enabled": "false"})
+                },
+                after: if classic {
+                    json!({"AccessLog": {"Enabled": true, "S3BucketName": bucket, "S3BucketPrefix": ""}})
+                } else {
+                    json!({"access_logs.s3.enabled": "true", "access_logs.s3.bucket": bucket, "access_logs.s3.prefix": ""})
+                },
                 reason: format!("turn on access logs of {} load balancer {}", lb.lb_type, lb.name),
                 safety: Safety::NeedsReview,
                 depends_on: deps.clone(),
@@ -367,39 +520,52 @@ fn plan_stages(
     list: &[(&crate::snapshot::ApiStage, String, String)],
 ) {
     let snap = p.snap;
-    let fixes: Vec<String> = list.iter().map(|(_, _, f)| f.clone()).collect();
     let group = fill(
         &p.settings.names.api_access_log_group,
         &snap.account_id,
         region,
     );
-    let deps = ensure_log_group(
-        p,
-        id,
-        &fixes,
-        region,
-        &group,
-        "receives API Gateway access logs",
-    );
+    // Stages that log already (and fail for the account's role) need no group.
+    let fixes: Vec<String> = list
+        .iter()
+        .filter(|(s, _, _)| s.access_log_destination.is_none())
+        .map(|(_, _, f)| f.clone())
+        .collect();
+    let deps = if fixes.is_empty() {
+        vec![]
+    } else {
+        ensure_log_group(
+            p,
+            id,
+            &fixes,
+            region,
+            &group,
+            "receives API Gateway access logs",
+        )
+    };
     let web = snap
         .web
         .as_ref()
         .expect("planned from a snapshot with web front ends");
-    let has_role = web
+    let current = web
         .api_accounts
         .get(region)
-        .is_some_and(|a| a.cloudwatch_role_arn.is_some());
-    let rest_fixes: Vec<String> = list
+        .and_then(|a| a.cloudwatch_role_arn.clone());
+    let problem = account_role_problem(web, region, &log_group_arn(snap, region, &group));
+    let role_fixes: Vec<String> = list
         .iter()
-        .filter(|(s, _, _)| s.protocol == "REST")
+        .filter(|(s, _, _)| needs_account_role(&s.protocol))
         .map(|(_, _, f)| f.clone())
         .collect();
     let mut account_dep = vec![];
-    if !rest_fixes.is_empty() && !has_role {
+    // A role the account has that API Gateway can use is kept; one it
+    // cannot use is replaced by the tool's own in the account setting,
+    // never edited (it is the user's; the tool's own is repaired).
+    if !role_fixes.is_empty() && (current.is_none() || problem.is_some()) {
         let name = fill(&p.settings.names.api_gateway_role, &snap.account_id, region);
         let trust = json!({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow",
-            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Principal": {"Service": APIGATEWAY},
             "Action": "sts:AssumeRole"
         }]});
         // The actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, on this
@@ -414,28 +580,37 @@ fn plan_stages(
         let role_deps: Vec<String> = ensure_role(
             p,
             id,
-            &rest_fixes,
+            &role_fixes,
             &name,
             trust,
             "apigateway-push-to-cloudwatch-logs",
             policy,
-            "a role API Gateway writes REST API logs to CloudWatch Logs with",
+            "a role API Gateway writes REST and WebSocket API logs to CloudWatch Logs with",
         )
         .into_iter()
         .collect();
         let arn = role_arn(snap, &name);
+        let reason = match (&current, &problem) {
+            (Some(_), Some(why)) => format!(
+                "{why}: point the account of {region} at this tool's role instead (the role itself is left as it is)"
+            ),
+            _ => format!(
+                "REST and WebSocket API access logging needs API Gateway's CloudWatch Logs role, not set in {region}"
+            ),
+        };
         account_dep.push(p.add(
             id,
-            &rest_fixes,
+            &role_fixes,
             Draft {
                 op: Op::SetApiGatewayAccount(SetApiGatewayAccount {
                     cloudwatch_role_arn: Some(arn.clone()),
+                    replaces: current.clone(),
                 }),
                 region: region.to_string(),
                 target: format!("arn:{}:apigateway:{region}::/account", snap.partition),
-                before: json!({"cloudwatchRoleArn": null}),
+                before: json!({"cloudwatchRoleArn": current}),
                 after: json!({"cloudwatchRoleArn": arn}),
-                reason: format!("REST API access logging needs API Gateway's CloudWatch Logs role, not set in {region}"),
+                reason,
                 safety: Safety::NeedsReview,
                 depends_on: role_deps,
                 observes: vec![format!("web/api_accounts/{region}")],
@@ -446,13 +621,17 @@ fn plan_stages(
         .trim_end_matches(":*")
         .to_string();
     for (st, arn, fid) in list {
+        // A stage that logs already failed only for the account's role.
+        if st.access_log_destination.is_some() {
+            continue;
+        }
         let format = if st.protocol == "WEBSOCKET" {
             WEBSOCKET_LOG_FORMAT
         } else {
             STAGE_LOG_FORMAT
         };
         let mut depends_on = deps.clone();
-        if st.protocol == "REST" {
+        if needs_account_role(&st.protocol) {
             depends_on.extend(account_dep.iter().cloned());
         }
         p.add(

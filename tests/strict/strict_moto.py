@@ -1260,6 +1260,8 @@ ELB_ACCOUNTS = {
     "ap-southeast-2": "783225319266",
     "ap-southeast-3": "589379963580",
     "ca-central-1": "985666609251",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
     "eu-central-1": "054676820928",
     "eu-north-1": "897822967062",
     "eu-south-1": "635631232127",
@@ -1290,8 +1292,10 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
 
     Application Load Balancer:
     https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-    (s3:PutObject for logdelivery.elasticloadbalancing.amazonaws.com, or, in
-    the Regions of ELB_ACCOUNTS, the Region's ELB account root; "The only
+    (s3:PutObject for the Region's ELB account root in the Regions of
+    ELB_ACCOUNTS, which is then the only principal admitted, and
+    logdelivery.elasticloadbalancing.amazonaws.com in the Regions without
+    one; "The only
     server-side encryption option that's supported is Amazon S3-managed keys
     (SSE-S3)"; the prefix "must not include the string AWSLogs").
     Network Load Balancer:
@@ -1334,10 +1338,13 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
             "aws:SourceArn": balancer.arn,
             "s3:x-amz-acl": "bucket-owner-full-control",
         }
-        principals: list[tuple[str, str]] = [("Service", ELB_LOG_DELIVERY)]
+        # In a Region with an ELB account, that account writes the logs and
+        # only its principal is admitted; elsewhere the service principal.
         elb_account = ELB_ACCOUNTS.get(region)
         if elb_account:
-            principals += [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+            principals = [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+        else:
+            principals = [("Service", ELB_LOG_DELIVERY)]
         ok = any(allows([bucket.policy], p, "s3:PutObject", resource, context) for p in principals)
     else:
         resource = f"{bucket_arn}/{key_prefix}AWSLogs/{account_id}/elasticloadbalancing/{region}/x.log.gz"
@@ -1349,6 +1356,60 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
         ok = allows([bucket.policy], ("Service", VENDED_LOGS), "s3:PutObject", resource, context)
     if not ok:
         raise denied
+
+
+def check_classic_access_log(account_id: str, region: str, name: str, access_log: dict[str, Any]) -> None:
+    """ModifyLoadBalancerAttributes of a Classic Load Balancer turning its
+    AccessLog on: the same rules as an Application Load Balancer's (the
+    bucket in the Region, SSE-S3 at most, the Region's ELB account, or
+    logdelivery.elasticloadbalancing.amazonaws.com where there is none,
+    allowed s3:PutObject on bucket/[prefix/]AWSLogs/<account>/*).
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html
+    (InvalidConfigurationRequest "Access Denied for bucket: <bucket>. Please
+    check S3bucket permission", its troubleshooting section).
+    """
+    from moto.elb.exceptions import ELBClientError
+
+    def value(key: str) -> Any:
+        return access_log.get(key, access_log.get(key[0].lower() + key[1:]))
+
+    if str(value("Enabled")).lower() != "true":
+        return
+    name_ = value("S3BucketName") or ""
+    prefix = value("S3BucketPrefix") or ""
+    denied = ELBClientError("InvalidConfigurationRequest", f"Access Denied for bucket: {name_}. Please check S3bucket permission")
+    partition = partition_of(region)
+    bucket = find_bucket(account_id, partition, name_) if name_ else None
+    if bucket is None or bucket.region_name != region or _bucket_uses_kms(bucket):
+        raise denied
+    key_prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    resource = f"arn:{partition}:s3:::{name_}/{key_prefix}AWSLogs/{account_id}/ELBAccessLogTestFile"
+    context = {
+        "aws:SourceAccount": account_id,
+        "aws:SourceArn": f"arn:{partition}:elasticloadbalancing:{region}:{account_id}:loadbalancer/{name}",
+    }
+    elb_account = ELB_ACCOUNTS.get(region)
+    if elb_account:
+        principals = [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+    else:
+        principals = [("Service", ELB_LOG_DELIVERY)]
+    if not any(allows([bucket.policy], p, "s3:PutObject", resource, context) for p in principals):
+        raise denied
+
+
+def install_elb() -> None:
+    from moto.elb import models as elbm
+
+    backend = elbm.ELBBackend
+    original = backend.modify_load_balancer_attributes
+
+    def modify_load_balancer_attributes(self: Any, load_balancer_name: str, *args: Any, **kwargs: Any) -> Any:
+        access_log = kwargs.get("access_log")
+        if access_log:
+            check_classic_access_log(self.account_id, self.region_name, load_balancer_name, access_log)
+        return original(self, load_balancer_name, *args, **kwargs)
+
+    backend.modify_load_balancer_attributes = modify_load_balancer_attributes
 
 
 def install_elbv2() -> None:
@@ -1780,6 +1841,7 @@ def install() -> None:
     install_ec2()
     install_sts()
     install_elbv2()
+    install_elb()
     install_apigateway()
     install_apigatewayv2()
     install_logs()
