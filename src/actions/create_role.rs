@@ -169,5 +169,8 @@ async fn create_role(
         (false, true) => format!("role {name} exists; merged statements into {policy_name}"),
         (false, false) => format!("role {name} already has what it needs; left unchanged"),
     };
+    if !created && !changed {
+        return Ok(Done::unchanged(detail, result));
+    }
     Ok(Done::new(detail, result))
 }

@@ -72,7 +72,7 @@ async fn create_service_linked_role(cx: &Ctx<'_>, service: &str) -> Result<Done,
         .map_err(|e| Fail::reading("service-linked roles", e))?;
     if let Some(r) = existing {
         cx.before(r.clone())?;
-        return Ok(Done::new(
+        return Ok(Done::unchanged(
             format!(
                 "the service-linked role for {service} ({}) already exists",
                 r["role_name"].as_str().unwrap_or("?")

@@ -129,13 +129,13 @@ impl SetApiGatewayAccount {
         if let (Some(have), Some(want)) = (&prior.cloudwatch_role_arn, &self.cloudwatch_role_arn)
             && (have == want || Some(have) != self.replaces.as_ref())
         {
-            return Ok(Done::new(
+            return Ok(Done::unchanged(
                 format!("API Gateway already writes logs with {have}: kept"),
                 json!(prior),
             ));
         }
         if prior.cloudwatch_role_arn == self.cloudwatch_role_arn {
-            return Ok(Done::new("already clear", json!(prior)));
+            return Ok(Done::unchanged("already clear", json!(prior)));
         }
         let value = self.cloudwatch_role_arn.clone().unwrap_or_default();
         let api = cx.aws.apigateway(cx.region());

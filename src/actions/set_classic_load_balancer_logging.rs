@@ -109,11 +109,7 @@ impl Kind for SetClassicLoadBalancerLogging {
             &s.account_id,
             &self.load_balancer_name,
         );
-        if let Some(lb) = s
-            .web
-            .as_mut()
-            .and_then(|w| w.load_balancers.get_mut(&arn))
-        {
+        if let Some(lb) = s.web.as_mut().and_then(|w| w.load_balancers.get_mut(&arn)) {
             lb.access_logs = self.access_logs.clone();
         }
     }
@@ -129,9 +125,7 @@ async fn read(cx: &Ctx<'_>, name: &str) -> Result<ClassicAccessLog, AwsError> {
     )
     .await
     .aws()?;
-    let a = out
-        .load_balancer_attributes()
-        .and_then(|a| a.access_log());
+    let a = out.load_balancer_attributes().and_then(|a| a.access_log());
     Ok(ClassicAccessLog {
         enabled: a.is_some_and(|a| a.enabled()),
         bucket: a
@@ -190,8 +184,7 @@ impl SetClassicLoadBalancerLogging {
             .s3_bucket_name(&want.bucket)
             .s3_bucket_prefix(&want.prefix)
             .set_emit_interval(want.emit_interval)
-            .build()
-            .map_err(|e| Fail::invalid(e.to_string()))?;
+            .build();
         let attrs = LoadBalancerAttributes::builder().access_log(log).build();
         let elb = cx.aws.elb(cx.region());
         cx.retry("ModifyLoadBalancerAttributes", || {
@@ -204,9 +197,8 @@ impl SetClassicLoadBalancerLogging {
         let now = read(cx, name)
             .await
             .map_err(|e| Fail::from(e).with(json!(want)))?;
-        let same = now.enabled == want.enabled
-            && now.bucket == want.bucket
-            && now.prefix == want.prefix;
+        let same =
+            now.enabled == want.enabled && now.bucket == want.bucket && now.prefix == want.prefix;
         if !same {
             return Err(Fail::mismatch(
                 format!("access logs read back as {now:?}, not {want:?}"),

@@ -182,8 +182,7 @@ impl SetLoadBalancerLogging {
         let now = read(cx, arn)
             .await
             .map_err(|e| Fail::from(e).with(json!(want)))?;
-        if now.enabled != want.enabled
-            || ((want.enabled || self.put_back.is_some()) && now != want)
+        if now.enabled != want.enabled || ((want.enabled || self.put_back.is_some()) && now != want)
         {
             return Err(Fail::mismatch(
                 format!("access logs read back as {now:?}, not {want:?}"),

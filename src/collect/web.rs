@@ -247,9 +247,7 @@ pub fn classic_arn(partition: &str, region: &str, account: &str, name: &str) -> 
 }
 
 /// A Classic Load Balancer's `AccessLog`, when enabled.
-pub fn classic_access_log(
-    a: &aws_sdk_elasticloadbalancing::types::AccessLog,
-) -> Option<S3Target> {
+pub fn classic_access_log(a: &aws_sdk_elasticloadbalancing::types::AccessLog) -> Option<S3Target> {
     a.enabled().then(|| S3Target {
         bucket: a.s3_bucket_name().unwrap_or_default().to_string(),
         prefix: a.s3_bucket_prefix().unwrap_or_default().to_string(),
@@ -673,11 +671,7 @@ pub(super) async fn read_account_roles(
         .collect()
 }
 
-async fn account_role(
-    cx: &Cx<'_>,
-    client: &aws_sdk_iam::Client,
-    arn: &str,
-) -> Option<AccountRole> {
+async fn account_role(cx: &Cx<'_>, client: &aws_sdk_iam::Client, arn: &str) -> Option<AccountRole> {
     // A role's name is the last part of its ARN (after any path).
     let name = arn.rsplit('/').next().unwrap_or(arn);
     let resource = format!("role {name}");

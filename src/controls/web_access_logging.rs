@@ -146,9 +146,9 @@ pub fn account_role_problem(web: &Web, region: &str, log_group: &str) -> Option<
                     crate::policy::is_everyone(p)
                         || list(p.get("Service")).iter().any(|x| x == APIGATEWAY)
                 })
-                && list(st.get("Action"))
-                    .iter()
-                    .any(|a| crate::policy::wildcard_match(&a.to_ascii_lowercase(), "sts:assumerole"))
+                && list(st.get("Action")).iter().any(|a| {
+                    crate::policy::wildcard_match(&a.to_ascii_lowercase(), "sts:assumerole")
+                })
         })
     });
     if !trusted {

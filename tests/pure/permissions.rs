@@ -281,6 +281,14 @@ fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
             }
         }
     }
+    // The replacement of an account role API Gateway could not use is
+    // undone by naming that role again.
+    let replaced: Op = serde_json::from_value(json!({"op": "set_api_gateway_account",
+        "cloudwatch_role_arn": "arn:aws:iam::1:role/mine", "replaces": "arn:aws:iam::1:role/r"}))
+    .unwrap();
+    for a in plan_undo(&journal(&replaced, prior(true), json!({"changed": true}))) {
+        made.insert(a.op.name());
+    }
     let listed: BTreeSet<&str> = UNDO_OPS.iter().copied().collect();
     assert_eq!(
         made, listed,

@@ -59,6 +59,7 @@ fn lb(region: &str, lb_type: &str, name: &str, logs: Option<&str>) -> LoadBalanc
             prefix: String::new(),
         }),
         unread: false,
+        listeners: (lb_type == "network").then(|| vec!["TLS".to_string()]),
     }
 }
 
@@ -298,15 +299,28 @@ fn the_plan_fixes_every_failing_front_end_and_converges() {
     assert_eq!(count("enable_load_balancer_access_logs"), 2, "{n:?}");
     assert_eq!(count("enable_stage_access_logging"), 3, "{n:?}");
     assert_eq!(count("create_log_delivery"), 1, "{n:?}");
-    // REST needs the account's role in us-east-1 only (eu-west-1 has HTTP
-    // and WebSocket stages, which need none).
-    assert_eq!(count("set_api_gateway_log_role"), 1, "{n:?}");
-    let role = p
+    // REST (us-east-1) and WebSocket (eu-west-1) stages log through the
+    // account's role: AWS refuses their access logs without it.
+    assert_eq!(count("set_api_gateway_log_role"), 2, "{n:?}");
+    let regions: Vec<&str> = p
         .actions
         .iter()
-        .find(|a| a.op.name() == "set_api_gateway_log_role")
+        .filter(|a| a.op.name() == "set_api_gateway_log_role")
+        .map(|a| a.region.as_str())
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    let ws = p
+        .actions
+        .iter()
+        .find(|a| a.target == stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"))
         .unwrap();
-    assert_eq!(role.region, "us-east-1");
+    assert!(
+        ws.depends_on
+            .iter()
+            .any(|d| d.starts_with("set_api_gateway_log_role:eu-west-1")),
+        "{:?}",
+        ws.depends_on
+    );
     // Every failing finding is fixed by some action; nothing passing is touched.
     let failing: Vec<String> = p
         .findings
@@ -437,15 +451,48 @@ fn an_existing_log_bucket_policy_is_merged_not_replaced() {
     assert!(stmts.len() > 1, "{after}");
 }
 
+fn theirs() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/service-role/theirs")
+}
+
+/// A role as AWS's guide makes it: trusting API Gateway, with
+/// AmazonAPIGatewayPushToCloudWatchLogs attached.
+fn usable_role() -> AccountRole {
+    AccountRole {
+        exists: true,
+        trust_policy: Some(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})),
+        policies: [(
+            "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs".to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+                "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
+                "logs:FilterLogEvents"], "Resource": "*"}]}),
+        )]
+        .into(),
+    }
+}
+
+/// `mixed()` with both regions' API Gateway account naming `role`.
+fn with_account_role(role: AccountRole) -> Snapshot {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    for r in ["us-east-1", "eu-west-1"] {
+        w.api_accounts.insert(
+            r.into(),
+            ApiAccount {
+                cloudwatch_role_arn: Some(theirs()),
+            },
+        );
+    }
+    w.account_roles.insert(theirs(), role);
+    s
+}
+
 #[test]
 fn an_api_gateway_role_the_account_has_is_kept() {
-    let mut s = mixed();
-    s.web.as_mut().unwrap().api_accounts.insert(
-        "us-east-1".into(),
-        ApiAccount {
-            cloudwatch_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/theirs")),
-        },
-    );
+    let s = with_account_role(usable_role());
     let p = plan_of(&s);
     assert!(
         !names(&p).contains(&"set_api_gateway_log_role"),
@@ -463,6 +510,143 @@ fn an_api_gateway_role_the_account_has_is_kept() {
             .iter()
             .any(|a| a.target == stage_arn("us-east-1", "REST", "rest1", "prod"))
     );
+}
+
+#[test]
+fn a_websocket_only_region_gets_the_account_role_before_its_stage() {
+    let mut s = base();
+    let mut w = Web::default();
+    let st = stage("eu-west-1", "WEBSOCKET", "ws1", "chat", None);
+    w.api_stages.insert(st.arn("aws"), st);
+    w.api_accounts
+        .insert("eu-west-1".into(), ApiAccount::default());
+    s.web = Some(w);
+    let p = plan_of(&s);
+    let role = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "set_api_gateway_log_role")
+        .unwrap_or_else(|| panic!("no account role: {:?}", names(&p)));
+    assert_eq!(role.region, "eu-west-1");
+    let stage = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "enable_stage_access_logging")
+        .unwrap();
+    assert!(
+        stage.depends_on.contains(&role.id),
+        "{:?}",
+        stage.depends_on
+    );
+}
+
+#[test]
+fn an_account_role_api_gateway_cannot_use_fails_its_stages_and_is_replaced_not_edited() {
+    let untrusting = AccountRole {
+        trust_policy: Some(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})),
+        ..usable_role()
+    };
+    let unable = AccountRole {
+        policies: [(
+            "logs".to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}),
+        )]
+        .into(),
+        ..usable_role()
+    };
+    for (role, why) in [
+        (
+            AccountRole::default(),
+            "theirs (account setting) does not exist",
+        ),
+        (untrusting, "theirs does not trust apigateway.amazonaws.com"),
+        (
+            unable,
+            "theirs may not logs:CreateLogGroup, logs:DescribeLogGroups",
+        ),
+    ] {
+        let mut s = with_account_role(role);
+        // A REST stage that logs already: API Gateway writes none for it.
+        let logging = stage(
+            "us-east-1",
+            "REST",
+            "rest2",
+            "live",
+            Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+        );
+        let logging_arn = logging.arn("aws");
+        s.web
+            .as_mut()
+            .unwrap()
+            .api_stages
+            .insert(logging_arn.clone(), logging);
+        for arn in [
+            stage_arn("us-east-1", "REST", "rest1", "prod"),
+            stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"),
+            logging_arn.clone(),
+        ] {
+            let (st, reason) = status(&s, &arn);
+            assert_eq!(st, Status::Fail, "{arn}: {reason}");
+            assert!(reason.contains(why), "{arn}: {reason}");
+        }
+        // HTTP APIs do not use the account's role.
+        let (st, reason) = status(&s, &stage_arn("us-east-1", "HTTP", "http1", "$default"));
+        assert_eq!(st, Status::Pass, "{reason}");
+
+        let p = plan_of(&s);
+        let sets: Vec<&remediate::plan::Action> = p
+            .actions
+            .iter()
+            .filter(|a| a.op.name() == "set_api_gateway_log_role")
+            .collect();
+        assert_eq!(sets.len(), 2, "{:?}", names(&p));
+        for a in &sets {
+            let Op::SetApiGatewayAccount(op) = &a.op else {
+                unreachable!()
+            };
+            assert_eq!(op.replaces.as_deref(), Some(theirs().as_str()));
+            assert_eq!(
+                op.cloudwatch_role_arn.as_deref(),
+                Some(
+                    format!("arn:aws:iam::{ACCOUNT}:role/remediate-apigateway-cloudwatch").as_str()
+                )
+            );
+            assert!(a.reason.contains(why), "{}", a.reason);
+        }
+        // The user's role is never edited.
+        assert!(
+            !p.actions
+                .iter()
+                .any(|a| a.target.contains("role/service-role/theirs")
+                    || serde_json::to_string(&a.op)
+                        .unwrap()
+                        .contains("\"name\":\"theirs\"")),
+            "{:#?}",
+            p.actions
+        );
+        // The stage that logs already is fixed by the account setting alone.
+        assert!(
+            !p.actions
+                .iter()
+                .any(|a| a.op.name() == "enable_stage_access_logging" && a.target == logging_arn)
+        );
+        let fid = p
+            .findings
+            .iter()
+            .find(|f| f.resource == logging_arn)
+            .unwrap()
+            .id();
+        assert!(sets.iter().any(|a| a.fixes.contains(&fid)));
+        let after = simulate(&s, &p.actions);
+        assert!(
+            !findings(&after).iter().any(|f| f.status == Status::Fail),
+            "{why}: {:#?}",
+            findings(&after)
+        );
+    }
 }
 
 #[test]
