@@ -82,6 +82,8 @@ pub const PLAN: &[&str] = &[
     // access logs (CIS 7.0 4.10).
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    // A Network Load Balancer's listeners (access logs record TLS only).
+    "elasticloadbalancing:DescribeListeners",
     // GetRestApis, GetStages, GetAccount (REST) and GetApis, GetStages (v2).
     "apigateway:GET",
     "cloudfront:ListDistributions",
