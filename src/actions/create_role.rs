@@ -27,6 +27,7 @@ impl Kind for CreateRole {
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
     const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] =
         &["iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy"];
     type Prior = Value;

@@ -23,6 +23,7 @@ impl Kind for CreateServiceLinkedRole {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = &["iam:ListRoles", "iam:CreateServiceLinkedRole"];
     type Prior = Value;
 

@@ -543,6 +543,59 @@ mod tests {
         );
     }
 
+    /// Nothing this action depends on was made or changed by this run: a
+    /// refusal that reads like propagation (API Gateway's "role" message,
+    /// CloudTrail's role code) is final, with AWS's code and message, not
+    /// retried for the whole budget.
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_code_and_message() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let f = Fixture::new(
+            "stale",
+            role_op(),
+            Duration::from_millis(500),
+            Duration::from_secs(120),
+        );
+        for code in [
+            "BadRequestException",
+            "InvalidCloudWatchLogsRoleArnException",
+        ] {
+            let cx = f.cx().with_fresh(false);
+            let calls = AtomicUsize::new(0);
+            let start = tokio::time::Instant::now();
+            let got = cx
+                .retry("UpdateStage", || {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    let code = code.to_string();
+                    async move { Err::<(), _>(sdk_err(&code)) }
+                })
+                .await;
+            let e = got.unwrap_err();
+            assert_eq!(e.code, code);
+            assert_eq!(e.message, "the role cannot be assumed yet");
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "{code}: not retried");
+            assert_eq!(start.elapsed(), Duration::ZERO, "{code}: no wait");
+        }
+        // The same refusal right after this run made the role is waited out.
+        let calls = AtomicUsize::new(0);
+        let got = f
+            .cx()
+            .with_fresh(true)
+            .retry("UpdateStage", || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n < 2 {
+                        Err(sdk_err("BadRequestException"))
+                    } else {
+                        Ok(())
+                    }
+                }
+            })
+            .await;
+        assert!(got.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_iam_wait_follows_its_setting_and_zero_means_no_wait() {
         for (secs, last) in [(30, 30), (0, 0)] {

@@ -147,6 +147,12 @@ pub trait Kind {
     /// `iam:PassedToService` condition of the apply policy must admit.
     const PASSED_TO: Option<&'static str> = None;
 
+    /// What it writes reaches other services only as IAM propagates it (a
+    /// role, a key or bucket policy, the role an account setting names): a
+    /// dependent's refusal right after such a write is waited out
+    /// (`Ctx::retry`); after any other write, or none, it is final.
+    const PROPAGATES: bool = false;
+
     /// What the change makes AWS bill, as keys of the price table
     /// (`crate::cost`): none for a change of configuration only.
     fn prices(&self) -> Vec<PriceKey> {
@@ -454,6 +460,13 @@ macro_rules! kinds {
             pub fn passed_to(&self) -> Option<&'static str> {
                 match self {
                     $(Op::$Kind(_) => <$Kind as Kind>::PASSED_TO,)*
+                }
+            }
+
+            /// See [`Kind::PROPAGATES`].
+            pub fn propagates(&self) -> bool {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::PROPAGATES,)*
                 }
             }
 

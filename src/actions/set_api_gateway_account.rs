@@ -34,6 +34,7 @@ impl Kind for SetApiGatewayAccount {
     const IN_APPLY: bool = true;
     // Undo of a replacement points the account back at the role it named.
     const IN_UNDO: bool = true;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = CALLS;
     const IMPLICIT: &'static [super::Implicit] = &[super::Implicit {
         call: "apigateway:PATCH",

@@ -113,7 +113,8 @@ pub async fn execute(
     let n = actions.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     // Per finished action: it, or something it depends on, wrote in this
-    // run (what its dependents may wait on IAM to propagate).
+    // run what IAM propagates (a role, a policy: see `Op::propagates`),
+    // which its dependents may wait for.
     let mut wrote = vec![false; n];
     let mut started = vec![false; n];
     let mut interrupted = false;
@@ -178,7 +179,7 @@ pub async fn execute(
         let Some((i, (outcome, changed))) = running.next().await else {
             break;
         };
-        wrote[i] = changed
+        wrote[i] = (changed && actions[i].op.propagates())
             || actions[i]
                 .depends_on
                 .iter()

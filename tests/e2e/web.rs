@@ -711,3 +711,52 @@ fn a_private_rest_api_is_skipped_with_the_reason() {
         f[0]["reason"]
     );
 }
+
+/// A refusal that reads like IAM propagation ("role" in a
+/// BadRequestException) when this run made or changed nothing the call
+/// depends on: the account's role was cleared after the plan. The apply
+/// fails at once with AWS's code and message instead of waiting out the
+/// whole IAM-propagation budget.
+#[test]
+fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_message() {
+    let moto = Moto::start();
+    seed(&moto);
+    let logs = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                   "logs:PutLogEvents"], "Resource": "*"}]});
+    their_account_role(&moto, "their-apigw-role", Some(logs));
+    let (code, _, err) = run(
+        &moto,
+        &[&["plan", "--out", "p.json"][..], &SCOPE[..]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    // Someone clears the account's role after the plan was made.
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        aws_sdk_apigateway::Client::new(&cfg)
+            .update_account()
+            .patch_operations(
+                aws_sdk_apigateway::types::PatchOperation::builder()
+                    .op(aws_sdk_apigateway::types::Op::Replace)
+                    .path("/cloudwatchRoleArn")
+                    .value("")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(&moto, &["apply", "--yes", "p.json"]);
+    let took = started.elapsed().as_secs();
+    assert_eq!(code, 1, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(
+        all.contains("BadRequestException")
+            && all.contains("CloudWatch Logs role ARN must be set in account settings"),
+        "{all}"
+    );
+    assert!(!all.contains("waiting for IAM to propagate"), "{all}");
+    assert!(took < 30, "took {took} s: {all}");
+}
