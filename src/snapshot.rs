@@ -474,6 +474,11 @@ pub struct ApiStage {
     /// endpoints only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub private: bool,
+    /// A REST stage's execution logging (`methodSettings."*/*".loggingLevel`:
+    /// `OFF`, `ERROR`, `INFO`), which some scanners read instead of access
+    /// logs; `None`: not set (or not a REST stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_logging: Option<String>,
 }
 
 impl ApiStage {

@@ -313,12 +313,19 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                     .iter()
                     .filter_map(|s| {
                         let logs = s.access_log_settings();
-                        Some(api.stage(
+                        let mut st = api.stage(
                             region,
                             s.stage_name()?,
                             logs.and_then(|l| l.destination_arn()),
                             logs.and_then(|l| l.format()),
-                        ))
+                        );
+                        st.execution_logging = s
+                            .method_settings()
+                            .and_then(|m| m.get("*/*"))
+                            .and_then(|m| m.logging_level())
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string);
+                        Some(st)
                     })
                     .collect(),
             )
@@ -363,29 +370,38 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
     stages_of(&apis, |api| {
         let client = &client;
         async move {
-            let out = cx
-                .read(
-                    region,
-                    Service::Apigateway,
-                    "GetStages",
-                    Some(&api.id),
-                    client.get_stages().api_id(&api.id).send(),
-                )
-                .await?;
-            Some(
-                out.items()
-                    .iter()
-                    .filter_map(|s| {
-                        let logs = s.access_log_settings();
-                        Some(api.stage(
-                            region,
-                            s.stage_name()?,
-                            logs.and_then(|l| l.destination_arn()),
-                            logs.and_then(|l| l.format()),
-                        ))
-                    })
-                    .collect(),
-            )
+            // GetStages is paginated (nextToken), unlike REST's.
+            let mut stages = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let out = cx
+                    .read(
+                        region,
+                        Service::Apigateway,
+                        "GetStages",
+                        Some(&api.id),
+                        client
+                            .get_stages()
+                            .api_id(&api.id)
+                            .set_next_token(token.clone())
+                            .send(),
+                    )
+                    .await?;
+                stages.extend(out.items().iter().filter_map(|s| {
+                    let logs = s.access_log_settings();
+                    Some(api.stage(
+                        region,
+                        s.stage_name()?,
+                        logs.and_then(|l| l.destination_arn()),
+                        logs.and_then(|l| l.format()),
+                    ))
+                }));
+                match out.next_token().filter(|t| !t.is_empty()) {
+                    Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+                    _ => break,
+                }
+            }
+            Some(stages)
         }
     })
     .await
@@ -416,6 +432,7 @@ impl Api {
             access_log_destination: nonempty(destination),
             access_log_format: nonempty(format),
             private: self.private,
+            execution_logging: None,
         }
     }
 }
@@ -459,6 +476,11 @@ pub(super) async fn read_global(
     BTreeMap<String, Distribution>,
     BTreeMap<String, DeliverySource>,
 ) {
+    // AWS GovCloud (US) has no CloudFront: nothing to read there.
+    // https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-services.html
+    if !crate::regions::has_cloudfront(partition) {
+        return (BTreeMap::new(), BTreeMap::new());
+    }
     let region = crate::regions::cloudfront_region(partition);
     let (dists, sources) = tokio::join!(distributions(cx, region), delivery_sources(cx, region));
     (dists, sources)

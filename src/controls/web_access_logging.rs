@@ -2,33 +2,38 @@
 //!
 //! Passes: per resource, as CIS 7.0.0 4.10's audit reads it ("one or more
 //!         access log destinations … S3 or CloudWatch log group"): every
-//!         Application and Network Load Balancer has `access_logs.s3.enabled`;
-//!         every API Gateway stage (REST, HTTP and WebSocket APIs) has an
-//!         access log destination (`accessLogSettings.destinationArn`); every
-//!         CloudFront distribution has standard logging (legacy `Logging`
-//!         enabled) or an `ACCESS_LOGS` delivery (standard logging v2).
-//!         An account with none of them passes once.
-//! Skips:  Gateway Load Balancers (they have no access logs); stages of
-//!         private REST APIs without access logs (4.10 names "API Gateway
-//!         REST/HTTP API stages with public endpoints").
+//!         Application, Network and Classic Load Balancer has its access
+//!         logs on (`access_logs.s3.enabled`, Classic `AccessLog`); every
+//!         API Gateway stage (REST, HTTP and WebSocket APIs) has an access
+//!         log destination (`accessLogSettings.destinationArn`), and REST
+//!         and WebSocket stages an account CloudWatch Logs role API Gateway
+//!         can use (it exists, trusts apigateway.amazonaws.com, may
+//!         logs:CreateLogGroup/CreateLogStream/PutLogEvents/DescribeLogGroups);
+//!         every CloudFront distribution has standard logging (legacy
+//!         `Logging` enabled) or an `ACCESS_LOGS` delivery (standard logging
+//!         v2). An account with none of them passes once. Where Security
+//!         Hub (CloudFront.5: legacy logging only) or Prowler (REST stages:
+//!         execution logging) will judge otherwise, the finding says so.
+//! Skips:  Gateway Load Balancers (they have no access logs); Network Load
+//!         Balancers without a TLS listener (AWS writes their access logs
+//!         for TLS listeners only); stages of private REST APIs without
+//!         access logs (4.10 names "API Gateway REST/HTTP API stages with
+//!         public endpoints"); CloudFront in aws-us-gov (no CloudFront).
 //! Fix:    load balancers: a private bucket per region whose merged policy
 //!         lets Elastic Load Balancing write (the region's ELB account, or
 //!         logdelivery.elasticloadbalancing.amazonaws.com where AWS has no
-//!         such account; delivery.logs.amazonaws.com for Network Load
-//!         Balancers), then `access_logs.s3.*` on each. API Gateway stages: a
-//!         log group per region with retention, and for REST and WebSocket
-//!         APIs the account's CloudWatch Logs role (a role trusting
-//!         apigateway.amazonaws.com) when the region has none or has one API
-//!         Gateway cannot use, then the stage's access log destination and a
-//!         JSON format with the fields CIS names. CloudFront: a delivery (standard logging v2) of
-//!         `ACCESS_LOGS` to a private bucket in us-east-1 whose merged policy
-//!         lets delivery.logs.amazonaws.com write.
-//!         An account role API Gateway can use (it exists, trusts
-//!         apigateway.amazonaws.com, may create log groups and streams,
-//!         put events and describe groups) is kept; one it cannot use fails
-//!         the REST and WebSocket stages of its region, naming why, and the
-//!         account is pointed at the tool's own role: a user's role is never
-//!         edited.
+//!         such account, for Application and Classic Load Balancers;
+//!         delivery.logs.amazonaws.com for Network Load Balancers), then
+//!         `access_logs.s3.*` (Classic: `AccessLog`) on each. API Gateway
+//!         stages: a log group per region with retention, and for REST and
+//!         WebSocket APIs the account's CloudWatch Logs role (a role trusting
+//!         apigateway.amazonaws.com) when the region has none or one API
+//!         Gateway cannot use (the account is pointed at the tool's own
+//!         role; a user's role is never edited), then the stage's access log
+//!         destination and a JSON format with the fields CIS names.
+//!         CloudFront: a delivery (standard logging v2) of `ACCESS_LOGS` to
+//!         a private bucket in us-east-1 whose merged policy lets
+//!         delivery.logs.amazonaws.com write.
 //! Safety: needs review — creates buckets, a role and a log group; access
 //!         logs are billed as storage (and CloudWatch Logs ingestion).
 
@@ -314,19 +319,20 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
                 st.api_name, st.stage_name
             ),
         };
+        let pass = st.access_log_destination.is_some() && role_problem.is_none();
+        let mut reason = match role_problem {
+            Some(why) => format!("{what}; {why}, so API Gateway writes none"),
+            None => what,
+        };
+        if let Some(note) = prowler_differs(st, pass) {
+            reason = format!("{reason}. {note}");
+        }
         out.push(Finding::new(
             id,
             &st.region,
             arn.clone(),
-            if st.access_log_destination.is_some() && role_problem.is_none() {
-                Status::Pass
-            } else {
-                Status::Fail
-            },
-            match role_problem {
-                Some(why) => format!("{what}; {why}, so API Gateway writes none"),
-                None => what,
-            },
+            if pass { Status::Pass } else { Status::Fail },
+            reason,
         ));
     }
     for (arn, d) in &web.distributions {
@@ -342,7 +348,10 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
         } else if !v2.is_empty() {
             f(
                 Status::Pass,
-                format!("access log delivery to {}", v2.join(", ")),
+                format!(
+                    "access log delivery to {} (standard logging v2). {CLOUDFRONT_5_DIFFERS}",
+                    v2.join(", ")
+                ),
             )
         } else if let Some(e) = deliveries_unread {
             f(
@@ -359,6 +368,21 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
             )
         });
     }
+    if !crate::regions::has_cloudfront(&snap.partition) {
+        out.push(Finding::new(
+            id,
+            &snap.home_region,
+            format!(
+                "arn:{}:cloudfront::{}:distribution/*",
+                snap.partition, snap.account_id
+            ),
+            Status::Skipped,
+            format!(
+                "CloudFront is not available in {}: no distribution to judge",
+                snap.partition
+            ),
+        ));
+    }
     if out.is_empty() {
         out.push(Finding::new(
             id,
@@ -369,6 +393,31 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// Where Security Hub's verdict on a distribution differs from ours.
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html#cloudfront-5
+pub const CLOUDFRONT_5_DIFFERS: &str = "Security Hub CloudFront.5 counts only legacy standard logging (DistributionConfig.Logging): this distribution stays FAILED there until legacy logging is on";
+
+/// Where Prowler's verdict on a REST stage differs from ours: its
+/// `apigateway_restapi_logging_enabled` reads execution logging
+/// (`methodSettings."*/*".loggingLevel`), not access logs.
+/// https://hub.prowler.com/check/apigateway_restapi_logging_enabled
+fn prowler_differs(st: &crate::snapshot::ApiStage, pass: bool) -> Option<String> {
+    if st.protocol != "REST" {
+        return None;
+    }
+    let level = st.execution_logging.as_deref().unwrap_or("OFF");
+    let on = level == "ERROR" || level == "INFO";
+    match (pass, on) {
+        (true, false) => Some(format!(
+            "Prowler's apigateway_restapi_logging_enabled reads execution logging ({level} here): it reports FAIL for this stage"
+        )),
+        (false, true) => Some(format!(
+            "Prowler's apigateway_restapi_logging_enabled reads execution logging ({level} here): it reports PASS for this stage"
+        )),
+        _ => None,
+    }
 }
 
 /// What a failing finding names.

@@ -760,3 +760,120 @@ fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_message() {
     assert!(!all.contains("waiting for IAM to propagate"), "{all}");
     assert!(took < 30, "took {took} s: {all}");
 }
+
+/// GetStages of the v2 API is paginated: every stage of an HTTP API with
+/// more stages than one page holds is found.
+#[test]
+fn every_stage_of_an_http_api_is_read_across_pages() {
+    let moto = Moto::start();
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let v2 = aws_sdk_apigatewayv2::Client::new(&cfg);
+        let api = v2
+            .create_api()
+            .name("many")
+            .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+            .send()
+            .await
+            .unwrap()
+            .api_id()
+            .unwrap()
+            .to_string();
+        for i in 0..30 {
+            v2.create_stage()
+                .api_id(&api)
+                .stage_name(format!("s{i}"))
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let stages = findings(&plan, "4.10")
+        .into_iter()
+        .filter(|f| f["resource"].as_str().unwrap().contains("/stages/"))
+        .count();
+    assert_eq!(stages, 30, "{err}");
+}
+
+/// A CreateDelivery AWS refuses leaves no delivery source or destination
+/// the action made behind: both are removed, and the journal names them.
+#[test]
+fn a_failed_create_delivery_removes_the_source_and_destination_it_made() {
+    let moto = Moto::start();
+    let bucket = "cf-logs-notprincipal";
+    let (dist_arn, report, journal) = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let (_, dist_arn) = fixtures::distribution(&cfg, "d").await.unwrap();
+        fixtures::create_bucket(&cfg, US, bucket).await.unwrap();
+        // AWS cannot add its statement next to a NotPrincipal one.
+        let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Sid": "DenyOthers",
+            "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "s3:DeleteObject", "Resource": format!("arn:aws:s3:::{bucket}/*")}]});
+        fixtures::Clients::new(&cfg, US)
+            .s3
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(deny.to_string())
+            .send()
+            .await
+            .unwrap();
+        let aws = common::product_aws(&moto.url, 2).await;
+        let action: remediate::plan::Action = serde_json::from_value(serde_json::json!({
+            "id": "create_log_delivery:us-east-1:d", "region": US, "target": dist_arn,
+            "change": "create",
+            "op": {"op": "create_log_delivery", "resource_arn": dist_arn, "log_type": "ACCESS_LOGS",
+                   "source_name": "remediate-cloudfront-d", "destination_name": "cf-logs-notprincipal",
+                   "destination_resource_arn": format!("arn:aws:s3:::{bucket}")},
+            "before": null, "after": null, "fixes": [], "controls": [], "reason": "",
+            "safety": "needs_review", "depends_on": [], "observed": []
+        }))
+        .unwrap();
+        let journal = moto.dir().join("delivery.jsonl");
+        let opts = remediate::execute::ExecOptions {
+            journal_path: journal.clone(),
+            account_id: "123456789012".into(),
+            ..Default::default()
+        };
+        let report = remediate::execute::execute(&aws, &[action], &opts, &|_| {})
+            .await
+            .unwrap();
+        (dist_arn, report, journal)
+    });
+    let _ = dist_arn;
+    let remediate::execute::Outcome::Failed { code, message } = &report.results[0].outcome else {
+        panic!("{:?}", report.results[0]);
+    };
+    assert_eq!(code, "AccessDeniedException", "{message}");
+    assert!(
+        message.contains("removed the delivery destination cf-logs-notprincipal and source remediate-cloudfront-d"),
+        "{message}"
+    );
+    let (sources, destinations) = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        (
+            logs.describe_delivery_sources()
+                .send()
+                .await
+                .unwrap()
+                .delivery_sources()
+                .len(),
+            logs.describe_delivery_destinations()
+                .send()
+                .await
+                .unwrap()
+                .delivery_destinations()
+                .len(),
+        )
+    });
+    assert_eq!((sources, destinations), (0, 0));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.contains("\"removed\"") && text.contains("remediate-cloudfront-d"),
+        "{text}"
+    );
+}

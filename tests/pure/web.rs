@@ -73,6 +73,7 @@ fn stage(region: &str, protocol: &str, api: &str, name: &str, dest: Option<&str>
         access_log_destination: dest.map(str::to_string),
         access_log_format: dest.map(|_| "$context.requestId".to_string()),
         private: false,
+        execution_logging: None,
     }
 }
 
@@ -795,4 +796,143 @@ fn each_front_end_carries_the_security_hub_control_that_checks_its_kind() {
         .find(|a| a["target"] == json!(dist_arn("ENONE")))
         .unwrap();
     assert_eq!(a["security_hub"], json!(["CloudFront.5"]));
+}
+
+#[test]
+fn findings_say_where_security_hub_and_prowler_judge_otherwise() {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    // A REST stage with access logs but no execution logging, and one with
+    // execution logging but no access logs.
+    let logged = stage(
+        "us-east-1",
+        "REST",
+        "rest3",
+        "v1",
+        Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+    );
+    let executed = ApiStage {
+        execution_logging: Some("INFO".into()),
+        ..stage("us-east-1", "REST", "rest4", "v1", None)
+    };
+    for st in [logged, executed] {
+        w.api_stages.insert(st.arn("aws"), st);
+    }
+    let (st, reason) = status(&s, &dist_arn("EV2"));
+    assert_eq!(st, Status::Pass);
+    assert!(
+        reason.contains("Security Hub CloudFront.5 counts only legacy")
+            && reason.contains("stays FAILED there"),
+        "{reason}"
+    );
+    let (_, reason) = status(&s, &dist_arn("ELEGACY"));
+    assert!(!reason.contains("CloudFront.5"), "{reason}");
+    let (st, reason) = status(&s, &stage_arn("us-east-1", "REST", "rest3", "v1"));
+    assert_eq!(st, Status::Pass);
+    assert!(
+        reason.contains("Prowler's apigateway_restapi_logging_enabled reads execution logging (OFF here): it reports FAIL"),
+        "{reason}"
+    );
+    let (st, reason) = status(&s, &stage_arn("us-east-1", "REST", "rest4", "v1"));
+    assert_eq!(st, Status::Fail);
+    assert!(reason.contains("(INFO here): it reports PASS"), "{reason}");
+    // HTTP stages: no such note.
+    let (_, reason) = status(&s, &stage_arn("us-east-1", "HTTP", "http1", "$default"));
+    assert!(!reason.contains("Prowler"), "{reason}");
+}
+
+#[test]
+fn cloudfront_in_govcloud_is_skipped_with_the_reason_not_an_error() {
+    let mut s = base();
+    s.partition = "aws-us-gov".into();
+    s.home_region = "us-gov-west-1".into();
+    s.regions = vec!["us-gov-west-1".into()];
+    s.web = Some(Web::default());
+    let f = findings(&s);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].status, Status::Skipped);
+    assert!(
+        f[0].reason
+            .contains("CloudFront is not available in aws-us-gov"),
+        "{}",
+        f[0].reason
+    );
+    assert!(f[0].resource.starts_with("arn:aws-us-gov:cloudfront::"));
+}
+
+#[test]
+fn an_nlb_without_a_tls_listener_is_skipped_and_gets_no_action() {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    let mut tcp = lb("eu-west-1", "network", "nlb-tcp", None);
+    tcp.listeners = Some(vec!["TCP".into(), "UDP".into()]);
+    let arn = tcp.arn.clone();
+    w.load_balancers.insert(arn.clone(), tcp);
+    let (st, reason) = status(&s, &arn);
+    assert_eq!(st, Status::Skipped, "{reason}");
+    assert!(
+        reason.contains("no TLS listener (listeners: TCP, UDP)")
+            && reason.contains("TLS listeners only"),
+        "{reason}"
+    );
+    assert!(!plan_of(&s).actions.iter().any(|a| a.target == arn));
+}
+
+#[test]
+fn a_classic_load_balancer_is_judged_and_fixed_with_the_regions_elb_account() {
+    let mut s = base();
+    let mut w = Web::default();
+    let arn = remediate::collect::classic_arn("aws", "eu-west-1", ACCOUNT, "clb");
+    w.load_balancers.insert(
+        arn.clone(),
+        LoadBalancer {
+            region: "eu-west-1".into(),
+            arn: arn.clone(),
+            name: "clb".into(),
+            lb_type: "classic".into(),
+            scheme: "internet-facing".into(),
+            access_logs: None,
+            unread: false,
+            listeners: None,
+        },
+    );
+    s.web = Some(w);
+    let (st, _) = status(&s, &arn);
+    assert_eq!(st, Status::Fail);
+    let f = findings(&s);
+    assert_eq!(
+        remediate::controls::web_access_logging::security_hub_of(&f[0].resource),
+        Some("ELB.5")
+    );
+    let p = plan_of(&s);
+    assert!(
+        names(&p).contains(&"enable_classic_load_balancer_access_logs"),
+        "{:?}",
+        names(&p)
+    );
+    let west = principals(&policy_of(&p, "eu-west-1"));
+    assert!(
+        west.iter()
+            .any(|x| x.contains("arn:aws:iam::156460612806:root")),
+        "{west:?}"
+    );
+    let after = simulate(&s, &p.actions);
+    assert_eq!(status(&after, &arn).0, Status::Pass);
+}
+
+#[test]
+fn china_regions_name_their_elb_accounts() {
+    let mut s = base();
+    s.partition = "aws-cn".into();
+    let stmt = remediate::controls::web_access_logging::elb_log_statement(&s, "b", "cn-north-1");
+    assert_eq!(
+        stmt["Principal"],
+        json!({"AWS": "arn:aws-cn:iam::638102146993:root"})
+    );
+    let stmt =
+        remediate::controls::web_access_logging::elb_log_statement(&s, "b", "cn-northwest-1");
+    assert_eq!(
+        stmt["Principal"],
+        json!({"AWS": "arn:aws-cn:iam::037604701340:root"})
+    );
 }

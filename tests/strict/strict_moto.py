@@ -874,6 +874,12 @@ def check_cloudtrail_trusted_access(account_id: str, region: str) -> None:
         )
 
 
+# The conditions of an advanced field selector, whose values count towards
+# the 500 of a trail.
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html
+ADVANCED_OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
+
+
 def install_cloudtrail() -> None:
     from moto.cloudtrail import models as ctm
 
@@ -989,6 +995,20 @@ def install_cloudtrail() -> None:
             raise json_refusal(
                 "InvalidEventSelectorsException",
                 f"A trail is limited to 250 data resources; {len(values)} were given.",  # message: ours
+            )
+        # "a maximum of 500 total values for all conditions in all advanced
+        # event selectors on a trail":
+        # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+        advanced_values = sum(
+            len(fs.get(op) or [])
+            for sel in advanced_event_selectors or []
+            for fs in sel.get("FieldSelectors") or []
+            for op in ADVANCED_OPERATORS
+        )
+        if advanced_values > 500:
+            raise json_refusal(
+                "InvalidEventSelectorsException",
+                f"Advanced event selectors are limited to 500 values per trail; {advanced_values} were given.",  # message: ours
             )
         for kind, value in values:
             if kind == "AWS::S3::Object" and not value.startswith(f"arn:{partition}:s3"):
@@ -1589,6 +1609,34 @@ def install_apigatewayv2_update_stage() -> None:
     agv2r.ApiGatewayV2Response.update_stage = update_stage_response
 
 
+# Items per page of an apigatewayv2 list when the caller gives no maxResults.
+V2_PAGE = 25
+
+
+def install_apigatewayv2_get_stages() -> None:
+    """GetStages (GET /v2/apis/{apiId}/stages) is paginated: `maxResults`
+    and `nextToken` in, `nextToken` out while more remain
+    (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html).
+    moto 5.2.1 returns every stage at once; here a page holds maxResults
+    items, or V2_PAGE when none is given (AWS's own page size is not
+    documented), so a reader that ignores nextToken misses stages.
+    """
+    from moto.apigatewayv2 import responses as agv2r
+
+    def get_stages(self: Any) -> Any:
+        api_id = self.path.split("?")[0].split("/")[-2]
+        stages = self.apigatewayv2_backend.get_stages(api_id)
+        size = int(self._get_param("maxResults") or V2_PAGE)
+        start = int(self._get_param("nextToken") or 0)
+        page = stages[start : start + size]
+        body: dict[str, Any] = {"items": [st.to_json() for st in page]}
+        if start + size < len(stages):
+            body["nextToken"] = str(start + size)
+        return 200, {}, json.dumps(body)
+
+    agv2r.ApiGatewayV2Response.get_stages = get_stages
+
+
 def install_apigatewayv2() -> None:
     """UpdateStage `accessLogSettings.destinationArn`: a log group ARN of the
     API's Region (check_access_log_destination). HTTP APIs need no account
@@ -1803,6 +1851,7 @@ def install_missing() -> None:
     - apigatewayv2 UpdateStage (install_apigatewayv2_update_stage);
     - apigateway UpdateAccount `replace /cloudwatchRoleArn` with an empty
       value clears the role (moto kept ""; AWS leaves the field out);
+    - apigatewayv2 GetStages pages its items (install_apigatewayv2_get_stages);
     - a CloudFront distribution's ARN as AWS writes it,
       arn:<p>:cloudfront::<account>:distribution/<id> (moto 5.2.1 leaves out
       the empty Region field):
@@ -1812,6 +1861,7 @@ def install_missing() -> None:
     from moto.cloudfront import models as cfm
 
     install_apigatewayv2_update_stage()
+    install_apigatewayv2_get_stages()
 
     original_distribution = cfm.Distribution.__init__
 
