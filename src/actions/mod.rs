@@ -602,6 +602,7 @@ mod set_load_balancer_logging;
 mod set_logging;
 mod set_recording;
 mod set_stage_access_logging;
+mod set_stage_execution_logging;
 mod update_trail;
 
 kinds! {
@@ -629,6 +630,7 @@ kinds! {
     set_classic_load_balancer_logging::SetClassicLoadBalancerLogging,
     set_api_gateway_account::SetApiGatewayAccount,
     set_stage_access_logging::SetStageAccessLogging,
+    set_stage_execution_logging::SetStageExecutionLogging,
     create_log_delivery::CreateLogDelivery,
     delete_bucket_policy::DeleteBucketPolicy,
     delete_public_access_block::DeletePublicAccessBlock,

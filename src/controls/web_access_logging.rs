@@ -47,7 +47,7 @@ use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
 use crate::actions::{
     AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetClassicLoadBalancerLogging,
-    SetLoadBalancerLogging, SetStageAccessLogging,
+    SetLoadBalancerLogging, SetStageAccessLogging, SetStageExecutionLogging,
 };
 use crate::collect::cloudfront_region;
 use crate::finding::{Finding, Status};
@@ -319,12 +319,18 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
                 st.api_name, st.stage_name
             ),
         };
-        let pass = st.access_log_destination.is_some() && role_problem.is_none();
+        let wanted = execution_logging_wanted(s, st);
+        let pass =
+            st.access_log_destination.is_some() && role_problem.is_none() && wanted.is_none();
         let mut reason = match role_problem {
             Some(why) => format!("{what}; {why}, so API Gateway writes none"),
             None => what,
         };
-        if let Some(note) = prowler_differs(st, pass) {
+        if let Some(level) = wanted {
+            reason = format!(
+                "{reason}; execution logging off, and [web] rest_execution_logging asks for {level} (what Prowler's apigateway_restapi_logging_enabled and Security Hub APIGateway.1 read)"
+            );
+        } else if let Some(note) = prowler_differs(st, pass) {
             reason = format!("{reason}. {note}");
         }
         out.push(Finding::new(
@@ -418,6 +424,17 @@ fn prowler_differs(st: &crate::snapshot::ApiStage, pass: bool) -> Option<String>
         )),
         _ => None,
     }
+}
+
+/// The execution logging level `[web] rest_execution_logging` asks of a
+/// REST stage that has none.
+fn execution_logging_wanted<'s>(
+    s: &'s FileSettings,
+    st: &crate::snapshot::ApiStage,
+) -> Option<&'s str> {
+    let level = s.web.rest_execution_logging.as_deref()?;
+    let on = matches!(st.execution_logging.as_deref(), Some("ERROR" | "INFO"));
+    (st.protocol == "REST" && !on).then_some(level)
 }
 
 /// What a failing finding names.
@@ -670,7 +687,34 @@ fn plan_stages(
         .trim_end_matches(":*")
         .to_string();
     for (st, arn, fid) in list {
-        // A stage that logs already failed only for the account's role.
+        if let Some(level) = execution_logging_wanted(p.settings, st) {
+            let mut depends_on = account_dep.clone();
+            depends_on.sort();
+            p.add(
+                id,
+                std::slice::from_ref(fid),
+                Draft {
+                    op: Op::SetStageExecutionLogging(SetStageExecutionLogging {
+                        api_id: st.api_id.clone(),
+                        stage_name: st.stage_name.clone(),
+                        level: Some(level.to_string()),
+                    }),
+                    region: region.to_string(),
+                    target: format!("{arn}/execution-logging"),
+                    before: json!({"methodSettings": {"*/*": {"loggingLevel": st.execution_logging.clone().unwrap_or_else(|| "OFF".into())}}}),
+                    after: json!({"methodSettings": {"*/*": {"loggingLevel": level}}}),
+                    reason: format!(
+                        "turn on execution logging ({level}) of stage {} of {}, as [web] rest_execution_logging asks",
+                        st.stage_name, st.api_name
+                    ),
+                    safety: Safety::NeedsReview,
+                    depends_on,
+                    observes: vec![format!("web/api_stages/{arn}")],
+                },
+            );
+        }
+        // A stage that logs already failed only for the account's role (or
+        // its execution logging).
         if st.access_log_destination.is_some() {
             continue;
         }

@@ -877,3 +877,56 @@ fn a_failed_create_delivery_removes_the_source_and_destination_it_made() {
         "{text}"
     );
 }
+
+/// `[web] rest_execution_logging` asks for REST execution logging (what
+/// Prowler reads): apply turns it on at that level, undo turns it off.
+#[test]
+fn rest_execution_logging_asked_by_the_settings_is_applied_and_undone() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    std::fs::write(
+        moto.dir().join("remediate.toml"),
+        "[web]\nrest_execution_logging = \"ERROR\"\n",
+    )
+    .unwrap();
+    let level = |moto: &Moto| {
+        rt().block_on(async {
+            let cfg = common::sdk_config(&moto.url).await;
+            let cfg = cfg.to_builder().region(Region::new(US)).build();
+            aws_sdk_apigateway::Client::new(&cfg)
+                .get_stage()
+                .rest_api_id(&w.rest_api_id)
+                .stage_name("prod")
+                .send()
+                .await
+                .unwrap()
+                .method_settings()
+                .and_then(|m| m.get("*/*"))
+                .and_then(|m| m.logging_level())
+                .map(str::to_string)
+        })
+    };
+    assert_ne!(level(&moto).as_deref(), Some("ERROR"));
+    let (code, _, err) = run(
+        &moto,
+        &[
+            &["apply", "--yes", "--journal", "j.jsonl", "--stats"][..],
+            &SCOPE[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
+    assert_eq!(level(&moto).as_deref(), Some("ERROR"));
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        findings(&plan, "4.10")
+            .iter()
+            .all(|f| f["status"] == "pass")
+    );
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_allowed(&err, For::Undo);
+    assert!(matches!(level(&moto).as_deref(), None | Some("OFF")));
+}

@@ -936,3 +936,73 @@ fn china_regions_name_their_elb_accounts() {
         json!({"AWS": "arn:aws-cn:iam::037604701340:root"})
     );
 }
+
+#[test]
+fn rest_execution_logging_is_asked_by_the_web_settings_and_planned() {
+    let settings =
+        FileSettings::parse("benchmark = \"cis-7.0\"\n[web]\nrest_execution_logging = \"ERROR\"\n")
+            .unwrap();
+    assert_eq!(
+        settings.web.rest_execution_logging.as_deref(),
+        Some("ERROR")
+    );
+    let err = FileSettings::parse("[web]\nrest_execution_logging = \"DEBUG\"\n").unwrap_err();
+    assert!(err.contains("must be ERROR or INFO"), "{err}");
+
+    let mut s = mixed();
+    let logged = stage(
+        "us-east-1",
+        "REST",
+        "rest3",
+        "v1",
+        Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+    );
+    let arn = logged.arn("aws");
+    s.web
+        .as_mut()
+        .unwrap()
+        .api_stages
+        .insert(arn.clone(), logged);
+    let selected = controls::selected(&[ID.into()], &settings);
+    let f = controls::detect(&s, &settings, &selected);
+    let finding = f.iter().find(|f| f.resource == arn).unwrap();
+    assert_eq!(finding.status, Status::Fail, "{}", finding.reason);
+    assert!(
+        finding
+            .reason
+            .contains("[web] rest_execution_logging asks for ERROR"),
+        "{}",
+        finding.reason
+    );
+    // HTTP stages are not asked.
+    let http = stage_arn("us-east-1", "HTTP", "http1", "$default");
+    assert_eq!(
+        f.iter().find(|f| f.resource == http).unwrap().status,
+        Status::Pass
+    );
+    let p = pipeline::make(&s, &settings, &[ID.into()]);
+    let exec: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| a.op.name() == "enable_stage_execution_logging")
+        .collect();
+    // rest1 (no access logs either) and rest3; not the private REST stage.
+    assert_eq!(exec.len(), 2, "{:?}", names(&p));
+    assert!(exec.iter().all(|a| {
+        a.depends_on
+            .iter()
+            .any(|d| d.starts_with("set_api_gateway_log_role:us-east-1"))
+    }));
+    // The stage with access logs gets no second access-log action.
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| a.op.name() == "enable_stage_access_logging" && a.target == arn)
+    );
+    let after = simulate(&s, &p.actions);
+    let again = controls::detect(&after, &settings, &selected);
+    assert!(
+        !again.iter().any(|f| f.status == Status::Fail),
+        "{again:#?}"
+    );
+}

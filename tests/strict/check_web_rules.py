@@ -292,6 +292,15 @@ def check_apigateway(srv: Server) -> None:
         "CloudWatch Logs role ARN must be set in account settings to enable logging",
     )
 
+    refused(
+        "APIGW UpdateStage: execution logging without a CloudWatch role in account settings",
+        lambda: agw.update_stage(restApiId=api, stageName="prod",
+                                 patchOperations=[{"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"}]),
+        "BadRequestException",
+        400,
+        "CloudWatch Logs role ARN must be set in account settings to enable logging",
+    )
+
     def set_role(arn: str) -> Callable[[], Any]:
         return lambda: agw.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}])
 
@@ -319,6 +328,10 @@ def check_apigateway(srv: Server) -> None:
             set_dest(f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:missing"), "BadRequestException", 400)
     refused("APIGW UpdateStage: stage does not exist", set_dest(group, "nostage"), "NotFoundException", 404,
             "Invalid stage identifier specified")
+    accepted("APIGW UpdateStage: execution logging ERROR, role set",
+             lambda: agw.update_stage(restApiId=api, stageName="prod",
+                                      patchOperations=[{"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"}]),
+             lambda r: r.get("methodSettings", {}).get("*/*", {}).get("loggingLevel") == "ERROR")
     accepted("APIGW UpdateStage: log group of the Region, role set", set_dest(group),
              lambda r: r.get("accessLogSettings", {}).get("destinationArn") == group)
     accepted(

@@ -1547,6 +1547,16 @@ def install_apigateway() -> None:
                 check_access_log_destination(
                     self.account_id, self.region_name, str(op.get("value") or ""), True, _apigw_bad_request
                 )
+            # Execution logging (`/{resource}/{method}/logging/loglevel` ERROR
+            # or INFO) writes through the account's role too.
+            # https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+            if (
+                op.get("op") in ("replace", "add")
+                and str(op.get("path") or "").endswith("/logging/loglevel")
+                and str(op.get("value") or "OFF").upper() != "OFF"
+                and not _account_role_arn(self.account_id, self.region_name)
+            ):
+                raise _apigw_bad_request("CloudWatch Logs role ARN must be set in account settings to enable logging")
         return original_stage(self, function_id, stage_name, patch_operations)
 
     backend.update_stage = update_stage
