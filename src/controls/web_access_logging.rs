@@ -13,7 +13,9 @@
 //!         `Logging` enabled) or an `ACCESS_LOGS` delivery (standard logging
 //!         v2). An account with none of them passes once. Where Security
 //!         Hub (CloudFront.5: legacy logging only) or Prowler (REST stages:
-//!         execution logging) will judge otherwise, the finding says so.
+//!         execution logging) will judge otherwise, the finding says so;
+//!         `[web] rest_execution_logging` makes REST stages need execution
+//!         logging too.
 //! Skips:  Gateway Load Balancers (they have no access logs); Network Load
 //!         Balancers without a TLS listener (AWS writes their access logs
 //!         for TLS listeners only); stages of private REST APIs without
@@ -30,8 +32,8 @@
 //!         apigateway.amazonaws.com) when the region has none or one API
 //!         Gateway cannot use (the account is pointed at the tool's own
 //!         role; a user's role is never edited), then the stage's access log
-//!         destination and a JSON format with the fields CIS names.
-//!         CloudFront: a delivery (standard logging v2) of `ACCESS_LOGS` to
+//!         destination and a JSON format with the fields CIS names (and
+//!         execution logging at the asked level, when asked). CloudFront: a delivery (standard logging v2) of `ACCESS_LOGS` to
 //!         a private bucket in us-east-1 whose merged policy lets
 //!         delivery.logs.amazonaws.com write.
 //! Safety: needs review — creates buckets, a role and a log group; access
