@@ -61,6 +61,11 @@ pub const PLAN: &[&str] = &[
     "iam:ListRoles",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    // Web front ends: the role API Gateway's account names, checked for
+    // what it trusts and may do (its attached managed policies too).
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
     "s3:ListAllMyBuckets",
     // HeadBucket (existence checks); the emulator also authorizes several
     // bucket-configuration reads with it. Read-only: lists object names.
@@ -77,6 +82,8 @@ pub const PLAN: &[&str] = &[
     // access logs (CIS 7.0 4.10).
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    // A Network Load Balancer's listeners (access logs record TLS only).
+    "elasticloadbalancing:DescribeListeners",
     // GetRestApis, GetStages, GetAccount (REST) and GetApis, GetStages (v2).
     "apigateway:GET",
     "cloudfront:ListDistributions",
@@ -116,7 +123,8 @@ pub use crate::actions::Implicit;
 pub const IMPLICIT: &[Implicit] = crate::actions::IMPLICIT;
 
 /// Services a role may be passed to (`iam:PassedToService`).
-const PASSED_TO: &[&str] = &[
+pub const PASSED_TO: &[&str] = &[
+    "apigateway.amazonaws.com",
     "cloudtrail.amazonaws.com",
     "config.amazonaws.com",
     "vpc-flow-logs.amazonaws.com",
@@ -128,7 +136,10 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     let prefix = match service {
         "cloudwatchlogs" | "cloudwatch logs" | "logs" => "logs",
         "config service" | "configservice" | "config" => "config",
-        "elasticloadbalancingv2" | "elastic load balancing v2" => "elasticloadbalancing",
+        "elasticloadbalancingv2"
+        | "elastic load balancing v2"
+        | "elasticloadbalancing"
+        | "elastic load balancing" => "elasticloadbalancing",
         "apigateway" | "apigatewayv2" | "api gateway" | "apigatewayv2 " => {
             // API Gateway's IAM actions are the HTTP methods of its REST API.
             let method = match operation {

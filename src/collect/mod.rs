@@ -32,7 +32,7 @@ pub use crate::regions::cloudfront_region;
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
 pub use s3::{acl_of, location_to_region, logging_of, pab_of};
-pub use web::elb_access_logs;
+pub use web::{classic_access_log, classic_arn, elb_access_logs};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -596,7 +596,7 @@ pub async fn collect(
         .trails
         .values()
         .any(|t| t.is_organization && t.owner_account() == account);
-    let (_, policies, buckets, organization_id) = tokio::join!(
+    let (_, policies, buckets, organization_id, account_roles) = tokio::join!(
         orphan_reads,
         kms::read_policies(&cx, &snap, &policy_keys),
         s3::read_buckets(&cx, &bucket_names, listing.as_ref()),
@@ -606,7 +606,11 @@ pub async fn collect(
             owns_org_trail || opts.organization,
             opts.organization
         ),
+        web::read_account_roles(&cx, &home, snap.web.as_ref()),
     );
+    if let Some(w) = snap.web.as_mut() {
+        w.account_roles = account_roles;
+    }
     (
         snap.organization_id,
         snap.management_account,

@@ -332,6 +332,16 @@ fn a_signed_plan_applies_and_any_other_is_refused_under_verify_with() {
     common::seed_non_compliant(&moto);
     let rsa = signing_key(&moto, KeySpec::Rsa2048);
     let ecc = signing_key(&moto, KeySpec::EccNistP256);
+    rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        aws_sdk_kms::Client::new(&cfg)
+            .create_alias()
+            .alias_name("alias/remediate-plans")
+            .target_key_id(&ecc)
+            .send()
+            .await
+            .unwrap();
+    });
     let (code, _, err) = run(&moto, &["plan", "--regions", TWO, "--out", "unsigned.json"]);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = run(
@@ -432,6 +442,13 @@ fn a_signed_plan_applies_and_any_other_is_refused_under_verify_with() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("verified"), "{err}");
 
+    // A key named by its alias is the same key.
+    let (code, _, err) = run(
+        &moto,
+        &["show", "ecc.json", "--verify-with", "alias/remediate-plans"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("Signature: signed by {ecc} (ECDSA_SHA_256), verified")), "{err}");
     // The honest signed file applies, checked offline.
     let (code, _, err) = run(
         &moto,

@@ -281,6 +281,14 @@ fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
             }
         }
     }
+    // The replacement of an account role API Gateway could not use is
+    // undone by naming that role again.
+    let replaced: Op = serde_json::from_value(json!({"op": "set_api_gateway_account",
+        "cloudwatch_role_arn": "arn:aws:iam::1:role/mine", "replaces": "arn:aws:iam::1:role/r"}))
+    .unwrap();
+    for a in plan_undo(&journal(&replaced, prior(true), json!({"changed": true}))) {
+        made.insert(a.op.name());
+    }
     let listed: BTreeSet<&str> = UNDO_OPS.iter().copied().collect();
     assert_eq!(
         made, listed,
@@ -401,11 +409,48 @@ fn pass_role_is_limited_to_the_services_given_a_role() {
     assert_eq!(
         pass["Condition"]["StringEquals"]["iam:PassedToService"],
         json!([
+            "apigateway.amazonaws.com",
             "cloudtrail.amazonaws.com",
             "config.amazonaws.com",
             "vpc-flow-logs.amazonaws.com"
         ])
     );
+}
+
+/// Every op of the apply policy that hands a role to a service names that
+/// service, and the `iam:PassedToService` condition admits it (else AWS
+/// refuses the write with AccessDenied: API Gateway's account role was
+/// missing).
+#[test]
+fn each_kind_that_passes_a_role_has_its_service_in_the_pass_role_condition() {
+    let doc: Value = serde_json::from_str(&policy_json(For::Apply)).unwrap();
+    let admitted: Vec<String> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Action"] == json!(["iam:PassRole"]))
+        .expect("a PassRole statement")["Condition"]["StringEquals"]["iam:PassedToService"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let mut seen = BTreeSet::new();
+    for op in every_op() {
+        if op.passed_role().is_none() || !APPLY_OPS.contains(&op.name()) {
+            continue;
+        }
+        let svc = op
+            .passed_to()
+            .unwrap_or_else(|| panic!("{} passes a role but names no service", op.name()));
+        assert!(
+            admitted.iter().any(|a| a == svc),
+            "{} passes its role to {svc}, not admitted by {admitted:?}",
+            op.name()
+        );
+        seen.insert(svc);
+    }
+    assert!(seen.contains("apigateway.amazonaws.com"), "{seen:?}");
 }
 
 /// The StackSet template's role carries exactly the policy `permissions`
