@@ -98,14 +98,14 @@ pub async fn cmd_apply(
         Some(path) => {
             let name = path.display().to_string();
             let f = plan::file::read(path)?;
-            if let Some(v) = &saved.verifier {
-                let digest = plan::file::digest(&f.created_at, &f.plan);
-                crate::signing::verify(aws, v, &name, f.signature.as_ref(), &digest).await?;
-                eprintln!(
-                    "Signature: {}, verified",
-                    crate::signing::describe(f.signature.as_ref())
-                );
-            }
+            super::check_signature(
+                aws,
+                saved.verifier.as_ref(),
+                &name,
+                f.signature.as_ref(),
+                &plan::file::digest(&f.created_at, &f.plan),
+            )
+            .await?;
             if let Some(b) = &run.benchmark_arg
                 && *b != f.plan.benchmark
             {

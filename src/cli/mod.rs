@@ -443,6 +443,26 @@ fn verifier_of(file: &FileSettings, v: &args::VerifyArgs) -> Option<crate::signi
     )
 }
 
+/// With a verifier, refuse a saved plan its key did not sign, and say on
+/// stderr that it did; without one, nothing.
+async fn check_signature(
+    aws: &Aws,
+    verifier: Option<&crate::signing::Verifier>,
+    name: &str,
+    signature: Option<&plan::file::Signature>,
+    digest: &[u8; 32],
+) -> Result<()> {
+    let Some(v) = verifier else {
+        return Ok(());
+    };
+    crate::signing::verify(aws, v, name, signature, digest).await?;
+    eprintln!(
+        "Signature: {}, verified",
+        crate::signing::describe(signature)
+    );
+    Ok(())
+}
+
 /// `show FILE`: the plan as saved, then on stderr its signature (verified
 /// when a verifier is given) and the settings it carries where they differ
 /// from this run's.
@@ -454,10 +474,6 @@ async fn show(
 ) -> Result<i32> {
     let run = Run::resolve(g)?;
     let verifier = verifier_of(&run.file, verify);
-    let aws = match &verifier {
-        Some(crate::signing::Verifier::Kms(_)) => Some(Aws::new(&run.aws).await),
-        _ => None,
-    };
     let name = file.display().to_string();
     let (signature, digest, settings) = if is_org_plan_file(file) {
         let text = std::fs::read_to_string(file)
@@ -491,23 +507,17 @@ async fn show(
         let digest = plan::file::digest(&f.created_at, &f.plan);
         (f.signature.clone(), digest, vec![f.plan.settings.clone()])
     };
-    match (&verifier, &aws) {
-        (Some(v), aws) => {
-            let aws = match aws {
-                Some(a) => a.clone(),
-                None => Aws::new(&run.aws).await,
-            };
-            crate::signing::verify(&aws, v, &name, signature.as_ref(), &digest).await?;
-            eprintln!(
-                "Signature: {}, verified",
-                crate::signing::describe(signature.as_ref())
-            );
-        }
-        (None, _) if signature.is_some() => eprintln!(
+    if verifier.is_some() {
+        // Offline verification makes no call; the client is only built.
+        let aws = Aws::new(&run.aws).await;
+        check_signature(&aws, verifier.as_ref(), &name, signature.as_ref(), &digest).await?;
+    } else if signature.is_some() {
+        eprintln!(
             "Signature: {} (not verified: pass --verify-with KEY or --verify-with-public-key FILE)",
             crate::signing::describe(signature.as_ref())
-        ),
-        (None, _) => eprintln!("Signature: unsigned"),
+        );
+    } else {
+        eprintln!("Signature: unsigned");
     }
     if let Some(first) = settings.first() {
         let now = apply::run_settings_for(&run, first);

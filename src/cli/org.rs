@@ -178,14 +178,14 @@ async fn org_plan(run: &Run, aws: &Aws, file: Option<&Path>, saved: &Saved) -> R
         let f = report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
         // One signature covers every account's part: checked before any
         // account is read.
-        if let Some(v) = &saved.verifier {
-            let digest = report::digest(&f.created_at, &f.plan);
-            crate::signing::verify(aws, v, &name, f.signature.as_ref(), &digest).await?;
-            eprintln!(
-                "Signature: {}, verified",
-                crate::signing::describe(f.signature.as_ref())
-            );
-        }
+        super::check_signature(
+            aws,
+            saved.verifier.as_ref(),
+            &name,
+            f.signature.as_ref(),
+            &report::digest(&f.created_at, &f.plan),
+        )
+        .await?;
         for part in &f.plan.accounts {
             if let Some(p) = &part.plan {
                 check_settings(

@@ -448,7 +448,12 @@ fn a_signed_plan_applies_and_any_other_is_refused_under_verify_with() {
         &["show", "ecc.json", "--verify-with", "alias/remediate-plans"],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains(&format!("Signature: signed by {ecc} (ECDSA_SHA_256), verified")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Signature: signed by {ecc} (ECDSA_SHA_256), verified"
+        )),
+        "{err}"
+    );
     // The honest signed file applies, checked offline.
     let (code, _, err) = run(
         &moto,
