@@ -12,7 +12,22 @@ use crate::permissions::{For, policy_json};
 
 /// The template as pretty JSON (CloudFormation reads JSON templates).
 pub fn template(for_: For) -> String {
-    let policy: Value = serde_json::from_str(&policy_json(for_)).expect("the policy is JSON");
+    let mut policy: Value = serde_json::from_str(&policy_json(for_)).expect("the policy is JSON");
+    // The signing statements name the template's key, and exist only with
+    // one; a template without them (undo) has no such parameter (cfn-lint
+    // W8001: an unused condition).
+    let mut signs = false;
+    if let Some(list) = policy["Statement"].as_array_mut() {
+        for st in list.iter_mut() {
+            let sid = st["Sid"].as_str().unwrap_or_default();
+            if sid.ends_with("SignPlan") || sid.ends_with("VerifyPlan") {
+                signs = true;
+                let mut scoped = st.clone();
+                scoped["Resource"] = json!({"Ref": "PlanSigningKeyArn"});
+                *st = json!({"Fn::If": ["HasSigningKey", scoped, {"Ref": "AWS::NoValue"}]});
+            }
+        }
+    }
     let (purpose, default_role, short) = match for_ {
         For::Plan => ("plan (read only)", "RemediatePlan", "plan"),
         For::Apply => ("plan and apply", "RemediateApply", "apply"),
@@ -39,10 +54,17 @@ pub fn template(for_: For) -> String {
                 "Type": "String",
                 "Default": default_role,
                 "Description": "The role's name (remediate --role)."
+            },
+            "PlanSigningKeyArn": {
+                "Type": "String",
+                "Default": "",
+                "AllowedPattern": "^(arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+)?$",
+                "Description": "The KMS key that signs approved plans (remediate plan --sign-with, apply --verify-with); empty: no signing permissions."
             }
         },
         "Conditions": {
-            "HasExternalId": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]}
+            "HasExternalId": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]},
+            "HasSigningKey": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PlanSigningKeyArn"}, ""]}]}
         },
         "Resources": {
             "RemediateRole": {
@@ -75,6 +97,17 @@ pub fn template(for_: For) -> String {
             "RoleArn": {"Value": {"Fn::GetAtt": ["RemediateRole", "Arn"]}}
         }
     });
+    let mut t = t;
+    if !signs {
+        t["Parameters"]
+            .as_object_mut()
+            .expect("parameters")
+            .remove("PlanSigningKeyArn");
+        t["Conditions"]
+            .as_object_mut()
+            .expect("conditions")
+            .remove("HasSigningKey");
+    }
     let mut s = serde_json::to_string_pretty(&t).expect("json");
     s.push('\n');
     s

@@ -21,6 +21,9 @@ pub const ELB_ACCOUNTS: &[(&str, &str)] = &[
     ("ap-southeast-2", "783225319266"),
     ("ap-southeast-3", "589379963580"),
     ("ca-central-1", "985666609251"),
+    // China (aws-cn): the Regions' ELB accounts, same page.
+    ("cn-north-1", "638102146993"),
+    ("cn-northwest-1", "037604701340"),
     ("eu-central-1", "054676820928"),
     ("eu-north-1", "897822967062"),
     ("eu-south-1", "635631232127"),
@@ -60,5 +63,7 @@ mod tests {
         assert_eq!(elb_account("eu-west-1"), Some("156460612806"));
         assert_eq!(elb_account("us-gov-west-1"), Some("048591011584"));
         assert_eq!(elb_account("eu-central-2"), None);
+        assert_eq!(elb_account("cn-north-1"), Some("638102146993"));
+        assert_eq!(elb_account("cn-northwest-1"), Some("037604701340"));
     }
 }

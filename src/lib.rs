@@ -27,13 +27,14 @@
 //! - [`policy`]    IAM policy documents: parse, compare, merge, evaluate, size.
 //! - [`regions`]   facts about AWS regions (where global types can be recorded).
 //! - [`elb_accounts`] the Elastic Load Balancing account of each region (load balancer log buckets).
-//! - [`plan`]      the planner, ordering, fingerprints, the plan file.
+//! - [`plan`]      the planner, ordering, fingerprints, the plan file, what makes a saved plan safe to apply.
 //! - [`render`]    the one printer: text with diffs, JSON, markdown, OCSF events.
 //! - [`execute`]   runs a plan's actions through their kinds; plans undo.
 //! - [`permissions`] the IAM policies of plan / apply / undo, derived from the kinds.
 //! - [`cloudformation`] the member-account role as a StackSet template.
 //! - [`org`]       an organization run's accounts: listing, narrowing, shards, AssumeRole.
 //! - [`report`]    an organization plan: one part per account, its sealed file, merging shards.
+//! - [`signing`]   signed plan files: KMS Sign, KMS Verify, offline verification with a public key.
 //! - [`cli`]       clap definitions resolved into one `Run` value.
 
 pub mod actions;
@@ -55,4 +56,5 @@ pub mod regions;
 pub mod render;
 pub mod report;
 pub mod settings;
+pub mod signing;
 pub mod snapshot;

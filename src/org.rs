@@ -113,6 +113,50 @@ pub fn select(listed: Option<Vec<Account>>, sel: &Selection) -> Vec<Account> {
     out
 }
 
+/// Whether Organizations lists the account as ACTIVE. AWS retired the
+/// `Status` field of an `Account` on 2026-09-09 and answers `State` only
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html>):
+/// `State` decides; `Status` only where `State` is absent (an older
+/// endpoint or emulator).
+pub fn is_active(a: &aws_sdk_organizations::types::Account) -> bool {
+    use aws_sdk_organizations::types::{AccountState, AccountStatus};
+    match a.state() {
+        Some(state) => *state == AccountState::Active,
+        None => a.status() == Some(&AccountStatus::Active),
+    }
+}
+
+/// Why the selection holds no account before `--shard` narrows it (`None`
+/// when it holds one): such a run checks nothing, so it fails rather than
+/// report a clean organization. An empty shard of a non-empty selection is
+/// not this: it still writes its (empty) report, which merges like any
+/// other. Pure.
+pub fn nothing_selected(listed: Option<&[Account]>, sel: &Selection) -> Option<String> {
+    let unsharded = Selection {
+        shard: None,
+        ..sel.clone()
+    };
+    if !select(listed.map(<[Account]>::to_vec), &unsharded).is_empty() {
+        return None;
+    }
+    Some(match listed {
+        Some([]) => match &sel.ou {
+            Some(ou) => {
+                format!("no account selected: Organizations lists no ACTIVE account under {ou}")
+            }
+            None => {
+                "no account selected: Organizations lists no ACTIVE account in the organization"
+                    .into()
+            }
+        },
+        Some(all) => format!(
+            "no account selected: --accounts / --exclude-accounts leave none of the organization's {} ACTIVE account(s)",
+            all.len()
+        ),
+        None => "no account selected: give --org, --ou or --accounts".into(),
+    })
+}
+
 /// ACTIVE accounts of the organization, or of an organizational unit and
 /// every unit below it. Called from the management account or a delegated
 /// administrator.
@@ -120,11 +164,9 @@ pub async fn list_accounts(aws: &Aws, ou: Option<&str>) -> Result<Vec<Account>, 
     let client = aws.organizations(&aws.home_region());
     let mut out = vec![];
     let keep = |a: &aws_sdk_organizations::types::Account| {
-        (a.status() == Some(&aws_sdk_organizations::types::AccountStatus::Active)).then(|| {
-            Account {
-                id: a.id().unwrap_or_default().to_string(),
-                name: a.name().unwrap_or_default().to_string(),
-            }
+        is_active(a).then(|| Account {
+            id: a.id().unwrap_or_default().to_string(),
+            name: a.name().unwrap_or_default().to_string(),
         })
     };
     match ou {
@@ -241,8 +283,9 @@ pub const CALLER_ACTIONS: &[&str] = &[
 
 /// `policy` (the caller's own account's) with the organization caller's
 /// statements added: the listing, and `sts:AssumeRole` on `role` in any
-/// account (narrow the account to your organization's if you can).
-pub fn caller_policy(policy: &str, role: &str) -> String {
+/// account of `partition` (the run's: `aws`, `aws-cn`, `aws-us-gov`; narrow
+/// the account to your organization's if you can).
+pub fn caller_policy(policy: &str, role: &str, partition: &str) -> String {
     let mut v: serde_json::Value = serde_json::from_str(policy).expect("the policy is JSON");
     if let Some(list) = v["Statement"].as_array_mut() {
         list.push(serde_json::json!({
@@ -255,7 +298,7 @@ pub fn caller_policy(policy: &str, role: &str) -> String {
             "Sid": "RemediateAssumeMemberRole",
             "Effect": "Allow",
             "Action": "sts:AssumeRole",
-            "Resource": format!("arn:aws:iam::*:role/{role}")
+            "Resource": format!("arn:{partition}:iam::*:role/{role}")
         }));
     }
     let mut s = serde_json::to_string_pretty(&v).expect("json");

@@ -61,6 +61,11 @@ pub const PLAN: &[&str] = &[
     "iam:ListRoles",
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
+    // Web front ends: the role API Gateway's account names, checked for
+    // what it trusts and may do (its attached managed policies too).
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
     "s3:ListAllMyBuckets",
     // HeadBucket (existence checks); the emulator also authorizes several
     // bucket-configuration reads with it. Read-only: lists object names.
@@ -77,6 +82,8 @@ pub const PLAN: &[&str] = &[
     // access logs (CIS 7.0 4.10).
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    // A Network Load Balancer's listeners (access logs record TLS only).
+    "elasticloadbalancing:DescribeListeners",
     // GetRestApis, GetStages, GetAccount (REST) and GetApis, GetStages (v2).
     "apigateway:GET",
     "cloudfront:ListDistributions",
@@ -84,6 +91,14 @@ pub const PLAN: &[&str] = &[
     "logs:DescribeDeliverySources",
     "logs:DescribeDeliveries",
 ];
+
+/// `plan --out FILE --sign-with KEY`: KMS signs the file's digest
+/// (DescribeKey, to choose the algorithm, is among the plan reads).
+pub const SIGN_PLAN: &[&str] = &["kms:Sign"];
+
+/// `apply FILE --verify-with KEY`: KMS verifies the signature; offline
+/// verification needs the public key once (`GetPublicKey`).
+pub const VERIFY_PLAN: &[&str] = &["kms:GetPublicKey", "kms:Verify"];
 
 /// Reads `undo` makes besides its ops (it does not scan the account).
 pub const UNDO_READS: &[&str] = &["sts:GetCallerIdentity"];
@@ -108,7 +123,8 @@ pub use crate::actions::Implicit;
 pub const IMPLICIT: &[Implicit] = crate::actions::IMPLICIT;
 
 /// Services a role may be passed to (`iam:PassedToService`).
-const PASSED_TO: &[&str] = &[
+pub const PASSED_TO: &[&str] = &[
+    "apigateway.amazonaws.com",
     "cloudtrail.amazonaws.com",
     "config.amazonaws.com",
     "vpc-flow-logs.amazonaws.com",
@@ -120,7 +136,10 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     let prefix = match service {
         "cloudwatchlogs" | "cloudwatch logs" | "logs" => "logs",
         "config service" | "configservice" | "config" => "config",
-        "elasticloadbalancingv2" | "elastic load balancing v2" => "elasticloadbalancing",
+        "elasticloadbalancingv2"
+        | "elastic load balancing v2"
+        | "elasticloadbalancing"
+        | "elastic load balancing" => "elasticloadbalancing",
         "apigateway" | "apigatewayv2" | "api gateway" | "apigatewayv2 " => {
             // API Gateway's IAM actions are the HTTP methods of its REST API.
             let method = match operation {
@@ -185,10 +204,21 @@ pub fn implicit(for_: For) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// The actions of signed plans a command may need (`plan --sign-with`,
+/// `apply --verify-with`).
+pub fn signing(for_: For) -> &'static [&'static str] {
+    match for_ {
+        For::Plan => SIGN_PLAN,
+        For::Apply => VERIFY_PLAN,
+        For::Undo => &[],
+    }
+}
+
 /// Every action a command needs, sorted.
 pub fn actions(for_: For) -> Vec<&'static str> {
     let mut all = explicit(for_);
     all.extend(implicit(for_));
+    all.extend(signing(for_));
     all.into_iter().collect()
 }
 
@@ -225,6 +255,22 @@ pub fn policy_json(for_: For) -> String {
             "Action": pass,
             "Resource": "*",
             "Condition": {"StringEquals": {"iam:PassedToService": PASSED_TO}}
+        }));
+    }
+    // Signed plans (docs/ci.md): only with `plan --sign-with` and
+    // `apply --verify-with`; the StackSet template scopes them to its key.
+    let sid = if for_ == For::Plan {
+        "SignPlan"
+    } else {
+        "VerifyPlan"
+    };
+    let signing = signing(for_);
+    if !signing.is_empty() {
+        statements.push(json!({
+            "Sid": format!("{name}{sid}"),
+            "Effect": "Allow",
+            "Action": signing,
+            "Resource": "*"
         }));
     }
     let doc = json!({"Version": "2012-10-17", "Statement": statements});

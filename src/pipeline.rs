@@ -28,3 +28,35 @@ pub fn make(snap: &Snapshot, settings: &FileSettings, selection: &[String]) -> P
         actions,
     }
 }
+
+/// Everything a saved plan must pass against the account as read now,
+/// before anything is written: made for this account, nothing it relies on
+/// changed (the more precise message, first), exactly the actions
+/// remediate plans now for this account with the plan's own settings,
+/// controls and regions (so an edit whose seal was recomputed is refused),
+/// no document opening access to a stranger, within AWS's document limits.
+///
+/// Who counts as a stranger is judged by `trust`, the run's own settings,
+/// never the file's: `--settings-from-plan` cannot name a new grantee.
+pub fn check_saved(
+    name: &str,
+    plan: &Plan,
+    snap: &Snapshot,
+    trust: &FileSettings,
+) -> anyhow::Result<()> {
+    use crate::plan::{file, integrity, limits};
+    file::check_account(name, plan, &snap.account_id, &snap.partition)?;
+    let changed = file::changed(plan, snap);
+    if !changed.is_empty() {
+        return Err(file::PlanFileError::Stale(name.into(), changed.join(", ")).into());
+    }
+    let fresh = make(snap, &plan.settings, &plan.controls);
+    if let Some(d) = integrity::first_difference(&plan.actions, &fresh.actions) {
+        anyhow::bail!("plan file {name}: {d}; refused (make the plan again)");
+    }
+    let trusted = integrity::Trusted::new(&snap.account_id, trust);
+    integrity::check_documents(&plan.actions, &trusted)
+        .map_err(|e| anyhow::anyhow!("plan file {name}: {e}"))?;
+    limits::check(&plan.actions, snap)?;
+    Ok(())
+}

@@ -37,6 +37,12 @@ pub fn partition_of(region: &str) -> &'static str {
 }
 
 /// The region CloudFront's control plane (and its log deliveries) answers in.
+/// Whether the partition has CloudFront: AWS GovCloud (US) does not.
+/// <https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-services.html>
+pub fn has_cloudfront(partition: &str) -> bool {
+    partition != "aws-us-gov"
+}
+
 pub fn cloudfront_region(partition: &str) -> &'static str {
     match partition {
         "aws-cn" => "cn-northwest-1",

@@ -168,21 +168,37 @@ pub struct OrgPlanFile {
     pub kind: String,
     pub format_version: u32,
     pub created_at: String,
+    /// Present when the plan was saved with `--sign-with`: one signature
+    /// over the whole file (every account's part).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::plan::file::Signature>,
     pub plan: OrgPlan,
     pub sha256: String,
 }
 
-fn seal(created_at: &str, plan: &OrgPlan) -> String {
+/// SHA-256 of the canonical JSON of the file's content: what the seal
+/// spells in hex and a signature signs.
+pub fn digest(created_at: &str, plan: &OrgPlan) -> [u8; 32] {
     let v = serde_json::json!({"created_at": created_at, "format_version": ORG_FORMAT_VERSION, "kind": KIND, "plan": plan});
-    hex::encode(Sha256::digest(canonical(&v).as_bytes()))
+    Sha256::digest(canonical(&v).as_bytes()).into()
 }
 
-pub fn write_file(path: &Path, plan: &OrgPlan, created_at: String) -> anyhow::Result<()> {
+fn seal(created_at: &str, plan: &OrgPlan) -> String {
+    hex::encode(digest(created_at, plan))
+}
+
+pub fn write_file(
+    path: &Path,
+    plan: &OrgPlan,
+    created_at: String,
+    signature: Option<crate::plan::file::Signature>,
+) -> anyhow::Result<()> {
     let file = OrgPlanFile {
         kind: KIND.into(),
         format_version: ORG_FORMAT_VERSION,
         sha256: seal(&created_at, plan),
         created_at,
+        signature,
         plan: plan.clone(),
     };
     let mut text = serde_json::to_string_pretty(&file)?;

@@ -31,6 +31,43 @@ pub struct FileSettings {
     pub s3_data_events: DataEventSettings,
     /// `[org]`: the accounts of an organization run and how they are reached.
     pub org: OrgSettings,
+    /// `[web]`: what CIS 7.0 4.10 asks of web front ends beyond access logs
+    /// (left out of a plan's settings while unset).
+    #[serde(skip_serializing_if = "WebSettings::is_unset")]
+    pub web: WebSettings,
+    /// `[plan]`: signing saved plans and checking their signatures. Never
+    /// saved in a plan: it says who approves a file, not what it does.
+    #[serde(skip_serializing)]
+    #[schemars(skip)]
+    pub plan: PlanSettings,
+}
+
+/// `[plan]` (`--sign-with` / `--verify-with` win).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlanSettings {
+    /// KMS key (ARN or alias) that `plan --out` signs saved plans with.
+    pub sign_with: Option<String>,
+    /// KMS key (ARN or alias) whose signature `apply FILE` requires.
+    pub verify_with: Option<String>,
+}
+
+/// `[web]`: for whoever is judged by scanners that read other logs than
+/// CIS 4.10's access logs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// `ERROR` or `INFO`: REST API stages also need execution logging at
+    /// that level (what Prowler's apigateway_restapi_logging_enabled and
+    /// Security Hub APIGateway.1 read); a stage without it fails 4.10 and
+    /// the plan turns it on. Unset: access logs only, as CIS reads it.
+    pub rest_execution_logging: Option<String>,
+}
+
+impl WebSettings {
+    fn is_unset(&self) -> bool {
+        *self == WebSettings::default()
+    }
 }
 
 /// The role Organizations creates in the accounts it creates.
@@ -230,6 +267,8 @@ impl Default for FileSettings {
             benchmark: None,
             s3_data_events: DataEventSettings::default(),
             org: OrgSettings::default(),
+            plan: PlanSettings::default(),
+            web: WebSettings::default(),
         }
     }
 }
@@ -277,6 +316,15 @@ impl FileSettings {
                 "{}aws.iam_propagation_seconds = {} must be between 0 and 3600",
                 line_of("iam_propagation_seconds"),
                 self.aws.iam_propagation_seconds
+            ));
+        }
+        if let Some(l) = &self.web.rest_execution_logging
+            && l != "ERROR"
+            && l != "INFO"
+        {
+            return Err(format!(
+                "{}web.rest_execution_logging = {l:?} must be ERROR or INFO",
+                line_of("rest_execution_logging")
             ));
         }
         if !["ACCEPT", "REJECT", "ALL"].contains(&self.flow_logs.traffic_type.as_str()) {

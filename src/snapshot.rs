@@ -60,6 +60,11 @@ pub struct Snapshot {
     /// run; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudtrail_trusted_access: Option<bool>,
+    /// The organization's feature set as DescribeOrganization gives it
+    /// (`ALL` or `CONSOLIDATED_BILLING`), read with the organization;
+    /// `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_feature_set: Option<String>,
     /// Web front ends (CIS 7.0 4.10): read only when a selected control
     /// needs them; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +72,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The organization is known to lack all features (consolidated billing
+    /// only): AWS makes no organization trail and turns on no trusted
+    /// access there.
+    pub fn organization_lacks_all_features(&self) -> bool {
+        self.organization_feature_set
+            .as_deref()
+            .is_some_and(|f| f != "ALL")
+    }
+
     /// True when `service` could not be read in `region` (or globally, region "*").
     pub fn read_failed(&self, region: &str, service: Service) -> Option<&ReadError> {
         self.read_errors
@@ -400,7 +414,7 @@ pub struct Role {
 /// The AWS-managed web front ends whose access logs CIS 7.0 4.10 asks for.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Web {
-    /// Elastic Load Balancing v2 load balancers, by ARN.
+    /// Elastic Load Balancing load balancers (v2 and Classic), by ARN.
     pub load_balancers: BTreeMap<String, LoadBalancer>,
     /// API Gateway stages (REST, HTTP and WebSocket APIs), by stage ARN.
     pub api_stages: BTreeMap<String, ApiStage>,
@@ -412,6 +426,22 @@ pub struct Web {
     /// CloudWatch Logs delivery sources of the CloudFront region
     /// (standard logging v2), by name.
     pub delivery_sources: BTreeMap<String, DeliverySource>,
+    /// The roles API Gateway accounts name as `cloudwatchRoleArn`, by ARN,
+    /// as read (absent: not read, e.g. a role of another account).
+    #[serde(default)]
+    pub account_roles: BTreeMap<String, AccountRole>,
+}
+
+/// A role API Gateway writes logs with: what it trusts and may do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccountRole {
+    /// GetRole found it.
+    pub exists: bool,
+    pub trust_policy: Option<Value>,
+    /// Its inline and attached managed policy documents, by name (inline)
+    /// or policy ARN (managed).
+    #[serde(default)]
+    pub policies: BTreeMap<String, Value>,
 }
 
 /// An S3 destination of access logs.
@@ -426,7 +456,9 @@ pub struct LoadBalancer {
     pub region: String,
     pub arn: String,
     pub name: String,
-    /// `application`, `network` or `gateway`.
+    /// `application`, `network` or `gateway` (Elastic Load Balancing v2),
+    /// or `classic` (a Classic Load Balancer: its ARN is
+    /// `…:loadbalancer/<name>`).
     pub lb_type: String,
     /// `internet-facing` or `internal`.
     pub scheme: String,
@@ -435,6 +467,10 @@ pub struct LoadBalancer {
     /// The attributes could not be read (recorded in `read_errors`).
     #[serde(default)]
     pub unread: bool,
+    /// The protocols of a Network Load Balancer's listeners (`TLS`, `TCP`,
+    /// `UDP`, …), as DescribeListeners gives them; `None`: not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listeners: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -452,6 +488,11 @@ pub struct ApiStage {
     /// endpoints only).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub private: bool,
+    /// A REST stage's execution logging (`methodSettings."*/*".loggingLevel`:
+    /// `OFF`, `ERROR`, `INFO`), which some scanners read instead of access
+    /// logs; `None`: not set (or not a REST stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_logging: Option<String>,
 }
 
 impl ApiStage {

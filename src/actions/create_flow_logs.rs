@@ -49,6 +49,8 @@ impl Kind for CreateFlowLogs {
     ];
     type Prior = Value;
 
+    const PASSED_TO: Option<&'static str> = Some("vpc-flow-logs.amazonaws.com");
+
     fn passed_role(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }

@@ -36,6 +36,7 @@ impl Kind for CreateKey {
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
     const SHARED_CALLS: &'static [&'static str] = RESOLVE_KEY;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = &[
         "kms:ListKeys",
         "kms:ListResourceTags",

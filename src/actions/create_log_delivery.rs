@@ -1,7 +1,9 @@
 //! `create_log_delivery`: deliver a resource's vended logs (CloudFront
 //! standard logging v2: `ACCESS_LOGS`) to an S3 bucket through CloudWatch
 //! Logs' delivery source → destination → delivery; undone by deleting the
-//! delivery and what this run made for it.
+//! delivery and what this run made for it. A CreateDelivery that fails
+//! removes the source and destination the action made (both journaled as
+//! progress first).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -50,6 +52,9 @@ impl Kind for CreateLogDelivery {
         "logs:PutDeliverySource",
         "logs:PutDeliveryDestination",
         "logs:CreateDelivery",
+        // When CreateDelivery fails: what this action made is removed.
+        "logs:DeleteDeliveryDestination",
+        "logs:DeleteDeliverySource",
     ];
     const IMPLICIT: &'static [Implicit] = &[
         Implicit {
@@ -271,8 +276,59 @@ impl CreateLogDelivery {
             // A retried request meets the delivery its first attempt made.
             Err(e) if e.code == "ConflictException" => None,
             Err(e) => {
-                return Err(Fail::from(e)
-                    .with(json!({"source": self.source_name, "destination_arn": dest_arn})));
+                // Nothing delivers through what this action just made: remove
+                // the source and destination it created (the journal's
+                // progress entries name them), keep what existed before.
+                let mut removed = vec![];
+                let mut left = vec![];
+                if !prior.destination_existed {
+                    match Box::pin(
+                        logs.delete_delivery_destination()
+                            .name(&self.destination_name)
+                            .send(),
+                    )
+                    .await
+                    .aws()
+                    {
+                        Ok(_) => removed.push(format!("destination {}", self.destination_name)),
+                        Err(d) => left.push(format!(
+                            "destination {} ({}: {})",
+                            self.destination_name, d.code, d.message
+                        )),
+                    }
+                }
+                if !prior.source_existed {
+                    match Box::pin(logs.delete_delivery_source().name(&self.source_name).send())
+                        .await
+                        .aws()
+                    {
+                        Ok(_) => removed.push(format!("source {}", self.source_name)),
+                        Err(d) => left.push(format!(
+                            "source {} ({}: {})",
+                            self.source_name, d.code, d.message
+                        )),
+                    }
+                }
+                let result = json!({
+                    "source": self.source_name,
+                    "destination_arn": dest_arn,
+                    "removed": removed,
+                    "left": left,
+                });
+                cx.progress(result.clone());
+                let mut fail = Fail::from(e).with(result);
+                if !removed.is_empty() {
+                    fail.message = format!(
+                        "{} (removed the delivery {} this action made)",
+                        fail.message,
+                        removed.join(" and ")
+                    );
+                }
+                if !left.is_empty() {
+                    fail.message =
+                        format!("{}; could not remove {}", fail.message, left.join(", "));
+                }
+                return Err(fail);
             }
         };
         let (_, now) = read_state(cx, resource)

@@ -27,6 +27,7 @@ impl Kind for CreateRole {
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
     const SHARED_CALLS: &'static [&'static str] = GET_ROLE;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] =
         &["iam:GetRolePolicy", "iam:CreateRole", "iam:PutRolePolicy"];
     type Prior = Value;
@@ -187,5 +188,8 @@ async fn create_role(
         (false, true) => format!("role {name} exists; merged statements into {policy_name}"),
         (false, false) => format!("role {name} already has what it needs; left unchanged"),
     };
+    if !created && !changed {
+        return Ok(Done::unchanged(detail, result));
+    }
     Ok(Done::new(detail, result))
 }

@@ -23,6 +23,7 @@ impl Kind for CreateServiceLinkedRole {
     const CHANGE: Change = Change::Create;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = false;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = &["iam:ListRoles", "iam:CreateServiceLinkedRole"];
     type Prior = Value;
 
@@ -72,7 +73,7 @@ async fn create_service_linked_role(cx: &Ctx<'_>, service: &str) -> Result<Done,
         .map_err(|e| Fail::reading("service-linked roles", e))?;
     if let Some(r) = existing {
         cx.before(r.clone())?;
-        return Ok(Done::new(
+        return Ok(Done::unchanged(
             format!(
                 "the service-linked role for {service} ({}) already exists",
                 r["role_name"].as_str().unwrap_or("?")

@@ -50,6 +50,8 @@ impl Kind for CreateTrail {
     ];
     type Prior = TrailState;
 
+    const PASSED_TO: Option<&'static str> = Some("cloudtrail.amazonaws.com");
+
     fn passed_role(&self) -> Option<&str> {
         self.cloudwatch_role_arn.as_deref()
     }

@@ -62,6 +62,9 @@ pub(crate) struct Done {
     pub detail: String,
     pub result: Value,
     pub left: Option<Left>,
+    /// The op found what it wanted in place and wrote nothing: what depends
+    /// on it meets nothing new (no IAM propagation to wait out).
+    pub unchanged: bool,
 }
 
 impl Done {
@@ -70,6 +73,7 @@ impl Done {
             detail: detail.into(),
             result,
             left: None,
+            unchanged: false,
         }
     }
 
@@ -77,6 +81,14 @@ impl Done {
     pub fn left(why: Left, detail: impl Into<String>, result: Value) -> Done {
         Done {
             left: Some(why),
+            ..Done::new(detail, result)
+        }
+    }
+
+    /// Found in place: nothing written.
+    pub fn unchanged(detail: impl Into<String>, result: Value) -> Done {
+        Done {
+            unchanged: true,
             ..Done::new(detail, result)
         }
     }
@@ -138,6 +150,11 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a ExecOptions,
     pub journal: &'a Journal,
     pub action: &'a Action,
+    /// Something this action depends on (directly or not) was made or
+    /// changed by this run: a refusal that IAM's propagation explains is
+    /// waited out. Otherwise nothing new is propagating, and a refusal is
+    /// final.
+    pub fresh: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -152,7 +169,14 @@ impl<'a> Ctx<'a> {
             opts,
             journal,
             action,
+            fresh: true,
         }
+    }
+
+    /// See [`Ctx::fresh`].
+    pub fn with_fresh(mut self, fresh: bool) -> Self {
+        self.fresh = fresh;
+        self
     }
 
     pub fn region(&self) -> &str {
@@ -258,7 +282,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Sends a request, retrying the errors that mean "what you just made in
-    /// IAM (a role, a policy) is not visible to this service yet": waits
+    /// IAM (a role, a policy) is not visible to this service yet" — only
+    /// when this run made or changed something the action depends on
+    /// ([`Ctx::fresh`]); else such an error fails at once, with AWS's code
+    /// and message (a role that exists and was not touched will not become
+    /// usable by waiting). Waits
     /// `retry_base_delay`, doubling up to 20 x that, for `iam_propagation` in
     /// all (the last wait is cut to end exactly there, then one last try),
     /// and says on stderr what it waits for.
@@ -278,7 +306,7 @@ impl<'a> Ctx<'a> {
                 Err(err) => {
                     let e = classify(&err);
                     let left = budget.saturating_sub(waited);
-                    if !eventually_consistent(&e) || left.is_zero() {
+                    if !self.fresh || !eventually_consistent(&e) || left.is_zero() {
                         return Err(e);
                     }
                     let wait = delay.min(left);
@@ -629,6 +657,59 @@ mod tests {
             Duration::from_millis(7500),
             "{times:?}"
         );
+    }
+
+    /// Nothing this action depends on was made or changed by this run: a
+    /// refusal that reads like propagation (API Gateway's "role" message,
+    /// CloudTrail's role code) is final, with AWS's code and message, not
+    /// retried for the whole budget.
+    #[tokio::test(start_paused = true)]
+    async fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_code_and_message() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let f = Fixture::new(
+            "stale",
+            role_op(),
+            Duration::from_millis(500),
+            Duration::from_secs(120),
+        );
+        for code in [
+            "BadRequestException",
+            "InvalidCloudWatchLogsRoleArnException",
+        ] {
+            let cx = f.cx().with_fresh(false);
+            let calls = AtomicUsize::new(0);
+            let start = tokio::time::Instant::now();
+            let got = cx
+                .retry("UpdateStage", || {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    let code = code.to_string();
+                    async move { Err::<(), _>(sdk_err(&code)) }
+                })
+                .await;
+            let e = got.unwrap_err();
+            assert_eq!(e.code, code);
+            assert_eq!(e.message, "the role cannot be assumed yet");
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "{code}: not retried");
+            assert_eq!(start.elapsed(), Duration::ZERO, "{code}: no wait");
+        }
+        // The same refusal right after this run made the role is waited out.
+        let calls = AtomicUsize::new(0);
+        let got = f
+            .cx()
+            .with_fresh(true)
+            .retry("UpdateStage", || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n < 2 {
+                        Err(sdk_err("BadRequestException"))
+                    } else {
+                        Ok(())
+                    }
+                }
+            })
+            .await;
+        assert!(got.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test(start_paused = true)]

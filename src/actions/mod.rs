@@ -143,6 +143,16 @@ pub trait Kind {
         None
     }
 
+    /// The service [`Kind::passed_role`] hands its role to: what the
+    /// `iam:PassedToService` condition of the apply policy must admit.
+    const PASSED_TO: Option<&'static str> = None;
+
+    /// What it writes reaches other services only as IAM propagates it (a
+    /// role, a key or bucket policy, the role an account setting names): a
+    /// dependent's refusal right after such a write is waited out
+    /// (`Ctx::retry`); after any other write, or none, it is final.
+    const PROPAGATES: bool = false;
+
     /// What the change makes AWS bill, as keys of the price table
     /// (`crate::cost`): none for a change of configuration only.
     fn prices(&self) -> Vec<PriceKey> {
@@ -588,6 +598,20 @@ macro_rules! kinds {
                 }
             }
 
+            /// The service the op passes its role to (see [`Kind::PASSED_TO`]).
+            pub fn passed_to(&self) -> Option<&'static str> {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::PASSED_TO,)*
+                }
+            }
+
+            /// See [`Kind::PROPAGATES`].
+            pub fn propagates(&self) -> bool {
+                match self {
+                    $(Op::$Kind(_) => <$Kind as Kind>::PROPAGATES,)*
+                }
+            }
+
             /// What the op makes AWS bill (see [`Kind::prices`]).
             pub fn prices(&self) -> Vec<PriceKey> {
                 match self {
@@ -714,11 +738,13 @@ mod put_public_access_block;
 mod schedule_key_deletion;
 mod set_api_gateway_account;
 mod set_bucket_logging;
+mod set_classic_load_balancer_logging;
 mod set_key_rotation;
 mod set_load_balancer_logging;
 mod set_logging;
 mod set_recording;
 mod set_stage_access_logging;
+mod set_stage_execution_logging;
 mod update_trail;
 
 kinds! {
@@ -743,8 +769,10 @@ kinds! {
     set_recording::SetRecording,
     create_flow_logs::CreateFlowLogs,
     set_load_balancer_logging::SetLoadBalancerLogging,
+    set_classic_load_balancer_logging::SetClassicLoadBalancerLogging,
     set_api_gateway_account::SetApiGatewayAccount,
     set_stage_access_logging::SetStageAccessLogging,
+    set_stage_execution_logging::SetStageExecutionLogging,
     create_log_delivery::CreateLogDelivery,
     delete_bucket_policy::DeleteBucketPolicy,
     delete_public_access_block::DeletePublicAccessBlock,

@@ -24,6 +24,7 @@ impl Kind for PutBucketPolicy {
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = &["s3:GetBucketPolicy", "s3:PutBucketPolicy"];
     type Prior = Value;
 

@@ -70,6 +70,8 @@ impl Kind for PutConfigurationRecorder {
     });
     type Prior = RecorderState;
 
+    const PASSED_TO: Option<&'static str> = Some("config.amazonaws.com");
+
     fn passed_role(&self) -> Option<&str> {
         Some(&self.role_arn)
     }

@@ -24,6 +24,7 @@ impl Kind for PutKeyPolicy {
     const IN_APPLY: bool = true;
     const IN_UNDO: bool = true;
     const SHARED_CALLS: &'static [&'static str] = RESOLVE_KEY;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = &["kms:GetKeyPolicy", "kms:PutKeyPolicy"];
     type Prior = Value;
 

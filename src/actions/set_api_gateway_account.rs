@@ -1,7 +1,7 @@
 //! `set_api_gateway_log_role` / `clear_api_gateway_log_role`: set the role
-//! API Gateway writes REST API logs to CloudWatch Logs with (a region's
-//! account setting, which REST stage access logging needs); undone by
-//! putting back what it was.
+//! API Gateway writes REST and WebSocket API logs to CloudWatch Logs with (a
+//! region's account setting, which access logging of those stages needs);
+//! undone by putting back what it was.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -17,6 +17,12 @@ use aws_sdk_apigateway::types::{Op as PatchOp, PatchOperation};
 #[schemars(inline)]
 pub struct SetApiGatewayAccount {
     pub cloudwatch_role_arn: Option<String>,
+    /// The role the account named when the plan was made, which API Gateway
+    /// cannot write logs with (missing, not trusting it, without the
+    /// permissions): replaced only while the account still names it. `None`:
+    /// set only where no role is set. The role itself is never edited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 const CALLS: &[&str] = &["apigateway:GET", "apigateway:PATCH"];
@@ -26,7 +32,9 @@ impl Kind for SetApiGatewayAccount {
     const RANK: u8 = 16;
     const CHANGE: Change = Change::Update;
     const IN_APPLY: bool = true;
-    const IN_UNDO: bool = false;
+    // Undo of a replacement points the account back at the role it named.
+    const IN_UNDO: bool = true;
+    const PROPAGATES: bool = true;
     const CALLS: &'static [&'static str] = CALLS;
     const IMPLICIT: &'static [super::Implicit] = &[super::Implicit {
         call: "apigateway:PATCH",
@@ -47,24 +55,37 @@ impl Kind for SetApiGatewayAccount {
         self.cloudwatch_role_arn.is_none()
     }
 
+    const PASSED_TO: Option<&'static str> = Some("apigateway.amazonaws.com");
+
     fn passed_role(&self) -> Option<&str> {
         self.cloudwatch_role_arn.as_deref()
     }
 
-    /// Only setting a role where there was none is undone (cleared): a set
-    /// never replaces a role, and undo never sets one.
+    /// Setting a role where there was none is undone by clearing it; a
+    /// replacement of the role the plan found unusable, by naming that role
+    /// again. A role someone set since the plan was kept: nothing to undo.
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let was = past.prior.as_ref()?;
-        if was.cloudwatch_role_arn.is_some() || self.cloudwatch_role_arn.is_none() {
-            return None;
+        let set = self.cloudwatch_role_arn.as_ref()?;
+        match &was.cloudwatch_role_arn {
+            None => Reversal::restore(
+                SetApiGatewayAccount {
+                    cloudwatch_role_arn: None,
+                    replaces: None,
+                },
+                "clear API Gateway's CloudWatch Logs role: it was not set before",
+                past,
+            ),
+            Some(old) if Some(old) == self.replaces.as_ref() && old != set => Reversal::restore(
+                SetApiGatewayAccount {
+                    cloudwatch_role_arn: Some(old.clone()),
+                    replaces: Some(set.clone()),
+                },
+                format!("point API Gateway's CloudWatch Logs role back at {old}"),
+                past,
+            ),
+            Some(_) => None,
         }
-        Reversal::restore(
-            SetApiGatewayAccount {
-                cloudwatch_role_arn: None,
-            },
-            "clear API Gateway's CloudWatch Logs role: it was not set before",
-            past,
-        )
         .map(|r| r.watching(&["/cloudwatch_role_arn"]))
     }
 
@@ -80,6 +101,11 @@ impl Kind for SetApiGatewayAccount {
                     cloudwatch_role_arn: self.cloudwatch_role_arn.clone(),
                 },
             );
+            // The plan's own role, as the plan makes it (trusting API
+            // Gateway, with the logs permissions): not the role read before.
+            if let Some(r) = &self.cloudwatch_role_arn {
+                w.account_roles.remove(r);
+            }
         }
     }
 }
@@ -101,14 +127,17 @@ impl SetApiGatewayAccount {
             .map_err(|e| Fail::reading("API Gateway account settings", e))?;
         cx.before(&prior)?;
         // A role someone set since the plan stays: it is the account's.
-        if let (Some(have), Some(_)) = (&prior.cloudwatch_role_arn, &self.cloudwatch_role_arn) {
-            return Ok(Done::new(
+        // Only the role the plan found unusable is replaced.
+        if let (Some(have), Some(want)) = (&prior.cloudwatch_role_arn, &self.cloudwatch_role_arn)
+            && (have == want || Some(have) != self.replaces.as_ref())
+        {
+            return Ok(Done::unchanged(
                 format!("API Gateway already writes logs with {have}: kept"),
                 json!(prior),
             ));
         }
         if prior.cloudwatch_role_arn == self.cloudwatch_role_arn {
-            return Ok(Done::new("already clear", json!(prior)));
+            return Ok(Done::unchanged("already clear", json!(prior)));
         }
         let value = self.cloudwatch_role_arn.clone().unwrap_or_default();
         let api = cx.aws.apigateway(cx.region());

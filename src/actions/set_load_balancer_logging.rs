@@ -1,6 +1,7 @@
 //! `enable_load_balancer_access_logs` / `disable_load_balancer_access_logs`:
 //! turn an Application or Network Load Balancer's access logs on (a plan)
-//! or off (undo); undone by putting back what the attributes were.
+//! or off (undo); undone by putting back what the attributes were (off,
+//! and the bucket and prefix they named).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,6 +19,10 @@ use aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute;
 pub struct SetLoadBalancerLogging {
     pub load_balancer_arn: String,
     pub access_logs: Option<S3Target>,
+    /// Turning logs off (undo): the `access_logs.s3.bucket` and `.prefix`
+    /// to put back, as they were before the apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub put_back: Option<S3Target>,
 }
 
 /// The three `access_logs.s3.*` attributes as read.
@@ -73,6 +78,10 @@ impl Kind for SetLoadBalancerLogging {
             SetLoadBalancerLogging {
                 load_balancer_arn: arn.clone(),
                 access_logs: None,
+                put_back: Some(S3Target {
+                    bucket: was.bucket.clone(),
+                    prefix: was.prefix.clone(),
+                }),
             },
             format!("turn access logs of {arn} off: they were off before"),
             past,
@@ -125,9 +134,16 @@ impl SetLoadBalancerLogging {
                 bucket: t.bucket.clone(),
                 prefix: t.prefix.clone(),
             },
-            None => AccessLogAttributes {
-                enabled: false,
-                ..prior.clone()
+            None => match &self.put_back {
+                Some(t) => AccessLogAttributes {
+                    enabled: false,
+                    bucket: t.bucket.clone(),
+                    prefix: t.prefix.clone(),
+                },
+                None => AccessLogAttributes {
+                    enabled: false,
+                    ..prior.clone()
+                },
             },
         };
         cx.before(&prior)?;
@@ -151,7 +167,7 @@ impl SetLoadBalancerLogging {
             "access_logs.s3.enabled",
             if want.enabled { "true" } else { "false" },
         )];
-        if want.enabled {
+        if want.enabled || self.put_back.is_some() {
             attrs.push(attr("access_logs.s3.bucket", &want.bucket));
             attrs.push(attr("access_logs.s3.prefix", &want.prefix));
         }
@@ -166,7 +182,8 @@ impl SetLoadBalancerLogging {
         let now = read(cx, arn)
             .await
             .map_err(|e| Fail::from(e).with(json!(want)))?;
-        if now.enabled != want.enabled || (want.enabled && now != want) {
+        if now.enabled != want.enabled || ((want.enabled || self.put_back.is_some()) && now != want)
+        {
             return Err(Fail::mismatch(
                 format!("access logs read back as {now:?}, not {want:?}"),
                 json!(now),

@@ -232,6 +232,7 @@ client!(logs, aws_sdk_cloudwatchlogs);
 client!(sts, aws_sdk_sts);
 client!(organizations, aws_sdk_organizations);
 client!(elbv2, aws_sdk_elasticloadbalancingv2);
+client!(elb, aws_sdk_elasticloadbalancing);
 client!(apigateway, aws_sdk_apigateway);
 client!(apigatewayv2, aws_sdk_apigatewayv2);
 client!(cloudfront, aws_sdk_cloudfront);

@@ -15,6 +15,7 @@ use crate::controls::{self, Benchmark};
 use crate::execute::{self, ExecEvent, ExecOptions, ExecReport};
 use crate::plan::{self, Action, Plan};
 use crate::render::{self, Format, Held, Verb};
+use crate::settings::FileSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Approval {
@@ -37,17 +38,74 @@ impl Approval {
 /// nothing at all.
 type Decision = Option<BTreeMap<String, Held>>;
 
+/// How a saved plan is checked beyond its seal: who must have signed it,
+/// and whether its own settings may stand in for this run's.
+#[derive(Debug, Clone, Default)]
+pub struct Saved {
+    pub verifier: Option<crate::signing::Verifier>,
+    pub settings_from_plan: bool,
+}
+
+/// The run's settings as they would shape a plan like `planned`: the
+/// benchmark and who gets the trail follow the plan unless this run names
+/// them (a saved plan is applied without repeating its `plan` flags).
+pub(super) fn run_settings_for(run: &Run, planned: &FileSettings) -> FileSettings {
+    let mut s = run.file.clone();
+    if !run.benchmark_named {
+        s.benchmark = planned.benchmark.clone();
+    }
+    if !run.org_trail_named {
+        s.org.trail = planned.org.trail;
+    }
+    s
+}
+
+/// Refuse a saved plan made with other settings than this run's, after
+/// showing the difference, unless `--settings-from-plan` says to use the
+/// plan's.
+pub(super) fn check_settings(
+    run: &Run,
+    name: &str,
+    planned: &FileSettings,
+    saved: &Saved,
+) -> Result<()> {
+    let now = run_settings_for(run, planned);
+    let diff = plan::integrity::settings_differences(planned, &now);
+    if diff.is_empty() {
+        return Ok(());
+    }
+    eprintln!("The plan was made with settings that differ from this run's:");
+    eprint!("{}", plan::integrity::settings_diff_text(planned, &now));
+    if saved.settings_from_plan {
+        eprintln!("Applying with the plan's settings (--settings-from-plan).");
+        return Ok(());
+    }
+    bail!(
+        "{name} was made with other settings than this run's ({}): apply it with --settings-from-plan to use the plan's, or plan again",
+        diff.join(", ")
+    )
+}
+
 pub async fn cmd_apply(
     run: &Run,
     aws: &Aws,
     file: Option<PathBuf>,
     approval: Approval,
     journal: PathBuf,
+    saved: &Saved,
 ) -> Result<i32> {
     let (plan, settings_run_regions) = match &file {
         Some(path) => {
             let name = path.display().to_string();
             let f = plan::file::read(path)?;
+            super::check_signature(
+                aws,
+                saved.verifier.as_ref(),
+                &name,
+                f.signature.as_ref(),
+                &plan::file::digest(&f.created_at, &f.plan),
+            )
+            .await?;
             if let Some(b) = &run.benchmark_arg
                 && *b != f.plan.benchmark
             {
@@ -56,13 +114,10 @@ pub async fn cmd_apply(
                     f.plan.benchmark
                 );
             }
+            check_settings(run, &name, &f.plan.settings, saved)?;
             let snap = scan(run, aws, Some(f.plan.regions.clone()), &f.plan.settings).await?;
-            plan::file::check_account(&name, &f.plan, &snap.account_id, &snap.partition)?;
-            let changed = plan::file::changed(&f.plan, &snap);
-            if !changed.is_empty() {
-                return Err(plan::file::PlanFileError::Stale(name, changed.join(", ")).into());
-            }
-            plan::limits::check(&f.plan.actions, &snap)?;
+            let trust = run_settings_for(run, &f.plan.settings);
+            crate::pipeline::check_saved(&name, &f.plan, &snap, &trust)?;
             let regions = f.plan.regions.clone();
             (f.plan, regions)
         }

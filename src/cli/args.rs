@@ -165,6 +165,10 @@ pub enum Command {
         /// Save the plan for `remediate apply FILE`.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Sign the saved plan with this AWS KMS asymmetric key (ARN or alias;
+        /// RSA or ECC_NIST_P256), for `apply --verify-with` (default: `[plan] sign_with`).
+        #[arg(long, value_name = "KEY", requires = "out")]
+        sign_with: Option<String>,
     },
     /// Apply a fresh plan, or a saved one after checking it is still current.
     Apply {
@@ -179,12 +183,20 @@ pub enum Command {
         /// Journal file (default: .remediate/journal-<time>.jsonl in the working directory).
         #[arg(long)]
         journal: Option<PathBuf>,
+        #[command(flatten)]
+        verify: VerifyArgs,
+        /// Apply a saved plan with the settings it was made with, when they
+        /// differ from this run's (remediate.toml, flags).
+        #[arg(long, requires = "file")]
+        settings_from_plan: bool,
     },
-    /// Render a saved plan.
+    /// Render a saved plan, with its signature status.
     Show {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        #[command(flatten)]
+        verify: VerifyArgs,
     },
     /// Plan the reversal of an apply from its journal, show it, apply after approval.
     Undo {
@@ -211,6 +223,19 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// Who must have signed a saved plan.
+#[derive(Debug, Args, Clone, Default)]
+pub struct VerifyArgs {
+    /// Require a signature by this AWS KMS key (ARN or alias), checked with
+    /// kms:Verify (default: `[plan] verify_with`).
+    #[arg(long, value_name = "KEY")]
+    pub verify_with: Option<String>,
+    /// Require a signature by the key whose public key this file holds
+    /// (PEM or DER, as GetPublicKey gives it): checked offline.
+    #[arg(long, value_name = "FILE.pem", conflicts_with = "verify_with")]
+    pub verify_with_public_key: Option<PathBuf>,
 }
 
 pub use crate::permissions::For as PermissionsFor;

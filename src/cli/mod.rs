@@ -83,6 +83,12 @@ pub struct Run {
     pub file: FileSettings,
     /// `--benchmark` as given (a saved plan of another one is refused).
     pub benchmark_arg: Option<String>,
+    /// Whether the run names its benchmark (flag, environment or
+    /// remediate.toml); a saved plan's otherwise applies.
+    pub benchmark_named: bool,
+    /// Whether the run names who gets the trail (`--org-trail` or
+    /// `[org] trail`); a saved plan's otherwise applies.
+    pub org_trail_named: bool,
     /// Set when the run covers more than the caller's account.
     pub org: Option<OrgRun>,
     pub controls: Vec<String>,
@@ -166,6 +172,9 @@ impl Run {
                 (file, b)
             }
         };
+        let benchmark_named = cli_benchmark.is_some() || file.benchmark.is_some();
+        let org_trail_named =
+            g.organization.org_trail || file.org.trail != crate::settings::OrgTrail::default();
         // The settings carry the benchmark from here on (and into a saved plan).
         file.benchmark = Some(benchmark.key.to_string());
         if g.organization.org_trail {
@@ -209,6 +218,8 @@ impl Run {
             },
             file,
             benchmark_arg: g.benchmark.clone(),
+            benchmark_named,
+            org_trail_named,
             org,
             controls: g.controls.clone(),
             regions: (!g.regions.is_empty()).then(|| g.regions.clone()),
@@ -220,6 +231,32 @@ impl Run {
             progress: std::io::stderr().is_terminal(),
         })
     }
+}
+
+/// The home region of a command that reads no credentials (`permissions`):
+/// `--region`, else the environment's, else the profile's (files only, no
+/// instance metadata), else `us-east-1` as for any run.
+async fn offline_home_region(g: &GlobalArgs) -> String {
+    use aws_config::meta::region::ProvideRegion;
+    if let Some(r) = &g.region {
+        return r.clone();
+    }
+    if let Some(r) = aws_config::environment::EnvironmentVariableRegionProvider::new()
+        .region()
+        .await
+    {
+        return r.to_string();
+    }
+    let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = &g.profile {
+        profile = profile.profile_name(p);
+    }
+    profile
+        .build()
+        .region()
+        .await
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into())
 }
 
 /// Run the parsed command; returns the exit code.
@@ -242,9 +279,16 @@ pub async fn run(cli: Cli) -> Result<i32> {
                     .role
                     .as_deref()
                     .unwrap_or(crate::settings::DEFAULT_ORG_ROLE);
+                // No credentials are read: the partition is the home region's.
+                let partition =
+                    crate::regions::partition_of(&offline_home_region(&cli.global).await);
                 print!(
                     "{}",
-                    crate::org::caller_policy(&crate::permissions::policy_json(*for_), role)
+                    crate::org::caller_policy(
+                        &crate::permissions::policy_json(*for_),
+                        role,
+                        partition
+                    )
                 )
             }
             args::PermissionsFormat::Json => print!("{}", crate::permissions::policy_json(*for_)),
@@ -270,27 +314,13 @@ pub async fn run(cli: Cli) -> Result<i32> {
         print!("{}", render::org::render_org(&merged, *format, style));
         return Ok(merged.exit_code());
     }
-    if let Command::Show { file, format } = &cli.command {
-        if is_org_plan_file(file) {
-            let name = file.display().to_string();
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read plan file {name}"))?;
-            let f = crate::report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
-            let style = Run::resolve(&cli.global)?.out_style;
-            print!("{}", render::org::render_org(&f.plan, *format, style));
-            return Ok(EXIT_OK);
-        }
-        let f = plan::file::read(file)?;
-        let style = Run::resolve(&cli.global)?.out_style;
-        // A saved plan's findings are as of when it was made.
-        let made = time::OffsetDateTime::parse(
-            &f.created_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-        let ms = (made.unix_timestamp_nanos() / 1_000_000) as i64;
-        print!("{}", render::render_at(&f.plan, *format, style, ms));
-        return Ok(EXIT_OK);
+    if let Command::Show {
+        file,
+        format,
+        verify,
+    } = &cli.command
+    {
+        return show(&cli.global, file, *format, verify).await;
     }
     let run = Run::resolve(&cli.global)?;
     let mut cli = cli;
@@ -318,35 +348,189 @@ pub async fn run(cli: Cli) -> Result<i32> {
     {
         bail!("no region: set --region or AWS_REGION");
     }
-    let code = match cli.command {
-        Command::Plan { format, out } if run.org.is_some() => {
-            org::cmd_plan(&run, &aws, format, out).await?
-        }
-        Command::Plan { format, out } => cmd_plan(&run, &aws, format, out).await?,
-        Command::Apply {
-            file,
-            yes,
-            step,
-            journal,
-        } => {
-            let approval = apply::Approval::from_flags(yes, step);
-            let journal = journal.expect("set above");
-            if run.org.is_some() || file.as_deref().is_some_and(is_org_plan_file) {
-                org::cmd_apply(&run, &aws, file, approval, journal).await?
-            } else {
-                apply::cmd_apply(&run, &aws, file, approval, journal).await?
+    // Calls are counted for --stats even when the command fails (a refused
+    // plan file shows it made no write).
+    let result: Result<i32> = async {
+        Ok(match cli.command {
+            Command::Plan {
+                format,
+                out,
+                sign_with,
+            } => {
+                let sign = sign_with.or_else(|| run.file.plan.sign_with.clone());
+                let save = out.map(|path| SaveAs { path, sign });
+                if run.org.is_some() {
+                    org::cmd_plan(&run, &aws, format, save).await?
+                } else {
+                    cmd_plan(&run, &aws, format, save).await?
+                }
             }
-        }
-        Command::Undo { journal, yes } if journal.is_dir() => {
-            org::cmd_undo(&run, &aws, &journal, yes).await?
-        }
-        Command::Undo { journal, yes } => apply::cmd_undo(&run, &aws, &journal, yes).await?,
-        _ => unreachable!("handled above"),
-    };
+            Command::Apply {
+                file,
+                yes,
+                step,
+                journal,
+                verify,
+                settings_from_plan,
+            } => {
+                let approval = apply::Approval::from_flags(yes, step);
+                let journal = journal.expect("set above");
+                let saved = apply::Saved {
+                    verifier: verifier_of(&run.file, &verify),
+                    settings_from_plan,
+                };
+                if run.org.is_some() || file.as_deref().is_some_and(is_org_plan_file) {
+                    org::cmd_apply(&run, &aws, file, approval, journal, &saved).await?
+                } else {
+                    apply::cmd_apply(&run, &aws, file, approval, journal, &saved).await?
+                }
+            }
+            Command::Undo { journal, yes } if journal.is_dir() => {
+                org::cmd_undo(&run, &aws, &journal, yes).await?
+            }
+            Command::Undo { journal, yes } => apply::cmd_undo(&run, &aws, &journal, yes).await?,
+            _ => unreachable!("handled above"),
+        })
+    }
+    .await;
     if run.stats {
         eprint!("{}", stats_text(&aws));
     }
-    Ok(code)
+    result
+}
+
+/// Where `plan --out` saves, and the key it signs with.
+pub struct SaveAs {
+    pub path: PathBuf,
+    pub sign: Option<String>,
+}
+
+impl SaveAs {
+    /// The signature of a file's digest, when one is asked for.
+    pub async fn signature(
+        &self,
+        aws: &Aws,
+        digest: &[u8; 32],
+    ) -> Result<Option<plan::file::Signature>> {
+        match &self.sign {
+            None => Ok(None),
+            Some(key) => Ok(Some(
+                crate::signing::sign(aws, key, digest)
+                    .await
+                    .with_context(|| format!("signing the plan for {}", self.path.display()))?,
+            )),
+        }
+    }
+
+    pub fn saved_line(&self, signature: Option<&plan::file::Signature>) {
+        let signed = signature
+            .map(|s| format!(", {}", crate::signing::describe(Some(s))))
+            .unwrap_or_default();
+        eprintln!(
+            "Plan saved to {}{signed}; apply it with: remediate apply {}",
+            self.path.display(),
+            self.path.display()
+        );
+    }
+}
+
+/// The verifier of a saved plan: the flags, else `[plan] verify_with`.
+fn verifier_of(file: &FileSettings, v: &args::VerifyArgs) -> Option<crate::signing::Verifier> {
+    crate::signing::verifier(
+        v.verify_with_public_key.as_deref(),
+        v.verify_with.as_deref(),
+        file.plan.verify_with.as_deref(),
+    )
+}
+
+/// With a verifier, refuse a saved plan its key did not sign, and say on
+/// stderr that it did; without one, nothing.
+async fn check_signature(
+    aws: &Aws,
+    verifier: Option<&crate::signing::Verifier>,
+    name: &str,
+    signature: Option<&plan::file::Signature>,
+    digest: &[u8; 32],
+) -> Result<()> {
+    let Some(v) = verifier else {
+        return Ok(());
+    };
+    crate::signing::verify(aws, v, name, signature, digest).await?;
+    eprintln!(
+        "Signature: {}, verified",
+        crate::signing::describe(signature)
+    );
+    Ok(())
+}
+
+/// `show FILE`: the plan as saved, then on stderr its signature (verified
+/// when a verifier is given) and the settings it carries where they differ
+/// from this run's.
+async fn show(
+    g: &GlobalArgs,
+    file: &Path,
+    format: Format,
+    verify: &args::VerifyArgs,
+) -> Result<i32> {
+    let run = Run::resolve(g)?;
+    let verifier = verifier_of(&run.file, verify);
+    let name = file.display().to_string();
+    let (signature, digest, settings) = if is_org_plan_file(file) {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read plan file {name}"))?;
+        let f = crate::report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
+        print!(
+            "{}",
+            render::org::render_org(&f.plan, format, run.out_style)
+        );
+        let settings: Vec<FileSettings> = f
+            .plan
+            .accounts
+            .iter()
+            .filter_map(|a| a.plan.as_ref().map(|p| p.settings.clone()))
+            .collect();
+        (
+            f.signature.clone(),
+            crate::report::digest(&f.created_at, &f.plan),
+            settings,
+        )
+    } else {
+        let f = plan::file::read(file)?;
+        // A saved plan's findings are as of when it was made.
+        let made = time::OffsetDateTime::parse(
+            &f.created_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        let ms = (made.unix_timestamp_nanos() / 1_000_000) as i64;
+        print!("{}", render::render_at(&f.plan, format, run.out_style, ms));
+        let digest = plan::file::digest(&f.created_at, &f.plan);
+        (f.signature.clone(), digest, vec![f.plan.settings.clone()])
+    };
+    if verifier.is_some() {
+        // Offline verification makes no call; the client is only built.
+        let aws = Aws::new(&run.aws).await;
+        check_signature(&aws, verifier.as_ref(), &name, signature.as_ref(), &digest).await?;
+    } else if signature.is_some() {
+        eprintln!(
+            "Signature: {} (not verified: pass --verify-with KEY or --verify-with-public-key FILE)",
+            crate::signing::describe(signature.as_ref())
+        );
+    } else {
+        eprintln!("Signature: unsigned");
+    }
+    if let Some(first) = settings.first() {
+        let now = apply::run_settings_for(&run, first);
+        let diff = plan::integrity::settings_differences(first, &now);
+        if !diff.is_empty() {
+            eprintln!(
+                "Settings: the plan was made with settings that differ from this run's ({}); apply refuses it without --settings-from-plan:",
+                diff.join(", ")
+            );
+            eprint!("{}", plan::integrity::settings_diff_text(first, &now));
+        }
+    }
+    Ok(EXIT_OK)
 }
 
 /// Whether a saved plan file is an organization's (a file that cannot be
@@ -406,10 +590,12 @@ pub fn now_unix() -> i64 {
 pub fn build_plan(run: &Run, snap: &Snapshot) -> Result<(Vec<Finding>, Plan)> {
     let plan = crate::pipeline::make(snap, &run.file, &run.controls);
     plan::limits::check(&plan.actions, snap)?;
+    let trusted = plan::integrity::Trusted::new(&snap.account_id, &run.file);
+    plan::integrity::check_documents(&plan.actions, &trusted).map_err(anyhow::Error::msg)?;
     Ok((plan.findings.clone(), plan))
 }
 
-async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
+async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<SaveAs>) -> Result<i32> {
     let snap = scan(run, aws, run.regions.clone(), &run.file).await?;
     let (findings, plan) = build_plan(run, &snap)?;
     let text = if format == Format::Json && run.stats {
@@ -421,14 +607,14 @@ async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) ->
         render::render(&plan, format, run.out_style)
     };
     print!("{text}");
-    if let Some(path) = out {
-        plan::file::write(&path, &plan, timestamp())
-            .with_context(|| format!("saving the plan to {}", path.display()))?;
-        eprintln!(
-            "Plan saved to {}; apply it with: remediate apply {}",
-            path.display(),
-            path.display()
-        );
+    if let Some(save) = out {
+        let created_at = timestamp();
+        let signature = save
+            .signature(aws, &plan::file::digest(&created_at, &plan))
+            .await?;
+        plan::file::write(&save.path, &plan, created_at, signature.clone())
+            .with_context(|| format!("saving the plan to {}", save.path.display()))?;
+        save.saved_line(signature.as_ref());
     }
     // Drift wins over unreadable parts: the plan is still worth acting on.
     let unreadable = findings

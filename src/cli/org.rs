@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::apply::{Approval, approve_guarded, ensure_state_dir, execute_with_progress};
-use super::{EXIT_ERROR, EXIT_OK, Run, build_plan, timestamp};
+use super::apply::{Saved, check_settings};
+use super::{EXIT_ERROR, EXIT_OK, Run, SaveAs, build_plan, timestamp};
 use crate::aws::Aws;
 use crate::collect;
 use crate::org::{self, Account};
-use crate::plan::{self, Action, Plan};
+use crate::plan::{Action, Plan};
 use crate::render::Verb;
 use crate::render::{self, Format};
 use crate::report::{self, AccountPart, OrgPlan};
@@ -34,6 +35,9 @@ pub async fn accounts(run: &Run, aws: &Aws) -> Result<Vec<Account>> {
     } else {
         None
     };
+    if let Some(why) = org::nothing_selected(listed.as_deref(), &o.selection) {
+        bail!("{why}");
+    }
     Ok(org::select(listed, &o.selection))
 }
 
@@ -116,8 +120,9 @@ async fn fresh_plan(run: &Run, aws: &Aws) -> Result<OrgPlan> {
     let (caller, _) = collect::identity(aws).await?;
     let list = accounts(run, aws).await?;
     if list.is_empty() {
-        // Still a report: an empty shard merges like any other.
-        eprintln!("No account selected.");
+        // Still a report: an empty shard merges like any other (an empty
+        // selection was refused above).
+        eprintln!("No account of the selection is in this shard.");
     }
     let parts = plan_accounts(run, aws, &caller, &list).await;
     Ok(OrgPlan {
@@ -135,17 +140,17 @@ async fn fresh_plan(run: &Run, aws: &Aws) -> Result<OrgPlan> {
     })
 }
 
-pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<PathBuf>) -> Result<i32> {
+pub async fn cmd_plan(run: &Run, aws: &Aws, format: Format, out: Option<SaveAs>) -> Result<i32> {
     let org = fresh_plan(run, aws).await?;
     print!("{}", render::org::render_org(&org, format, run.out_style));
-    if let Some(path) = out {
-        report::write_file(&path, &org, timestamp())
-            .with_context(|| format!("saving the plan to {}", path.display()))?;
-        eprintln!(
-            "Plan saved to {}; apply it with: remediate apply {}",
-            path.display(),
-            path.display()
-        );
+    if let Some(save) = out {
+        let created_at = timestamp();
+        let signature = save
+            .signature(aws, &report::digest(&created_at, &org))
+            .await?;
+        report::write_file(&save.path, &org, created_at, signature.clone())
+            .with_context(|| format!("saving the plan to {}", save.path.display()))?;
+        save.saved_line(signature.as_ref());
     }
     for a in org.accounts.iter().filter(|a| a.error.is_some()) {
         eprintln!(
@@ -165,12 +170,32 @@ pub fn journal_dir(journal: &Path) -> PathBuf {
 
 /// The organization plan to apply: a saved one (sealed; its benchmark must
 /// match `--benchmark` when given) or a fresh one.
-async fn org_plan(run: &Run, aws: &Aws, file: Option<&Path>) -> Result<OrgPlan> {
+async fn org_plan(run: &Run, aws: &Aws, file: Option<&Path>, saved: &Saved) -> Result<OrgPlan> {
     if let Some(path) = file {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read plan file {name}: {e}"))?;
         let f = report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
+        // One signature covers every account's part: checked before any
+        // account is read.
+        super::check_signature(
+            aws,
+            saved.verifier.as_ref(),
+            &name,
+            f.signature.as_ref(),
+            &report::digest(&f.created_at, &f.plan),
+        )
+        .await?;
+        for part in &f.plan.accounts {
+            if let Some(p) = &part.plan {
+                check_settings(
+                    run,
+                    &format!("{name} (account {})", part.account_id),
+                    &p.settings,
+                    saved,
+                )?;
+            }
+        }
         if let Some(b) = &run.benchmark_arg
             && *b != f.plan.benchmark
         {
@@ -201,13 +226,8 @@ async fn check_part(run: &Run, aws: &Aws, name: &str, plan: &Plan) -> Result<()>
         &plan.settings,
     );
     let snap = collect::collect(aws, &opts, &|_| {}).await?;
-    plan::file::check_account(name, plan, &snap.account_id, &snap.partition)?;
-    let changed = plan::file::changed(plan, &snap);
-    if !changed.is_empty() {
-        return Err(plan::file::PlanFileError::Stale(name.into(), changed.join(", ")).into());
-    }
-    plan::limits::check(&plan.actions, &snap)?;
-    Ok(())
+    let trust = super::apply::run_settings_for(run, &plan.settings);
+    crate::pipeline::check_saved(name, plan, &snap, &trust)
 }
 
 pub async fn cmd_apply(
@@ -216,8 +236,9 @@ pub async fn cmd_apply(
     file: Option<PathBuf>,
     approval: Approval,
     journal: PathBuf,
+    saved: &Saved,
 ) -> Result<i32> {
-    let org = org_plan(run, aws, file.as_deref()).await?;
+    let org = org_plan(run, aws, file.as_deref(), saved).await?;
     print!(
         "{}",
         render::org::render_org(&org, Format::Text, run.out_style)

@@ -32,7 +32,7 @@ pub use crate::regions::cloudfront_region;
 pub use iam::CONFIG_SERVICE_ROLE;
 pub use kms::rotation_in_scope;
 pub use s3::{acl_of, location_to_region, logging_of, pab_of};
-pub use web::elb_access_logs;
+pub use web::{classic_access_log, classic_arn, elb_access_logs};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -119,15 +119,11 @@ const MAX_MESSAGE: usize = 300;
 /// it cannot be read, plans fall back to `o-*` and say so.
 /// In an organization-trail run (`trail_run`) the management account also
 /// reads whether CloudTrail's trusted access is on: an organization trail
-/// cannot be made without it.
-async fn organization_id(
-    cx: &Cx<'_>,
-    home: &str,
-    wanted: bool,
-    trail_run: bool,
-) -> (Option<String>, Option<String>, Option<bool>) {
+/// cannot be made without it. The feature set comes with the organization
+/// (an organization trail needs all features).
+async fn organization_id(cx: &Cx<'_>, home: &str, wanted: bool, trail_run: bool) -> Organization {
     if !wanted {
-        return (None, None, None);
+        return (None, None, None, None);
     }
     match cx
         .call(cx.aws.organizations(home).describe_organization().send())
@@ -137,21 +133,34 @@ async fn organization_id(
             let o = out.organization();
             let id = o.and_then(|o| o.id()).map(str::to_string);
             let management = o.and_then(|o| o.master_account_id()).map(str::to_string);
-            let trusted = if trail_run && management.as_deref() == Some(cx.account.as_str()) {
+            let features = o
+                .and_then(|o| o.feature_set())
+                .map(|f| f.as_str().to_string());
+            // Without all features trusted access cannot be on (nor turned on).
+            let all_features = features.as_deref().is_none_or(|f| f == "ALL");
+            let trusted = if trail_run
+                && all_features
+                && management.as_deref() == Some(cx.account.as_str())
+            {
                 cloudtrail_trusted_access(cx, home).await
             } else {
                 None
             };
-            (id, management, trusted)
+            (id, management, trusted, features)
         }
         Err(e) => {
             tracing::warn!(
                 "cannot read the organization id ({e}); the CloudTrail log role will allow o-*_* streams"
             );
-            (None, None, None)
+            (None, None, None, None)
         }
     }
 }
+
+/// What DescribeOrganization (and the trusted services) tell a run: the
+/// organization id, its management account, CloudTrail's trusted access,
+/// the feature set.
+type Organization = (Option<String>, Option<String>, Option<bool>, Option<String>);
 
 /// Whether `cloudtrail.amazonaws.com` has trusted access in the
 /// organization (management account only); `None` when it cannot be read.
@@ -587,7 +596,7 @@ pub async fn collect(
         .trails
         .values()
         .any(|t| t.is_organization && t.owner_account() == account);
-    let (_, policies, buckets, organization_id) = tokio::join!(
+    let (_, policies, buckets, organization_id, account_roles) = tokio::join!(
         orphan_reads,
         kms::read_policies(&cx, &snap, &policy_keys),
         s3::read_buckets(&cx, &bucket_names, listing.as_ref()),
@@ -597,11 +606,16 @@ pub async fn collect(
             owns_org_trail || opts.organization,
             opts.organization
         ),
+        web::read_account_roles(&cx, &home, snap.web.as_ref()),
     );
+    if let Some(w) = snap.web.as_mut() {
+        w.account_roles = account_roles;
+    }
     (
         snap.organization_id,
         snap.management_account,
         snap.cloudtrail_trusted_access,
+        snap.organization_feature_set,
     ) = organization_id;
     for t in orphans {
         snap.trails.insert(t.arn.clone(), t);

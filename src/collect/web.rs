@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use super::Cx;
 use crate::snapshot::{
-    ApiAccount, ApiStage, DeliverySource, Distribution, LoadBalancer, S3Target, Service,
+    AccountRole, ApiAccount, ApiStage, DeliverySource, Distribution, ErrorKind, LoadBalancer,
+    S3Target, Service,
 };
 
 /// What one region holds.
@@ -74,6 +75,7 @@ async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
                     .unwrap_or_default(),
                 access_logs: None,
                 unread: false,
+                listeners: None,
             });
         }
         match out.next_marker().filter(|t| !t.is_empty()) {
@@ -110,8 +112,146 @@ async fn load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
             }
         });
     futures::future::join_all(reads).await;
+    // A Network Load Balancer writes access logs for its TLS listeners
+    // only: which it has decides whether 4.10 applies to it.
+    let reads = lbs
+        .iter_mut()
+        .filter(|lb| lb.lb_type == "network")
+        .map(|lb| {
+            let client = &client;
+            async move { lb.listeners = listener_protocols(cx, client, region, lb).await }
+        });
+    futures::future::join_all(reads).await;
+    lbs.extend(classic_load_balancers(cx, region).await);
     lbs.sort_by(|a, b| a.arn.cmp(&b.arn));
     lbs
+}
+
+/// The protocols of a load balancer's listeners (paginated); `None` when
+/// the read failed (recorded).
+async fn listener_protocols(
+    cx: &Cx<'_>,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    region: &str,
+    lb: &LoadBalancer,
+) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = cx
+            .read(
+                region,
+                Service::Elbv2,
+                "DescribeListeners",
+                Some(&lb.name),
+                client
+                    .describe_listeners()
+                    .load_balancer_arn(&lb.arn)
+                    .page_size(400)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await?;
+        out.extend(
+            page.listeners()
+                .iter()
+                .filter_map(|l| l.protocol().map(|p| p.as_str().to_string())),
+        );
+        match page.next_marker().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != marker.as_deref() => marker = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// Classic Load Balancers (the `elasticloadbalancing` API) with their
+/// `AccessLog` attribute, as [`LoadBalancer`]s of type `classic`.
+async fn classic_load_balancers(cx: &Cx<'_>, region: &str) -> Vec<LoadBalancer> {
+    let client = cx.aws.elb(region);
+    let mut lbs = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let Some(out) = cx
+            .read(
+                region,
+                Service::Elbv2,
+                "DescribeLoadBalancers (Classic)",
+                None,
+                client
+                    .describe_load_balancers()
+                    .page_size(400)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+        else {
+            break;
+        };
+        for lb in out.load_balancer_descriptions() {
+            let Some(name) = lb.load_balancer_name() else {
+                continue;
+            };
+            lbs.push(LoadBalancer {
+                region: region.to_string(),
+                arn: classic_arn(&cx.partition, region, &cx.account, name),
+                name: name.to_string(),
+                lb_type: "classic".into(),
+                scheme: lb.scheme().unwrap_or_default().to_string(),
+                access_logs: None,
+                unread: false,
+                listeners: None,
+            });
+        }
+        match out.next_marker().filter(|t| !t.is_empty()) {
+            Some(t) if Some(t) != marker.as_deref() => marker = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    let reads = lbs.iter_mut().map(|lb| {
+        let client = &client;
+        async move {
+            match cx
+                .read(
+                    region,
+                    Service::Elbv2,
+                    "DescribeLoadBalancerAttributes (Classic)",
+                    Some(&lb.name),
+                    client
+                        .describe_load_balancer_attributes()
+                        .load_balancer_name(&lb.name)
+                        .send(),
+                )
+                .await
+            {
+                Some(out) => {
+                    lb.access_logs = out
+                        .load_balancer_attributes()
+                        .and_then(|a| a.access_log())
+                        .and_then(classic_access_log);
+                }
+                None => lb.unread = true,
+            }
+        }
+    });
+    futures::future::join_all(reads).await;
+    lbs
+}
+
+/// A Classic Load Balancer's ARN (the API names them by name only).
+/// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancing.html#awselasticloadbalancing-resources-for-iam-policies
+pub fn classic_arn(partition: &str, region: &str, account: &str, name: &str) -> String {
+    format!("arn:{partition}:elasticloadbalancing:{region}:{account}:loadbalancer/{name}")
+}
+
+/// A Classic Load Balancer's `AccessLog`, when enabled.
+pub fn classic_access_log(a: &aws_sdk_elasticloadbalancing::types::AccessLog) -> Option<S3Target> {
+    a.enabled().then(|| S3Target {
+        bucket: a.s3_bucket_name().unwrap_or_default().to_string(),
+        prefix: a.s3_bucket_prefix().unwrap_or_default().to_string(),
+    })
 }
 
 async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
@@ -173,12 +313,19 @@ async fn rest_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
                     .iter()
                     .filter_map(|s| {
                         let logs = s.access_log_settings();
-                        Some(api.stage(
+                        let mut st = api.stage(
                             region,
                             s.stage_name()?,
                             logs.and_then(|l| l.destination_arn()),
                             logs.and_then(|l| l.format()),
-                        ))
+                        );
+                        st.execution_logging = s
+                            .method_settings()
+                            .and_then(|m| m.get("*/*"))
+                            .and_then(|m| m.logging_level())
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_string);
+                        Some(st)
                     })
                     .collect(),
             )
@@ -223,29 +370,38 @@ async fn http_stages(cx: &Cx<'_>, region: &str) -> Vec<ApiStage> {
     stages_of(&apis, |api| {
         let client = &client;
         async move {
-            let out = cx
-                .read(
-                    region,
-                    Service::Apigateway,
-                    "GetStages",
-                    Some(&api.id),
-                    client.get_stages().api_id(&api.id).send(),
-                )
-                .await?;
-            Some(
-                out.items()
-                    .iter()
-                    .filter_map(|s| {
-                        let logs = s.access_log_settings();
-                        Some(api.stage(
-                            region,
-                            s.stage_name()?,
-                            logs.and_then(|l| l.destination_arn()),
-                            logs.and_then(|l| l.format()),
-                        ))
-                    })
-                    .collect(),
-            )
+            // GetStages is paginated (nextToken), unlike REST's.
+            let mut stages = Vec::new();
+            let mut token: Option<String> = None;
+            loop {
+                let out = cx
+                    .read(
+                        region,
+                        Service::Apigateway,
+                        "GetStages",
+                        Some(&api.id),
+                        client
+                            .get_stages()
+                            .api_id(&api.id)
+                            .set_next_token(token.clone())
+                            .send(),
+                    )
+                    .await?;
+                stages.extend(out.items().iter().filter_map(|s| {
+                    let logs = s.access_log_settings();
+                    Some(api.stage(
+                        region,
+                        s.stage_name()?,
+                        logs.and_then(|l| l.destination_arn()),
+                        logs.and_then(|l| l.format()),
+                    ))
+                }));
+                match out.next_token().filter(|t| !t.is_empty()) {
+                    Some(t) if Some(t) != token.as_deref() => token = Some(t.to_string()),
+                    _ => break,
+                }
+            }
+            Some(stages)
         }
     })
     .await
@@ -276,6 +432,7 @@ impl Api {
             access_log_destination: nonempty(destination),
             access_log_format: nonempty(format),
             private: self.private,
+            execution_logging: None,
         }
     }
 }
@@ -319,6 +476,11 @@ pub(super) async fn read_global(
     BTreeMap<String, Distribution>,
     BTreeMap<String, DeliverySource>,
 ) {
+    // AWS GovCloud (US) has no CloudFront: nothing to read there.
+    // https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-services.html
+    if !crate::regions::has_cloudfront(partition) {
+        return (BTreeMap::new(), BTreeMap::new());
+    }
     let region = crate::regions::cloudfront_region(partition);
     let (dists, sources) = tokio::join!(distributions(cx, region), delivery_sources(cx, region));
     (dists, sources)
@@ -496,4 +658,143 @@ pub fn elb_access_logs(
 
 fn nonempty(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// The roles API Gateway's accounts name (`cloudwatchRoleArn`), read once
+/// each, by ARN: whether it exists, what it trusts, its inline and attached
+/// managed policies. Roles of another account are not read. A role whose
+/// reads failed is left out (recorded): it is not judged.
+pub(super) async fn read_account_roles(
+    cx: &Cx<'_>,
+    home: &str,
+    web: Option<&crate::snapshot::Web>,
+) -> BTreeMap<String, AccountRole> {
+    let Some(web) = web else {
+        return BTreeMap::new();
+    };
+    let own = format!(":iam::{}:role/", cx.account);
+    let mut arns: Vec<&String> = web
+        .api_accounts
+        .values()
+        .filter_map(|a| a.cloudwatch_role_arn.as_ref())
+        .filter(|a| a.contains(&own))
+        .collect();
+    arns.sort();
+    arns.dedup();
+    let client = cx.aws.iam(home);
+    let reads = arns.into_iter().map(|arn| {
+        let client = &client;
+        async move { Some((arn.clone(), account_role(cx, client, arn).await?)) }
+    });
+    futures::future::join_all(reads)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+async fn account_role(cx: &Cx<'_>, client: &aws_sdk_iam::Client, arn: &str) -> Option<AccountRole> {
+    // A role's name is the last part of its ARN (after any path).
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    let resource = format!("role {name}");
+    let out = match cx.call(client.get_role().role_name(name).send()).await {
+        Ok(o) => o,
+        Err(e) if e.is("NoSuchEntity") || e.kind == ErrorKind::NotFound => {
+            return Some(AccountRole::default());
+        }
+        Err(e) => {
+            cx.record("*", Service::Iam, "GetRole", Some(&resource), &e);
+            return None;
+        }
+    };
+    let mut role = AccountRole {
+        exists: true,
+        trust_policy: out
+            .role()
+            .and_then(|r| r.assume_role_policy_document())
+            .and_then(|d| crate::policy::parse(d).ok()),
+        policies: BTreeMap::new(),
+    };
+    let inline = cx
+        .read(
+            "*",
+            Service::Iam,
+            "ListRolePolicies",
+            Some(&resource),
+            client
+                .list_role_policies()
+                .role_name(name)
+                .max_items(1000)
+                .send(),
+        )
+        .await?;
+    for p in inline.policy_names() {
+        let out = cx
+            .read(
+                "*",
+                Service::Iam,
+                "GetRolePolicy",
+                Some(&resource),
+                client
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(p)
+                    .send(),
+            )
+            .await?;
+        if let Ok(doc) = crate::policy::parse(out.policy_document()) {
+            role.policies.insert(p.clone(), doc);
+        }
+    }
+    let attached = cx
+        .read(
+            "*",
+            Service::Iam,
+            "ListAttachedRolePolicies",
+            Some(&resource),
+            client
+                .list_attached_role_policies()
+                .role_name(name)
+                .max_items(1000)
+                .send(),
+        )
+        .await?;
+    for p in attached.attached_policies() {
+        let Some(policy_arn) = p.policy_arn() else {
+            continue;
+        };
+        let policy = cx
+            .read(
+                "*",
+                Service::Iam,
+                "GetPolicy",
+                Some(policy_arn),
+                client.get_policy().policy_arn(policy_arn).send(),
+            )
+            .await?;
+        let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+            continue;
+        };
+        let out = cx
+            .read(
+                "*",
+                Service::Iam,
+                "GetPolicyVersion",
+                Some(policy_arn),
+                client
+                    .get_policy_version()
+                    .policy_arn(policy_arn)
+                    .version_id(version)
+                    .send(),
+            )
+            .await?;
+        if let Some(doc) = out
+            .policy_version()
+            .and_then(|v| v.document())
+            .and_then(|d| crate::policy::parse(d).ok())
+        {
+            role.policies.insert(policy_arn.to_string(), doc);
+        }
+    }
+    Some(role)
 }

@@ -23,7 +23,9 @@
 //!         in Organizations when it is not on (AWS refuses the trail without);
 //!         the trail an earlier run of this tool made becomes it (UpdateTrail
 //!         IsOrganizationTrail) instead of a second trail; a user's trail is
-//!         never repurposed.
+//!         never repurposed. An organization without all features gets no
+//!         organization trail (AWS makes none there): trails per account,
+//!         the findings say why.
 //! Safety: needs review — a multi-region trail bills for extra events and a
 //!         new trail creates a bucket, a key and a role.
 
@@ -126,7 +128,7 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
     // an organization trail: the members' parts rely on it (their own
     // trails are not planned), so a per-account trail that passes here
     // would leave every member uncovered.
-    if s.org.trail == crate::settings::OrgTrail::Organization
+    if wants_organization_trail(snap, s)
         && snap.management_account.as_deref() == Some(snap.account_id.as_str())
     {
         let own = snap
@@ -255,11 +257,33 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
     }
 }
 
+/// An organization-trail run (`[org] trail = "organization"`) in an
+/// organization that can have one: AWS makes an organization trail (and
+/// turns on trusted access) only with all features, so without them the
+/// run falls back to trails per account ([`needs_all_features`] says why).
+pub fn wants_organization_trail(snap: &Snapshot, s: &FileSettings) -> bool {
+    s.org.trail == crate::settings::OrgTrail::Organization
+        && !snap.organization_lacks_all_features()
+}
+
+/// Why an organization-trail run plans trails per account in this
+/// organization (`None` when it does not): it lacks all features.
+pub fn needs_all_features(snap: &Snapshot, s: &FileSettings) -> Option<String> {
+    (s.org.trail == crate::settings::OrgTrail::Organization
+        && snap.organization_lacks_all_features())
+    .then(|| {
+        format!(
+            "no organization trail: the organization needs all features (FeatureSet={}; AWS makes an organization trail and turns on trusted access only with all features), so trails per account",
+            snap.organization_feature_set.as_deref().unwrap_or_default()
+        )
+    })
+}
+
 /// The organization id when this plan is the management account's part of
 /// an organization-trail run (`[org] trail = "organization"`).
 pub fn organization_trail_run(p: &Planner) -> Option<String> {
     let s = p.snap;
-    (p.settings.org.trail == crate::settings::OrgTrail::Organization
+    (wants_organization_trail(s, p.settings)
         && s.management_account.as_deref() == Some(s.account_id.as_str()))
     .then(|| s.organization_id.clone())
     .flatten()
@@ -498,7 +522,7 @@ fn ensure_trusted_access(
 /// CloudWatch Logs or the tool's own log group and role (whose policy the
 /// plan extends to the organization's streams). A trail the user made is
 /// never repurposed.
-fn own_trail_to_convert<'s>(p: &Planner<'s>) -> Option<&'s Trail> {
+pub fn own_trail_to_convert<'s>(p: &Planner<'s>) -> Option<&'s Trail> {
     let snap = p.snap;
     let names = &p.settings.names;
     let region = &snap.home_region;
@@ -670,9 +694,10 @@ fn create(p: &mut Planner, id: &str, fixes: &[String], org: Option<&str>) {
             target: arn.clone(),
             before: Value::Null,
             after,
-            reason: match org {
-                Some(o) => format!("one organization trail for every account of {o}, multi-region, passing every trail control"),
-                None => "the account has no trail: create one multi-region trail that passes every trail control".into(),
+            reason: match (org, needs_all_features(snap, p.settings)) {
+                (Some(o), _) => format!("one organization trail for every account of {o}, multi-region, passing every trail control"),
+                (None, Some(why)) => format!("the account has no trail: create one multi-region trail that passes every trail control ({why})"),
+                (None, None) => "the account has no trail: create one multi-region trail that passes every trail control".into(),
             },
             safety: Safety::NeedsReview,
             depends_on: deps,

@@ -247,6 +247,11 @@ pub fn detect(snap: &Snapshot, settings: &FileSettings, controls: &[&Control]) -
                 f.status = Status::Skipped;
                 f.reason = format!("exempted in settings: {} (was: {})", e.reason, f.reason);
             }
+            if ORGANIZATION_TRAIL_CHECKS.contains(&c.check.key)
+                && let Some(why) = cloudtrail_all_regions::needs_all_features(snap, settings)
+            {
+                f.reason = format!("{} (--org-trail: {why})", f.reason);
+            }
             if let Some(owner) = foreign_trail(snap, &f) {
                 if f.status == Status::Fail {
                     f.status = Status::Manual;
@@ -331,7 +336,7 @@ fn covered_by_organization_trail<'a>(
     check: &Check,
 ) -> Option<&'a str> {
     let m = snap.management_account.as_deref()?;
-    (settings.org.trail == crate::settings::OrgTrail::Organization
+    (cloudtrail_all_regions::wants_organization_trail(snap, settings)
         && m != snap.account_id
         && ORGANIZATION_TRAIL_CHECKS.contains(&check.key))
     .then_some(m)

@@ -22,7 +22,9 @@
 
 use serde_json::{Value, json};
 
-use super::cloudtrail_all_regions::{candidate, current_selectors, gaps, organization_trail_run};
+use super::cloudtrail_all_regions::{
+    candidate, current_selectors, gaps, organization_trail_run, own_trail_to_convert,
+};
 use super::{Check, Control};
 use crate::actions::PutEventSelectors;
 use crate::finding::{Finding, Status};
@@ -245,12 +247,16 @@ fn detect(snap: &Snapshot, s: &FileSettings, c: &Control, kind: Kind) -> Vec<Fin
 fn target(p: &Planner) -> Option<(String, String, String)> {
     let snap = p.snap;
     if organization_trail_run(p).is_some() {
-        // The organization trail records the members' data events too.
+        // The organization trail records the members' data events too: the
+        // one the account has, else the tool's own trail this plan makes
+        // the organization trail (in the same run, so one run converges),
+        // else the one it creates.
         return snap
             .trails
             .values()
             .filter(|t| t.is_organization && t.owner_account() == snap.account_id)
             .min_by_key(|t| (gaps(t).len(), t.arn.clone()))
+            .or_else(|| own_trail_to_convert(p).filter(|t| p.touches(&t.arn)))
             .map(|t| (t.name.clone(), t.home_region.clone(), t.arn.clone()))
             .or_else(|| p.created_trail());
     }

@@ -138,17 +138,30 @@ fn plan(p: &mut Planner, id: &str, findings: &[Finding]) {
                     // inline policies at 10,240 characters.
                     let any_group = fill(&p.settings.names.flow_log_group, &snap.account_id, "*");
                     let any_arn = log_group_arn(snap, "*", &any_group);
+                    // The writes on the tool's groups only; the two reads on
+                    // "*": IAM's table for CloudWatch Logs gives
+                    // DescribeLogGroups no resource type (a statement naming a
+                    // group never matches it), and AWS's own flow-log role
+                    // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html)
+                    // puts both on "*". They read names and settings, no events.
+                    let describe = json!({
+                        "Sid": "FlowLogsDescribe",
+                        "Effect": "Allow",
+                        "Action": ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                        "Resource": "*"
+                    });
                     let policy = json!({"Version": "2012-10-17", "Statement": [{
                         "Sid": "FlowLogsAllRegions",
                         "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                         "Resource": [any_arn.clone(), any_arn.trim_end_matches(":*").to_string()]
-                    }]});
+                    }, describe.clone()]});
                     // A role that already covers this region (made by an
                     // older version with a statement per region) is kept as is.
                     let here = log_group_arn(snap, &region, &group);
                     let need = json!({"Statement": [{"Effect": "Allow", "Action": policy["Statement"][0]["Action"].clone(),
-                                                     "Resource": [here.clone(), here.trim_end_matches(":*").to_string()]}]});
+                                                     "Resource": [here.clone(), here.trim_end_matches(":*").to_string()]},
+                                                    describe]});
                     let covered = snap
                         .roles
                         .get(&role_name)

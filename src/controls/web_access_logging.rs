@@ -2,28 +2,40 @@
 //!
 //! Passes: per resource, as CIS 7.0.0 4.10's audit reads it ("one or more
 //!         access log destinations … S3 or CloudWatch log group"): every
-//!         Application and Network Load Balancer has `access_logs.s3.enabled`;
-//!         every API Gateway stage (REST, HTTP and WebSocket APIs) has an
-//!         access log destination (`accessLogSettings.destinationArn`); every
-//!         CloudFront distribution has standard logging (legacy `Logging`
-//!         enabled) or an `ACCESS_LOGS` delivery (standard logging v2).
-//!         An account with none of them passes once.
-//! Skips:  Gateway Load Balancers (they have no access logs); stages of
-//!         private REST APIs without access logs (4.10 names "API Gateway
-//!         REST/HTTP API stages with public endpoints").
+//!         Application, Network and Classic Load Balancer has its access
+//!         logs on (`access_logs.s3.enabled`, Classic `AccessLog`); every
+//!         API Gateway stage (REST, HTTP and WebSocket APIs) has an access
+//!         log destination (`accessLogSettings.destinationArn`), and REST
+//!         and WebSocket stages an account CloudWatch Logs role API Gateway
+//!         can use (it exists, trusts apigateway.amazonaws.com, may
+//!         logs:CreateLogGroup/CreateLogStream/PutLogEvents/DescribeLogGroups);
+//!         every CloudFront distribution has standard logging (legacy
+//!         `Logging` enabled) or an `ACCESS_LOGS` delivery (standard logging
+//!         v2). An account with none of them passes once. Where Security
+//!         Hub (CloudFront.5: legacy logging only) or Prowler (REST stages:
+//!         execution logging) will judge otherwise, the finding says so;
+//!         `[web] rest_execution_logging` makes REST stages need execution
+//!         logging too.
+//! Skips:  Gateway Load Balancers (they have no access logs); Network Load
+//!         Balancers without a TLS listener (AWS writes their access logs
+//!         for TLS listeners only); stages of private REST APIs without
+//!         access logs (4.10 names "API Gateway REST/HTTP API stages with
+//!         public endpoints"); CloudFront in aws-us-gov (no CloudFront).
 //! Fix:    load balancers: a private bucket per region whose merged policy
 //!         lets Elastic Load Balancing write (the region's ELB account, or
 //!         logdelivery.elasticloadbalancing.amazonaws.com where AWS has no
-//!         such account; delivery.logs.amazonaws.com for Network Load
-//!         Balancers), then `access_logs.s3.*` on each. API Gateway stages: a
-//!         log group per region with retention, and for REST APIs the
-//!         account's CloudWatch Logs role (a role trusting
-//!         apigateway.amazonaws.com) when the region has none, then the
-//!         stage's access log destination and a JSON format with the fields
-//!         CIS names. CloudFront: a delivery (standard logging v2) of
-//!         `ACCESS_LOGS` to a private bucket in us-east-1 whose merged policy
-//!         lets delivery.logs.amazonaws.com write.
-//!         An account role API Gateway already has is kept as it is.
+//!         such account, for Application and Classic Load Balancers;
+//!         delivery.logs.amazonaws.com for Network Load Balancers), then
+//!         `access_logs.s3.*` (Classic: `AccessLog`) on each. API Gateway
+//!         stages: a log group per region with retention, and for REST and
+//!         WebSocket APIs the account's CloudWatch Logs role (a role trusting
+//!         apigateway.amazonaws.com) when the region has none or one API
+//!         Gateway cannot use (the account is pointed at the tool's own
+//!         role; a user's role is never edited), then the stage's access log
+//!         destination and a JSON format with the fields CIS names (and
+//!         execution logging at the asked level, when asked). CloudFront: a delivery (standard logging v2) of `ACCESS_LOGS` to
+//!         a private bucket in us-east-1 whose merged policy lets
+//!         delivery.logs.amazonaws.com write.
 //! Safety: needs review — creates buckets, a role and a log group; access
 //!         logs are billed as storage (and CloudWatch Logs ingestion).
 
@@ -36,8 +48,8 @@ use super::shared::{
 use super::vpc_flow_logs::flow_log_bucket_statements;
 use super::{Check, Control};
 use crate::actions::{
-    AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetLoadBalancerLogging,
-    SetStageAccessLogging,
+    AccessLog, CreateLogDelivery, SetApiGatewayAccount, SetClassicLoadBalancerLogging,
+    SetLoadBalancerLogging, SetStageAccessLogging, SetStageExecutionLogging,
 };
 use crate::collect::cloudfront_region;
 use crate::finding::{Finding, Status};
@@ -63,7 +75,11 @@ pub const CHECK: Check = Check {
 /// https://docs.aws.amazon.com/securityhub/latest/userguide/apigateway-controls.html
 pub fn security_hub_of(arn: &str) -> Option<&'static str> {
     let rest = arn.splitn(6, ':').nth(5).unwrap_or("");
-    if arn.contains(":elasticloadbalancing:") && rest.starts_with("loadbalancer/app/") {
+    let classic = rest.starts_with("loadbalancer/")
+        && !["net/", "gwy/"]
+            .iter()
+            .any(|t| rest["loadbalancer/".len()..].starts_with(t));
+    if arn.contains(":elasticloadbalancing:") && classic {
         Some("ELB.5")
     } else if arn.contains(":cloudfront:") && rest.starts_with("distribution/") {
         Some("CloudFront.5")
@@ -85,7 +101,95 @@ pub const STAGE_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$c
 /// https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
 pub const WEBSOCKET_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","eventType":"$context.eventType","routeKey":"$context.routeKey","status":"$context.status","connectionId":"$context.connectionId","userAgent":"$context.identity.userAgent"}"#;
 
-fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
+/// The service API Gateway's account role must trust.
+const APIGATEWAY: &str = "apigateway.amazonaws.com";
+
+/// What API Gateway does with its account's CloudWatch Logs role: the
+/// actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs that writing logs
+/// needs.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html#set-up-access-logging-permissions
+pub const ACCOUNT_ROLE_ACTIONS: &[&str] = &[
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "logs:DescribeLogGroups",
+];
+
+/// REST and WebSocket stages log through the account's CloudWatch Logs
+/// role; HTTP APIs do not use it.
+/// https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html
+pub fn needs_account_role(protocol: &str) -> bool {
+    protocol == "REST" || protocol == "WEBSOCKET"
+}
+
+/// Why API Gateway cannot write logs with the CloudWatch Logs role its
+/// account names in `region` (the role as read into the snapshot): it does
+/// not exist, does not trust apigateway.amazonaws.com, or may not do
+/// [`ACCOUNT_ROLE_ACTIONS`] on `log_group` (an ARN ending in `:*`). `None`
+/// when it can, when no role is set, or when the role was not read.
+pub fn account_role_problem(web: &Web, region: &str, log_group: &str) -> Option<String> {
+    let arn = web.api_accounts.get(region)?.cloudwatch_role_arn.as_ref()?;
+    let role = web.account_roles.get(arn)?;
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    if !role.exists {
+        return Some(format!(
+            "API Gateway's CloudWatch Logs role {name} (account setting) does not exist"
+        ));
+    }
+    let trusted = role.trust_policy.as_ref().is_some_and(|t| {
+        crate::policy::statements(t).iter().any(|st| {
+            let list = |v: Option<&Value>| -> Vec<String> {
+                match v {
+                    Some(Value::String(x)) => vec![x.clone()],
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect(),
+                    _ => vec![],
+                }
+            };
+            st.get("Effect").and_then(Value::as_str) == Some("Allow")
+                && st.get("Principal").is_some_and(|p| {
+                    crate::policy::is_everyone(p)
+                        || list(p.get("Service")).iter().any(|x| x == APIGATEWAY)
+                })
+                && list(st.get("Action")).iter().any(|a| {
+                    crate::policy::wildcard_match(&a.to_ascii_lowercase(), "sts:assumerole")
+                })
+        })
+    });
+    if !trusted {
+        return Some(format!(
+            "API Gateway's CloudWatch Logs role {name} does not trust {APIGATEWAY}"
+        ));
+    }
+    let missing: Vec<&str> = ACCOUNT_ROLE_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| {
+            !role.policies.values().any(|doc| {
+                crate::policy::allows(doc, crate::policy::Caller::Identity, &[a], log_group)
+            })
+        })
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "API Gateway's CloudWatch Logs role {name} may not {}",
+            missing.join(", ")
+        )
+    })
+}
+
+/// The access log group of `region` (as the plan names it), `:*`.
+fn access_log_group(snap: &Snapshot, s: &FileSettings, region: &str) -> String {
+    log_group_arn(
+        snap,
+        region,
+        &fill(&s.names.api_access_log_group, &snap.account_id, region),
+    )
+}
+
+fn detect(snap: &Snapshot, s: &FileSettings, c: &Control) -> Vec<Finding> {
     let Some(web) = &snap.web else {
         return vec![Finding::new(
             c.id,
@@ -131,10 +235,33 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
     });
     for lb in web.load_balancers.values() {
         let f = |status, why: String| Finding::new(id, &lb.region, lb.arn.clone(), status, why);
+        let no_tls = lb.lb_type == "network"
+            && lb.access_logs.is_none()
+            && lb
+                .listeners
+                .as_ref()
+                .is_some_and(|l| !l.iter().any(|p| p == "TLS"));
         out.push(if lb.lb_type == "gateway" {
             f(
                 Status::Skipped,
                 "a Gateway Load Balancer has no access logs".into(),
+            )
+        } else if no_tls {
+            // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html
+            // ("Access logs are created only if the load balancer has a TLS
+            // listener and they contain information only about TLS requests").
+            let listeners = lb.listeners.as_deref().unwrap_or_default();
+            f(
+                Status::Skipped,
+                format!(
+                    "network load balancer {} has no TLS listener ({}): AWS writes Network Load Balancer access logs for TLS listeners only",
+                    lb.name,
+                    if listeners.is_empty() {
+                        "no listener".to_string()
+                    } else {
+                        format!("listeners: {}", listeners.join(", "))
+                    }
+                ),
             )
         } else if lb.unread {
             f(Status::Error, "cannot read its attributes".into())
@@ -179,25 +306,41 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             ));
             continue;
         }
+        // AWS refuses these stages' access logs (and writes none) while the
+        // account's role is unusable.
+        let role_problem = needs_account_role(&st.protocol)
+            .then(|| account_role_problem(web, &st.region, &access_log_group(snap, s, &st.region)))
+            .flatten();
+        let what = match &st.access_log_destination {
+            Some(d) => format!(
+                "{kind} {} stage {}: access logs to {d}",
+                st.api_name, st.stage_name
+            ),
+            None => format!(
+                "{kind} {} stage {}: access logging off",
+                st.api_name, st.stage_name
+            ),
+        };
+        let wanted = execution_logging_wanted(s, st);
+        let pass =
+            st.access_log_destination.is_some() && role_problem.is_none() && wanted.is_none();
+        let mut reason = match role_problem {
+            Some(why) => format!("{what}; {why}, so API Gateway writes none"),
+            None => what,
+        };
+        if let Some(level) = wanted {
+            reason = format!(
+                "{reason}; execution logging off, and [web] rest_execution_logging asks for {level} (what Prowler's apigateway_restapi_logging_enabled and Security Hub APIGateway.1 read)"
+            );
+        } else if let Some(note) = prowler_differs(st, pass) {
+            reason = format!("{reason}. {note}");
+        }
         out.push(Finding::new(
             id,
             &st.region,
             arn.clone(),
-            if st.access_log_destination.is_some() {
-                Status::Pass
-            } else {
-                Status::Fail
-            },
-            match &st.access_log_destination {
-                Some(d) => format!(
-                    "{kind} {} stage {}: access logs to {d}",
-                    st.api_name, st.stage_name
-                ),
-                None => format!(
-                    "{kind} {} stage {}: access logging off",
-                    st.api_name, st.stage_name
-                ),
-            },
+            if pass { Status::Pass } else { Status::Fail },
+            reason,
         ));
     }
     for (arn, d) in &web.distributions {
@@ -213,7 +356,10 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
         } else if !v2.is_empty() {
             f(
                 Status::Pass,
-                format!("access log delivery to {}", v2.join(", ")),
+                format!(
+                    "access log delivery to {} (standard logging v2). {CLOUDFRONT_5_DIFFERS}",
+                    v2.join(", ")
+                ),
             )
         } else if let Some(e) = deliveries_unread {
             f(
@@ -230,6 +376,21 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
             )
         });
     }
+    if !crate::regions::has_cloudfront(&snap.partition) {
+        out.push(Finding::new(
+            id,
+            &snap.home_region,
+            format!(
+                "arn:{}:cloudfront::{}:distribution/*",
+                snap.partition, snap.account_id
+            ),
+            Status::Skipped,
+            format!(
+                "CloudFront is not available in {}: no distribution to judge",
+                snap.partition
+            ),
+        ));
+    }
     if out.is_empty() {
         out.push(Finding::new(
             id,
@@ -240,6 +401,42 @@ fn detect(snap: &Snapshot, _s: &FileSettings, c: &Control) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// Where Security Hub's verdict on a distribution differs from ours.
+/// https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html#cloudfront-5
+pub const CLOUDFRONT_5_DIFFERS: &str = "Security Hub CloudFront.5 counts only legacy standard logging (DistributionConfig.Logging): this distribution stays FAILED there until legacy logging is on";
+
+/// Where Prowler's verdict on a REST stage differs from ours: its
+/// `apigateway_restapi_logging_enabled` reads execution logging
+/// (`methodSettings."*/*".loggingLevel`), not access logs.
+/// https://hub.prowler.com/check/apigateway_restapi_logging_enabled
+fn prowler_differs(st: &crate::snapshot::ApiStage, pass: bool) -> Option<String> {
+    if st.protocol != "REST" {
+        return None;
+    }
+    let level = st.execution_logging.as_deref().unwrap_or("OFF");
+    let on = level == "ERROR" || level == "INFO";
+    match (pass, on) {
+        (true, false) => Some(format!(
+            "Prowler's apigateway_restapi_logging_enabled reads execution logging ({level} here): it reports FAIL for this stage"
+        )),
+        (false, true) => Some(format!(
+            "Prowler's apigateway_restapi_logging_enabled reads execution logging ({level} here): it reports PASS for this stage"
+        )),
+        _ => None,
+    }
+}
+
+/// The execution logging level `[web] rest_execution_logging` asks of a
+/// REST stage that has none.
+fn execution_logging_wanted<'s>(
+    s: &'s FileSettings,
+    st: &crate::snapshot::ApiStage,
+) -> Option<&'s str> {
+    let level = s.web.rest_execution_logging.as_deref()?;
+    let on = matches!(st.execution_logging.as_deref(), Some("ERROR" | "INFO"));
+    (st.protocol == "REST" && !on).then_some(level)
 }
 
 /// What a failing finding names.
@@ -300,7 +497,12 @@ fn plan_load_balancers(
     let fixes: Vec<String> = list.iter().map(|(_, f)| f.clone()).collect();
     let bucket = fill(&p.settings.names.web_log_bucket, &snap.account_id, region);
     let mut stmts = vec![];
-    if list.iter().any(|(lb, _)| lb.lb_type == "application") {
+    // Classic Load Balancers write as Application Load Balancers do.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html
+    if list
+        .iter()
+        .any(|(lb, _)| lb.lb_type == "application" || lb.lb_type == "classic")
+    {
         stmts.push(elb_log_statement(snap, &bucket, region));
     }
     if list.iter().any(|(lb, _)| lb.lb_type == "network") {
@@ -321,18 +523,37 @@ fn plan_load_balancers(
             bucket: bucket.clone(),
             prefix: String::new(),
         };
+        let classic = lb.lb_type == "classic";
+        let op = if classic {
+            Op::SetClassicLoadBalancerLogging(SetClassicLoadBalancerLogging {
+                load_balancer_name: lb.name.clone(),
+                access_logs: Some(target),
+                put_back: None,
+            })
+        } else {
+            Op::SetLoadBalancerLogging(SetLoadBalancerLogging {
+                load_balancer_arn: lb.arn.clone(),
+                access_logs: Some(target),
+                put_back: None,
+            })
+        };
         p.add(
             id,
             std::slice::from_ref(fid),
             Draft {
-                op: Op::SetLoadBalancerLogging(SetLoadBalancerLogging {
-                    load_balancer_arn: lb.arn.clone(),
-                    access_logs: Some(target),
-                }),
+                op,
                 region: region.to_string(),
                 target: lb.arn.clone(),
-                before: json!({"access_logs.s3.enabled": "false"}),
-                after: json!({"access_logs.s3.enabled": "true", "access_logs.s3.bucket": bucket, "access_logs.s3.prefix": ""}),
+                before: if classic {
+                    json!({"AccessLog": {"Enabled": false}})
+                } else {
+                    json!({"access_logs.s3.enabled": "false"})
+                },
+                after: if classic {
+                    json!({"AccessLog": {"Enabled": true, "S3BucketName": bucket, "S3BucketPrefix": ""}})
+                } else {
+                    json!({"access_logs.s3.enabled": "true", "access_logs.s3.bucket": bucket, "access_logs.s3.prefix": ""})
+                },
                 reason: format!("turn on access logs of {} load balancer {}", lb.lb_type, lb.name),
                 safety: Safety::NeedsReview,
                 depends_on: deps.clone(),
@@ -367,75 +588,104 @@ fn plan_stages(
     list: &[(&crate::snapshot::ApiStage, String, String)],
 ) {
     let snap = p.snap;
-    let fixes: Vec<String> = list.iter().map(|(_, _, f)| f.clone()).collect();
     let group = fill(
         &p.settings.names.api_access_log_group,
         &snap.account_id,
         region,
     );
-    let deps = ensure_log_group(
-        p,
-        id,
-        &fixes,
-        region,
-        &group,
-        "receives API Gateway access logs",
-    );
+    // Stages that log already (and fail for the account's role) need no group.
+    let fixes: Vec<String> = list
+        .iter()
+        .filter(|(s, _, _)| s.access_log_destination.is_none())
+        .map(|(_, _, f)| f.clone())
+        .collect();
+    let deps = if fixes.is_empty() {
+        vec![]
+    } else {
+        ensure_log_group(
+            p,
+            id,
+            &fixes,
+            region,
+            &group,
+            "receives API Gateway access logs",
+        )
+    };
     let web = snap
         .web
         .as_ref()
         .expect("planned from a snapshot with web front ends");
-    let has_role = web
+    let current = web
         .api_accounts
         .get(region)
-        .is_some_and(|a| a.cloudwatch_role_arn.is_some());
-    let rest_fixes: Vec<String> = list
+        .and_then(|a| a.cloudwatch_role_arn.clone());
+    let problem = account_role_problem(web, region, &log_group_arn(snap, region, &group));
+    let role_fixes: Vec<String> = list
         .iter()
-        .filter(|(s, _, _)| s.protocol == "REST")
+        .filter(|(s, _, _)| needs_account_role(&s.protocol))
         .map(|(_, _, f)| f.clone())
         .collect();
     let mut account_dep = vec![];
-    if !rest_fixes.is_empty() && !has_role {
+    // A role the account has that API Gateway can use is kept; one it
+    // cannot use is replaced by the tool's own in the account setting,
+    // never edited (it is the user's; the tool's own is repaired).
+    if !role_fixes.is_empty() && (current.is_none() || problem.is_some()) {
         let name = fill(&p.settings.names.api_gateway_role, &snap.account_id, region);
         let trust = json!({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow",
-            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Principal": {"Service": APIGATEWAY},
             "Action": "sts:AssumeRole"
         }]});
         // The actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs, on this
         // account's log groups only (execution logs go to groups API
-        // Gateway names and creates itself).
+        // Gateway names and creates itself), but DescribeLogGroups: IAM's
+        // table for CloudWatch Logs gives it no resource type, so only "*"
+        // matches it (it reads names and settings, no events).
         let policy = json!({"Version": "2012-10-17", "Statement": [{
             "Sid": "ApiGatewayLogs",
             "Effect": "Allow",
-            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
             "Resource": snap.arn("logs", "*", "*")
+        }, {
+            "Sid": "ApiGatewayDescribeLogGroups",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": "*"
         }]});
         let role_deps: Vec<String> = ensure_role(
             p,
             id,
-            &rest_fixes,
+            &role_fixes,
             &name,
             trust,
             "apigateway-push-to-cloudwatch-logs",
             policy,
-            "a role API Gateway writes REST API logs to CloudWatch Logs with",
+            "a role API Gateway writes REST and WebSocket API logs to CloudWatch Logs with",
         )
         .into_iter()
         .collect();
         let arn = role_arn(snap, &name);
+        let reason = match (&current, &problem) {
+            (Some(_), Some(why)) => format!(
+                "{why}: point the account of {region} at this tool's role instead (the role itself is left as it is)"
+            ),
+            _ => format!(
+                "REST and WebSocket API access logging needs API Gateway's CloudWatch Logs role, not set in {region}"
+            ),
+        };
         account_dep.push(p.add(
             id,
-            &rest_fixes,
+            &role_fixes,
             Draft {
                 op: Op::SetApiGatewayAccount(SetApiGatewayAccount {
                     cloudwatch_role_arn: Some(arn.clone()),
+                    replaces: current.clone(),
                 }),
                 region: region.to_string(),
                 target: format!("arn:{}:apigateway:{region}::/account", snap.partition),
-                before: json!({"cloudwatchRoleArn": null}),
+                before: json!({"cloudwatchRoleArn": current}),
                 after: json!({"cloudwatchRoleArn": arn}),
-                reason: format!("REST API access logging needs API Gateway's CloudWatch Logs role, not set in {region}"),
+                reason,
                 safety: Safety::NeedsReview,
                 depends_on: role_deps,
                 observes: vec![format!("web/api_accounts/{region}")],
@@ -446,13 +696,44 @@ fn plan_stages(
         .trim_end_matches(":*")
         .to_string();
     for (st, arn, fid) in list {
+        if let Some(level) = execution_logging_wanted(p.settings, st) {
+            let mut depends_on = account_dep.clone();
+            depends_on.sort();
+            p.add(
+                id,
+                std::slice::from_ref(fid),
+                Draft {
+                    op: Op::SetStageExecutionLogging(SetStageExecutionLogging {
+                        api_id: st.api_id.clone(),
+                        stage_name: st.stage_name.clone(),
+                        level: Some(level.to_string()),
+                    }),
+                    region: region.to_string(),
+                    target: format!("{arn}/execution-logging"),
+                    before: json!({"methodSettings": {"*/*": {"loggingLevel": st.execution_logging.clone().unwrap_or_else(|| "OFF".into())}}}),
+                    after: json!({"methodSettings": {"*/*": {"loggingLevel": level}}}),
+                    reason: format!(
+                        "turn on execution logging ({level}) of stage {} of {}, as [web] rest_execution_logging asks",
+                        st.stage_name, st.api_name
+                    ),
+                    safety: Safety::NeedsReview,
+                    depends_on,
+                    observes: vec![format!("web/api_stages/{arn}")],
+                },
+            );
+        }
+        // A stage that logs already failed only for the account's role (or
+        // its execution logging).
+        if st.access_log_destination.is_some() {
+            continue;
+        }
         let format = if st.protocol == "WEBSOCKET" {
             WEBSOCKET_LOG_FORMAT
         } else {
             STAGE_LOG_FORMAT
         };
         let mut depends_on = deps.clone();
-        if st.protocol == "REST" {
+        if needs_account_role(&st.protocol) {
             depends_on.extend(account_dep.iter().cloned());
         }
         p.add(

@@ -130,6 +130,10 @@ pub async fn execute(
     let limit = opts.concurrency.max(1);
     let n = actions.len();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    // Per finished action: it, or something it depends on, wrote in this
+    // run what IAM propagates (a role, a policy: see `Op::propagates`),
+    // which its dependents may wait for.
+    let mut wrote = vec![false; n];
     let mut started = vec![false; n];
     let mut interrupted = false;
     let mut running = FuturesUnordered::new();
@@ -165,8 +169,14 @@ pub async fn execute(
                             started[i] = true;
                             on_event(ExecEvent::Started(a));
                             let journal = &journal;
-                            running
-                                .push(async move { (i, run_action(aws, opts, journal, a).await) });
+                            let fresh = a
+                                .depends_on
+                                .iter()
+                                .filter_map(|d| index.get(d.as_str()))
+                                .any(|&j| wrote[j]);
+                            running.push(async move {
+                                (i, run_action(aws, opts, journal, a, fresh).await)
+                            });
                             continue;
                         }
                     }
@@ -184,9 +194,15 @@ pub async fn execute(
                 on_event(ExecEvent::Finished(a, outcomes[i].as_ref().unwrap()));
             }
         }
-        let Some((i, outcome)) = running.next().await else {
+        let Some((i, (outcome, changed))) = running.next().await else {
             break;
         };
+        wrote[i] = (changed && actions[i].op.propagates())
+            || actions[i]
+                .depends_on
+                .iter()
+                .filter_map(|d| index.get(d.as_str()))
+                .any(|&j| wrote[j]);
         outcomes[i] = Some(outcome);
         on_event(ExecEvent::Finished(
             &actions[i],
@@ -276,10 +292,20 @@ fn blocking_dependency(a: &Action, index: &HashMap<&str, usize>, done: &[Option<
 
 /// Runs one action: the op journals `before` itself (after its live read,
 /// right before its first write); here the `after` / `failed` entry is added.
-async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action) -> Outcome {
-    let cx = ctx::Ctx::new(aws, opts, journal, a);
+/// `fresh`: something it depends on was written in this run. Also says
+/// whether the action may have written (a failure may have, half-way).
+async fn run_action(
+    aws: &Aws,
+    opts: &ExecOptions,
+    journal: &Journal,
+    a: &Action,
+    fresh: bool,
+) -> (Outcome, bool) {
+    let cx = ctx::Ctx::new(aws, opts, journal, a).with_fresh(fresh);
     tracing::info!(action = %a.id, op = a.op.name(), "start");
-    match a.op.run(&cx).await {
+    let outcome = a.op.run(&cx).await;
+    let changed = !matches!(&outcome, Ok(d) if d.unchanged);
+    let outcome = match outcome {
         Ok(done) => match journal.append(
             a,
             Phase::After {
@@ -340,7 +366,8 @@ async fn run_action(aws: &Aws, opts: &ExecOptions, journal: &Journal, a: &Action
                 message,
             }
         }
-    }
+    };
+    (outcome, changed)
 }
 
 #[cfg(test)]

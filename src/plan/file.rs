@@ -2,9 +2,12 @@
 //!
 //! A plan file is the plan plus who made it and when, sealed with a SHA-256
 //! of its canonical content, so a truncated, corrupted or hand-edited file is
-//! refused before anything is read from it. (An integrity check, not a
-//! signature: it catches accidents and careless edits, not an attacker who
-//! recomputes the hash — keep plan files where CI artifacts are trusted.)
+//! refused before anything is read from it. The seal is an integrity check:
+//! anyone can recompute it. What stops an edit made on purpose is that
+//! `apply FILE` plans the account afresh and refuses a file whose actions
+//! differ (`plan::integrity`), and, for a reviewer's approval to travel with
+//! the file, an optional [`Signature`] by a KMS key over the same digest
+//! (`plan --sign-with`, `apply --verify-with`; `crate::signing`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +23,9 @@ use crate::snapshot::Snapshot;
 pub struct PlanFile {
     pub format_version: u32,
     pub created_at: String,
+    /// Present when the plan was saved with `--sign-with`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
     pub plan: Plan,
     /// SHA-256 of the canonical JSON of `{created_at, format_version, plan}`.
     pub sha256: String,
@@ -45,13 +51,39 @@ pub enum PlanFileError {
     Stale(String, String),
 }
 
-fn seal(created_at: &str, plan: &Plan) -> String {
-    let v = serde_json::json!({"created_at": created_at, "format_version": FORMAT_VERSION, "plan": plan});
-    hex::encode(Sha256::digest(canonical(&v).as_bytes()))
+/// A signature over a plan file's digest (its seal, as bytes), in the
+/// file's header. Who signed is proved by the signature alone: `key_arn`
+/// and `algorithm` say what the signer claims, and a verifier checks them
+/// against the key *it* was told to trust, never against these.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct Signature {
+    /// The KMS key that signed, as KMS named it in its Sign answer.
+    pub key_arn: String,
+    /// `RSASSA_PSS_SHA_256` or `ECDSA_SHA_256`.
+    pub algorithm: String,
+    /// Base64 of the signature of the 32-byte digest (KMS `MessageType`
+    /// `DIGEST`): RSASSA-PSS with a 32-byte salt, or DER-encoded ECDSA.
+    pub value: String,
 }
 
-pub fn write(path: &Path, plan: &Plan, created_at: String) -> anyhow::Result<()> {
-    write_text(path, &to_text(plan, created_at))
+/// SHA-256 of the canonical JSON of `{created_at, format_version, plan}`:
+/// what the seal spells in hex and a signature signs.
+pub fn digest(created_at: &str, plan: &Plan) -> [u8; 32] {
+    let v = serde_json::json!({"created_at": created_at, "format_version": FORMAT_VERSION, "plan": plan});
+    Sha256::digest(canonical(&v).as_bytes()).into()
+}
+
+fn seal(created_at: &str, plan: &Plan) -> String {
+    hex::encode(digest(created_at, plan))
+}
+
+pub fn write(
+    path: &Path,
+    plan: &Plan,
+    created_at: String,
+    signature: Option<Signature>,
+) -> anyhow::Result<()> {
+    write_text(path, &to_text(plan, created_at, signature))
 }
 
 /// Write then rename, so a crash never leaves half a plan behind.
@@ -129,11 +161,12 @@ pub fn schema() -> Value {
 }
 
 /// The plan file's text, as `write` saves it.
-pub fn to_text(plan: &Plan, created_at: String) -> String {
+pub fn to_text(plan: &Plan, created_at: String, signature: Option<Signature>) -> String {
     let file = PlanFile {
         format_version: FORMAT_VERSION,
         sha256: seal(&created_at, plan),
         created_at,
+        signature,
         plan: plan.clone(),
     };
     let mut text = serde_json::to_string_pretty(&file).expect("plan serializes");

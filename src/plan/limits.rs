@@ -10,9 +10,13 @@
 //! - IAM role: inline policies 10,240 characters in aggregate, trust policy
 //!   2,048 characters (the default quota), whitespace not counted.
 //!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
+//! - CloudTrail event selectors of a trail: 500 values across every
+//!   condition of its advanced selectors; 250 data resources (values)
+//!   across its basic selectors.
+//!   <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html>
 
 use super::{Action, Op};
-use crate::actions::{CreateKey, CreateRole, PutBucketPolicy, PutKeyPolicy};
+use crate::actions::{CreateKey, CreateRole, PutBucketPolicy, PutEventSelectors, PutKeyPolicy};
 use crate::policy::{byte_size, iam_size};
 use crate::snapshot::Snapshot;
 
@@ -20,6 +24,44 @@ pub const BUCKET_POLICY_BYTES: usize = 20 * 1024;
 pub const KEY_POLICY_BYTES: usize = 32 * 1024;
 pub const ROLE_INLINE_CHARS: usize = 10_240;
 pub const ROLE_TRUST_CHARS: usize = 2_048;
+pub const ADVANCED_SELECTOR_VALUES: usize = 500;
+pub const DATA_RESOURCES: usize = 250;
+
+/// The conditions of an advanced field selector (each value counts).
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html>
+const ADVANCED_OPERATORS: &[&str] = &[
+    "Equals",
+    "StartsWith",
+    "EndsWith",
+    "NotEquals",
+    "NotStartsWith",
+    "NotEndsWith",
+];
+
+fn array<'v>(v: &'v serde_json::Value, key: &str) -> &'v [serde_json::Value] {
+    v.get(key)
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The values of every condition of a selectors document's
+/// `AdvancedEventSelectors`.
+pub fn advanced_selector_values(selectors: &serde_json::Value) -> usize {
+    array(selectors, "AdvancedEventSelectors")
+        .iter()
+        .flat_map(|s| array(s, "FieldSelectors"))
+        .flat_map(|f| ADVANCED_OPERATORS.iter().map(move |op| array(f, op).len()))
+        .sum()
+}
+
+/// The data resource values of a selectors document's `EventSelectors`.
+pub fn data_resources(selectors: &serde_json::Value) -> usize {
+    array(selectors, "EventSelectors")
+        .iter()
+        .flat_map(|s| array(s, "DataResources"))
+        .map(|r| array(r, "Values").len())
+        .sum()
+}
 
 /// A document of the plan that AWS would refuse for its size.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,6 +144,20 @@ pub fn check(actions: &[Action], snap: &Snapshot) -> Result<(), LimitExceeded> {
                     )
                 })
             }
+            Op::PutEventSelectors(PutEventSelectors { trail, selectors }) => over(
+                format!("the advanced event selectors of trail {trail}"),
+                advanced_selector_values(selectors),
+                ADVANCED_SELECTOR_VALUES,
+                "values",
+            )
+            .or_else(|| {
+                over(
+                    format!("the event selectors of trail {trail}"),
+                    data_resources(selectors),
+                    DATA_RESOURCES,
+                    "data resources",
+                )
+            }),
             _ => None,
         };
         if let Some(e) = found {

@@ -2,6 +2,7 @@
 pub mod action;
 pub mod builder;
 pub mod file;
+pub mod integrity;
 pub mod limits;
 pub mod simulate;
 pub use action::*;

@@ -1653,6 +1653,8 @@ pub async fn web_frontends(cfg: &SdkConfig, region: &str, tag: &str) -> Result<S
             .context("no load balancer ARN")
     };
     let (alb_arn, nlb_arn) = (arn_of(&alb)?, arn_of(&nlb)?);
+    // AWS writes an NLB's access logs for its TLS listeners only.
+    listener(cfg, region, &vpc, &nlb_arn, &format!("{tag}-nlb"), true).await?;
 
     let api = aws_sdk_apigateway::Client::new(&region_cfg(cfg, region));
     let rest = api
@@ -1723,6 +1725,124 @@ pub async fn web_frontends(cfg: &SdkConfig, region: &str, tag: &str) -> Result<S
         distribution_id,
         distribution_arn,
     })
+}
+
+/// A listener on `lb_arn` (port 443, forwarding to a new TCP target group
+/// in `vpc`): TLS with an IAM server certificate, or plain TCP.
+pub async fn listener(
+    cfg: &SdkConfig,
+    region: &str,
+    vpc: &str,
+    lb_arn: &str,
+    tag: &str,
+    tls: bool,
+) -> Result<()> {
+    use aws_sdk_elasticloadbalancingv2::types::{
+        Action, ActionTypeEnum, Certificate, ProtocolEnum,
+    };
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&region_cfg(cfg, region));
+    let tg = elb
+        .create_target_group()
+        .name(format!("{tag}-tg"))
+        .protocol(ProtocolEnum::Tcp)
+        .port(443)
+        .vpc_id(vpc)
+        .send()
+        .await
+        .ctx("create a target group")?;
+    let tg_arn = tg
+        .target_groups()
+        .first()
+        .and_then(|t| t.target_group_arn())
+        .context("no target group ARN")?
+        .to_owned();
+    let mut req = elb
+        .create_listener()
+        .load_balancer_arn(lb_arn)
+        .port(443)
+        .default_actions(
+            Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn(&tg_arn)
+                .build(),
+        );
+    if tls {
+        let iam = aws_sdk_iam::Client::new(&region_cfg(cfg, region));
+        let cert = iam
+            .upload_server_certificate()
+            .server_certificate_name(format!("{tag}-cert"))
+            .certificate_body("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
+            .private_key("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----")
+            .send()
+            .await
+            .ctx("upload a server certificate")?;
+        let arn = cert
+            .server_certificate_metadata()
+            .map(|m| m.arn().to_owned())
+            .context("no certificate ARN")?;
+        req = req
+            .protocol(ProtocolEnum::Tls)
+            .certificates(Certificate::builder().certificate_arn(arn).build());
+    } else {
+        req = req.protocol(ProtocolEnum::Tcp);
+    }
+    req.send().await.ctx("create a listener")?;
+    Ok(())
+}
+
+/// A Network Load Balancer with one TCP listener (no TLS), in the default
+/// VPC of `region`: its ARN.
+pub async fn tcp_only_nlb(cfg: &SdkConfig, region: &str, name: &str) -> Result<String> {
+    let vpc = default_vpc(cfg, region).await?;
+    let ec2 = aws_sdk_ec2::Client::new(&region_cfg(cfg, region));
+    let subnets: Vec<String> = ec2
+        .describe_subnets()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .send()
+        .await
+        .ctx(format!("describe subnets in {region}"))?
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_id().map(str::to_owned))
+        .take(2)
+        .collect();
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&region_cfg(cfg, region));
+    let made = elb
+        .create_load_balancer()
+        .name(name)
+        .r#type(aws_sdk_elasticloadbalancingv2::types::LoadBalancerTypeEnum::Network)
+        .set_subnets(Some(subnets))
+        .send()
+        .await
+        .ctx("create an NLB")?;
+    let arn = made
+        .load_balancers()
+        .first()
+        .and_then(|l| l.load_balancer_arn())
+        .context("no load balancer ARN")?
+        .to_owned();
+    listener(cfg, region, &vpc, &arn, name, false).await?;
+    Ok(arn)
+}
+
+/// A Classic Load Balancer (HTTP on port 80) in `region`'s first zone.
+pub async fn classic_load_balancer(cfg: &SdkConfig, region: &str, name: &str) -> Result<()> {
+    let elb = aws_sdk_elasticloadbalancing::Client::new(&region_cfg(cfg, region));
+    elb.create_load_balancer()
+        .load_balancer_name(name)
+        .availability_zones(format!("{region}a"))
+        .listeners(
+            aws_sdk_elasticloadbalancing::types::Listener::builder()
+                .protocol("HTTP")
+                .load_balancer_port(80)
+                .instance_port(80)
+                .build()
+                .context("a listener")?,
+        )
+        .send()
+        .await
+        .ctx("create a Classic Load Balancer")?;
+    Ok(())
 }
 
 /// A CloudFront distribution (one S3 origin), without logging: (id, ARN).

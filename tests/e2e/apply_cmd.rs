@@ -12,7 +12,7 @@ use crate::{TWO, plan_json, rt};
 
 use common::seed_non_compliant as seed;
 
-fn read_all(moto: &Moto) -> Snapshot {
+pub(crate) fn read_all(moto: &Moto) -> Snapshot {
     rt().block_on(async {
         let aws = common::product_aws(&moto.url, 5).await;
         let opts = CollectOptions {
@@ -26,7 +26,7 @@ fn read_all(moto: &Moto) -> Snapshot {
 }
 
 /// (exit code, stdout, stderr)
-fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn run(moto: &Moto, args: &[&str]) -> (i32, String, String) {
     let out = common::remediate_cmd(moto).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),

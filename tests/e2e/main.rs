@@ -19,8 +19,10 @@ mod live_check;
 mod org;
 mod permissions_cmd;
 mod plan_cmd;
+mod plan_integrity;
 mod safety;
 mod strict_emulator;
+mod validators;
 mod web;
 
 use serde_json::Value;

@@ -19,11 +19,22 @@ pub struct Org {
 /// A management account and three members, each seeded non-compliant in
 /// us-east-1; the third member's OrganizationAccountAccessRole is deleted.
 pub fn organization(moto: &Moto) -> Org {
+    organization_with(
+        moto,
+        aws_sdk_organizations::types::OrganizationFeatureSet::All,
+    )
+}
+
+/// [`organization`] with the given feature set.
+pub fn organization_with(
+    moto: &Moto,
+    features: aws_sdk_organizations::types::OrganizationFeatureSet,
+) -> Org {
     rt().block_on(async {
         let cfg = moto.sdk_config().await;
         let org = aws_sdk_organizations::Client::new(&cfg);
         org.create_organization()
-            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .feature_set(features)
             .send()
             .await
             .unwrap();
@@ -414,10 +425,11 @@ fn trusted_access(moto: &Moto) -> bool {
 }
 
 /// The trail an earlier per-account run made in the management account
-/// becomes the organization trail: no second trail, and undo makes it a
-/// per-account trail again.
+/// becomes the organization trail: no second trail; the S3 data-event
+/// selectors of a later benchmark go on it in the same run, so one run
+/// converges; undo makes it a per-account trail again.
 #[test]
-fn the_trail_an_earlier_run_made_becomes_the_organization_trail() {
+fn the_trail_an_earlier_run_made_becomes_the_organization_trail_with_its_data_events_in_one_run() {
     let moto = Moto::start();
     let org = organization(&moto);
     let trails = || {
@@ -454,9 +466,13 @@ fn the_trail_an_earlier_run_made_becomes_the_organization_trail() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(trails(), vec![("remediate-trail".to_string(), false)]);
 
+    // cis-1.4 adds the S3 data-event controls (3.10, 3.11), which the
+    // cis-1.2 run above did not record.
     let scope = [
         "--org",
         "--org-trail",
+        "--benchmark",
+        "cis-1.4",
         "--exclude-accounts",
         org.roleless.as_str(),
     ];
@@ -480,6 +496,17 @@ fn the_trail_an_earlier_run_made_becomes_the_organization_trail() {
             .any(|o| o["op"] == "update_trail" && o["is_organization"] == true),
         "{ops:?}"
     );
+    assert!(
+        ops.iter().any(|o| o["op"] == "put_event_selectors"
+            && o["trail"] == "remediate-trail"
+            && o.to_string().contains("AWS::S3::Object")),
+        "the data events go on the converted trail in this run: {ops:?}"
+    );
+    for control in ["3.10", "3.11"] {
+        let f = findings_of(&report, ACCOUNT, control);
+        let reason = f[0]["reason"].as_str().unwrap();
+        assert!(!reason.contains("not fixed automatically"), "{reason}");
+    }
     let (code, err) = run(
         &moto,
         &[&["apply", "--yes", "--journal", "conv.jsonl"], &scope[..]].concat(),
@@ -493,4 +520,268 @@ fn the_trail_an_earlier_run_made_becomes_the_organization_trail() {
     only_the_access_logs_are_kept(code, &err);
     assert_eq!(trails(), vec![("remediate-trail".to_string(), false)]);
     assert!(!trusted_access(&moto));
+}
+
+/// Members of a fresh organization (no fixtures seeded): their ids.
+fn bare_organization(moto: &Moto, names: &[&str]) -> Vec<String> {
+    rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        let org = aws_sdk_organizations::Client::new(&cfg);
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .unwrap();
+        let mut ids = vec![];
+        for name in names {
+            let made = org
+                .create_account()
+                .email(format!("{name}@example.com"))
+                .account_name(*name)
+                .send()
+                .await
+                .unwrap();
+            ids.push(
+                made.create_account_status()
+                    .and_then(|s| s.account_id())
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        ids
+    })
+}
+
+/// AWS retired an account's `Status` on 2026-09-09 and answers `State`
+/// (the strict emulator too): `--org` and `--ou` keep the ACTIVE accounts
+/// by their `State`, and leave a closed (SUSPENDED) one out.
+#[test]
+fn plan_org_keeps_the_accounts_whose_state_is_active_now_that_aws_sends_no_status() {
+    let moto = Moto::start();
+    let ids = bare_organization(&moto, &["member-a", "member-b"]);
+    let (open, closed) = (ids[0].clone(), ids[1].clone());
+    let root = rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        let org = aws_sdk_organizations::Client::new(&cfg);
+        org.close_account()
+            .account_id(&closed)
+            .send()
+            .await
+            .unwrap();
+        // What the emulator answers, as AWS does now: State, no Status.
+        let listed = org.list_accounts().send().await.unwrap();
+        for a in listed.accounts() {
+            assert!(a.status().is_none(), "{a:?}");
+            assert!(a.state().is_some(), "{a:?}");
+        }
+        let one = org
+            .describe_account()
+            .account_id(&open)
+            .send()
+            .await
+            .unwrap();
+        let one = one.account().unwrap();
+        assert_eq!(
+            (one.state(), one.status()),
+            (
+                Some(&aws_sdk_organizations::types::AccountState::Active),
+                None
+            )
+        );
+        org.list_roots().send().await.unwrap().roots()[0]
+            .id()
+            .unwrap()
+            .to_string()
+    });
+    let want = BTreeSet::from([ACCOUNT.to_string(), open.clone()]);
+    let (code, report, err) = plan(&moto, &["--org"]);
+    assert_eq!(account_ids(&report), want, "{err}");
+    assert_eq!(code, 2, "the accounts drift: {err}");
+    // ListAccountsForParent, below the root.
+    let (_, report, err) = plan(&moto, &["--ou", &root]);
+    assert_eq!(account_ids(&report), want, "{err}");
+}
+
+/// A run whose selection holds no account before `--shard` checks nothing:
+/// it fails with one line and writes nothing. A shard that holds none of a
+/// non-empty selection still writes its empty report.
+#[test]
+fn a_run_that_selects_no_account_fails_with_one_line_and_writes_nothing() {
+    let moto = Moto::start();
+    let ids = bare_organization(&moto, &["member-a"]);
+    let all = format!("{ACCOUNT},{}", ids[0]);
+    let out = common::remediate_cmd(&moto)
+        .args(["plan", "--org", "--regions", "us-east-1"])
+        .args(["--exclude-accounts", &all, "--out", "none.json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: no account selected"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(!moto.dir().join("none.json").exists());
+    // An empty shard of the two accounts: an empty report, exit 0, saved.
+    let empty = (1..=50)
+        .map(|k| remediate::org::Shard {
+            index: k,
+            count: 50,
+        })
+        .find(|s| {
+            [ACCOUNT, ids[0].as_str()]
+                .iter()
+                .all(|a| !remediate::org::in_shard(a, *s))
+        })
+        .unwrap()
+        .to_string();
+    let out = common::remediate_cmd(&moto)
+        .args([
+            "plan",
+            "--org",
+            "--regions",
+            "us-east-1",
+            "--format",
+            "json",
+        ])
+        .args(["--shard", &empty, "--out", "shard.json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(account_ids(&report).is_empty(), "{report}");
+    assert_eq!(report["shard"], empty.as_str());
+    assert!(moto.dir().join("shard.json").exists());
+}
+
+/// An organization with consolidated billing only: AWS refuses trusted
+/// access and an organization trail (so does the strict emulator); an
+/// `--org-trail` run plans neither, says why, and fixes every account with
+/// its own trail, in one run.
+#[test]
+fn without_all_features_an_org_trail_run_makes_trails_per_account_and_says_why() {
+    use aws_sdk_organizations::types::OrganizationFeatureSet;
+    let moto = Moto::start();
+    let org = organization_with(&moto, OrganizationFeatureSet::ConsolidatedBilling);
+    // The strict emulator refuses what AWS refuses in this mode.
+    rt().block_on(async {
+        let cfg = moto.sdk_config().await;
+        let e = aws_sdk_organizations::Client::new(&cfg)
+            .enable_aws_service_access()
+            .service_principal("cloudtrail.amazonaws.com")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{:?}", e.into_service_error()).contains("ConstraintViolation"),
+            "trusted access"
+        );
+        let ct = aws_sdk_cloudtrail::Client::new(&cfg);
+        let trail = ct
+            .describe_trails()
+            .send()
+            .await
+            .unwrap()
+            .trail_list()
+            .iter()
+            .find(|t| t.trail_arn().unwrap_or_default().contains(ACCOUNT))
+            .cloned()
+            .unwrap();
+        let e = ct
+            .update_trail()
+            .name(trail.name().unwrap())
+            .is_organization_trail(true)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{:?}", e.into_service_error())
+                .contains("OrganizationNotInAllFeaturesModeException"),
+            "organization trail"
+        );
+    });
+    let scope = [
+        "--org",
+        "--org-trail",
+        "--exclude-accounts",
+        org.roleless.as_str(),
+    ];
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 2, "{err}");
+    for a in report["accounts"].as_array().unwrap() {
+        let id = a["account_id"].as_str().unwrap();
+        let ops: Vec<&Value> = a["plan"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| &x["op"])
+            .collect();
+        assert!(
+            !ops.iter()
+                .any(|o| o["op"] == "enable_trusted_access" || o["is_organization"] == true),
+            "{id}: {ops:?}"
+        );
+        // Each account's own trail is repaired for "all regions".
+        assert!(
+            ops.iter().any(|o| o["op"] == "set_logging"),
+            "{id}: {ops:?}"
+        );
+        let f = findings_of(&report, id, "2.1");
+        let reason = f[0]["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("the organization needs all features"),
+            "{id}: {reason}"
+        );
+        assert!(!reason.contains("covers this account"), "{id}: {reason}");
+    }
+    let (code, err) = run(
+        &moto,
+        &[&["apply", "--yes", "--journal", "cb.jsonl"], &scope[..]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, report, err) = plan(&moto, &scope);
+    assert_eq!(code, 0, "{err}\n{}", report["summary"]);
+}
+
+/// `permissions --org` without credentials: the member role's ARN is in
+/// the home region's partition.
+#[test]
+fn the_organization_caller_policy_names_the_role_in_the_home_regions_partition() {
+    let resource = |args: &[&str], region_env: Option<&str>| {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_remediate"));
+        cmd.args(["permissions", "--for", "plan", "--org", "--role", "R"])
+            .args(args)
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+        if let Some(r) = region_env {
+            cmd.env("AWS_REGION", r);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Action"] == "sts:AssumeRole")
+            .unwrap()["Resource"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        resource(&["--region", "cn-north-1"], None),
+        "arn:aws-cn:iam::*:role/R"
+    );
+    assert_eq!(
+        resource(&[], Some("us-gov-west-1")),
+        "arn:aws-us-gov:iam::*:role/R"
+    );
+    assert_eq!(resource(&[], None), "arn:aws:iam::*:role/R");
 }

@@ -936,6 +936,42 @@ async fn event_selectors_past_aws_limits_are_refused() {
     put(vec![management, s3("arn:aws:s3", ReadWriteType::WriteOnly)])
         .await
         .expect("the data selector the fix adds is accepted");
+    // 500 values across a trail's advanced selectors at most.
+    let advanced = |n: usize| {
+        let field = AdvancedFieldSelector::builder()
+            .field("resources.ARN")
+            .set_starts_with(Some(
+                (0..n).map(|i| format!("arn:aws:s3:::b{i}/")).collect(),
+            ))
+            .build()
+            .unwrap();
+        let category = AdvancedFieldSelector::builder()
+            .field("eventCategory")
+            .equals("Data")
+            .build()
+            .unwrap();
+        let kind = AdvancedFieldSelector::builder()
+            .field("resources.type")
+            .equals("AWS::S3::Object")
+            .build()
+            .unwrap();
+        e.c.cloudtrail
+            .put_event_selectors()
+            .trail_name("main")
+            .advanced_event_selectors(
+                AdvancedEventSelector::builder()
+                    .field_selectors(category)
+                    .field_selectors(kind)
+                    .field_selectors(field)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    refused(advanced(499).await, "InvalidEventSelectorsException", 400);
+    advanced(498)
+        .await
+        .expect("500 values across the advanced selectors are accepted");
 }
 
 // ---------------------------------------------------------------------------

@@ -272,20 +272,29 @@ fn a_saved_plan_is_refused_once_a_front_end_it_relies_on_changed() {
     assert_eq!(live(&moto, &w, "123456789012").alb, None);
 }
 
-#[test]
-fn an_api_gateway_role_the_account_set_is_kept() {
-    let moto = Moto::start();
-    let w = seed(&moto);
-    let theirs = rt().block_on(async {
+/// A role `name` trusting API Gateway, with `inline` as its inline policy
+/// `logs` when given, named in the account settings of `US`: its ARN.
+fn their_account_role(moto: &Moto, name: &str, inline: Option<Value>) -> String {
+    rt().block_on(async {
         let cfg = common::sdk_config(&moto.url).await;
         let c = fixtures::Clients::new(&cfg, US);
         let arn = fixtures::ensure_role(
             &c,
-            "their-apigw-role",
+            name,
             &fixtures::trust_policy("apigateway.amazonaws.com", None),
         )
         .await
         .unwrap();
+        if let Some(doc) = inline {
+            c.iam
+                .put_role_policy()
+                .role_name(name)
+                .policy_name("logs")
+                .policy_document(doc.to_string())
+                .send()
+                .await
+                .unwrap();
+        }
         let cfg = cfg.to_builder().region(Region::new(US)).build();
         aws_sdk_apigateway::Client::new(&cfg)
             .update_account()
@@ -300,21 +309,333 @@ fn an_api_gateway_role_the_account_set_is_kept() {
             .await
             .unwrap();
         arn
-    });
-    let (code, plan, err) = plan_json(&moto, &SCOPE);
-    assert_eq!(code, 2, "{err}");
-    let ops: Vec<&str> = plan["actions"]
+    })
+}
+
+fn ops(plan: &Value) -> Vec<&str> {
+    plan["actions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|a| a["op"]["op"].as_str().unwrap())
-        .collect();
-    assert!(!ops.contains(&"set_api_gateway_account"), "{ops:?}");
-    let (code, _, err) = run(&moto, &[&["apply", "--yes"][..], &SCOPE[..]].concat());
+        .collect()
+}
+
+#[test]
+fn an_api_gateway_role_the_account_set_is_kept() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let logs = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                   "logs:DescribeLogStreams", "logs:PutLogEvents"], "Resource": "*"}]});
+    let theirs = their_account_role(&moto, "their-apigw-role", Some(logs));
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        !ops(&plan).contains(&"set_api_gateway_account"),
+        "{:?}",
+        ops(&plan)
+    );
+    let (code, _, err) = run(
+        &moto,
+        &[&["apply", "--yes", "--stats"][..], &SCOPE[..]].concat(),
+    );
     assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
     let after = live(&moto, &w, "123456789012");
     assert_eq!(after.api_role.as_deref(), Some(theirs.as_str()));
     assert!(after.rest.is_some());
+}
+
+/// A role the account names that may not write logs: the REST stage fails
+/// naming why; apply points the account at the tool's role and leaves the
+/// user's role as it was; undo points the account back at it.
+#[test]
+fn an_account_role_api_gateway_cannot_use_is_replaced_not_edited() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let theirs = their_account_role(&moto, "their-bare-role", None);
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let rest = findings(&plan, "4.10")
+        .into_iter()
+        .find(|f| {
+            f["resource"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/restapis/{}/stages/prod", w.rest_api_id))
+        })
+        .unwrap();
+    assert_eq!(rest["status"], "fail");
+    let why = rest["reason"].as_str().unwrap();
+    assert!(
+        why.contains("their-bare-role may not logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups"),
+        "{why}"
+    );
+    let set = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["op"]["op"] == "set_api_gateway_account")
+        .expect("the account is pointed at the tool's role");
+    assert_eq!(set["op"]["replaces"], theirs.as_str());
+
+    let (code, _, err) = run(
+        &moto,
+        &[
+            &["apply", "--yes", "--journal", "j.jsonl", "--stats"][..],
+            &SCOPE[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
+    let after = live(&moto, &w, "123456789012");
+    assert_eq!(
+        after.api_role.as_deref(),
+        Some("arn:aws:iam::123456789012:role/remediate-apigateway-cloudwatch")
+    );
+    assert!(after.rest.is_some());
+    let (inline, attached) = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let iam = fixtures::Clients::new(&cfg, US).iam;
+        let inline = iam
+            .list_role_policies()
+            .role_name("their-bare-role")
+            .send()
+            .await
+            .unwrap()
+            .policy_names()
+            .len();
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name("their-bare-role")
+            .send()
+            .await
+            .unwrap()
+            .attached_policies()
+            .len();
+        (inline, attached)
+    });
+    assert_eq!((inline, attached), (0, 0), "the user's role was edited");
+
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_allowed(&err, For::Undo);
+    assert_eq!(
+        live(&moto, &w, "123456789012").api_role.as_deref(),
+        Some(theirs.as_str())
+    );
+}
+
+/// AWS refuses a WebSocket stage's access logs until the region's API
+/// Gateway account has a CloudWatch Logs role: the plan sets it first, and
+/// apply succeeds without waiting.
+#[test]
+fn a_region_whose_only_api_is_a_websocket_api_gets_the_account_role() {
+    let moto = Moto::start();
+    let api = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let v2 = aws_sdk_apigatewayv2::Client::new(&cfg);
+        let api = v2
+            .create_api()
+            .name("chat")
+            .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Websocket)
+            .route_selection_expression("$request.body.action")
+            .send()
+            .await
+            .unwrap()
+            .api_id()
+            .unwrap()
+            .to_string();
+        v2.create_stage()
+            .api_id(&api)
+            .stage_name("prod")
+            .send()
+            .await
+            .unwrap();
+        api
+    });
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        ops(&plan).contains(&"set_api_gateway_account"),
+        "{:?}",
+        ops(&plan)
+    );
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(&moto, &[&["apply", "--yes"][..], &SCOPE[..]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed().as_secs() < 60, "{err}");
+    let dest = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        aws_sdk_apigatewayv2::Client::new(&cfg)
+            .get_stage()
+            .api_id(&api)
+            .stage_name("prod")
+            .send()
+            .await
+            .unwrap()
+            .access_log_settings()
+            .and_then(|l| l.destination_arn().map(str::to_string))
+    });
+    assert_eq!(
+        dest.as_deref(),
+        Some("arn:aws:logs:us-east-1:123456789012:log-group:remediate/apigateway-access-logs")
+    );
+}
+
+/// What a load balancer's access-log attributes say: (enabled, bucket, prefix).
+fn lb_logs(moto: &Moto, alb_arn: &str, classic: &str) -> [(bool, String, String); 2] {
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let out = aws_sdk_elasticloadbalancingv2::Client::new(&cfg)
+            .describe_load_balancer_attributes()
+            .load_balancer_arn(alb_arn)
+            .send()
+            .await
+            .unwrap();
+        let (on, t) = remediate::collect::elb_access_logs(out.attributes());
+        let c = aws_sdk_elasticloadbalancing::Client::new(&cfg)
+            .describe_load_balancer_attributes()
+            .load_balancer_name(classic)
+            .send()
+            .await
+            .unwrap();
+        let a = c
+            .load_balancer_attributes()
+            .and_then(|a| a.access_log())
+            .unwrap();
+        [
+            (on, t.bucket, t.prefix),
+            (
+                a.enabled(),
+                a.s3_bucket_name().unwrap_or_default().to_string(),
+                a.s3_bucket_prefix().unwrap_or_default().to_string(),
+            ),
+        ]
+    })
+}
+
+/// An NLB without a TLS listener is skipped (AWS writes no access logs for
+/// it); a Classic Load Balancer is judged and fixed; undo puts back the
+/// bucket and prefix both named before the apply, not only "off".
+#[test]
+fn load_balancers_tcp_nlb_skipped_classic_fixed_and_undo_puts_back_bucket_and_prefix() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    let tcp = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let tcp = fixtures::tcp_only_nlb(&cfg, US, "w-tcp").await.unwrap();
+        fixtures::classic_load_balancer(&cfg, US, "w-clb")
+            .await
+            .unwrap();
+        // Off, but naming a bucket and prefix from an earlier setup.
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let attr = |k: &str, v: &str| {
+            aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute::builder()
+                .key(k)
+                .value(v)
+                .build()
+        };
+        aws_sdk_elasticloadbalancingv2::Client::new(&cfg)
+            .modify_load_balancer_attributes()
+            .load_balancer_arn(&w.alb_arn)
+            .attributes(attr("access_logs.s3.enabled", "false"))
+            .attributes(attr("access_logs.s3.bucket", "old-logs"))
+            .attributes(attr("access_logs.s3.prefix", "old"))
+            .send()
+            .await
+            .unwrap();
+        aws_sdk_elasticloadbalancing::Client::new(&cfg)
+            .modify_load_balancer_attributes()
+            .load_balancer_name("w-clb")
+            .load_balancer_attributes(
+                aws_sdk_elasticloadbalancing::types::LoadBalancerAttributes::builder()
+                    .access_log(
+                        aws_sdk_elasticloadbalancing::types::AccessLog::builder()
+                            .enabled(false)
+                            .s3_bucket_name("old-logs")
+                            .s3_bucket_prefix("old")
+                            .emit_interval(5)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        tcp
+    });
+    let before = lb_logs(&moto, &w.alb_arn, "w-clb");
+    let old = (false, "old-logs".to_string(), "old".to_string());
+    assert_eq!(before, [old.clone(), old.clone()]);
+
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let f = findings(&plan, "4.10");
+    let of = |arn: &str| {
+        f.iter()
+            .find(|f| f["resource"] == arn)
+            .unwrap_or_else(|| panic!("no finding for {arn}: {f:#?}"))
+    };
+    let skipped = of(&tcp);
+    assert_eq!(skipped["status"], "skipped", "{skipped}");
+    assert!(
+        skipped["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no TLS listener (listeners: TCP)"),
+        "{skipped}"
+    );
+    assert_eq!(of(&w.nlb_arn)["status"], "fail");
+    let clb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/w-clb";
+    assert_eq!(of(clb)["status"], "fail");
+    let targets: Vec<&str> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["target"].as_str().unwrap())
+        .collect();
+    assert!(!targets.contains(&tcp.as_str()), "{targets:?}");
+    assert!(
+        ops(&plan).contains(&"set_classic_load_balancer_logging"),
+        "{:?}",
+        ops(&plan)
+    );
+
+    let (code, _, err) = run(
+        &moto,
+        &[
+            &["apply", "--yes", "--journal", "j.jsonl", "--stats"][..],
+            &SCOPE[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
+    let bucket = "remediate-web-logs-123456789012-us-east-1".to_string();
+    let on = (true, bucket, String::new());
+    assert_eq!(lb_logs(&moto, &w.alb_arn, "w-clb"), [on.clone(), on]);
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(of_status(&plan, clb), "pass");
+
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_allowed(&err, For::Undo);
+    assert_eq!(lb_logs(&moto, &w.alb_arn, "w-clb"), [old.clone(), old]);
+}
+
+fn of_status(plan: &Value, arn: &str) -> String {
+    findings(plan, "4.10")
+        .into_iter()
+        .find(|f| f["resource"] == arn)
+        .map(|f| f["status"].as_str().unwrap().to_string())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -389,4 +710,223 @@ fn a_private_rest_api_is_skipped_with_the_reason() {
         "{}",
         f[0]["reason"]
     );
+}
+
+/// A refusal that reads like IAM propagation ("role" in a
+/// BadRequestException) when this run made or changed nothing the call
+/// depends on: the account's role was cleared after the plan. The apply
+/// fails at once with AWS's code and message instead of waiting out the
+/// whole IAM-propagation budget.
+#[test]
+fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_message() {
+    let moto = Moto::start();
+    seed(&moto);
+    let logs = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                   "logs:PutLogEvents"], "Resource": "*"}]});
+    their_account_role(&moto, "their-apigw-role", Some(logs));
+    let (code, _, err) = run(
+        &moto,
+        &[&["plan", "--out", "p.json"][..], &SCOPE[..]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    // Someone clears the account's role after the plan was made.
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        aws_sdk_apigateway::Client::new(&cfg)
+            .update_account()
+            .patch_operations(
+                aws_sdk_apigateway::types::PatchOperation::builder()
+                    .op(aws_sdk_apigateway::types::Op::Replace)
+                    .path("/cloudwatchRoleArn")
+                    .value("")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(&moto, &["apply", "--yes", "p.json"]);
+    let took = started.elapsed().as_secs();
+    assert_eq!(code, 1, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(
+        all.contains("BadRequestException")
+            && all.contains("CloudWatch Logs role ARN must be set in account settings"),
+        "{all}"
+    );
+    assert!(!all.contains("waiting for IAM to propagate"), "{all}");
+    assert!(took < 30, "took {took} s: {all}");
+}
+
+/// GetStages of the v2 API is paginated: every stage of an HTTP API with
+/// more stages than one page holds is found.
+#[test]
+fn every_stage_of_an_http_api_is_read_across_pages() {
+    let moto = Moto::start();
+    rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let v2 = aws_sdk_apigatewayv2::Client::new(&cfg);
+        let api = v2
+            .create_api()
+            .name("many")
+            .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+            .send()
+            .await
+            .unwrap()
+            .api_id()
+            .unwrap()
+            .to_string();
+        for i in 0..30 {
+            v2.create_stage()
+                .api_id(&api)
+                .stage_name(format!("s{i}"))
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 2, "{err}");
+    let stages = findings(&plan, "4.10")
+        .into_iter()
+        .filter(|f| f["resource"].as_str().unwrap().contains("/stages/"))
+        .count();
+    assert_eq!(stages, 30, "{err}");
+}
+
+/// A CreateDelivery AWS refuses leaves no delivery source or destination
+/// the action made behind: both are removed, and the journal names them.
+#[test]
+fn a_failed_create_delivery_removes_the_source_and_destination_it_made() {
+    let moto = Moto::start();
+    let bucket = "cf-logs-notprincipal";
+    let (dist_arn, report, journal) = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let (_, dist_arn) = fixtures::distribution(&cfg, "d").await.unwrap();
+        fixtures::create_bucket(&cfg, US, bucket).await.unwrap();
+        // AWS cannot add its statement next to a NotPrincipal one.
+        let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Sid": "DenyOthers",
+            "Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "s3:DeleteObject", "Resource": format!("arn:aws:s3:::{bucket}/*")}]});
+        fixtures::Clients::new(&cfg, US)
+            .s3
+            .put_bucket_policy()
+            .bucket(bucket)
+            .policy(deny.to_string())
+            .send()
+            .await
+            .unwrap();
+        let aws = common::product_aws(&moto.url, 2).await;
+        let action: remediate::plan::Action = serde_json::from_value(serde_json::json!({
+            "id": "create_log_delivery:us-east-1:d", "region": US, "target": dist_arn,
+            "change": "create",
+            "op": {"op": "create_log_delivery", "resource_arn": dist_arn, "log_type": "ACCESS_LOGS",
+                   "source_name": "remediate-cloudfront-d", "destination_name": "cf-logs-notprincipal",
+                   "destination_resource_arn": format!("arn:aws:s3:::{bucket}")},
+            "before": null, "after": null, "fixes": [], "controls": [], "reason": "",
+            "safety": "needs_review", "depends_on": [], "observed": []
+        }))
+        .unwrap();
+        let journal = moto.dir().join("delivery.jsonl");
+        let opts = remediate::execute::ExecOptions {
+            journal_path: journal.clone(),
+            account_id: "123456789012".into(),
+            ..Default::default()
+        };
+        let report = remediate::execute::execute(&aws, &[action], &opts, &|_| {})
+            .await
+            .unwrap();
+        (dist_arn, report, journal)
+    });
+    let _ = dist_arn;
+    let remediate::execute::Outcome::Failed { code, message } = &report.results[0].outcome else {
+        panic!("{:?}", report.results[0]);
+    };
+    assert_eq!(code, "AccessDeniedException", "{message}");
+    assert!(
+        message.contains("removed the delivery destination cf-logs-notprincipal and source remediate-cloudfront-d"),
+        "{message}"
+    );
+    let (sources, destinations) = rt().block_on(async {
+        let cfg = common::sdk_config(&moto.url).await;
+        let cfg = cfg.to_builder().region(Region::new(US)).build();
+        let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+        (
+            logs.describe_delivery_sources()
+                .send()
+                .await
+                .unwrap()
+                .delivery_sources()
+                .len(),
+            logs.describe_delivery_destinations()
+                .send()
+                .await
+                .unwrap()
+                .delivery_destinations()
+                .len(),
+        )
+    });
+    assert_eq!((sources, destinations), (0, 0));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.contains("\"removed\"") && text.contains("remediate-cloudfront-d"),
+        "{text}"
+    );
+}
+
+/// `[web] rest_execution_logging` asks for REST execution logging (what
+/// Prowler reads): apply turns it on at that level, undo turns it off.
+#[test]
+fn rest_execution_logging_asked_by_the_settings_is_applied_and_undone() {
+    let moto = Moto::start();
+    let w = seed(&moto);
+    std::fs::write(
+        moto.dir().join("remediate.toml"),
+        "[web]\nrest_execution_logging = \"ERROR\"\n",
+    )
+    .unwrap();
+    let level = |moto: &Moto| {
+        rt().block_on(async {
+            let cfg = common::sdk_config(&moto.url).await;
+            let cfg = cfg.to_builder().region(Region::new(US)).build();
+            aws_sdk_apigateway::Client::new(&cfg)
+                .get_stage()
+                .rest_api_id(&w.rest_api_id)
+                .stage_name("prod")
+                .send()
+                .await
+                .unwrap()
+                .method_settings()
+                .and_then(|m| m.get("*/*"))
+                .and_then(|m| m.logging_level())
+                .map(str::to_string)
+        })
+    };
+    assert_ne!(level(&moto).as_deref(), Some("ERROR"));
+    let (code, _, err) = run(
+        &moto,
+        &[
+            &["apply", "--yes", "--journal", "j.jsonl", "--stats"][..],
+            &SCOPE[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_allowed(&err, For::Apply);
+    assert_eq!(level(&moto).as_deref(), Some("ERROR"));
+    let (code, plan, err) = plan_json(&moto, &SCOPE);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        findings(&plan, "4.10")
+            .iter()
+            .all(|f| f["status"] == "pass")
+    );
+    let (code, out, err) = run(&moto, &["undo", "--yes", "j.jsonl", "--stats"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_allowed(&err, For::Undo);
+    assert!(matches!(level(&moto).as_deref(), None | Some("OFF")));
 }

@@ -793,3 +793,55 @@ fn the_trail_this_tool_made_becomes_the_organization_trail_instead_of_a_second_o
             .any(|a| matches!(&a.op, Op::UpdateTrail(u) if u.is_organization.is_some()))
     );
 }
+
+/// An action putting `selectors` on trail `main`, as a plan holds it.
+fn selectors_action(selectors: Value) -> remediate::plan::Action {
+    serde_json::from_value(json!({
+        "id": "put_advanced_event_selectors:us-east-1:main", "region": "us-east-1",
+        "target": "main", "change": "update",
+        "op": {"op": "put_event_selectors", "trail": "main", "selectors": selectors},
+        "before": null, "after": null, "fixes": [], "controls": [], "reason": "",
+        "safety": "safe", "depends_on": [], "observed": []
+    }))
+    .unwrap()
+}
+
+/// CloudTrail refuses a trail's selectors past 500 values across its
+/// advanced selectors, or 250 data resources across its basic ones: the
+/// plan is refused when it is made, not half-way through apply.
+#[test]
+fn event_selectors_past_cloudtrails_limits_are_refused_at_plan_time() {
+    let s = base();
+    let advanced = |n: usize| {
+        json!({"AdvancedEventSelectors": [
+            {"Name": "Management events", "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Management"]}]},
+            {"Name": "S3 writes", "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Data"]},
+                {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                {"Field": "resources.ARN", "StartsWith":
+                    (0..n).map(|i| format!("arn:aws:s3:::b{i}/")).collect::<Vec<_>>()}]}]})
+    };
+    // 3 + 497 = 500 values: accepted; one more is not.
+    limits::check(&[selectors_action(advanced(497))], &s).expect("500 values are accepted");
+    let err = limits::check(&[selectors_action(advanced(498))], &s).unwrap_err();
+    assert_eq!(
+        (err.size, err.limit, err.unit),
+        (501, 500, "values"),
+        "{err}"
+    );
+    assert!(
+        err.what.contains("advanced event selectors of trail main"),
+        "{err}"
+    );
+    let basic = |n: usize| {
+        json!({"EventSelectors": [
+            {"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": [
+                {"Type": "AWS::S3::Object",
+                 "Values": (0..n).map(|i| format!("arn:aws:s3:::b{i}/")).collect::<Vec<_>>()}]}]})
+    };
+    limits::check(&[selectors_action(basic(250))], &s).expect("250 data resources are accepted");
+    let err = limits::check(&[selectors_action(basic(251))], &s).unwrap_err();
+    assert_eq!((err.size, err.limit), (251, 250), "{err}");
+    assert!(!err.to_string().contains('\n'));
+}

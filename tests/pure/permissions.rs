@@ -281,6 +281,14 @@ fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
             }
         }
     }
+    // The replacement of an account role API Gateway could not use is
+    // undone by naming that role again.
+    let replaced: Op = serde_json::from_value(json!({"op": "set_api_gateway_account",
+        "cloudwatch_role_arn": "arn:aws:iam::1:role/mine", "replaces": "arn:aws:iam::1:role/r"}))
+    .unwrap();
+    for a in plan_undo(&journal(&replaced, prior(true), json!({"changed": true}))) {
+        made.insert(a.op.name());
+    }
     let listed: BTreeSet<&str> = UNDO_OPS.iter().copied().collect();
     assert_eq!(
         made, listed,
@@ -337,6 +345,10 @@ fn what_aws_checks_implicitly_is_printed_for_the_commands_that_trigger_it() {
     assert!(permissions::implicit(For::Plan).is_empty());
     for a in &plan {
         let verb = a.split_once(':').unwrap().1;
+        // Signing a saved plan (--sign-with) changes nothing in the account.
+        if *a == "kms:Sign" {
+            continue;
+        }
         assert!(
             // API Gateway's read action is its HTTP method.
             ["Get", "List", "Describe", "GET"]
@@ -397,6 +409,7 @@ fn pass_role_is_limited_to_the_services_given_a_role() {
     assert_eq!(
         pass["Condition"]["StringEquals"]["iam:PassedToService"],
         json!([
+            "apigateway.amazonaws.com",
             "cloudtrail.amazonaws.com",
             "config.amazonaws.com",
             "vpc-flow-logs.amazonaws.com"
@@ -404,9 +417,46 @@ fn pass_role_is_limited_to_the_services_given_a_role() {
     );
 }
 
+/// Every op of the apply policy that hands a role to a service names that
+/// service, and the `iam:PassedToService` condition admits it (else AWS
+/// refuses the write with AccessDenied: API Gateway's account role was
+/// missing).
+#[test]
+fn each_kind_that_passes_a_role_has_its_service_in_the_pass_role_condition() {
+    let doc: Value = serde_json::from_str(&policy_json(For::Apply)).unwrap();
+    let admitted: Vec<String> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Action"] == json!(["iam:PassRole"]))
+        .expect("a PassRole statement")["Condition"]["StringEquals"]["iam:PassedToService"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let mut seen = BTreeSet::new();
+    for op in every_op() {
+        if op.passed_role().is_none() || !APPLY_OPS.contains(&op.name()) {
+            continue;
+        }
+        let svc = op
+            .passed_to()
+            .unwrap_or_else(|| panic!("{} passes a role but names no service", op.name()));
+        assert!(
+            admitted.iter().any(|a| a == svc),
+            "{} passes its role to {svc}, not admitted by {admitted:?}",
+            op.name()
+        );
+        seen.insert(svc);
+    }
+    assert!(seen.contains("apigateway.amazonaws.com"), "{seen:?}");
+}
+
 /// The StackSet template's role carries exactly the policy `permissions`
-/// prints, within IAM's inline-policy limit, and trusts the tooling
-/// account (with the external id only when one is given).
+/// prints (its plan-signing statement scoped to the template's signing key,
+/// and only when one is given), within IAM's inline-policy limit, and
+/// trusts the tooling account (with the external id only when one is given).
 #[test]
 fn the_cloudformation_role_has_exactly_the_printed_policy() {
     use remediate::permissions::{For, policy_json};
@@ -414,7 +464,18 @@ fn the_cloudformation_role_has_exactly_the_printed_policy() {
         let t: serde_json::Value =
             serde_json::from_str(&remediate::cloudformation::template(f)).unwrap();
         let role = &t["Resources"]["RemediateRole"]["Properties"];
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        let mut policy: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        let mut signing = 0;
+        for st in policy["Statement"].as_array_mut().unwrap() {
+            let sid = st["Sid"].as_str().unwrap().to_string();
+            if sid.ends_with("SignPlan") || sid.ends_with("VerifyPlan") {
+                signing += 1;
+                let mut scoped = st.clone();
+                scoped["Resource"] = serde_json::json!({"Ref": "PlanSigningKeyArn"});
+                *st = serde_json::json!({"Fn::If": ["HasSigningKey", scoped, {"Ref": "AWS::NoValue"}]});
+            }
+        }
+        assert_eq!(signing, usize::from(f != For::Undo), "{f:?}");
         assert_eq!(role["Policies"][0]["PolicyDocument"], policy, "{f:?}");
         let size = remediate::policy::iam_size(&policy);
         assert!(size <= 10_240, "{f:?}: {size} characters");
@@ -514,4 +575,30 @@ fn undo_of_a_two_way_kind_is_the_same_kind_the_other_way() {
             enabled: false
         })
     );
+}
+
+/// Signed plans: `plan --sign-with` needs kms:Sign, `apply --verify-with`
+/// kms:Verify (and kms:GetPublicKey for the public key), each in a
+/// statement of its own that the StackSet template can scope to its key.
+#[test]
+fn plan_signing_and_verifying_are_in_the_printed_policies() {
+    use remediate::permissions::{For, policy_json};
+    let actions_of = |f: For, sid: &str| -> Vec<String> {
+        let p: serde_json::Value = serde_json::from_str(&policy_json(f)).unwrap();
+        p["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"].as_str().unwrap().ends_with(sid))
+            .map(|s| serde_json::from_value(s["Action"].clone()).unwrap())
+            .unwrap_or_default()
+    };
+    assert_eq!(actions_of(For::Plan, "SignPlan"), vec!["kms:Sign"]);
+    assert_eq!(
+        actions_of(For::Apply, "VerifyPlan"),
+        vec!["kms:GetPublicKey", "kms:Verify"]
+    );
+    assert!(actions_of(For::Undo, "SignPlan").is_empty());
+    // The verifier reads the key it is told to trust: DescribeKey is a plan read.
+    assert!(remediate::permissions::PLAN.contains(&"kms:DescribeKey"));
 }

@@ -9,7 +9,7 @@ fn saved() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
     let p = remediate::pipeline::make(&non_compliant(), &FileSettings::default(), &[]);
-    file::write(&path, &p, "2026-11-29T00:00:00Z".into()).unwrap();
+    file::write(&path, &p, "2026-11-29T00:00:00Z".into(), None).unwrap();
     (dir, path)
 }
 
@@ -90,7 +90,7 @@ mod fuzz {
             &FileSettings::default(),
             &["2.3".into(), "2.8".into()],
         );
-        file::to_text(&p, "2026-11-29T00:00:00Z".into())
+        file::to_text(&p, "2026-11-29T00:00:00Z".into(), None)
     }
 
     proptest! {

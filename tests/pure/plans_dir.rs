@@ -47,7 +47,7 @@ fn schema_and_example_plan_are_current_and_the_example_validates() {
         &FileSettings::default(),
         &[],
     );
-    let text = file::to_text(&p, "2026-01-01T00:00:00Z".into());
+    let text = file::to_text(&p, "2026-01-01T00:00:00Z".into(), None);
     check_current("example-non-compliant.plan.json", &text);
     validate(&schema, &serde_json::from_str(&text).unwrap());
     // and the saved example reads back as a valid, sealed plan

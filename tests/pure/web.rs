@@ -59,6 +59,7 @@ fn lb(region: &str, lb_type: &str, name: &str, logs: Option<&str>) -> LoadBalanc
             prefix: String::new(),
         }),
         unread: false,
+        listeners: (lb_type == "network").then(|| vec!["TLS".to_string()]),
     }
 }
 
@@ -72,6 +73,7 @@ fn stage(region: &str, protocol: &str, api: &str, name: &str, dest: Option<&str>
         access_log_destination: dest.map(str::to_string),
         access_log_format: dest.map(|_| "$context.requestId".to_string()),
         private: false,
+        execution_logging: None,
     }
 }
 
@@ -298,15 +300,28 @@ fn the_plan_fixes_every_failing_front_end_and_converges() {
     assert_eq!(count("enable_load_balancer_access_logs"), 2, "{n:?}");
     assert_eq!(count("enable_stage_access_logging"), 3, "{n:?}");
     assert_eq!(count("create_log_delivery"), 1, "{n:?}");
-    // REST needs the account's role in us-east-1 only (eu-west-1 has HTTP
-    // and WebSocket stages, which need none).
-    assert_eq!(count("set_api_gateway_log_role"), 1, "{n:?}");
-    let role = p
+    // REST (us-east-1) and WebSocket (eu-west-1) stages log through the
+    // account's role: AWS refuses their access logs without it.
+    assert_eq!(count("set_api_gateway_log_role"), 2, "{n:?}");
+    let regions: Vec<&str> = p
         .actions
         .iter()
-        .find(|a| a.op.name() == "set_api_gateway_log_role")
+        .filter(|a| a.op.name() == "set_api_gateway_log_role")
+        .map(|a| a.region.as_str())
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    let ws = p
+        .actions
+        .iter()
+        .find(|a| a.target == stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"))
         .unwrap();
-    assert_eq!(role.region, "us-east-1");
+    assert!(
+        ws.depends_on
+            .iter()
+            .any(|d| d.starts_with("set_api_gateway_log_role:eu-west-1")),
+        "{:?}",
+        ws.depends_on
+    );
     // Every failing finding is fixed by some action; nothing passing is touched.
     let failing: Vec<String> = p
         .findings
@@ -437,15 +452,48 @@ fn an_existing_log_bucket_policy_is_merged_not_replaced() {
     assert!(stmts.len() > 1, "{after}");
 }
 
+fn theirs() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/service-role/theirs")
+}
+
+/// A role as AWS's guide makes it: trusting API Gateway, with
+/// AmazonAPIGatewayPushToCloudWatchLogs attached.
+fn usable_role() -> AccountRole {
+    AccountRole {
+        exists: true,
+        trust_policy: Some(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})),
+        policies: [(
+            "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs".to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+                "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
+                "logs:FilterLogEvents"], "Resource": "*"}]}),
+        )]
+        .into(),
+    }
+}
+
+/// `mixed()` with both regions' API Gateway account naming `role`.
+fn with_account_role(role: AccountRole) -> Snapshot {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    for r in ["us-east-1", "eu-west-1"] {
+        w.api_accounts.insert(
+            r.into(),
+            ApiAccount {
+                cloudwatch_role_arn: Some(theirs()),
+            },
+        );
+    }
+    w.account_roles.insert(theirs(), role);
+    s
+}
+
 #[test]
 fn an_api_gateway_role_the_account_has_is_kept() {
-    let mut s = mixed();
-    s.web.as_mut().unwrap().api_accounts.insert(
-        "us-east-1".into(),
-        ApiAccount {
-            cloudwatch_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/theirs")),
-        },
-    );
+    let s = with_account_role(usable_role());
     let p = plan_of(&s);
     assert!(
         !names(&p).contains(&"set_api_gateway_log_role"),
@@ -463,6 +511,191 @@ fn an_api_gateway_role_the_account_has_is_kept() {
             .iter()
             .any(|a| a.target == stage_arn("us-east-1", "REST", "rest1", "prod"))
     );
+}
+
+/// The API Gateway log role writes to this account's log groups only, and
+/// reads them (DescribeLogGroups) on "*": IAM's table gives that action no
+/// resource type, so scoped it matched nothing (parliament's
+/// RESOURCE_MISMATCH, `e2e validators`).
+#[test]
+fn the_api_gateway_log_role_describes_log_groups_on_star_and_writes_in_the_account() {
+    let p = plan_of(&mixed());
+    let role = p
+        .actions
+        .iter()
+        .find(|a| a.target.ends_with("role/remediate-apigateway-cloudwatch"))
+        .expect("a role for API Gateway's account");
+    let Op::CreateRole(r) = &role.op else {
+        panic!("{:?}", role.op)
+    };
+    let stmts = remediate::policy::statements(&r.policy);
+    let on = |action: &str| -> Vec<Value> {
+        stmts
+            .iter()
+            .filter(|s| {
+                s["Action"] == action
+                    || s["Action"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == action))
+            })
+            .map(|s| s["Resource"].clone())
+            .collect()
+    };
+    assert_eq!(
+        on("logs:DescribeLogGroups"),
+        vec![json!("*")],
+        "{:#}",
+        r.policy
+    );
+    for write in [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ] {
+        assert_eq!(
+            on(write),
+            vec![json!(format!("arn:aws:logs:*:{ACCOUNT}:*"))],
+            "{write}: {:#}",
+            r.policy
+        );
+    }
+}
+
+#[test]
+fn a_websocket_only_region_gets_the_account_role_before_its_stage() {
+    let mut s = base();
+    let mut w = Web::default();
+    let st = stage("eu-west-1", "WEBSOCKET", "ws1", "chat", None);
+    w.api_stages.insert(st.arn("aws"), st);
+    w.api_accounts
+        .insert("eu-west-1".into(), ApiAccount::default());
+    s.web = Some(w);
+    let p = plan_of(&s);
+    let role = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "set_api_gateway_log_role")
+        .unwrap_or_else(|| panic!("no account role: {:?}", names(&p)));
+    assert_eq!(role.region, "eu-west-1");
+    let stage = p
+        .actions
+        .iter()
+        .find(|a| a.op.name() == "enable_stage_access_logging")
+        .unwrap();
+    assert!(
+        stage.depends_on.contains(&role.id),
+        "{:?}",
+        stage.depends_on
+    );
+}
+
+#[test]
+fn an_account_role_api_gateway_cannot_use_fails_its_stages_and_is_replaced_not_edited() {
+    let untrusting = AccountRole {
+        trust_policy: Some(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})),
+        ..usable_role()
+    };
+    let unable = AccountRole {
+        policies: [(
+            "logs".to_string(),
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}),
+        )]
+        .into(),
+        ..usable_role()
+    };
+    for (role, why) in [
+        (
+            AccountRole::default(),
+            "theirs (account setting) does not exist",
+        ),
+        (untrusting, "theirs does not trust apigateway.amazonaws.com"),
+        (
+            unable,
+            "theirs may not logs:CreateLogGroup, logs:DescribeLogGroups",
+        ),
+    ] {
+        let mut s = with_account_role(role);
+        // A REST stage that logs already: API Gateway writes none for it.
+        let logging = stage(
+            "us-east-1",
+            "REST",
+            "rest2",
+            "live",
+            Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+        );
+        let logging_arn = logging.arn("aws");
+        s.web
+            .as_mut()
+            .unwrap()
+            .api_stages
+            .insert(logging_arn.clone(), logging);
+        for arn in [
+            stage_arn("us-east-1", "REST", "rest1", "prod"),
+            stage_arn("eu-west-1", "WEBSOCKET", "ws1", "chat"),
+            logging_arn.clone(),
+        ] {
+            let (st, reason) = status(&s, &arn);
+            assert_eq!(st, Status::Fail, "{arn}: {reason}");
+            assert!(reason.contains(why), "{arn}: {reason}");
+        }
+        // HTTP APIs do not use the account's role.
+        let (st, reason) = status(&s, &stage_arn("us-east-1", "HTTP", "http1", "$default"));
+        assert_eq!(st, Status::Pass, "{reason}");
+
+        let p = plan_of(&s);
+        let sets: Vec<&remediate::plan::Action> = p
+            .actions
+            .iter()
+            .filter(|a| a.op.name() == "set_api_gateway_log_role")
+            .collect();
+        assert_eq!(sets.len(), 2, "{:?}", names(&p));
+        for a in &sets {
+            let Op::SetApiGatewayAccount(op) = &a.op else {
+                unreachable!()
+            };
+            assert_eq!(op.replaces.as_deref(), Some(theirs().as_str()));
+            assert_eq!(
+                op.cloudwatch_role_arn.as_deref(),
+                Some(
+                    format!("arn:aws:iam::{ACCOUNT}:role/remediate-apigateway-cloudwatch").as_str()
+                )
+            );
+            assert!(a.reason.contains(why), "{}", a.reason);
+        }
+        // The user's role is never edited.
+        assert!(
+            !p.actions
+                .iter()
+                .any(|a| a.target.contains("role/service-role/theirs")
+                    || serde_json::to_string(&a.op)
+                        .unwrap()
+                        .contains("\"name\":\"theirs\"")),
+            "{:#?}",
+            p.actions
+        );
+        // The stage that logs already is fixed by the account setting alone.
+        assert!(
+            !p.actions
+                .iter()
+                .any(|a| a.op.name() == "enable_stage_access_logging" && a.target == logging_arn)
+        );
+        let fid = p
+            .findings
+            .iter()
+            .find(|f| f.resource == logging_arn)
+            .unwrap()
+            .id();
+        assert!(sets.iter().any(|a| a.fixes.contains(&fid)));
+        let after = simulate(&s, &p.actions);
+        assert!(
+            !findings(&after).iter().any(|f| f.status == Status::Fail),
+            "{why}: {:#?}",
+            findings(&after)
+        );
+    }
 }
 
 #[test]
@@ -611,4 +844,213 @@ fn each_front_end_carries_the_security_hub_control_that_checks_its_kind() {
         .find(|a| a["target"] == json!(dist_arn("ENONE")))
         .unwrap();
     assert_eq!(a["security_hub"], json!(["CloudFront.5"]));
+}
+
+#[test]
+fn findings_say_where_security_hub_and_prowler_judge_otherwise() {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    // A REST stage with access logs but no execution logging, and one with
+    // execution logging but no access logs.
+    let logged = stage(
+        "us-east-1",
+        "REST",
+        "rest3",
+        "v1",
+        Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+    );
+    let executed = ApiStage {
+        execution_logging: Some("INFO".into()),
+        ..stage("us-east-1", "REST", "rest4", "v1", None)
+    };
+    for st in [logged, executed] {
+        w.api_stages.insert(st.arn("aws"), st);
+    }
+    let (st, reason) = status(&s, &dist_arn("EV2"));
+    assert_eq!(st, Status::Pass);
+    assert!(
+        reason.contains("Security Hub CloudFront.5 counts only legacy")
+            && reason.contains("stays FAILED there"),
+        "{reason}"
+    );
+    let (_, reason) = status(&s, &dist_arn("ELEGACY"));
+    assert!(!reason.contains("CloudFront.5"), "{reason}");
+    let (st, reason) = status(&s, &stage_arn("us-east-1", "REST", "rest3", "v1"));
+    assert_eq!(st, Status::Pass);
+    assert!(
+        reason.contains("Prowler's apigateway_restapi_logging_enabled reads execution logging (OFF here): it reports FAIL"),
+        "{reason}"
+    );
+    let (st, reason) = status(&s, &stage_arn("us-east-1", "REST", "rest4", "v1"));
+    assert_eq!(st, Status::Fail);
+    assert!(reason.contains("(INFO here): it reports PASS"), "{reason}");
+    // HTTP stages: no such note.
+    let (_, reason) = status(&s, &stage_arn("us-east-1", "HTTP", "http1", "$default"));
+    assert!(!reason.contains("Prowler"), "{reason}");
+}
+
+#[test]
+fn cloudfront_in_govcloud_is_skipped_with_the_reason_not_an_error() {
+    let mut s = base();
+    s.partition = "aws-us-gov".into();
+    s.home_region = "us-gov-west-1".into();
+    s.regions = vec!["us-gov-west-1".into()];
+    s.web = Some(Web::default());
+    let f = findings(&s);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].status, Status::Skipped);
+    assert!(
+        f[0].reason
+            .contains("CloudFront is not available in aws-us-gov"),
+        "{}",
+        f[0].reason
+    );
+    assert!(f[0].resource.starts_with("arn:aws-us-gov:cloudfront::"));
+}
+
+#[test]
+fn an_nlb_without_a_tls_listener_is_skipped_and_gets_no_action() {
+    let mut s = mixed();
+    let w = s.web.as_mut().unwrap();
+    let mut tcp = lb("eu-west-1", "network", "nlb-tcp", None);
+    tcp.listeners = Some(vec!["TCP".into(), "UDP".into()]);
+    let arn = tcp.arn.clone();
+    w.load_balancers.insert(arn.clone(), tcp);
+    let (st, reason) = status(&s, &arn);
+    assert_eq!(st, Status::Skipped, "{reason}");
+    assert!(
+        reason.contains("no TLS listener (listeners: TCP, UDP)")
+            && reason.contains("TLS listeners only"),
+        "{reason}"
+    );
+    assert!(!plan_of(&s).actions.iter().any(|a| a.target == arn));
+}
+
+#[test]
+fn a_classic_load_balancer_is_judged_and_fixed_with_the_regions_elb_account() {
+    let mut s = base();
+    let mut w = Web::default();
+    let arn = remediate::collect::classic_arn("aws", "eu-west-1", ACCOUNT, "clb");
+    w.load_balancers.insert(
+        arn.clone(),
+        LoadBalancer {
+            region: "eu-west-1".into(),
+            arn: arn.clone(),
+            name: "clb".into(),
+            lb_type: "classic".into(),
+            scheme: "internet-facing".into(),
+            access_logs: None,
+            unread: false,
+            listeners: None,
+        },
+    );
+    s.web = Some(w);
+    let (st, _) = status(&s, &arn);
+    assert_eq!(st, Status::Fail);
+    let f = findings(&s);
+    assert_eq!(
+        remediate::controls::web_access_logging::security_hub_of(&f[0].resource),
+        Some("ELB.5")
+    );
+    let p = plan_of(&s);
+    assert!(
+        names(&p).contains(&"enable_classic_load_balancer_access_logs"),
+        "{:?}",
+        names(&p)
+    );
+    let west = principals(&policy_of(&p, "eu-west-1"));
+    assert!(
+        west.iter()
+            .any(|x| x.contains("arn:aws:iam::156460612806:root")),
+        "{west:?}"
+    );
+    let after = simulate(&s, &p.actions);
+    assert_eq!(status(&after, &arn).0, Status::Pass);
+}
+
+#[test]
+fn china_regions_name_their_elb_accounts() {
+    let mut s = base();
+    s.partition = "aws-cn".into();
+    let stmt = remediate::controls::web_access_logging::elb_log_statement(&s, "b", "cn-north-1");
+    assert_eq!(
+        stmt["Principal"],
+        json!({"AWS": "arn:aws-cn:iam::638102146993:root"})
+    );
+    let stmt =
+        remediate::controls::web_access_logging::elb_log_statement(&s, "b", "cn-northwest-1");
+    assert_eq!(
+        stmt["Principal"],
+        json!({"AWS": "arn:aws-cn:iam::037604701340:root"})
+    );
+}
+
+#[test]
+fn rest_execution_logging_is_asked_by_the_web_settings_and_planned() {
+    let settings =
+        FileSettings::parse("benchmark = \"cis-7.0\"\n[web]\nrest_execution_logging = \"ERROR\"\n")
+            .unwrap();
+    assert_eq!(
+        settings.web.rest_execution_logging.as_deref(),
+        Some("ERROR")
+    );
+    let err = FileSettings::parse("[web]\nrest_execution_logging = \"DEBUG\"\n").unwrap_err();
+    assert!(err.contains("must be ERROR or INFO"), "{err}");
+
+    let mut s = mixed();
+    let logged = stage(
+        "us-east-1",
+        "REST",
+        "rest3",
+        "v1",
+        Some("arn:aws:logs:us-east-1:111122223333:log-group:mine"),
+    );
+    let arn = logged.arn("aws");
+    s.web
+        .as_mut()
+        .unwrap()
+        .api_stages
+        .insert(arn.clone(), logged);
+    let selected = controls::selected(&[ID.into()], &settings);
+    let f = controls::detect(&s, &settings, &selected);
+    let finding = f.iter().find(|f| f.resource == arn).unwrap();
+    assert_eq!(finding.status, Status::Fail, "{}", finding.reason);
+    assert!(
+        finding
+            .reason
+            .contains("[web] rest_execution_logging asks for ERROR"),
+        "{}",
+        finding.reason
+    );
+    // HTTP stages are not asked.
+    let http = stage_arn("us-east-1", "HTTP", "http1", "$default");
+    assert_eq!(
+        f.iter().find(|f| f.resource == http).unwrap().status,
+        Status::Pass
+    );
+    let p = pipeline::make(&s, &settings, &[ID.into()]);
+    let exec: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| a.op.name() == "enable_stage_execution_logging")
+        .collect();
+    // rest1 (no access logs either) and rest3; not the private REST stage.
+    assert_eq!(exec.len(), 2, "{:?}", names(&p));
+    assert!(exec.iter().all(|a| {
+        a.depends_on
+            .iter()
+            .any(|d| d.starts_with("set_api_gateway_log_role:us-east-1"))
+    }));
+    // The stage with access logs gets no second access-log action.
+    assert!(
+        !p.actions
+            .iter()
+            .any(|a| a.op.name() == "enable_stage_access_logging" && a.target == arn)
+    );
+    let after = simulate(&s, &p.actions);
+    let again = controls::detect(&after, &settings, &selected);
+    assert!(
+        !again.iter().any(|f| f.status == Status::Fail),
+        "{again:#?}"
+    );
 }

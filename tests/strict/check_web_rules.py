@@ -142,10 +142,11 @@ def check_elb(srv: Server) -> None:
     def denied(name: str) -> str:
         return f"Access Denied for bucket: {name}. Please check S3bucket permission"
 
-    def alb_stmt(name: str, prefix: str = "") -> dict[str, Any]:
+    def alb_stmt(name: str, prefix: str = "", principal: dict[str, Any] | None = None) -> dict[str, Any]:
+        # us-east-1 has an ELB account (127311923021): only it is admitted.
         return {
             "Effect": "Allow",
-            "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "Principal": principal or {"AWS": "arn:aws:iam::127311923021:root"},
             "Action": "s3:PutObject",
             "Resource": f"arn:aws:s3:::{name}/{prefix}AWSLogs/{ACCOUNT}/*",
         }
@@ -158,8 +159,12 @@ def check_elb(srv: Server) -> None:
     bucket(s3, "alb-good", "us-east-1", policy(alb_stmt("alb-good", "lb/")))
     refused("ELB ALB: policy for another prefix", enable(alb, "alb-good", "other"), "InvalidConfigurationRequest", 400, denied("alb-good"))
     refused("ELB: prefix containing AWSLogs", enable(alb, "alb-good", "lb/AWSLogs"), "ValidationError", 400)
+    service = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    bucket(s3, "alb-service", "us-east-1", policy(alb_stmt("alb-service", "", service)))
+    refused("ELB ALB: service principal in a Region with an ELB account", enable(alb, "alb-service", ""),
+            "InvalidConfigurationRequest", 400, denied("alb-service"))
     accepted(
-        "ELB ALB: logdelivery.elasticloadbalancing policy, prefix lb",
+        "ELB ALB: the Region's ELB account policy, prefix lb",
         enable(alb, "alb-good", "lb"),
         lambda r: {a["Key"]: a["Value"] for a in r["Attributes"]}.get("access_logs.s3.enabled") == "true",
     )
@@ -189,6 +194,43 @@ def check_elb(srv: Server) -> None:
             LoadBalancerArn=alb, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}]
         ),
     )
+
+    # A Region without an ELB account: the service principal.
+    region = "eu-central-2"
+    ec2_z = srv.client("ec2", region)
+    elb_z = srv.client("elbv2", region)
+    s3_z = srv.client("s3", region)
+    vpc_z = ec2_z.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    azs = [z["ZoneName"] for z in ec2_z.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets_z = [ec2_z.create_subnet(VpcId=vpc_z, CidrBlock=f"10.2.{i}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"]
+                 for i, az in enumerate(azs)]
+    alb_z = elb_z.create_load_balancer(Name="alb-z", Subnets=subnets_z, Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    bucket(s3_z, "alb-zurich", region, policy(alb_stmt("alb-zurich", "", service)))
+    accepted("ELB ALB: service principal in a Region without an ELB account (eu-central-2)",
+             lambda: elb_z.modify_load_balancer_attributes(LoadBalancerArn=alb_z, Attributes=[
+                 {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "alb-zurich"}]))
+    bucket(s3_z, "alb-zurich-legacy", region, policy(alb_stmt("alb-zurich-legacy")))
+    refused("ELB ALB: an ELB account policy in a Region without one (eu-central-2)",
+            lambda: elb_z.modify_load_balancer_attributes(LoadBalancerArn=alb_z, Attributes=[
+                {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "alb-zurich-legacy"}]),
+            "InvalidConfigurationRequest", 400, denied("alb-zurich-legacy"))
+
+    # Classic Load Balancers: the ALB rules, through the AccessLog attribute.
+    clb_api = srv.client("elb")
+    clb_api.create_load_balancer(LoadBalancerName="clb", AvailabilityZones=["us-east-1a"],
+                                 Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}])
+
+    def clb_enable(name: str) -> Callable[[], Any]:
+        return lambda: clb_api.modify_load_balancer_attributes(
+            LoadBalancerName="clb",
+            LoadBalancerAttributes={"AccessLog": {"Enabled": True, "S3BucketName": name, "S3BucketPrefix": "", "EmitInterval": 60}})
+
+    # The Classic API answers InvalidConfigurationRequest with HTTP 409
+    # (https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_ModifyLoadBalancerAttributes.html).
+    refused("ELB Classic: bucket policy missing", clb_enable("alb-nopolicy"), "InvalidConfigurationRequest", 409, denied("alb-nopolicy"))
+    refused("ELB Classic: service principal in a Region with an ELB account", clb_enable("alb-service"),
+            "InvalidConfigurationRequest", 409, denied("alb-service"))
+    accepted("ELB Classic: the Region's ELB account policy", clb_enable("alb-legacy"))
 
     bucket(s3, "nlb-albpolicy", "us-east-1", policy(alb_stmt("nlb-albpolicy")))
     refused("ELB NLB: ALB-style policy only", enable(nlb, "nlb-albpolicy"), "InvalidConfigurationRequest", 400, denied("nlb-albpolicy"))
@@ -250,6 +292,15 @@ def check_apigateway(srv: Server) -> None:
         "CloudWatch Logs role ARN must be set in account settings to enable logging",
     )
 
+    refused(
+        "APIGW UpdateStage: execution logging without a CloudWatch role in account settings",
+        lambda: agw.update_stage(restApiId=api, stageName="prod",
+                                 patchOperations=[{"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"}]),
+        "BadRequestException",
+        400,
+        "CloudWatch Logs role ARN must be set in account settings to enable logging",
+    )
+
     def set_role(arn: str) -> Callable[[], Any]:
         return lambda: agw.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}])
 
@@ -277,6 +328,10 @@ def check_apigateway(srv: Server) -> None:
             set_dest(f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:missing"), "BadRequestException", 400)
     refused("APIGW UpdateStage: stage does not exist", set_dest(group, "nostage"), "NotFoundException", 404,
             "Invalid stage identifier specified")
+    accepted("APIGW UpdateStage: execution logging ERROR, role set",
+             lambda: agw.update_stage(restApiId=api, stageName="prod",
+                                      patchOperations=[{"op": "replace", "path": "/*/*/logging/loglevel", "value": "ERROR"}]),
+             lambda r: r.get("methodSettings", {}).get("*/*", {}).get("loggingLevel") == "ERROR")
     accepted("APIGW UpdateStage: log group of the Region, role set", set_dest(group),
              lambda r: r.get("accessLogSettings", {}).get("destinationArn") == group)
     accepted(

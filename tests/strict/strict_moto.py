@@ -33,6 +33,8 @@ from urllib.parse import unquote
 
 from werkzeug.exceptions import HTTPException
 
+import strict_kms  # noqa: E402 (beside this file)
+
 # ---------------------------------------------------------------------------
 # Errors, in each service's wire format
 # ---------------------------------------------------------------------------
@@ -874,6 +876,30 @@ def check_cloudtrail_trusted_access(account_id: str, region: str) -> None:
         )
 
 
+def check_organization_all_features(account_id: str, region: str) -> None:
+    """An organization trail needs an organization with all features.
+
+    CreateTrail / UpdateTrail with IsOrganizationTrail=true fail with
+    OrganizationNotInAllFeaturesModeException: "All features must be enabled
+    in Organizations to support creating an organization trail":
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html#API_CreateTrail_Errors
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_UpdateTrail.html#API_UpdateTrail_Errors
+    (message: ours). Checked before trusted access: without all features
+    trusted access cannot be turned on at all.
+    """
+    if _feature_set_of(account_id, partition_of(region)) == "CONSOLIDATED_BILLING":
+        raise json_refusal(
+            "OrganizationNotInAllFeaturesModeException",
+            "This operation requires that all features are enabled in AWS Organizations.",
+        )
+
+
+# The conditions of an advanced field selector, whose values count towards
+# the 500 of a trail.
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html
+ADVANCED_OPERATORS = ("Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith")
+
+
 def install_cloudtrail() -> None:
     from moto.cloudtrail import models as ctm
 
@@ -901,6 +927,7 @@ def install_cloudtrail() -> None:
     ) -> Any:
         arn = trail_arn(self, name)
         if is_org_trail:
+            check_organization_all_features(self.account_id, self.region_name)
             check_cloudtrail_trusted_access(self.account_id, self.region_name)
         check_trail_bucket(self.account_id, self.region_name, arn, bucket_name, s3_key_prefix)
         if kms_key_id:
@@ -933,6 +960,7 @@ def install_cloudtrail() -> None:
         trail = self.get_trail(name_or_arn=name)
         arn = trail.arn
         if kwargs.get("is_organization_trail") and not getattr(trail, "is_org_trail", False):
+            check_organization_all_features(self.account_id, trail.region_name)
             check_cloudtrail_trusted_access(self.account_id, trail.region_name)
         bucket = s3_bucket_name if s3_bucket_name is not None else trail.bucket_name
         prefix = s3_key_prefix if s3_key_prefix is not None else trail.s3_key_prefix
@@ -989,6 +1017,20 @@ def install_cloudtrail() -> None:
             raise json_refusal(
                 "InvalidEventSelectorsException",
                 f"A trail is limited to 250 data resources; {len(values)} were given.",  # message: ours
+            )
+        # "a maximum of 500 total values for all conditions in all advanced
+        # event selectors on a trail":
+        # https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+        advanced_values = sum(
+            len(fs.get(op) or [])
+            for sel in advanced_event_selectors or []
+            for fs in sel.get("FieldSelectors") or []
+            for op in ADVANCED_OPERATORS
+        )
+        if advanced_values > 500:
+            raise json_refusal(
+                "InvalidEventSelectorsException",
+                f"Advanced event selectors are limited to 500 values per trail; {advanced_values} were given.",  # message: ours
             )
         for kind, value in values:
             if kind == "AWS::S3::Object" and not value.startswith(f"arn:{partition}:s3"):
@@ -1203,6 +1245,53 @@ def _in_an_organization(account_id: str) -> bool:
     return False
 
 
+def _feature_set_of(account_id: str, partition: str) -> str | None:
+    """FeatureSet of the organization `account_id` manages (None: none)."""
+    from moto.organizations.models import organizations_backends
+
+    org = getattr(organizations_backends[account_id][partition], "org", None)
+    return getattr(org, "feature_set", None) if org is not None else None
+
+
+def install_organizations() -> None:
+    """Organizations as AWS answers it today.
+
+    - An `Account` has `State` and no `Status`: AWS retired `Status` on
+      2026-09-09 (DescribeAccount, ListAccounts, ListAccountsForParent):
+      https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
+      moto 5.2.1 still sends both.
+    - EnableAWSServiceAccess needs all features: an organization with
+      consolidated billing only refuses it with ConstraintViolationException
+      (reason ORGANIZATION_NOT_IN_ALL_FEATURES_MODE):
+      https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnableAWSServiceAccess.html#API_EnableAWSServiceAccess_Errors
+      https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html
+      ("you must enable all features in your organization"); message: ours.
+    """
+    from moto.organizations import models as om
+    from moto.organizations.exceptions import ConstraintViolationException
+
+    original_describe = om.FakeAccount.describe
+
+    def describe(self: Any) -> dict[str, Any]:
+        out = dict(original_describe(self))
+        out.pop("Status", None)
+        return out
+
+    om.FakeAccount.describe = describe
+
+    original_enable = om.OrganizationsBackend.enable_aws_service_access
+
+    def enable_aws_service_access(self: Any, **kwargs: str) -> None:
+        org = getattr(self, "org", None)
+        if org is not None and org.feature_set != "ALL":
+            raise ConstraintViolationException(
+                "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE: this operation requires that all features are enabled in the organization."
+            )
+        return original_enable(self, **kwargs)
+
+    om.OrganizationsBackend.enable_aws_service_access = enable_aws_service_access
+
+
 def install_sts() -> None:
     """AssumeRole: the role must exist and its trust policy admit the caller.
 
@@ -1260,6 +1349,8 @@ ELB_ACCOUNTS = {
     "ap-southeast-2": "783225319266",
     "ap-southeast-3": "589379963580",
     "ca-central-1": "985666609251",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
     "eu-central-1": "054676820928",
     "eu-north-1": "897822967062",
     "eu-south-1": "635631232127",
@@ -1290,8 +1381,10 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
 
     Application Load Balancer:
     https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-    (s3:PutObject for logdelivery.elasticloadbalancing.amazonaws.com, or, in
-    the Regions of ELB_ACCOUNTS, the Region's ELB account root; "The only
+    (s3:PutObject for the Region's ELB account root in the Regions of
+    ELB_ACCOUNTS, which is then the only principal admitted, and
+    logdelivery.elasticloadbalancing.amazonaws.com in the Regions without
+    one; "The only
     server-side encryption option that's supported is Amazon S3-managed keys
     (SSE-S3)"; the prefix "must not include the string AWSLogs").
     Network Load Balancer:
@@ -1334,10 +1427,13 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
             "aws:SourceArn": balancer.arn,
             "s3:x-amz-acl": "bucket-owner-full-control",
         }
-        principals: list[tuple[str, str]] = [("Service", ELB_LOG_DELIVERY)]
+        # In a Region with an ELB account, that account writes the logs and
+        # only its principal is admitted; elsewhere the service principal.
         elb_account = ELB_ACCOUNTS.get(region)
         if elb_account:
-            principals += [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+            principals = [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+        else:
+            principals = [("Service", ELB_LOG_DELIVERY)]
         ok = any(allows([bucket.policy], p, "s3:PutObject", resource, context) for p in principals)
     else:
         resource = f"{bucket_arn}/{key_prefix}AWSLogs/{account_id}/elasticloadbalancing/{region}/x.log.gz"
@@ -1349,6 +1445,60 @@ def check_lb_access_logs(account_id: str, region: str, balancer: Any, attrs: dic
         ok = allows([bucket.policy], ("Service", VENDED_LOGS), "s3:PutObject", resource, context)
     if not ok:
         raise denied
+
+
+def check_classic_access_log(account_id: str, region: str, name: str, access_log: dict[str, Any]) -> None:
+    """ModifyLoadBalancerAttributes of a Classic Load Balancer turning its
+    AccessLog on: the same rules as an Application Load Balancer's (the
+    bucket in the Region, SSE-S3 at most, the Region's ELB account, or
+    logdelivery.elasticloadbalancing.amazonaws.com where there is none,
+    allowed s3:PutObject on bucket/[prefix/]AWSLogs/<account>/*).
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html
+    (InvalidConfigurationRequest "Access Denied for bucket: <bucket>. Please
+    check S3bucket permission", its troubleshooting section).
+    """
+    from moto.elb.exceptions import ELBClientError
+
+    def value(key: str) -> Any:
+        return access_log.get(key, access_log.get(key[0].lower() + key[1:]))
+
+    if str(value("Enabled")).lower() != "true":
+        return
+    name_ = value("S3BucketName") or ""
+    prefix = value("S3BucketPrefix") or ""
+    denied = ELBClientError("InvalidConfigurationRequest", f"Access Denied for bucket: {name_}. Please check S3bucket permission")
+    partition = partition_of(region)
+    bucket = find_bucket(account_id, partition, name_) if name_ else None
+    if bucket is None or bucket.region_name != region or _bucket_uses_kms(bucket):
+        raise denied
+    key_prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    resource = f"arn:{partition}:s3:::{name_}/{key_prefix}AWSLogs/{account_id}/ELBAccessLogTestFile"
+    context = {
+        "aws:SourceAccount": account_id,
+        "aws:SourceArn": f"arn:{partition}:elasticloadbalancing:{region}:{account_id}:loadbalancer/{name}",
+    }
+    elb_account = ELB_ACCOUNTS.get(region)
+    if elb_account:
+        principals = [("AWS", f"arn:{partition}:iam::{elb_account}:root"), ("AWS", elb_account)]
+    else:
+        principals = [("Service", ELB_LOG_DELIVERY)]
+    if not any(allows([bucket.policy], p, "s3:PutObject", resource, context) for p in principals):
+        raise denied
+
+
+def install_elb() -> None:
+    from moto.elb import models as elbm
+
+    backend = elbm.ELBBackend
+    original = backend.modify_load_balancer_attributes
+
+    def modify_load_balancer_attributes(self: Any, load_balancer_name: str, *args: Any, **kwargs: Any) -> Any:
+        access_log = kwargs.get("access_log")
+        if access_log:
+            check_classic_access_log(self.account_id, self.region_name, load_balancer_name, access_log)
+        return original(self, load_balancer_name, *args, **kwargs)
+
+    backend.modify_load_balancer_attributes = modify_load_balancer_attributes
 
 
 def install_elbv2() -> None:
@@ -1466,6 +1616,16 @@ def install_apigateway() -> None:
                 check_access_log_destination(
                     self.account_id, self.region_name, str(op.get("value") or ""), True, _apigw_bad_request
                 )
+            # Execution logging (`/{resource}/{method}/logging/loglevel` ERROR
+            # or INFO) writes through the account's role too.
+            # https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+            if (
+                op.get("op") in ("replace", "add")
+                and str(op.get("path") or "").endswith("/logging/loglevel")
+                and str(op.get("value") or "OFF").upper() != "OFF"
+                and not _account_role_arn(self.account_id, self.region_name)
+            ):
+                raise _apigw_bad_request("CloudWatch Logs role ARN must be set in account settings to enable logging")
         return original_stage(self, function_id, stage_name, patch_operations)
 
     backend.update_stage = update_stage
@@ -1540,6 +1700,34 @@ def install_apigatewayv2_update_stage() -> None:
         return 200, {}, json.dumps(stage.to_json())
 
     agv2r.ApiGatewayV2Response.update_stage = update_stage_response
+
+
+# Items per page of an apigatewayv2 list when the caller gives no maxResults.
+V2_PAGE = 25
+
+
+def install_apigatewayv2_get_stages() -> None:
+    """GetStages (GET /v2/apis/{apiId}/stages) is paginated: `maxResults`
+    and `nextToken` in, `nextToken` out while more remain
+    (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html).
+    moto 5.2.1 returns every stage at once; here a page holds maxResults
+    items, or V2_PAGE when none is given (AWS's own page size is not
+    documented), so a reader that ignores nextToken misses stages.
+    """
+    from moto.apigatewayv2 import responses as agv2r
+
+    def get_stages(self: Any) -> Any:
+        api_id = self.path.split("?")[0].split("/")[-2]
+        stages = self.apigatewayv2_backend.get_stages(api_id)
+        size = int(self._get_param("maxResults") or V2_PAGE)
+        start = int(self._get_param("nextToken") or 0)
+        page = stages[start : start + size]
+        body: dict[str, Any] = {"items": [st.to_json() for st in page]}
+        if start + size < len(stages):
+            body["nextToken"] = str(start + size)
+        return 200, {}, json.dumps(body)
+
+    agv2r.ApiGatewayV2Response.get_stages = get_stages
 
 
 def install_apigatewayv2() -> None:
@@ -1754,8 +1942,11 @@ def install_missing() -> None:
     """Features moto 5.2.1 lacks, which AWS has: not strictness rules.
 
     - apigatewayv2 UpdateStage (install_apigatewayv2_update_stage);
+    - KMS Sign and Verify as AWS signs (strict_kms.py: message bytes,
+      MessageType DIGEST, the PSS salt, KMSInvalidSignatureException);
     - apigateway UpdateAccount `replace /cloudwatchRoleArn` with an empty
       value clears the role (moto kept ""; AWS leaves the field out);
+    - apigatewayv2 GetStages pages its items (install_apigatewayv2_get_stages);
     - a CloudFront distribution's ARN as AWS writes it,
       arn:<p>:cloudfront::<account>:distribution/<id> (moto 5.2.1 leaves out
       the empty Region field):
@@ -1766,6 +1957,8 @@ def install_missing() -> None:
 
     install_apigatewayv2_update_stage()
     install_cloudtrail_event_data_stores()
+    strict_kms.install()
+    install_apigatewayv2_get_stages()
 
     original_distribution = cfm.Distribution.__init__
 
@@ -1794,7 +1987,9 @@ def install() -> None:
     install_config()
     install_ec2()
     install_sts()
+    install_organizations()
     install_elbv2()
+    install_elb()
     install_apigateway()
     install_apigatewayv2()
     install_logs()
