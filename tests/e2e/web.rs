@@ -747,11 +747,44 @@ fn a_refusal_with_no_fresh_role_fails_at_once_with_aws_message() {
             .await
             .unwrap();
     });
+    // Through the binary the changed basis is refused before any write
+    // (stale, or a fresh plan that would set the role again)...
+    let (code, _, err) = run(&moto, &["apply", "--yes", "p.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("differs from what remediate plans") || err.contains("stale"),
+        "{err}"
+    );
+    // ...so the saved actions go to the executor as they are, as a run
+    // racing the change would send them.
+    let saved = remediate::plan::file::read(&moto.dir().join("p.json")).unwrap();
     let started = std::time::Instant::now();
-    let (code, out, err) = run(&moto, &["apply", "--yes", "p.json"]);
+    let report = rt().block_on(async {
+        let aws = common::product_aws(&moto.url, 5).await;
+        let opts = remediate::execute::ExecOptions {
+            concurrency: 4,
+            journal_path: moto.dir().join("j.jsonl"),
+            account_id: saved.plan.account_id.clone(),
+            partition: saved.plan.partition.clone(),
+            iam_propagation: std::time::Duration::from_secs(120),
+            ..Default::default()
+        };
+        remediate::execute::execute(&aws, &saved.plan.actions, &opts, &|_| {})
+            .await
+            .unwrap()
+    });
     let took = started.elapsed().as_secs();
-    assert_eq!(code, 1, "{out}\n{err}");
-    let all = format!("{out}\n{err}");
+    let failed: Vec<String> = report
+        .results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            remediate::execute::Outcome::Failed { code, message } => {
+                Some(format!("{code}: {message}"))
+            }
+            _ => None,
+        })
+        .collect();
+    let all = failed.join("\n");
     assert!(
         all.contains("BadRequestException")
             && all.contains("CloudWatch Logs role ARN must be set in account settings"),
