@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::DeleteRole;
 use super::ctx::{Ctx, Done, Fail, with_created};
 use super::iam::*;
 use super::{Change, Kind, Past, Reversal};
+use super::{DeleteRole, Guard, PutRolePolicy};
 use crate::aws::Classify;
 use crate::snapshot::{Role, Snapshot};
 use serde_json::{Value, json};
@@ -34,6 +34,9 @@ impl Kind for CreateRole {
 
     fn reverse(&self, past: &Past<'_, Self::Prior>) -> Option<Reversal> {
         let (name, policy_name) = (&self.name, &self.policy_name);
+        if !past.created && past.prior.as_ref().is_some_and(|p| !p.is_null()) {
+            return merged_back(name, policy_name, past);
+        }
         Reversal::remove_created(
             past,
             DeleteRole {
@@ -76,6 +79,35 @@ impl Kind for CreateRole {
     }
 }
 
+/// The role existed: only the statements apply merged into its inline
+/// policy are reverted (`put_role_policy`), against the live document. The
+/// journal's prior and result hold the inline document; an older journal,
+/// which did not journal the prior one, has nothing to revert by.
+fn merged_back(name: &str, policy_name: &str, past: &Past<'_, Value>) -> Option<Reversal> {
+    let doc = |v: &Value| {
+        v.pointer(&format!("/inline_policy_documents/{policy_name}"))
+            .cloned()
+    };
+    let prior = doc(past.raw)?;
+    let wrote = past.result.and_then(doc).filter(|w| !w.is_null())?;
+    if crate::policy::equivalent(&prior, &wrote) {
+        return None;
+    }
+    Some(Reversal {
+        op: PutRolePolicy {
+            role: name.to_string(),
+            policy_name: policy_name.to_string(),
+            policy: prior.clone(),
+        }
+        .into(),
+        why: format!(
+            "take out of role {name}'s inline policy {policy_name} the statements this run merged into it (the role existed before)"
+        ),
+        after: prior.clone(),
+        guard: Guard::Statements { prior, wrote },
+    })
+}
+
 impl CreateRole {
     /// Reads the live value, journals it, writes, reads back.
     pub(crate) async fn run(&self, cx: &Ctx<'_>) -> Result<Done, Fail> {
@@ -108,7 +140,14 @@ async fn create_role(
     let iam = cx.aws.iam(cx.region());
     let created = match &existing {
         Some(r) => {
-            cx.before(r.clone())?;
+            // The inline document as it was, for undo to take out only
+            // what this run merges into it.
+            let was = get_inline(cx, name, policy_name)
+                .await
+                .map_err(|e| Fail::reading("role policy", e))?;
+            let mut prior = r.clone();
+            prior["inline_policy_documents"] = json!({ policy_name: was.unwrap_or(Value::Null) });
+            cx.before(prior)?;
             false
         }
         None => {

@@ -735,6 +735,7 @@ mod put_delivery_channel;
 mod put_event_selectors;
 mod put_key_policy;
 mod put_public_access_block;
+mod put_role_policy;
 mod schedule_key_deletion;
 mod set_api_gateway_account;
 mod set_bucket_logging;
@@ -778,6 +779,7 @@ kinds! {
     delete_public_access_block::DeletePublicAccessBlock,
     schedule_key_deletion::ScheduleKeyDeletion,
     delete_log_group::DeleteLogGroup,
+    put_role_policy::PutRolePolicy,
     delete_role::DeleteRole,
     delete_service_linked_role::DeleteServiceLinkedRole,
     delete_trail::DeleteTrail,

@@ -2261,3 +2261,78 @@ async fn undo_keeps_a_role_it_created_once_a_policy_was_added_to_it_since_apply(
             .is_err()
     );
 }
+
+/// Undo of statements merged into an existing role's inline policy: only
+/// apply's statements come out again; the user's own, and one added since
+/// apply, stay; the role and its trust are never touched.
+#[tokio::test]
+async fn undo_takes_out_of_an_existing_role_only_the_statements_apply_merged() {
+    let env = Env::start().await;
+    let c = env.c(US);
+    let trust = fixtures::trust_policy("vpc-flow-logs.amazonaws.com", None);
+    fixtures::ensure_role(&c, "flow-role", &trust)
+        .await
+        .unwrap();
+    let theirs = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Theirs", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]});
+    fixtures::put_role_policy(&c, "flow-role", "flow", &theirs)
+        .await
+        .unwrap();
+    let ours = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "FlowLogsuseast1", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]});
+    let actions = [act(
+        "role",
+        US,
+        Op::CreateRole(CreateRole {
+            name: "flow-role".into(),
+            trust_policy: trust.clone(),
+            policy_name: "flow".into(),
+            policy: ours,
+        }),
+        &[],
+    )];
+    let report = env.apply(&actions, "run.jsonl").await;
+    assert!(detail(&report, "role").contains("merged"), "{report:?}");
+    // Someone adds a statement of their own after apply.
+    let sids = || async {
+        let doc = c
+            .iam
+            .get_role_policy()
+            .role_name("flow-role")
+            .policy_name("flow")
+            .send()
+            .await
+            .unwrap();
+        let doc: Value =
+            serde_json::from_str(&urlencoding::decode(doc.policy_document()).unwrap()).unwrap();
+        doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["Sid"].as_str().map(str::to_string))
+            .collect::<Vec<String>>()
+    };
+    let mut later = theirs.clone();
+    later["Statement"].as_array_mut().unwrap().extend([
+        json!({"Sid": "FlowLogsuseast1", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}),
+        json!({"Sid": "Later", "Effect": "Allow", "Action": "logs:FilterLogEvents", "Resource": "*"}),
+    ]);
+    fixtures::put_role_policy(&c, "flow-role", "flow", &later)
+        .await
+        .unwrap();
+    assert_eq!(sids().await, ["Theirs", "FlowLogsuseast1", "Later"]);
+    let undo = plan_undo(&read_journal(env.opts("run.jsonl").journal_path).unwrap());
+    assert_eq!(
+        undo.iter().map(|a| a.op.name()).collect::<Vec<_>>(),
+        ["put_role_policy"],
+        "the role existed: it is never deleted"
+    );
+    let report = env.run(&undo, &env.opts("undo.jsonl")).await;
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(sids().await, ["Theirs", "Later"]);
+    assert!(c.iam.get_role().role_name("flow-role").send().await.is_ok());
+    // Again: nothing of apply's is left, nothing is written.
+    let again = env.run(&undo, &env.opts("undo2.jsonl")).await;
+    assert!(again.ok(), "{again:?}");
+    assert_eq!(sids().await, ["Theirs", "Later"]);
+}

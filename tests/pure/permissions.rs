@@ -289,6 +289,20 @@ fn the_undo_policy_covers_exactly_the_ops_undo_plans_from_any_journal() {
     for a in plan_undo(&journal(&replaced, prior(true), json!({"changed": true}))) {
         made.insert(a.op.name());
     }
+    // A role that existed, whose inline policy apply merged statements
+    // into, gets only those statements taken out again.
+    let merged: Op = serde_json::from_value(json!({"op": "create_role", "name": "r",
+        "trust_policy": {}, "policy_name": "p",
+        "policy": {"Version": "2012-10-17", "Statement": [{"Sid": "New"}]}}))
+    .unwrap();
+    let docs = |statements: Value| json!({"role_name": "r", "inline_policy_documents": {"p": {"Version": "2012-10-17", "Statement": statements}}});
+    for a in plan_undo(&journal(
+        &merged,
+        docs(json!([{"Sid": "Old"}])),
+        docs(json!([{"Sid": "Old"}, {"Sid": "New"}])),
+    )) {
+        made.insert(a.op.name());
+    }
     let listed: BTreeSet<&str> = UNDO_OPS.iter().copied().collect();
     assert_eq!(
         made, listed,
