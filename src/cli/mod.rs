@@ -322,6 +322,9 @@ pub async fn run(cli: Cli) -> Result<i32> {
     {
         return show(&cli.global, file, *format, verify).await;
     }
+    if let Command::Sign { file, key } = &cli.command {
+        return sign(&cli.global, file, key.as_deref()).await;
+    }
     let run = Run::resolve(&cli.global)?;
     let mut cli = cli;
     // Refuse what cannot work before the account is read.
@@ -461,6 +464,45 @@ async fn check_signature(
         crate::signing::describe(signature)
     );
     Ok(())
+}
+
+/// `sign FILE`: sign a saved plan as it is (its seal checked first), in
+/// place. A signature it had is replaced: the new signer approves the
+/// content anew.
+async fn sign(g: &GlobalArgs, file: &Path, key: Option<&str>) -> Result<i32> {
+    let run = Run::resolve(g)?;
+    let Some(key) = key.or(run.file.plan.sign_with.as_deref()) else {
+        bail!("sign needs a key: --key KEY, or [plan] sign_with in remediate.toml");
+    };
+    check_writable(file, "the signed plan")?;
+    let aws = Aws::new(&run.aws).await;
+    let name = file.display().to_string();
+    let save = SaveAs {
+        path: file.to_path_buf(),
+        sign: Some(key.to_string()),
+    };
+    let signature = if is_org_plan_file(file) {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read plan file {name}"))?;
+        let f = crate::report::parse_file(&name, &text).map_err(anyhow::Error::msg)?;
+        let signature = save
+            .signature(&aws, &crate::report::digest(&f.created_at, &f.plan))
+            .await?;
+        crate::report::write_file(file, &f.plan, f.created_at, signature.clone())?;
+        signature
+    } else {
+        let f = plan::file::read(file)?;
+        let signature = save
+            .signature(&aws, &plan::file::digest(&f.created_at, &f.plan))
+            .await?;
+        plan::file::write(file, &f.plan, f.created_at, signature.clone())?;
+        signature
+    };
+    eprintln!(
+        "Signed {name}: {}",
+        crate::signing::describe(signature.as_ref())
+    );
+    Ok(EXIT_OK)
 }
 
 /// `show FILE`: the plan as saved, then on stderr its signature (verified

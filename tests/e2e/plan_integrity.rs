@@ -600,3 +600,50 @@ fn an_organization_plan_file_is_signed_as_a_whole_and_each_part_re_derived() {
         "{err}"
     );
 }
+
+/// `sign FILE`: the approval step signs the reviewed file as it is; apply
+/// then accepts exactly that file under `--verify-with`, and an edit made
+/// after signing is refused. Without a key it is one line, exit 1.
+#[test]
+fn sign_signs_a_reviewed_plan_in_place() {
+    let moto = Moto::start();
+    common::seed_non_compliant(&moto);
+    let key = signing_key(&moto, KeySpec::EccNistP256);
+    let (code, _, err) = run(
+        &moto,
+        &[
+            "plan",
+            "--regions",
+            TWO,
+            "--control",
+            "2.8",
+            "--out",
+            "p.json",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(&moto, &["sign", "p.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("sign needs a key"), "{err}");
+    assert_eq!(load(&moto, "p.json").signature, None);
+    let (code, _, err) = run(&moto, &["sign", "p.json", "--key", &key]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("Signed p.json: signed by {key}")),
+        "{err}"
+    );
+    let f = load(&moto, "p.json");
+    assert_eq!(f.signature.as_ref().unwrap().key_arn, key);
+    // Edited after signing (seal recomputed, signature kept): refused.
+    let mut edited = load(&moto, "p.json");
+    edited.created_at = edited.created_at.replacen('2', "3", 1);
+    save(&moto, "edited.json", &edited, f.signature.clone());
+    let (code, _, err) = run(
+        &moto,
+        &["apply", "--yes", "edited.json", "--verify-with", &key],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not match its signature"), "{err}");
+    let (code, _, err) = run(&moto, &["apply", "--yes", "p.json", "--verify-with", &key]);
+    assert_eq!(code, 0, "{err}");
+}
