@@ -190,14 +190,6 @@ pub enum Command {
         #[arg(long, requires = "file")]
         settings_from_plan: bool,
     },
-    /// Sign a saved plan (one account's or an organization's) with an AWS KMS
-    /// asymmetric key: the approval step of a CI pipeline, after review.
-    Sign {
-        file: PathBuf,
-        /// The key (ARN or alias; RSA or ECC_NIST_P256). Default: `[plan] sign_with`.
-        #[arg(long, value_name = "KEY")]
-        key: Option<String>,
-    },
     /// Render a saved plan, with its signature status.
     Show {
         file: PathBuf,
@@ -211,6 +203,14 @@ pub enum Command {
         journal: PathBuf,
         #[arg(long)]
         yes: bool,
+    },
+    /// Sign a saved plan (one account's or an organization's) with an AWS KMS
+    /// asymmetric key: the approval step of a CI pipeline, after review.
+    Sign {
+        file: PathBuf,
+        /// The key (ARN or alias; RSA or ECC_NIST_P256). Default: `[plan] sign_with`.
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
     },
     /// Print the IAM policy a command needs (what AWS checks implicitly included).
     Permissions {
