@@ -33,7 +33,8 @@ fn with_statements(doc: Option<&Value>, stmts: Vec<Value>) -> Value {
     Value::Object(out)
 }
 
-fn as_list(v: &Value) -> Vec<Value> {
+/// A policy field that may be one value or a list of them, as a list.
+pub fn as_list(v: &Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a.clone(),
         Value::Null => vec![],

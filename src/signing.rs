@@ -38,9 +38,7 @@ pub enum Verifier {
 
 /// The region a key lives in: its ARN's, else the home region.
 fn key_region(aws: &Aws, key: &str) -> String {
-    key.strip_prefix("arn:")
-        .and_then(|rest| rest.split(':').nth(2))
-        .filter(|r| !r.is_empty())
+    crate::snapshot::arn_region(key)
         .map(str::to_string)
         .unwrap_or_else(|| aws.home_region())
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 use super::Action;
+use crate::policy::{as_list, is_public_allow, statements};
 use crate::settings::FileSettings;
 
 /// The first way the saved actions differ from the ones planned afresh, as
@@ -177,21 +178,6 @@ fn documents(v: &Value, out: &mut Vec<Value>) {
     }
 }
 
-fn statements(doc: &Value) -> Vec<Value> {
-    match doc.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(s @ Value::Object(_)) => vec![s.clone()],
-        _ => vec![],
-    }
-}
-
-fn as_list(v: &Value) -> Vec<&Value> {
-    match v {
-        Value::Array(a) => a.iter().collect(),
-        other => vec![other],
-    }
-}
-
 /// Why an `Allow` statement opens access it should not, if it does.
 fn stranger(stmt: &Value, trusted: &Trusted) -> Option<String> {
     if stmt.get("Effect").and_then(Value::as_str) != Some("Allow") {
@@ -200,10 +186,10 @@ fn stranger(stmt: &Value, trusted: &Trusted) -> Option<String> {
     if stmt.get("NotPrincipal").is_some() {
         return Some("an Allow with NotPrincipal (everyone but the named)".into());
     }
-    let principal = stmt.get("Principal")?;
-    if principal == "*" {
+    if is_public_allow(stmt) {
         return Some("an Allow for everyone (Principal *)".into());
     }
+    let principal = stmt.get("Principal")?;
     let Value::Object(kinds) = principal else {
         return Some(format!("an Allow for the principal {principal}"));
     };
@@ -212,7 +198,6 @@ fn stranger(stmt: &Value, trusted: &Trusted) -> Option<String> {
             let p = p.as_str().unwrap_or_default();
             match kind.as_str() {
                 "Service" => {}
-                "AWS" if p == "*" => return Some("an Allow for everyone (AWS *)".into()),
                 "AWS" => {
                     let account = account_of(p);
                     if !account.is_some_and(|a| trusted.admits(a)) {
